@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { ConfigError } from './domain/errors';
+
+/**
+ * Every environment variable a Chapar function may read. Each handler picks the ones it
+ * needs with {@link readConfig} at cold start; a missing or malformed one is a
+ * ConfigError before any event is handled, never a surprise mid-send.
+ */
+const envSchema = z.object({
+  CONTACTS_TABLE: z.string().min(1),
+  CAMPAIGNS_TABLE: z.string().min(1),
+  CONSENT_TABLE: z.string().min(1),
+  DELIVERIES_TABLE: z.string().min(1),
+  REPORTS_TABLE: z.string().min(1),
+  IDEMPOTENCY_TABLE: z.string().min(1),
+  DISPATCH_QUEUE_URL: z.url(),
+  SMS_QUEUE_URL: z.url(),
+  EMAIL_QUEUE_URL: z.url(),
+  API_KEY_SECRET_ID: z.string().min(1),
+  TOKEN_KEYS_SECRET_ID: z.string().min(1),
+  WEBHOOK_SECRET_ID: z.string().min(1),
+  KAVENEGAR_API_KEY_SECRET_ID: z.string().min(1),
+  /** Kavenegar's API root; the simulator's address locally. */
+  KAVENEGAR_BASE_URL: z.url().default('https://api.kavenegar.com'),
+  /** Milliseconds before a Kavenegar call is abandoned. */
+  KAVENEGAR_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(5_000),
+  /** The one verified, send-only line every SMS leaves from. */
+  CHAPAR_SMS_SENDER: z
+    .string()
+    .regex(/^\d{5,20}$/, 'CHAPAR_SMS_SENDER must be the verified Kavenegar line number (digits only)'),
+  /** From address of campaign email; its domain must be verified in SES. */
+  CHAPAR_FROM_EMAIL: z.email(),
+  /** Where spoofed-SMS reports are forwarded. */
+  CHAPAR_ABUSE_EMAIL: z.email(),
+  /** Public https root of the API, used to build unsubscribe links. */
+  CHAPAR_PUBLIC_BASE_URL: z.url(),
+  /** SES configuration set that publishes bounces and complaints. */
+  SES_CONFIGURATION_SET: z.string().min(1).optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+export type EnvKey = keyof Env;
+
+/**
+ * Parses the named variables once and returns them frozen.
+ * @throws ConfigError naming every missing or malformed variable.
+ */
+export function readConfig<K extends EnvKey>(
+  keys: readonly K[],
+  env: Record<string, string | undefined> = process.env,
+): Readonly<Pick<Env, K>> {
+  const mask = Object.fromEntries(keys.map((key) => [key, true])) as { [P in K]: true };
+  const result = envSchema.pick(mask).safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`, { context: { problems } });
+  }
+  return Object.freeze(result.data as Pick<Env, K>);
+}
