@@ -49,11 +49,11 @@ export function readConfig<K extends EnvKey>(
   keys: readonly K[],
   env: Record<string, string | undefined> = process.env,
 ): Readonly<Pick<Env, K>> {
-  const mask = Object.fromEntries(keys.map((key) => [key, true])) as { [P in K]: true };
+  const mask = Object.fromEntries(keys.map((key) => [key, true])) as Partial<Record<EnvKey, true>>;
   const result = envSchema.pick(mask).safeParse(env);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`, { context: { problems } });
   }
-  return Object.freeze(result.data as Pick<Env, K>);
+  return Object.freeze(result.data as unknown as Pick<Env, K>);
 }

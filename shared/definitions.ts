@@ -97,6 +97,21 @@ export const tables = {
 
 export type TableName = keyof typeof tables;
 
+/** Function names: `<trigger>-<action>`, one folder each under functions/. */
+export const FUNCTION_NAMES = [
+  'http-api',
+  'http-unsubscribe',
+  'http-spoof-report',
+  'schedule-dispatch',
+  'queue-dispatch-campaign',
+  'queue-send-sms',
+  'queue-send-email',
+] as const;
+export type FunctionName = (typeof FUNCTION_NAMES)[number];
+
+export const QUEUE_NAMES = ['dispatch', 'sms', 'email'] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
 export interface QueueDefinition {
   readonly id: string;
   readonly envVar: string;
@@ -149,9 +164,7 @@ export const queues = {
     maxReceiveCount: 5,
     recipientsPerMessage: 10,
   },
-} as const satisfies Record<string, QueueDefinition>;
-
-export type QueueName = keyof typeof queues;
+} as const satisfies Record<QueueName, QueueDefinition>;
 
 /** Secrets in Secrets Manager; functions receive the secret's id in `envVar`. */
 export const secrets = {
@@ -257,9 +270,7 @@ export const functions = {
     sendsEmail: true,
     reservedConcurrency: 4,
   },
-} as const satisfies Record<string, FunctionDefinition>;
-
-export type FunctionName = keyof typeof functions;
+} as const satisfies Record<FunctionName, FunctionDefinition>;
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -293,7 +304,12 @@ export interface ScheduleDefinition {
 }
 
 export const schedules: readonly ScheduleDefinition[] = [
-  { id: 'DispatchDueCampaigns', function: 'schedule-dispatch', expression: 'rate(1 minute)', localEverySeconds: 1 },
+  {
+    id: 'DispatchDueCampaigns',
+    function: 'schedule-dispatch',
+    expression: 'rate(1 minute)',
+    localEverySeconds: 1,
+  },
 ];
 
 /** Number of shards a campaign's stats counters are spread over (hot-partition guard). */

@@ -1,0 +1,152 @@
+import { z } from 'zod';
+import { templateProblem } from './placeholders';
+import { CHANNELS, type Channel } from './types';
+
+export const CAMPAIGN_STATUSES = ['scheduled', 'sending', 'paused', 'sent', 'cancelled'] as const;
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+
+/** Allowed moves; everything else is a conflict. sent and cancelled are final. */
+const TRANSITIONS: Record<CampaignStatus, readonly CampaignStatus[]> = {
+  scheduled: ['sending', 'cancelled'],
+  sending: ['sent', 'paused', 'cancelled'],
+  paused: ['sending', 'cancelled'],
+  sent: [],
+  cancelled: [],
+};
+
+export function canTransition(from: CampaignStatus, to: CampaignStatus): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+/** The statuses a campaign may be in for a move to `to`. */
+export function statusesAllowing(to: CampaignStatus): CampaignStatus[] {
+  return CAMPAIGN_STATUSES.filter((from) => canTransition(from, to));
+}
+
+export const CONTACT_ID = /^[A-Za-z0-9._:@+-]{1,128}$/;
+export const TOPIC = /^[a-z][a-z0-9-]{1,39}$/;
+
+/** How far ahead a campaign may be scheduled, and how stale a sendAt may be before it is refused. */
+const MAX_SCHEDULE_AHEAD_MS = 366 * 24 * 3600 * 1000;
+const SEND_AT_PAST_GRACE_MS = 5 * 60 * 1000;
+export const MAX_AUDIENCE_IDS = 1000;
+export const MAX_SMS_TEXT = 900;
+
+const template = (max: number) =>
+  z
+    .string()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .superRefine((value, ctx) => {
+      const problem = templateProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
+
+export const audienceSchema = z.union([
+  z.strictObject({ all: z.literal(true) }),
+  z.strictObject({
+    contactIds: z
+      .array(z.string().regex(CONTACT_ID, 'must be 1-128 letters, digits or . _ : @ + -'))
+      .min(1, 'must name at least one contact')
+      .max(MAX_AUDIENCE_IDS, `may name at most ${MAX_AUDIENCE_IDS} contacts; use {"all": true} for more`),
+  }),
+]);
+export type Audience = z.infer<typeof audienceSchema>;
+
+export const campaignInputSchema = z
+  .strictObject({
+    name: z.string().trim().min(1, 'must not be empty').max(200),
+    topic: z
+      .string()
+      .regex(TOPIC, 'must be a lower-case slug such as newsletter, promotions, events or surveys'),
+    channels: z
+      .array(z.enum(CHANNELS))
+      .min(1, 'must hold sms, email or both')
+      .refine((list) => new Set(list).size === list.length, 'must not repeat a channel'),
+    audience: audienceSchema,
+    sms: z.strictObject({ text: template(MAX_SMS_TEXT) }).optional(),
+    email: z
+      .strictObject({
+        subject: template(200),
+        html: template(500_000),
+        text: template(500_000).optional(),
+      })
+      .optional(),
+    sendAt: z.iso
+      .datetime({ offset: true, message: 'must be an ISO-8601 date-time with a time zone' })
+      .optional(),
+  })
+  .superRefine((input, ctx) => {
+    for (const channel of input.channels) {
+      if (!input[channel]) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [channel],
+          message: `is required when channels include ${channel}`,
+        });
+      }
+    }
+    for (const channel of CHANNELS) {
+      if (input[channel] && !input.channels.includes(channel)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [channel],
+          message: `is given but channels do not include ${channel}`,
+        });
+      }
+    }
+  });
+export type CampaignInput = z.infer<typeof campaignInputSchema>;
+
+/** Why a sendAt is unacceptable at `now`, or undefined. */
+export function sendAtProblem(sendAt: string, now: Date): string | undefined {
+  const at = Date.parse(sendAt);
+  if (at < now.getTime() - SEND_AT_PAST_GRACE_MS) return 'is in the past';
+  if (at > now.getTime() + MAX_SCHEDULE_AHEAD_MS) return 'is more than a year ahead';
+  return undefined;
+}
+
+export interface CampaignStats {
+  readonly total: number;
+  readonly queued: number;
+  readonly sent: number;
+  readonly failed: number;
+  readonly suppressed: number;
+}
+
+export interface Campaign {
+  readonly id: string;
+  readonly name: string;
+  readonly topic: string;
+  readonly channels: readonly Channel[];
+  readonly audience: Audience;
+  readonly sms?: { readonly text: string };
+  readonly email?: { readonly subject: string; readonly html: string; readonly text?: string };
+  readonly sendAt: string;
+  readonly status: CampaignStatus;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  /** Set once the dispatcher has enqueued the whole audience. */
+  readonly dispatchedAt?: string;
+  readonly pausedReason?: string;
+}
+
+/** Ended outcomes a delivery can reach, each counted once. */
+export const DELIVERY_OUTCOMES = ['sent', 'failed', 'suppressed'] as const;
+export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
+
+/** Derives the public stats from the counters: queued is what has not ended yet. */
+export function campaignStats(counters: {
+  total: number;
+  sent: number;
+  failed: number;
+  suppressed: number;
+}): CampaignStats {
+  const ended = counters.sent + counters.failed + counters.suppressed;
+  return { ...counters, queued: Math.max(0, counters.total - ended) };
+}
+
+/** A sending campaign is done once dispatch finished and every delivery has ended. */
+export function isComplete(campaign: Pick<Campaign, 'dispatchedAt'>, stats: CampaignStats): boolean {
+  return campaign.dispatchedAt !== undefined && stats.queued === 0;
+}

@@ -1,0 +1,75 @@
+import { ALL_TOPICS, type Channel } from './types';
+
+/** Where a consent change came from. */
+export const CONSENT_SOURCES = [
+  'link',
+  'one-click',
+  'preference-centre',
+  'api',
+  'kavenegar_status_14',
+  'ses_bounce',
+  'ses_complaint',
+  'erasure',
+] as const;
+export type ConsentSource = (typeof CONSENT_SOURCES)[number];
+
+export type ConsentStatus = 'opted_out' | 'subscribed';
+export type ConsentAction = 'opt_out' | 'opt_in' | 'resubscribe';
+
+/** Request evidence kept with a change: never a full IP address. */
+export interface ConsentEvidence {
+  readonly userAgent?: string;
+  /** IPv4 /24 or IPv6 /48 prefix. */
+  readonly ipPrefix?: string;
+}
+
+/** Current consent of one contact for one channel and topic (`*` = every topic). */
+export interface ConsentState {
+  readonly channel: Channel;
+  readonly topic: string;
+  readonly status: ConsentStatus;
+  readonly source: ConsentSource;
+  readonly at: string;
+  readonly campaignId?: string;
+}
+
+/** One append-only ledger entry. */
+export interface ConsentEvent {
+  readonly id: string;
+  readonly contactId: string;
+  readonly action: ConsentAction;
+  readonly channel: Channel;
+  readonly topic: string;
+  readonly source: ConsentSource;
+  readonly at: string;
+  readonly campaignId?: string;
+  readonly evidence: ConsentEvidence;
+}
+
+export function statusAfter(action: ConsentAction): ConsentStatus {
+  return action === 'opt_out' ? 'opted_out' : 'subscribed';
+}
+
+/**
+ * Whether a contact must not receive marketing on `topic` over the channel the states are for.
+ * The topic's own state and the all-topics switch are compared by time, and the later one
+ * decides: "unsubscribe from everything" then "resubscribe to the newsletter" lets the
+ * newsletter through, and the reverse order does not. No state at all means subscribed.
+ */
+export function isSuppressed(states: readonly ConsentState[], topic: string): boolean {
+  const own = states.find((state) => state.topic === topic);
+  const all = states.find((state) => state.topic === ALL_TOPICS);
+  const decisive = !own ? all : !all ? own : own.at >= all.at ? own : all;
+  return decisive?.status === 'opted_out';
+}
+
+/** Reduces an IP address to the prefix kept as evidence (IPv4 /24, IPv6 /48). */
+export function ipPrefix(ip: string | undefined): string | undefined {
+  if (!ip) return undefined;
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(ip)) return `${ip.split('.').slice(0, 3).join('.')}.0/24`;
+  if (ip.includes(':')) {
+    const groups = ip.split(':').filter((group) => group !== '');
+    return `${groups.slice(0, 3).join(':')}::/48`;
+  }
+  return undefined;
+}
