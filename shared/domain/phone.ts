@@ -21,7 +21,7 @@ export function toLatinDigits(input: string): string {
 }
 
 // Spaces (incl. NBSP), dashes (incl. Unicode dashes), dots, parentheses, ZWNJ/ZWJ and bidi marks.
-const SEPARATORS = /[\s\u00a0\-\u2010-\u2015.()\u200c\u200d\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const SEPARATORS = /\u200d|[\s\u00a0\-\u2010-\u2015.()\u200c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 const FORMS: readonly RegExp[] = [
   /^\+98(9\d{9})$/,

@@ -27,7 +27,7 @@ export function isSameSender(a: string, b: string): boolean {
 /** Text as compared: Latin digits, no bidi marks or ZWNJ, whitespace folded. */
 export function normaliseSmsText(text: string): string {
   return toLatinDigits(text)
-    .replace(/[\u200c\u200d\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
+    .replace(/\u200d|[\u200c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
     .replace(/\s+/g, ' ')
     .trim();
 }
