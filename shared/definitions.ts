@@ -46,12 +46,13 @@ export const tables = {
     envVar: 'CAMPAIGNS_TABLE',
     partitionKey: pk,
     sortKey: sk,
-    // Sparse: only scheduled campaigns carry dueBucket, so the sweep reads only what is due.
+    // Sparse: only campaigns that need the dispatcher (scheduled, or dispatching with an expired
+    // lease) carry dueBucket, so the every-minute sweep reads only what is due.
     indexes: [
       {
         name: 'due',
         partitionKey: { name: 'dueBucket', type: 'S' },
-        sortKey: { name: 'sendAt', type: 'S' },
+        sortKey: { name: 'dueAt', type: 'S' },
       },
     ],
   },

@@ -2,7 +2,151 @@
  * The interfaces Chapar's use cases need. Adapters in shared/adapters implement them;
  * use cases and the domain never import an AWS SDK or call a provider directly.
  */
-import type { Channel } from './domain/types';
+import type { Campaign, CampaignStats, CampaignStatus, DeliveryOutcome } from './domain/campaign';
+import type { ConsentEvent, ConsentState } from './domain/consent';
+import type { ProviderError } from './domain/errors';
+import type { DispatchMessage, RecipientsMessage } from './domain/messages';
+import type { Verdict } from './domain/spoof-report';
+import type { AttributeValue, Channel, Contact, Locale } from './domain/types';
+
+/** A contact as the API writes it; ref and createdAt are kept by the store. */
+export interface ContactFields {
+  readonly phone?: string;
+  readonly email?: string;
+  readonly locale: Locale;
+  readonly name?: string;
+  readonly attributes: Readonly<Record<string, AttributeValue>>;
+}
+
+export interface ContactStore {
+  /** Creates or replaces a contact's fields, keeping its ref and createdAt. */
+  upsert(id: string, fields: ContactFields, now: Date): Promise<Contact>;
+  get(id: string): Promise<Contact | undefined>;
+  /** The contacts that exist among `ids`, in no particular order. */
+  getMany(ids: readonly string[]): Promise<Contact[]>;
+  getByRef(ref: string): Promise<Contact | undefined>;
+  /** One page of every contact; `cursor` is opaque and undefined after the last page. */
+  scan(page: { cursor?: string; limit: number }): Promise<{ contacts: Contact[]; cursor?: string }>;
+}
+
+export interface CampaignStore {
+  /** @throws ConflictError when the id exists. */
+  create(campaign: Campaign): Promise<void>;
+  get(id: string): Promise<Campaign | undefined>;
+  /** The campaign with its counters, in one read. */
+  getWithStats(id: string): Promise<{ campaign: Campaign; stats: CampaignStats } | undefined>;
+  /**
+   * Moves a campaign to `to` if it is in one of `from`; returns the updated campaign, or
+   * undefined when it was not in an allowed status (someone else moved it first).
+   */
+  transition(
+    id: string,
+    to: CampaignStatus,
+    from: readonly CampaignStatus[],
+    now: Date,
+    extra?: { pausedReason?: string; leaseUntil?: Date },
+  ): Promise<Campaign | undefined>;
+  /**
+   * Campaigns the dispatcher should look at now: scheduled ones whose sendAt has come, and
+   * dispatching ones whose page chain went quiet (a crash between pages), with their cursor.
+   */
+  listDue(now: Date, limit: number): Promise<{ campaignId: string; cursor: string | null }[]>;
+  /**
+   * Saves a dispatched page exactly once: adds `added` to the total and moves the cursor from
+   * `expected` to `next` (null next = audience finished), renewing the dispatch lease until
+   * `leaseUntil`. False when the page was saved already.
+   */
+  saveDispatchPage(
+    id: string,
+    page: { expected: string | null; next: string | null; added: number; leaseUntil: Date },
+    now: Date,
+  ): Promise<boolean>;
+}
+
+export interface DeliveryKey {
+  readonly campaignId: string;
+  readonly contactId: string;
+  readonly channel: Channel;
+}
+
+/** Result of trying to take a delivery: go ahead, already ended, or someone holds it. */
+export type ClaimResult =
+  | {
+      readonly kind: 'claimed';
+      readonly claimId: string;
+      /**
+       * Taken over from a sender whose lease expired after it had handed the message to the
+       * provider: it may have gone out. False when the previous sender died before that.
+       */
+      readonly takeover: boolean;
+    }
+  | { readonly kind: 'ended' }
+  | { readonly kind: 'held' };
+
+export interface DeliveryEnd {
+  readonly outcome: DeliveryOutcome;
+  /** E.164 phone or email, kept for sent messages (spoof verdicts, export, erasure). */
+  readonly recipient?: string;
+  /** What was sent: the SMS text or the email subject. */
+  readonly content?: string;
+  readonly providerMessageId?: string;
+  readonly providerStatus?: number;
+  readonly reason?: string;
+}
+
+/** A message Chapar sent to one recipient. */
+export interface SentMessage {
+  readonly campaignId: string;
+  readonly channel: Channel;
+  readonly content: string;
+  readonly sentAt: string;
+}
+
+/** The exactly-once ledger of deliveries, one per campaign, contact and channel. */
+export interface DeliveryStore {
+  /** Takes a delivery for `leaseMs`; an expired lease of a crashed sender can be taken over. */
+  claim(key: DeliveryKey, now: Date, leaseMs: number): Promise<ClaimResult>;
+  /** Records that the message is about to reach the provider (outcome unknown if we die now). */
+  markAttempt(key: DeliveryKey, claimId: string): Promise<void>;
+  /** Gives a claimed delivery back for a later retry (retryable failures). */
+  release(key: DeliveryKey, claimId: string, reason: string): Promise<void>;
+  /** Ends a claimed delivery and counts its outcome in the same transaction. */
+  end(key: DeliveryKey, claimId: string, end: DeliveryEnd, now: Date): Promise<void>;
+  /** Messages sent to a recipient (phone or email) since `since`, newest first. */
+  sentTo(recipient: string, since: Date): Promise<SentMessage[]>;
+}
+
+export interface ConsentStore {
+  /** Current states of a contact on a channel (topic states and the all-topics switch). */
+  states(contactId: string, channel: Channel): Promise<ConsentState[]>;
+  /** States for many contacts at once, keyed by contact id. */
+  statesForMany(contactIds: readonly string[], channel: Channel): Promise<Map<string, ConsentState[]>>;
+  /** Writes the new state and its ledger event atomically. */
+  record(event: ConsentEvent): Promise<void>;
+  history(contactId: string): Promise<ConsentEvent[]>;
+}
+
+export interface SpoofReport {
+  readonly id: string;
+  readonly sender: string;
+  readonly text: string;
+  readonly receivedAt?: string;
+  readonly reporterPhone?: string;
+  readonly reporterEmail?: string;
+  readonly verdict: Verdict;
+  readonly createdAt: string;
+}
+
+export interface ReportStore {
+  put(report: SpoofReport): Promise<void>;
+}
+
+export interface WorkQueue {
+  /** Enqueues dispatcher work. */
+  sendDispatch(messages: readonly DispatchMessage[]): Promise<void>;
+  /** Enqueues recipients on their channel's queue. */
+  sendRecipients(messages: readonly RecipientsMessage[]): Promise<void>;
+}
 
 /** One SMS for one recipient. */
 export interface SmsMessage {
@@ -33,6 +177,22 @@ export interface SmsProvider {
   send(messages: readonly SmsMessage[]): Promise<SmsReceipt[]>;
 }
 
+/** Per-message outcome of a multi-recipient SMS send. */
+export interface SmsSendOutcome {
+  readonly receipts: SmsReceipt[];
+  readonly failures: { localId: string; error: ProviderError }[];
+}
+
+/** Sends many SMS and reports each message's fate instead of failing the lot. */
+export interface SmsBatchProvider {
+  sendDetailed(messages: readonly SmsMessage[]): Promise<SmsSendOutcome>;
+}
+
+/** Finds SMS the provider accepted under our local ids (answers for recent messages only). */
+export interface SmsLookup {
+  findByLocalIds(localIds: readonly string[]): Promise<Map<string, { messageId: string; status: number }>>;
+}
+
 export interface EmailMessage {
   readonly to: string;
   readonly subject: string;
@@ -55,3 +215,8 @@ export interface SecretSource {
 }
 
 export type { Channel };
+
+/** Raises what an operator must act on (a CloudWatch metric and alarm in the cloud). */
+export interface Alarms {
+  campaignPaused(campaignId: string, reason: string): void;
+}

@@ -101,6 +101,7 @@ export type CampaignInput = z.infer<typeof campaignInputSchema>;
 /** Why a sendAt is unacceptable at `now`, or undefined. */
 export function sendAtProblem(sendAt: string, now: Date): string | undefined {
   const at = Date.parse(sendAt);
+  if (Number.isNaN(at)) return 'is not a valid date-time';
   if (at < now.getTime() - SEND_AT_PAST_GRACE_MS) return 'is in the past';
   if (at > now.getTime() + MAX_SCHEDULE_AHEAD_MS) return 'is more than a year ahead';
   return undefined;
@@ -128,6 +129,8 @@ export interface Campaign {
   readonly updatedAt: string;
   /** Set once the dispatcher has enqueued the whole audience. */
   readonly dispatchedAt?: string;
+  /** Where the dispatcher resumes: absent before the first page. */
+  readonly dispatchCursor?: string;
   readonly pausedReason?: string;
 }
 

@@ -63,13 +63,25 @@ export function isSuppressed(states: readonly ConsentState[], topic: string): bo
   return decisive?.status === 'opted_out';
 }
 
-/** Reduces an IP address to the prefix kept as evidence (IPv4 /24, IPv6 /48). */
+const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+
+/** Reduces an IP address to the prefix kept as evidence (IPv4 /24, IPv6 /48); undefined for anything else. */
 export function ipPrefix(ip: string | undefined): string | undefined {
   if (!ip) return undefined;
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(ip)) return `${ip.split('.').slice(0, 3).join('.')}.0/24`;
-  if (ip.includes(':')) {
-    const groups = ip.split(':').filter((group) => group !== '');
-    return `${groups.slice(0, 3).join(':')}::/48`;
-  }
-  return undefined;
+  // An IPv4-mapped IPv6 address (::ffff:a.b.c.d) is an IPv4 client: keep its /24, never the whole address.
+  const v4 = /^::ffff:/i.test(ip) ? ip.slice(7) : ip;
+  if (IPV4.test(v4)) return `${v4.split('.').slice(0, 3).join('.')}.0/24`;
+  const groups = ipv6Groups(ip);
+  return groups ? `${groups.slice(0, 3).join(':')}::/48` : undefined;
+}
+
+/** The eight groups of an IPv6 address with `::` expanded, or undefined when it is not one. */
+function ipv6Groups(ip: string): string[] | undefined {
+  const halves = ip.split('::');
+  if (halves.length > 2) return undefined;
+  const [head = [], tail = []] = halves.map((half) => (half === '' ? [] : half.split(':')));
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 1 ? missing !== 0 : missing < 1) return undefined;
+  const groups = [...head, ...Array<string>(missing).fill('0'), ...tail];
+  return groups.every((group) => /^[0-9a-f]{1,4}$/i.test(group)) ? groups : undefined;
 }

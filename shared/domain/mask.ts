@@ -16,7 +16,8 @@ export function maskEmail(email: string): string {
   return `${email[0]}***@${domain[0] ?? ''}***${tld}`;
 }
 
-const PHONE_IN_TEXT = /(?:\+|00)?98[\s-]?9\d{2}[\s-]?\d{3}[\s-]?\d{4}|\b09\d{9}\b/g;
+const PHONE_IN_TEXT =
+  /(?:\+|00)?98[\s-]?\(?9\d{2}\)?[\s-]?\d{3}[\s-]?\d{4}|\b0?9\d{2}\)?[\s-]?\d{3}[\s-]?\d{4}\b/g;
 const EMAIL_IN_TEXT = /[^\s@"'<>(),;:]+@[^\s@"'<>(),;:]+\.[a-z]{2,}/gi;
 
 /** Masks every phone number and email address found in free text. */

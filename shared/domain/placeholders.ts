@@ -60,7 +60,8 @@ export function renderTemplate(
   mode: 'text' | 'html' = 'text',
 ): string {
   return template.replace(PLACEHOLDER, (_whole, name: string) => {
-    const value = values[name];
+    // Own keys only: `{{constructor}}` must not render Object.prototype's members.
+    const value = Object.hasOwn(values, name) ? values[name] : undefined;
     if (value === undefined) return '';
     const text = String(value);
     return mode === 'html' ? escapeHtml(text) : text;

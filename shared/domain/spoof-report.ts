@@ -13,7 +13,7 @@ function senderForms(sender: string): Set<string> {
   const digits = toLatinDigits(sender).replace(/\D/g, '');
   const forms = new Set([digits]);
   if (digits.startsWith('0098')) forms.add(digits.slice(4));
-  else if (digits.startsWith('98') && digits.length > 10) forms.add(digits.slice(2));
+  else if (digits.startsWith('98')) forms.add(digits.slice(2));
   return forms;
 }
 

@@ -100,18 +100,30 @@ export function parseTokenKeyring(json: string): TokenKeyring {
   const raw: unknown = JSON.parse(json);
   if (typeof raw !== 'object' || raw === null) throw new Error('Token keyring must be a JSON object');
   const { current, keys } = raw as { current?: unknown; keys?: unknown };
-  if (typeof current !== 'string' || typeof keys !== 'object' || keys === null) {
+  if (typeof current !== 'string' || typeof keys !== 'object' || keys === null || Array.isArray(keys)) {
     throw new Error('Token keyring needs "current" and "keys"');
   }
   const parsed: Record<string, TokenKey> = {};
   for (const [kid, value] of Object.entries(keys)) {
     if (!KID.test(kid)) throw new Error(`Token key id "${kid}" must match ${KID}`);
     if (typeof value === 'string' && value.length >= 8) parsed[kid] = { secret: value };
-    else if (typeof value === 'object' && value !== null && typeof value.secret === 'string') {
-      const validUntil = typeof value.validUntil === 'string' ? value.validUntil : undefined;
+    else if (
+      typeof value === 'object' &&
+      value !== null &&
+      typeof value.secret === 'string' &&
+      value.secret.length >= 8
+    ) {
+      const { validUntil } = value;
+      // An unreadable validUntil would compare as NaN and never expire: refuse it instead.
+      if (
+        validUntil !== undefined &&
+        (typeof validUntil !== 'string' || Number.isNaN(Date.parse(validUntil)))
+      ) {
+        throw new Error(`Token key "${kid}" has a validUntil that is not an ISO-8601 date-time`);
+      }
       parsed[kid] = validUntil ? { secret: value.secret, validUntil } : { secret: value.secret };
     } else throw new Error(`Token key "${kid}" must be a secret of at least 8 characters`);
   }
-  if (!parsed[current]) throw new Error(`Token keyring's current key "${current}" is missing`);
+  if (!Object.hasOwn(parsed, current)) throw new Error(`Token keyring's current key "${current}" is missing`);
   return { current, keys: parsed };
 }

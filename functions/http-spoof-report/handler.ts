@@ -1,0 +1,67 @@
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { deliveryStore, emailProvider, reportStore, secretSource } from '../../shared/adapters/factory';
+import { templateFile } from '../../shared/adapters/templates/template-files';
+import { readConfig } from '../../shared/config';
+import { UnauthorizedError } from '../../shared/domain/errors';
+import { verifySignature } from '../../shared/domain/webhook-signature';
+import { httpErrors } from '../../shared/http/middleware';
+import { type HttpResult, header, json, jsonBody, rawBody } from '../../shared/http/respond';
+import { createLogger } from '../../shared/observability';
+import { reportSpoofedSms } from '../../shared/use-cases/report-spoofed-sms';
+
+const config = readConfig([
+  'REPORTS_TABLE',
+  'DELIVERIES_TABLE',
+  'CAMPAIGNS_TABLE',
+  'IDEMPOTENCY_TABLE',
+  'WEBHOOK_SECRET_ID',
+  'CHAPAR_SMS_SENDER',
+  'CHAPAR_FROM_EMAIL',
+  'CHAPAR_ABUSE_EMAIL',
+]);
+const logger = createLogger();
+const secrets = secretSource();
+const deps = {
+  reports: reportStore(config.REPORTS_TABLE),
+  deliveries: deliveryStore(config.DELIVERIES_TABLE, config.CAMPAIGNS_TABLE),
+  email: emailProvider({ from: config.CHAPAR_FROM_EMAIL }),
+  templates: templateFile,
+  verifiedSender: config.CHAPAR_SMS_SENDER,
+  abuseEmail: config.CHAPAR_ABUSE_EMAIL,
+  now: () => new Date(),
+};
+
+// A webhook sender retries: the same report body within a day gets the same report back.
+const idempotency = new IdempotencyConfig({ expiresAfterSeconds: 24 * 3600 });
+const judgeOnce = makeIdempotent(
+  async (body: { raw: string }) => reportSpoofedSms(deps, JSON.parse(body.raw)),
+  {
+    persistenceStore: new DynamoDBPersistenceLayer({ tableName: config.IDEMPOTENCY_TABLE }),
+    config: idempotency,
+  },
+);
+
+/** Signed webhook for reports of SMS received in the brand's name; each gets a verdict. */
+export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
+  .use(injectLambdaContext(logger))
+  .use(httpErrors(logger))
+  .handler(async (event, context) => {
+    const raw = rawBody(event);
+    const secret = await secrets.getSecret(config.WEBHOOK_SECRET_ID);
+    const check = verifySignature(
+      header(event, 'x-chapar-signature'),
+      raw,
+      secret,
+      Math.floor(Date.now() / 1000),
+    );
+    if (!check.ok) throw new UnauthorizedError(`Invalid webhook signature: ${check.reason}`);
+    jsonBody(event);
+    idempotency.registerLambdaContext(context);
+    const { reportId, verdict } = await judgeOnce({ raw });
+    logger.info('Spoof report judged', { reportId, verdict });
+    return json(202, { reportId, verdict });
+  });

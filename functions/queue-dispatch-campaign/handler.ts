@@ -1,0 +1,43 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { campaignStore, contactStore, workQueue } from '../../shared/adapters/factory';
+import { readConfig } from '../../shared/config';
+import { dispatchMessageSchema } from '../../shared/domain/messages';
+import { parseWith } from '../../shared/domain/validation';
+import { createLogger } from '../../shared/observability';
+import { dispatchCampaign } from '../../shared/use-cases/dispatch-campaign';
+
+const config = readConfig([
+  'CONTACTS_TABLE',
+  'CAMPAIGNS_TABLE',
+  'DISPATCH_QUEUE_URL',
+  'SMS_QUEUE_URL',
+  'EMAIL_QUEUE_URL',
+]);
+const logger = createLogger();
+const deps = {
+  campaigns: campaignStore(config.CAMPAIGNS_TABLE),
+  contacts: contactStore(config.CONTACTS_TABLE),
+  queue: workQueue({
+    dispatch: config.DISPATCH_QUEUE_URL,
+    sms: config.SMS_QUEUE_URL,
+    email: config.EMAIL_QUEUE_URL,
+  }),
+  now: () => new Date(),
+  pageSize: 500,
+  leaseMs: 2 * 60 * 1000,
+};
+const processor = new BatchProcessor(EventType.SQS);
+
+async function recordHandler(record: SQSRecord): Promise<void> {
+  const message = parseWith(dispatchMessageSchema, JSON.parse(record.body), 'dispatch message');
+  const result = await dispatchCampaign(deps, message);
+  logger.info('Dispatch page', { campaignId: message.campaignId, result });
+}
+
+/** Fans a campaign's audience out to the SMS and email queues, one page per message. */
+export const handler = middy<SQSEvent, SQSBatchResponse>()
+  .use(injectLambdaContext(logger))
+  .handler(async (event, context) => processPartialResponse(event, recordHandler, processor, { context }));

@@ -1,0 +1,54 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import {
+  campaignStore,
+  consentStore,
+  contactStore,
+  deliveryStore,
+  emailProvider,
+  secretSource,
+  tokenKeyring,
+} from '../../shared/adapters/factory';
+import { templateFile } from '../../shared/adapters/templates/template-files';
+import { readConfig } from '../../shared/config';
+import { createLogger, createMetrics, MetricAlarms } from '../../shared/observability';
+import { channelBatchHandler } from '../../shared/use-cases/deliver-handler';
+import { EmailChannel } from '../../shared/use-cases/send-email';
+
+const config = readConfig([
+  'CONTACTS_TABLE',
+  'CAMPAIGNS_TABLE',
+  'CONSENT_TABLE',
+  'DELIVERIES_TABLE',
+  'TOKEN_KEYS_SECRET_ID',
+  'CHAPAR_FROM_EMAIL',
+  'CHAPAR_PUBLIC_BASE_URL',
+  'SES_CONFIGURATION_SET',
+]);
+const logger = createLogger();
+const channel = new EmailChannel({
+  email: emailProvider({
+    from: config.CHAPAR_FROM_EMAIL,
+    ...(config.SES_CONFIGURATION_SET ? { configurationSet: config.SES_CONFIGURATION_SET } : {}),
+  }),
+  keyring: tokenKeyring(secretSource(), config.TOKEN_KEYS_SECRET_ID),
+  publicBaseUrl: config.CHAPAR_PUBLIC_BASE_URL,
+  templates: templateFile,
+  concurrency: 5,
+});
+
+const deps = {
+  campaigns: campaignStore(config.CAMPAIGNS_TABLE),
+  contacts: contactStore(config.CONTACTS_TABLE),
+  consent: consentStore(config.CONSENT_TABLE),
+  deliveries: deliveryStore(config.DELIVERIES_TABLE, config.CAMPAIGNS_TABLE),
+  alarms: new MetricAlarms(logger, createMetrics()),
+  now: () => new Date(),
+  leaseMs: 2 * 60 * 1000,
+};
+
+/** Sends campaign email through SES with one-click unsubscribe. */
+export const handler = middy<SQSEvent, SQSBatchResponse>()
+  .use(injectLambdaContext(logger))
+  .handler(channelBatchHandler(deps, async () => channel, logger));

@@ -1,0 +1,184 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { type Campaign, type CampaignStats, type CampaignStatus, campaignStats } from '../../domain/campaign';
+import { ConflictError } from '../../domain/errors';
+import type { CampaignStore } from '../../ports';
+import { isConditionFailure } from './client';
+
+/** Sort key of the campaign item; its counters sit beside it as `stats#<shard>`. */
+export const CAMPAIGN_SK = 'campaign';
+const DUE_BUCKET = 'due';
+
+function toCampaign(item: Record<string, unknown>): Campaign {
+  const { pk, sk: _sk, dueBucket: _due, dueAt: _dueAt, total: _total, ...rest } = item;
+  return { id: pk as string, ...rest } as Campaign;
+}
+
+/** Campaigns in DynamoDB with their sharded counters. */
+export class DynamoCampaignStore implements CampaignStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(campaign: Campaign): Promise<void> {
+    const { id, ...fields } = campaign;
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: id,
+            sk: CAMPAIGN_SK,
+            ...fields,
+            total: 0,
+            ...(campaign.status === 'scheduled' ? { dueBucket: DUE_BUCKET, dueAt: campaign.sendAt } : {}),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw new ConflictError(`Campaign ${id} already exists`);
+      throw error;
+    }
+  }
+
+  async get(id: string): Promise<Campaign | undefined> {
+    const result = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: id, sk: CAMPAIGN_SK }, ConsistentRead: true }),
+    );
+    return result.Item ? toCampaign(result.Item) : undefined;
+  }
+
+  async getWithStats(id: string): Promise<{ campaign: Campaign; stats: CampaignStats } | undefined> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :id',
+          ExpressionAttributeValues: { ':id': id },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    const item = items.find((candidate) => candidate.sk === CAMPAIGN_SK);
+    if (!item) return undefined;
+    const counters = { total: Number(item.total ?? 0), sent: 0, failed: 0, suppressed: 0 };
+    for (const shard of items) {
+      if (shard === item) continue;
+      counters.sent += Number(shard.sent ?? 0);
+      counters.failed += Number(shard.failed ?? 0);
+      counters.suppressed += Number(shard.suppressed ?? 0);
+    }
+    return { campaign: toCampaign(item), stats: campaignStats(counters) };
+  }
+
+  async transition(
+    id: string,
+    to: CampaignStatus,
+    from: readonly CampaignStatus[],
+    now: Date,
+    extra: { pausedReason?: string; leaseUntil?: Date } = {},
+  ): Promise<Campaign | undefined> {
+    if (from.length === 0) return undefined;
+    const values: Record<string, unknown> = { ':to': to, ':now': now.toISOString() };
+    from.forEach((status, index) => {
+      values[`:from${index}`] = status;
+    });
+    const set = ['#status = :to', 'updatedAt = :now'];
+    const remove: string[] = [];
+    if (extra.leaseUntil) {
+      // Dispatching: the sweep revives the page chain if it goes quiet past the lease.
+      set.push('dueBucket = :due', 'dueAt = :lease');
+      values[':due'] = DUE_BUCKET;
+      values[':lease'] = extra.leaseUntil.toISOString();
+    } else if (to !== 'scheduled') remove.push('dueBucket', 'dueAt');
+    if (to === 'paused') {
+      set.push('pausedReason = :reason');
+      values[':reason'] = extra.pausedReason ?? 'paused';
+    } else remove.push('pausedReason');
+    try {
+      const result = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: id, sk: CAMPAIGN_SK },
+          UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`,
+          ConditionExpression: `#status IN (${from.map((_, index) => `:from${index}`).join(', ')})`,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return result.Attributes ? toCampaign(result.Attributes) : undefined;
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async listDue(now: Date, limit: number): Promise<{ campaignId: string; cursor: string | null }[]> {
+    const result = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'due',
+        KeyConditionExpression: 'dueBucket = :due AND dueAt <= :now',
+        ExpressionAttributeValues: { ':due': DUE_BUCKET, ':now': now.toISOString() },
+        Limit: limit,
+      }),
+    );
+    return (result.Items ?? []).map((item) => ({
+      campaignId: item.pk as string,
+      cursor: typeof item.dispatchCursor === 'string' ? item.dispatchCursor : null,
+    }));
+  }
+
+  async saveDispatchPage(
+    id: string,
+    page: { expected: string | null; next: string | null; added: number; leaseUntil: Date },
+    now: Date,
+  ): Promise<boolean> {
+    const values: Record<string, unknown> = { ':added': page.added, ':now': now.toISOString() };
+    const set = ['updatedAt = :now'];
+    const remove: string[] = [];
+    if (page.next === null) {
+      set.push('dispatchedAt = :now');
+      remove.push('dispatchCursor', 'dueBucket', 'dueAt');
+    } else {
+      set.push('dispatchCursor = :next', 'dueAt = :lease');
+      values[':next'] = page.next;
+      values[':lease'] = page.leaseUntil.toISOString();
+    }
+    let condition = 'attribute_not_exists(dispatchedAt) AND ';
+    if (page.expected === null) condition += 'attribute_not_exists(dispatchCursor)';
+    else {
+      condition += 'dispatchCursor = :expected';
+      values[':expected'] = page.expected;
+    }
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: id, sk: CAMPAIGN_SK },
+          UpdateExpression: `SET ${set.join(', ')} ADD #total :added${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: { '#total': 'total' },
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,100 @@
+import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { type ConsentEvent, type ConsentState, statusAfter } from '../../domain/consent';
+import type { Channel } from '../../domain/types';
+import type { ConsentStore } from '../../ports';
+import { batchGet } from './batch-get';
+
+const stateSk = (channel: Channel, topic: string) => `state#${channel}#${topic}`;
+
+function toState(item: Record<string, unknown>): ConsentState {
+  const { pk: _pk, sk: _sk, ...state } = item;
+  return state as unknown as ConsentState;
+}
+
+function toEvent(item: Record<string, unknown>): ConsentEvent {
+  const { pk, sk: _sk, ...event } = item;
+  return { contactId: pk as string, ...event } as ConsentEvent;
+}
+
+/**
+ * Consent per contact: current state items (`state#<channel>#<topic>`) and the append-only
+ * ledger (`event#<at>#<id>`) under one partition, written together in one transaction.
+ */
+export class DynamoConsentStore implements ConsentStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async states(contactId: string, channel: Channel): Promise<ConsentState[]> {
+    const result = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': contactId, ':prefix': `state#${channel}#` },
+        ConsistentRead: true,
+      }),
+    );
+    return (result.Items ?? []).map(toState);
+  }
+
+  async statesForMany(contactIds: readonly string[], channel: Channel): Promise<Map<string, ConsentState[]>> {
+    const byContact = new Map<string, ConsentState[]>(contactIds.map((id) => [id, []]));
+    // One query per contact stays strongly consistent; contacts with no state cost one read unit.
+    await Promise.all(
+      [...byContact.keys()].map(async (id) => {
+        byContact.set(id, await this.states(id, channel));
+      }),
+    );
+    return byContact;
+  }
+
+  async record(event: ConsentEvent): Promise<void> {
+    const state: ConsentState = {
+      channel: event.channel,
+      topic: event.topic,
+      status: statusAfter(event.action),
+      source: event.source,
+      at: event.at,
+      ...(event.campaignId ? { campaignId: event.campaignId } : {}),
+    };
+    const { contactId, ...ledger } = event;
+    await this.client.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: { pk: contactId, sk: stateSk(event.channel, event.topic), ...state },
+            },
+          },
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: { pk: contactId, sk: `event#${event.at}#${event.id}`, ...ledger },
+              ConditionExpression: 'attribute_not_exists(sk)',
+            },
+          },
+        ],
+      }),
+    );
+  }
+
+  async history(contactId: string): Promise<ConsentEvent[]> {
+    const events: ConsentEvent[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': contactId, ':prefix': 'event#' },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      events.push(...(page.Items ?? []).map(toEvent));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return events;
+  }
+}

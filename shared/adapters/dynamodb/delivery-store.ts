@@ -1,0 +1,178 @@
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { STATS_SHARDS } from '../../definitions';
+import type { Channel } from '../../domain/types';
+import type { ClaimResult, DeliveryEnd, DeliveryKey, DeliveryStore, SentMessage } from '../../ports';
+import { isConditionFailure, isTransactionConditionFailure } from './client';
+
+const ENDED = new Set(['sent', 'failed', 'suppressed']);
+
+function keyOf(key: DeliveryKey): { pk: string; sk: string } {
+  return { pk: key.campaignId, sk: `${key.contactId}#${key.channel}` };
+}
+
+/** Spreads one campaign's counters over shards so a big campaign never heats one item. */
+export function statsShard(contactId: string): string {
+  const digest = createHash('sha256').update(contactId).digest();
+  return `stats#${digest.readUInt16BE(0) % STATS_SHARDS}`;
+}
+
+/**
+ * The send ledger. A delivery is claimed with a lease before its send and ended after it,
+ * and the end is written with its counter in one transaction, so every outcome is counted
+ * exactly once however often SQS delivers the message.
+ */
+export class DynamoDeliveryStore implements DeliveryStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly campaignsTableName: string,
+  ) {}
+
+  async claim(key: DeliveryKey, now: Date, leaseMs: number): Promise<ClaimResult> {
+    const claimId = randomUUID();
+    try {
+      const result = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keyOf(key),
+          UpdateExpression:
+            'SET #status = :sending, claimId = :claim, leaseUntil = :lease, updatedAt = :now, attempts = if_not_exists(attempts, :zero) + :one REMOVE phase',
+          ConditionExpression:
+            'attribute_not_exists(pk) OR #status = :retry OR (#status = :sending AND leaseUntil < :nowMs)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':sending': 'sending',
+            ':retry': 'retry',
+            ':claim': claimId,
+            ':lease': now.getTime() + leaseMs,
+            ':nowMs': now.getTime(),
+            ':now': now.toISOString(),
+            ':zero': 0,
+            ':one': 1,
+          },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      const previous = result.Attributes;
+      return {
+        kind: 'claimed',
+        claimId,
+        takeover: previous?.status === 'sending' && previous.phase === 'provider',
+      };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const old = (error as { Item?: Record<string, { S?: string }> }).Item;
+      const status = old?.status?.S;
+      return status && ENDED.has(status) ? { kind: 'ended' } : { kind: 'held' };
+    }
+  }
+
+  async markAttempt(key: DeliveryKey, claimId: string): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keyOf(key),
+        UpdateExpression: 'SET phase = :provider',
+        ConditionExpression: 'claimId = :claim',
+        ExpressionAttributeValues: { ':provider': 'provider', ':claim': claimId },
+      }),
+    );
+  }
+
+  async release(key: DeliveryKey, claimId: string, reason: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keyOf(key),
+          UpdateExpression: 'SET #status = :retry, reason = :reason REMOVE claimId, leaseUntil, phase',
+          ConditionExpression: 'claimId = :claim',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':retry': 'retry', ':reason': reason, ':claim': claimId },
+        }),
+      );
+    } catch (error) {
+      // Our lease expired and another sender took the delivery over: it is theirs now.
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async end(key: DeliveryKey, claimId: string, end: DeliveryEnd, now: Date): Promise<void> {
+    const set = ['#status = :outcome', 'endedAt = :now'];
+    const values: Record<string, unknown> = {
+      ':outcome': end.outcome,
+      ':now': now.toISOString(),
+      ':claim': claimId,
+    };
+    const optional: [string, unknown][] = [
+      ['content', end.content],
+      ['providerMessageId', end.providerMessageId],
+      ['providerStatus', end.providerStatus],
+      ['reason', end.reason],
+    ];
+    if (end.outcome === 'sent' && end.recipient) {
+      optional.push(['recipient', end.recipient], ['sentAt', now.toISOString()]);
+    }
+    for (const [name, value] of optional) {
+      if (value === undefined) continue;
+      set.push(`${name} = :${name}`);
+      values[`:${name}`] = value;
+    }
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keyOf(key),
+                UpdateExpression: `SET ${set.join(', ')} REMOVE claimId, leaseUntil, phase`,
+                ConditionExpression: 'claimId = :claim',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: values,
+              },
+            },
+            {
+              Update: {
+                TableName: this.campaignsTableName,
+                Key: { pk: key.campaignId, sk: statsShard(key.contactId) },
+                UpdateExpression: 'ADD #outcome :one',
+                ExpressionAttributeNames: { '#outcome': end.outcome },
+                ExpressionAttributeValues: { ':one': 1 },
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      // Lost the lease to another sender, which now owns the delivery and its count.
+      if (!isTransactionConditionFailure(error)) throw error;
+    }
+  }
+
+  async sentTo(recipient: string, since: Date): Promise<SentMessage[]> {
+    const result = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'byRecipient',
+        KeyConditionExpression: 'recipient = :recipient AND sentAt >= :since',
+        ExpressionAttributeValues: { ':recipient': recipient, ':since': since.toISOString() },
+        ScanIndexForward: false,
+        Limit: 100,
+      }),
+    );
+    return (result.Items ?? []).map((item) => ({
+      campaignId: item.pk as string,
+      channel: String(item.sk).split('#').pop() as Channel,
+      content: String(item.content ?? ''),
+      sentAt: item.sentAt as string,
+    }));
+  }
+}

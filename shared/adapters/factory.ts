@@ -1,0 +1,39 @@
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { parseTokenKeyring, type TokenKeyring } from '../domain/unsubscribe-token';
+import type { SecretSource } from '../ports';
+import { DynamoCampaignStore } from './dynamodb/campaign-store';
+import { dynamoDocumentClient } from './dynamodb/client';
+import { DynamoConsentStore } from './dynamodb/consent-store';
+import { DynamoContactStore } from './dynamodb/contact-store';
+import { DynamoDeliveryStore } from './dynamodb/delivery-store';
+import { DynamoReportStore } from './dynamodb/report-store';
+import { SecretsManagerSource } from './secrets/secret-source';
+import { SesEmailProvider } from './ses/email-provider';
+import { type QueueUrls, SqsWorkQueue } from './sqs/work-queue';
+
+/**
+ * Builds adapters from configuration: the composition root the handlers share. Clients are
+ * created once per container; endpoints come from the SDK's AWS_ENDPOINT_URL_* variables.
+ */
+
+export const contactStore = (table: string) => new DynamoContactStore(dynamoDocumentClient(), table);
+export const campaignStore = (table: string) => new DynamoCampaignStore(dynamoDocumentClient(), table);
+export const consentStore = (table: string) => new DynamoConsentStore(dynamoDocumentClient(), table);
+export const reportStore = (table: string) => new DynamoReportStore(dynamoDocumentClient(), table);
+export const deliveryStore = (table: string, campaignsTable: string) =>
+  new DynamoDeliveryStore(dynamoDocumentClient(), table, campaignsTable);
+
+let sqs: SQSClient | undefined;
+export const workQueue = (urls: QueueUrls) => new SqsWorkQueue((sqs ??= new SQSClient({})), urls);
+
+let ses: SESv2Client | undefined;
+export const emailProvider = (options: { from: string; configurationSet?: string }) =>
+  new SesEmailProvider((ses ??= new SESv2Client({})), options);
+
+export const secretSource = (): SecretSource => new SecretsManagerSource();
+
+/** The token keyring, read through the secret cache on each use so a rotation is picked up. */
+export function tokenKeyring(secrets: SecretSource, secretId: string): () => Promise<TokenKeyring> {
+  return async () => parseTokenKeyring(await secrets.getSecret(secretId));
+}

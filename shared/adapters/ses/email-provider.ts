@@ -1,0 +1,64 @@
+import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { type FailureClass, ProviderError } from '../../domain/errors';
+import type { EmailMessage, EmailProvider } from '../../ports';
+
+/** SESv2 errors by what a sender should do about them (see the SES rules in shared/reference). */
+const CLASSES: Record<string, FailureClass> = {
+  TooManyRequestsException: 'retryable',
+  LimitExceededException: 'retryable',
+  InternalServiceErrorException: 'retryable',
+  ServiceUnavailableException: 'retryable',
+  ThrottlingException: 'retryable',
+  MessageRejected: 'recipient',
+  SendingPausedException: 'campaign',
+  AccountSuspendedException: 'campaign',
+  MailFromDomainNotVerifiedException: 'campaign',
+  NotFoundException: 'campaign',
+  AccessDeniedException: 'campaign',
+  BadRequestException: 'message',
+};
+
+/** Classifies an SESv2 SDK error; network faults and 5xx are retryable. */
+export function classifySesError(error: unknown): ProviderError {
+  const name = error instanceof Error ? error.name : 'Unknown';
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  const failureClass = CLASSES[name] ?? (status === undefined || status >= 500 ? 'retryable' : 'message');
+  const message = error instanceof Error ? error.message : String(error);
+  return new ProviderError('ses', name, failureClass, `SES SendEmail failed: ${name}: ${message}`, {
+    cause: error,
+  });
+}
+
+/** Sends campaign email through SESv2 Simple content, which carries custom headers. */
+export class SesEmailProvider implements EmailProvider {
+  constructor(
+    private readonly client: SESv2Client,
+    private readonly options: { from: string; configurationSet?: string },
+  ) {}
+
+  async send(message: EmailMessage): Promise<{ messageId: string }> {
+    try {
+      const result = await this.client.send(
+        new SendEmailCommand({
+          FromEmailAddress: this.options.from,
+          Destination: { ToAddresses: [message.to] },
+          ConfigurationSetName: this.options.configurationSet,
+          Content: {
+            Simple: {
+              Subject: { Data: message.subject, Charset: 'UTF-8' },
+              Body: {
+                Html: { Data: message.html, Charset: 'UTF-8' },
+                Text: { Data: message.text, Charset: 'UTF-8' },
+              },
+              Headers: Object.entries(message.headers).map(([Name, Value]) => ({ Name, Value })),
+            },
+          },
+          EmailTags: Object.entries(message.tags ?? {}).map(([Name, Value]) => ({ Name, Value })),
+        }),
+      );
+      return { messageId: result.MessageId ?? '' };
+    } catch (error) {
+      throw classifySesError(error);
+    }
+  }
+}

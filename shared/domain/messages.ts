@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { CONTACT_ID } from './campaign';
+import { CHANNELS } from './types';
+
+/** Queue message shapes; version them so old messages in flight stay readable after a deploy. */
+
+/** Work for the dispatcher: enqueue the page of the audience that starts after `cursor`. */
+export const dispatchMessageSchema = z.strictObject({
+  v: z.literal(1),
+  campaignId: z.string().min(1).max(40),
+  /** null for the first page. */
+  cursor: z.string().max(2048).nullable(),
+});
+export type DispatchMessage = z.infer<typeof dispatchMessageSchema>;
+
+/** Work for a channel sender: these contacts of this campaign. */
+export const recipientsMessageSchema = z.strictObject({
+  v: z.literal(1),
+  campaignId: z.string().min(1).max(40),
+  channel: z.enum(CHANNELS),
+  contactIds: z.array(z.string().regex(CONTACT_ID)).min(1).max(200),
+});
+export type RecipientsMessage = z.infer<typeof recipientsMessageSchema>;

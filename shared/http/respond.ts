@@ -1,0 +1,94 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import {
+  ChaparError,
+  ConflictError,
+  NotFoundError,
+  PayloadTooLargeError,
+  ProviderError,
+  UnauthorizedError,
+  ValidationError,
+} from '../domain/errors';
+
+export type HttpResult = APIGatewayProxyStructuredResultV2;
+
+const SECURITY_HEADERS = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
+
+export function json(statusCode: number, body: unknown): HttpResult {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...SECURITY_HEADERS },
+    body: JSON.stringify(body),
+  };
+}
+
+export function html(statusCode: number, body: string): HttpResult {
+  return {
+    statusCode,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy':
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+      ...SECURITY_HEADERS,
+    },
+    body,
+  };
+}
+
+/** The HTTP status of an error: the one place Chapar's errors meet HTTP. */
+export function statusOf(error: unknown): number {
+  if (error instanceof ValidationError) return 400;
+  if (error instanceof UnauthorizedError) return 401;
+  if (error instanceof NotFoundError) return 404;
+  if (error instanceof ConflictError) return 409;
+  if (error instanceof PayloadTooLargeError) return 413;
+  if (error instanceof ProviderError && error.retryable) return 503;
+  return 500;
+}
+
+/** A JSON error body: the message for 4xx; nothing internal for 5xx (middy's expose rule). */
+export function errorBody(error: unknown): { status: number; body: Record<string, unknown> } {
+  const status = statusOf(error);
+  if (status >= 500) {
+    const message = status === 503 ? 'A provider is unavailable; please retry later' : 'Internal error';
+    return { status, body: { message } };
+  }
+  const message = error instanceof ChaparError ? error.message : 'Bad request';
+  const issues = error instanceof ValidationError && error.issues.length > 0 ? { issues: error.issues } : {};
+  return { status, body: { message, ...issues } };
+}
+
+/** The raw request body as text (API Gateway base64-encodes non-text content types). */
+export function rawBody(event: APIGatewayProxyEventV2): string {
+  if (!event.body) return '';
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+}
+
+/** The body parsed as JSON, or a 400 that says so. */
+export function jsonBody(event: APIGatewayProxyEventV2): unknown {
+  const text = rawBody(event);
+  if (text.trim() === '') throw new ValidationError('Request body is required (JSON)');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ValidationError('Request body must be valid JSON');
+  }
+}
+
+/** A header by name, whatever its case. */
+export function header(event: APIGatewayProxyEventV2, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(event.headers ?? {}))
+    if (key.toLowerCase() === wanted) return value;
+  return undefined;
+}
+
+/** A path parameter, or a 400 when API Gateway did not give it. */
+export function pathParameter(event: APIGatewayProxyEventV2, name: string): string {
+  const value = event.pathParameters?.[name];
+  if (!value) throw new ValidationError(`Missing path parameter ${name}`);
+  return decodeURIComponent(value);
+}

@@ -1,0 +1,103 @@
+import {
+  type Campaign,
+  type CampaignStats,
+  campaignInputSchema,
+  isComplete,
+  sendAtProblem,
+  statusesAllowing,
+} from '../domain/campaign';
+import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
+import { newId } from '../domain/ids';
+import { parseWith } from '../domain/validation';
+import type { CampaignStore, WorkQueue } from '../ports';
+
+export interface CampaignDeps {
+  readonly campaigns: CampaignStore;
+  readonly queue: WorkQueue;
+  readonly now: () => Date;
+}
+
+/**
+ * Creates a campaign. It is stored as scheduled; one due now is also handed to the dispatcher
+ * at once (the every-minute sweep is the safety net if that enqueue fails).
+ */
+export async function createCampaign(deps: CampaignDeps, body: unknown): Promise<Campaign> {
+  const input = parseWith(campaignInputSchema, body, 'campaign');
+  const now = deps.now();
+  if (input.sendAt) {
+    const problem = sendAtProblem(input.sendAt, now);
+    if (problem)
+      throw new ValidationError(`Invalid campaign: sendAt ${problem}`, [
+        { field: 'sendAt', message: problem },
+      ]);
+  }
+  const sendAt = input.sendAt ? new Date(input.sendAt) : now;
+  const campaign: Campaign = {
+    id: newId(now.getTime()),
+    name: input.name,
+    topic: input.topic,
+    channels: input.channels,
+    audience: input.audience,
+    ...(input.sms ? { sms: input.sms } : {}),
+    ...(input.email ? { email: input.email } : {}),
+    sendAt: sendAt.toISOString(),
+    status: 'scheduled',
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
+  await deps.campaigns.create(campaign);
+  if (sendAt.getTime() <= now.getTime()) {
+    await deps.queue.sendDispatch([{ v: 1, campaignId: campaign.id, cursor: null }]);
+  }
+  return campaign;
+}
+
+export async function getCampaign(
+  deps: Pick<CampaignDeps, 'campaigns'>,
+  id: string,
+): Promise<{ campaign: Campaign; stats: CampaignStats }> {
+  const found = await deps.campaigns.getWithStats(id);
+  if (!found) throw new NotFoundError(`Campaign ${id} not found`);
+  return found;
+}
+
+/** Cancels a scheduled, sending or paused campaign: senders drop its remaining messages. */
+export async function cancelCampaign(
+  deps: Pick<CampaignDeps, 'campaigns' | 'now'>,
+  id: string,
+): Promise<Campaign> {
+  const cancelled = await deps.campaigns.transition(
+    id,
+    'cancelled',
+    statusesAllowing('cancelled'),
+    deps.now(),
+  );
+  if (cancelled) return cancelled;
+  const current = await deps.campaigns.get(id);
+  if (!current) throw new NotFoundError(`Campaign ${id} not found`);
+  throw new ConflictError(`Campaign ${id} is ${current.status} and can no longer be cancelled`);
+}
+
+/** Marks a sending campaign sent once dispatch is over and every delivery has ended. */
+export async function completeIfDone(
+  deps: Pick<CampaignDeps, 'campaigns' | 'now'>,
+  id: string,
+): Promise<boolean> {
+  const found = await deps.campaigns.getWithStats(id);
+  if (!found || found.campaign.status !== 'sending' || !isComplete(found.campaign, found.stats)) return false;
+  return (await deps.campaigns.transition(id, 'sent', ['sending'], deps.now())) !== undefined;
+}
+
+/**
+ * The sweep: hands every due campaign to the dispatcher, and revives a dispatch whose page
+ * chain went quiet. Safe to run twice: the dispatcher ignores pages already saved.
+ */
+export async function dispatchDueCampaigns(deps: CampaignDeps, limit = 100): Promise<number> {
+  const due = await deps.campaigns.listDue(deps.now(), limit);
+  if (due.length > 0) {
+    await deps.queue.sendDispatch(
+      due.map(({ campaignId, cursor }) => ({ v: 1 as const, campaignId, cursor })),
+    );
+  }
+  return due.length;
+}

@@ -1,0 +1,162 @@
+import type { Campaign } from '../domain/campaign';
+import { isSuppressed } from '../domain/consent';
+import { ProviderError } from '../domain/errors';
+import type { RecipientsMessage } from '../domain/messages';
+import type { Channel, Contact } from '../domain/types';
+import type { Alarms, CampaignStore, ConsentStore, ContactStore, DeliveryKey, DeliveryStore } from '../ports';
+import { completeIfDone } from './campaigns';
+import { mapWithConcurrency } from './concurrency';
+
+/** One recipient ready to send: claimed, reachable and not opted out. */
+export interface Recipient {
+  readonly key: DeliveryKey;
+  readonly claimId: string;
+  readonly contact: Contact;
+  readonly address: string;
+  /** A previous sender reached the provider and died: the message may have gone out. */
+  readonly takeover: boolean;
+}
+
+/** What a channel reports for one recipient. */
+export type SendResult =
+  | {
+      readonly kind: 'sent';
+      readonly content: string;
+      readonly providerMessageId: string;
+      readonly providerStatus?: number;
+    }
+  | { readonly kind: 'failed'; readonly reason: string; readonly content?: string }
+  | { readonly kind: 'retry'; readonly reason: string }
+  /** The provider may have accepted it: keep the claim so the next attempt reconciles first. */
+  | { readonly kind: 'unknown'; readonly reason: string }
+  | { readonly kind: 'stop'; readonly reason: string };
+
+/** A channel's way of sending; results come back in the order of `recipients`. */
+export interface ChannelSender {
+  readonly channel: Channel;
+  send(campaign: Campaign, recipients: readonly Recipient[]): Promise<SendResult[]>;
+}
+
+export interface DeliverDeps {
+  readonly campaigns: CampaignStore;
+  readonly contacts: ContactStore;
+  readonly consent: ConsentStore;
+  readonly deliveries: DeliveryStore;
+  readonly alarms: Alarms;
+  readonly now: () => Date;
+  /** How long a claim protects a delivery from a second sender. */
+  readonly leaseMs: number;
+}
+
+/** Thrown so the queue message comes back later: some recipients met a passing failure. */
+export class RetryLaterError extends Error {
+  override readonly name = 'RetryLaterError';
+}
+
+/** Maps a provider error to what the delivery loop does with the recipient. */
+export function resultForError(error: unknown): SendResult {
+  if (!(error instanceof ProviderError)) throw error;
+  const reason = `${error.provider}:${error.code}`;
+  if ((error as { outcomeUnknown?: boolean }).outcomeUnknown === true) return { kind: 'unknown', reason };
+  switch (error.failureClass) {
+    case 'retryable':
+      return { kind: 'retry', reason };
+    case 'campaign':
+      return { kind: 'stop', reason: `${reason} ${error.message}` };
+    default:
+      return { kind: 'failed', reason };
+  }
+}
+
+const CLAIM_CONCURRENCY = 10;
+
+function addressOf(contact: Contact, channel: Channel): string | undefined {
+  return channel === 'sms' ? contact.phone : contact.email;
+}
+
+/**
+ * Delivers one queue message's recipients on its channel, exactly once each: claim, read
+ * consent right before the send, send, then end the delivery with its counter. Passing
+ * failures release their claims and throw RetryLaterError; a failure that will not heal by
+ * itself pauses the campaign and raises an alarm.
+ */
+export async function deliverRecipients(
+  deps: DeliverDeps,
+  sender: ChannelSender,
+  message: RecipientsMessage,
+): Promise<void> {
+  const campaign = await deps.campaigns.get(message.campaignId);
+  // Cancelled or finished: nothing more goes out. Paused: resume re-dispatches what is left.
+  if (!campaign || campaign.status !== 'sending') return;
+  const channel = sender.channel;
+  const [contacts, consent] = await Promise.all([
+    deps.contacts.getMany(message.contactIds),
+    deps.consent.statesForMany(message.contactIds, channel),
+  ]);
+  const byId = new Map(contacts.map((contact) => [contact.id, contact]));
+  const ready: Recipient[] = [];
+
+  await mapWithConcurrency(message.contactIds, CLAIM_CONCURRENCY, async (contactId) => {
+    const key: DeliveryKey = { campaignId: campaign.id, contactId, channel };
+    const claim = await deps.deliveries.claim(key, deps.now(), deps.leaseMs);
+    if (claim.kind !== 'claimed') return;
+    const contact = byId.get(contactId);
+    const address = contact && addressOf(contact, channel);
+    const end = (outcome: 'failed' | 'suppressed', reason: string) =>
+      deps.deliveries.end(key, claim.claimId, { outcome, reason }, deps.now());
+    if (!contact) return end('suppressed', 'contact_erased');
+    if (!address) return end('failed', 'no_address');
+    if (isSuppressed(consent.get(contactId) ?? [], campaign.topic)) return end('suppressed', 'opted_out');
+    ready.push({ key, claimId: claim.claimId, contact, address, takeover: claim.takeover });
+  });
+
+  // Past this write a crash leaves the outcome unknown; before it, a retry may simply send.
+  await mapWithConcurrency(ready, CLAIM_CONCURRENCY, (recipient) =>
+    deps.deliveries.markAttempt(recipient.key, recipient.claimId),
+  );
+  const results = ready.length > 0 ? await sender.send(campaign, ready) : [];
+  let retry: string | undefined;
+  let stop: string | undefined;
+  await mapWithConcurrency(ready, CLAIM_CONCURRENCY, async (recipient, index) => {
+    const result = results[index] ?? { kind: 'retry', reason: 'no result from channel' };
+    const now = deps.now();
+    if (result.kind === 'sent') {
+      await deps.deliveries.end(
+        recipient.key,
+        recipient.claimId,
+        {
+          outcome: 'sent',
+          recipient: recipient.address,
+          content: result.content,
+          providerMessageId: result.providerMessageId,
+          ...(result.providerStatus === undefined ? {} : { providerStatus: result.providerStatus }),
+        },
+        now,
+      );
+    } else if (result.kind === 'failed') {
+      await deps.deliveries.end(
+        recipient.key,
+        recipient.claimId,
+        { outcome: 'failed', reason: result.reason },
+        now,
+      );
+    } else if (result.kind === 'unknown') {
+      // The lease runs out and the next attempt reconciles with the provider before sending.
+      retry ??= result.reason;
+    } else {
+      if (result.kind === 'stop') stop ??= result.reason;
+      else retry ??= result.reason;
+      await deps.deliveries.release(recipient.key, recipient.claimId, result.reason);
+    }
+  });
+
+  if (stop) {
+    const paused = await deps.campaigns.transition(campaign.id, 'paused', ['sending'], deps.now(), {
+      pausedReason: stop,
+    });
+    if (paused) deps.alarms.campaignPaused(campaign.id, stop);
+    return;
+  }
+  if (retry) throw new RetryLaterError(`Retrying recipients of campaign ${campaign.id}: ${retry}`);
+  await completeIfDone(deps, campaign.id);
+}

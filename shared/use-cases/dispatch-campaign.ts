@@ -1,0 +1,92 @@
+import { queues } from '../definitions';
+import type { Campaign } from '../domain/campaign';
+import type { DispatchMessage, RecipientsMessage } from '../domain/messages';
+import type { Channel, Contact } from '../domain/types';
+import type { CampaignStore, ContactStore, WorkQueue } from '../ports';
+import { completeIfDone } from './campaigns';
+
+export interface DispatchDeps {
+  readonly campaigns: CampaignStore;
+  readonly contacts: ContactStore;
+  readonly queue: WorkQueue;
+  readonly now: () => Date;
+  /** Contacts read per page (one dispatcher invocation). */
+  readonly pageSize: number;
+  /** How long a page may take before the sweep assumes the chain broke and revives it. */
+  readonly leaseMs: number;
+}
+
+export type DispatchResult = 'dispatched' | 'finished' | 'skipped';
+
+function addressFor(contact: Contact, channel: Channel): string | undefined {
+  return channel === 'sms' ? contact.phone : contact.email;
+}
+
+async function readPage(
+  deps: DispatchDeps,
+  campaign: Campaign,
+  cursor: string | null,
+): Promise<{ contacts: Contact[]; next: string | null }> {
+  if ('all' in campaign.audience) {
+    const page = await deps.contacts.scan({ limit: deps.pageSize, ...(cursor ? { cursor } : {}) });
+    return { contacts: page.contacts, next: page.cursor ?? null };
+  }
+  const ids = campaign.audience.contactIds;
+  const offset = cursor ? Number(cursor) : 0;
+  const end = offset + deps.pageSize;
+  const contacts = await deps.contacts.getMany(ids.slice(offset, end));
+  return { contacts, next: end < ids.length ? String(end) : null };
+}
+
+/** Splits a page into per-channel messages of the size each queue's consumer expects. */
+export function recipientMessages(campaign: Campaign, contacts: readonly Contact[]): RecipientsMessage[] {
+  const messages: RecipientsMessage[] = [];
+  for (const channel of campaign.channels) {
+    const ids = contacts.filter((contact) => addressFor(contact, channel)).map((contact) => contact.id);
+    const size = queues[channel].recipientsPerMessage;
+    for (let i = 0; i < ids.length; i += size) {
+      messages.push({ v: 1, campaignId: campaign.id, channel, contactIds: ids.slice(i, i + size) });
+    }
+  }
+  return messages;
+}
+
+/**
+ * Fans one page of a campaign's audience out to the channel queues, listmonk style: pages are
+ * keyed by a cursor saved with the page's count, so a page runs exactly once however often its
+ * message arrives, and a crash resumes from the last saved page.
+ */
+export async function dispatchCampaign(
+  deps: DispatchDeps,
+  message: DispatchMessage,
+): Promise<DispatchResult> {
+  const now = deps.now();
+  const leaseUntil = new Date(now.getTime() + deps.leaseMs);
+  let campaign = await deps.campaigns.get(message.campaignId);
+  if (campaign?.status === 'scheduled') {
+    campaign =
+      (await deps.campaigns.transition(campaign.id, 'sending', ['scheduled'], now, { leaseUntil })) ??
+      (await deps.campaigns.get(campaign.id));
+  }
+  if (!campaign || campaign.status !== 'sending' || campaign.dispatchedAt) return 'skipped';
+  const expected = campaign.dispatchCursor ?? null;
+  if (message.cursor !== expected) return 'skipped';
+
+  const page = await readPage(deps, campaign, expected);
+  const messages = recipientMessages(campaign, page.contacts);
+  await deps.queue.sendRecipients(messages);
+  const added = messages.reduce((sum, item) => sum + item.contactIds.length, 0);
+  const saved = await deps.campaigns.saveDispatchPage(
+    campaign.id,
+    { expected, next: page.next, added, leaseUntil },
+    now,
+  );
+  if (!saved) return 'skipped';
+  if (page.next !== null) {
+    await deps.queue.sendDispatch([{ v: 1, campaignId: campaign.id, cursor: page.next }]);
+    return 'dispatched';
+  }
+  // An audience with nobody to reach (or already all ended) completes here.
+  await completeIfDone(deps, campaign.id);
+  return 'finished';
+}

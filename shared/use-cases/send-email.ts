@@ -1,0 +1,66 @@
+import type { Campaign } from '../domain/campaign';
+import { signUnsubscribeToken, type TokenKeyring } from '../domain/unsubscribe-token';
+import type { EmailProvider } from '../ports';
+import { mapWithConcurrency } from './concurrency';
+import type { ChannelSender, Recipient, SendResult } from './deliver-recipients';
+import { resultForError } from './deliver-recipients';
+import { renderCampaignEmail, type TemplateSource } from './render-email';
+
+export interface EmailChannelDeps {
+  readonly email: EmailProvider;
+  readonly keyring: () => Promise<TokenKeyring>;
+  /** https root of the public API; unsubscribe links are `<root>/u/<token>`. */
+  readonly publicBaseUrl: string;
+  readonly templates: TemplateSource;
+  /** SES calls in flight at once from one function. */
+  readonly concurrency: number;
+}
+
+/** Builds the signed unsubscribe URL for one recipient of a campaign. */
+export function unsubscribeUrl(
+  base: string,
+  keyring: TokenKeyring,
+  campaign: Campaign,
+  recipient: Recipient,
+): string {
+  const token = signUnsubscribeToken(
+    {
+      ref: recipient.contact.ref,
+      channel: recipient.key.channel,
+      topic: campaign.topic,
+      campaignId: campaign.id,
+    },
+    keyring,
+  );
+  return `${base.replace(/\/+$/, '')}/u/${token}`;
+}
+
+/** Campaign email through SES with RFC 8058 one-click unsubscribe headers. */
+export class EmailChannel implements ChannelSender {
+  readonly channel = 'email' as const;
+
+  constructor(private readonly deps: EmailChannelDeps) {}
+
+  async send(campaign: Campaign, recipients: readonly Recipient[]): Promise<SendResult[]> {
+    const keyring = await this.deps.keyring();
+    return mapWithConcurrency(recipients, this.deps.concurrency, async (recipient): Promise<SendResult> => {
+      // SES cannot tell whether an earlier attempt went out: never risk a second copy.
+      if (recipient.takeover) return { kind: 'failed', reason: 'outcome_unknown' };
+      const url = unsubscribeUrl(this.deps.publicBaseUrl, keyring, campaign, recipient);
+      const rendered = renderCampaignEmail(campaign, recipient.contact, url, this.deps.templates);
+      try {
+        const { messageId } = await this.deps.email.send({
+          to: recipient.address,
+          subject: rendered.subject,
+          html: rendered.html,
+          text: rendered.text,
+          headers: { 'List-Unsubscribe': `<${url}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+          tags: { campaign: campaign.id, topic: campaign.topic },
+        });
+        return { kind: 'sent', content: rendered.subject, providerMessageId: messageId };
+      } catch (error) {
+        return resultForError(error);
+      }
+    });
+  }
+}
