@@ -48,7 +48,8 @@ export async function callKavenegar(
   sendsMessages: boolean,
 ): Promise<unknown> {
   const url = `${config.baseUrl.replace(/\/+$/, '')}/v1/${encodeURIComponent(config.apiKey)}/${operation}.json`;
-  const scrub = (error: unknown) => scrubCause(error, [url, config.apiKey]);
+  const scrub = (error: unknown) =>
+    scrubCause(error, [url, config.apiKey, encodeURIComponent(config.apiKey)]);
   let response: Response;
   try {
     response = await config.fetch(url, {

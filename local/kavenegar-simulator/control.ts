@@ -1,0 +1,71 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApiContext } from './context';
+import { faultsInputSchema } from './faults';
+import { readBody, sendJson } from './http-io';
+
+/**
+ * The simulator's own routes under /_sim: what it received and accepted, and the faults
+ * tests steer it with. Not part of Kavenegar's API.
+ */
+export async function handleControl(
+  request: IncomingMessage,
+  response: ServerResponse,
+  pathname: string,
+  context: ApiContext,
+): Promise<void> {
+  const { state, faults, lifecycle } = context;
+  const route = `${request.method ?? 'GET'} ${pathname}`;
+  switch (route) {
+    case 'GET /_sim/messages':
+      return sendJson(response, 200, JSON.stringify(state.messages));
+    case 'GET /_sim/requests':
+      return sendJson(response, 200, JSON.stringify(state.requests));
+    case 'GET /_sim/faults':
+      return sendJson(response, 200, JSON.stringify({ ...faults.describe(), credit: state.credit }));
+    case 'POST /_sim/faults':
+      return mergeFaults(request, response, context);
+    case 'DELETE /_sim/faults':
+      faults.reset();
+      state.restoreCredit();
+      return sendJson(response, 200, JSON.stringify({ ...faults.describe(), credit: state.credit }));
+    case 'POST /_sim/reset':
+      lifecycle.clear();
+      state.reset();
+      faults.reset();
+      return sendJson(response, 200, '{}');
+    default:
+      return sendJson(response, 404, JSON.stringify({ error: `no route ${route}` }));
+  }
+}
+
+async function mergeFaults(
+  request: IncomingMessage,
+  response: ServerResponse,
+  context: ApiContext,
+): Promise<void> {
+  let body: unknown;
+  try {
+    body = JSON.parse(await readBody(request));
+  } catch {
+    return sendJson(response, 400, JSON.stringify({ error: 'body must be JSON' }));
+  }
+  const parsed = faultsInputSchema.safeParse(body);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    return sendJson(response, 400, JSON.stringify({ error: 'invalid faults', issues }));
+  }
+  const invalid = context.faults.merge(parsed.data);
+  if (invalid.length > 0) {
+    return sendJson(
+      response,
+      400,
+      JSON.stringify({ error: 'statusFor keys must be Iranian mobiles', invalid }),
+    );
+  }
+  if (parsed.data.credit !== undefined) context.state.credit = parsed.data.credit;
+  return sendJson(
+    response,
+    200,
+    JSON.stringify({ ...context.faults.describe(), credit: context.state.credit }),
+  );
+}
