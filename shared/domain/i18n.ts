@@ -31,7 +31,8 @@ const CHANNEL_NAMES: Record<Locale, Record<Channel, string>> = {
 };
 
 export function topicName(topic: string, locale: Locale): string {
-  return TOPIC_NAMES[locale][topic] ?? topic;
+  // Own keys only: the slug `constructor` is a valid topic and must not name Object.prototype's member.
+  return Object.hasOwn(TOPIC_NAMES[locale], topic) ? (TOPIC_NAMES[locale][topic] ?? topic) : topic;
 }
 
 export function channelName(channel: Channel, locale: Locale): string {
