@@ -12,8 +12,8 @@ import {
 } from '../../shared/adapters/factory';
 import { templateFile } from '../../shared/adapters/templates/template-files';
 import { readConfig } from '../../shared/config';
+import { channelBatchHandler } from '../../shared/lambda/channel-batch-handler';
 import { createLogger, createMetrics, MetricAlarms } from '../../shared/observability';
-import { channelBatchHandler } from '../../shared/use-cases/deliver-handler';
 import { EmailChannel } from '../../shared/use-cases/send-email';
 
 const config = readConfig([

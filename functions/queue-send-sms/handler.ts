@@ -12,8 +12,8 @@ import { KavenegarClient } from '../../shared/adapters/kavenegar/client';
 import { KavenegarSmsLookup } from '../../shared/adapters/kavenegar/sms-lookup';
 import { KavenegarSmsProvider } from '../../shared/adapters/kavenegar/sms-provider';
 import { readConfig } from '../../shared/config';
+import { channelBatchHandler } from '../../shared/lambda/channel-batch-handler';
 import { createLogger, createMetrics, MetricAlarms } from '../../shared/observability';
-import { channelBatchHandler } from '../../shared/use-cases/deliver-handler';
 import { SmsChannel } from '../../shared/use-cases/send-sms';
 
 // The sender is configuration only: missing or malformed, the function refuses to start.

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { normaliseEmail } from '../domain/email';
 import { newId } from '../domain/ids';
 import { normaliseIranianMobile } from '../domain/phone';
-import { renderTemplate } from '../domain/placeholders';
+import { escapeHtml, renderTemplate } from '../domain/placeholders';
 import { spoofVerdict, type Verdict } from '../domain/spoof-report';
 import { parseWith } from '../domain/validation';
 import type { DeliveryStore, EmailProvider, ReportStore, SpoofReport } from '../ports';
@@ -91,7 +91,7 @@ export async function reportSpoofedSms(
       to: deps.abuseEmail,
       subject: `Spoofed SMS report ${report.id}: sender ${report.sender}`,
       text,
-      html: `<pre dir="auto">${text.replace(/[&<>]/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[char] ?? char)}</pre>`,
+      html: `<pre dir="auto">${escapeHtml(text)}</pre>`,
       headers: {},
       tags: { kind: 'spoof-report' },
     });

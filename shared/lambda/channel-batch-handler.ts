@@ -8,7 +8,7 @@ import {
   type DeliverDeps,
   deliverRecipients,
   RetryLaterError,
-} from './deliver-recipients';
+} from '../use-cases/deliver-recipients';
 
 /**
  * The SQS side of a channel sender: each record is one recipients message; a record that must
