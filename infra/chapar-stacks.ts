@@ -1,0 +1,59 @@
+import { fileURLToPath } from 'node:url';
+import type { App, Environment } from 'aws-cdk-lib';
+import { acknowledgeNagFindings } from './nag-suppressions';
+import { readOperatorConfig } from './operator-config';
+import { ApiStack } from './stacks/api-stack';
+import { DataStack } from './stacks/data-stack';
+import { MessagingStack } from './stacks/messaging-stack';
+
+/** The repository root: package-lock.json, functions/ and templates/ live here. */
+export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export interface ChaparStacksOptions {
+  /** @default - environment-agnostic stacks */
+  readonly env?: Environment;
+  /** @default PROJECT_ROOT */
+  readonly projectRoot?: string;
+}
+
+export interface ChaparStacks {
+  readonly data: DataStack;
+  readonly messaging: MessagingStack;
+  readonly api: ApiStack;
+}
+
+/**
+ * Adds Chapar's three stacks to the app, in lifecycle order, from the operator's CDK
+ * context (see operator-config.ts), with their cdk-nag acknowledgements.
+ */
+export function addChaparStacks(app: App, options: ChaparStacksOptions = {}): ChaparStacks {
+  const operator = readOperatorConfig(app);
+  const { env } = options;
+
+  const data = new DataStack(app, 'ChaparData', {
+    env,
+    description: 'Chapar data: DynamoDB tables and Secrets Manager secrets',
+  });
+  const messaging = new MessagingStack(app, 'ChaparMessaging', {
+    env,
+    description: 'Chapar messaging: SQS work queues, SES configuration, alarm topic',
+    sendingDomain: operator.sendingDomain,
+    alarmEmail: operator.alarmEmail,
+  });
+  const api = new ApiStack(app, 'ChaparApi', {
+    env,
+    description: 'Chapar functions, HTTP API, schedules and alarms',
+    projectRoot: options.projectRoot ?? PROJECT_ROOT,
+    operator,
+    tables: data.tables,
+    secrets: data.secrets,
+    queues: messaging.queues,
+    configurationSet: messaging.configurationSet,
+    emailIdentity: messaging.emailIdentity,
+    alarmTopic: messaging.alarmTopic,
+  });
+
+  const stacks = { data, messaging, api };
+  acknowledgeNagFindings(stacks);
+  return stacks;
+}

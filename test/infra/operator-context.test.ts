@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { CONTEXT_DEFAULTS } from '../../infra/operator-config';
+import type { functions } from '../../shared/definitions';
+import { buildChapar, synthChapar } from './support/chapar-app';
+import { logicalIdOf, resourceOf } from './support/resources';
+
+function environmentOf(context: Record<string, unknown>, name: keyof typeof functions) {
+  const { stacks, api } = synthChapar(context);
+  const fn = resourceOf(api, stacks.api.functions[name].function).Properties;
+  return { stacks, env: (fn.Environment as { Variables: Record<string, unknown> }).Variables };
+}
+
+describe('operator context', () => {
+  it('fails synth on an smsSender that is not a line number, naming the key', () => {
+    expect(() => buildChapar({ smsSender: '0912-ABC' })).toThrow(
+      /"smsSender" must be the verified Kavenegar line/,
+    );
+  });
+
+  it.each([
+    [{ fromEmail: 'not-an-address' }, /"fromEmail" must be an email address/],
+    [{ abuseEmail: 'abuse@' }, /"abuseEmail" must be an email address/],
+    [{ alarmEmail: 'ops' }, /"alarmEmail" must be an email address/],
+    [{ sendingDomain: 'not a domain' }, /"sendingDomain" must be a domain name/],
+    [{ publicBaseUrl: 'http://chapar.ir' }, /"publicBaseUrl" must be an https URL/],
+    [
+      { sendingDomain: 'mail.chapar.ir', fromEmail: 'news@other.ir' },
+      /must be an address of "sendingDomain"/,
+    ],
+  ])('fails synth on %j', (context, message) => {
+    expect(() => buildChapar(context)).toThrow(message);
+  });
+
+  it('defaults smsSender, fromEmail and abuseEmail, and links to the API itself', () => {
+    const { stacks, env } = environmentOf({}, 'http-spoof-report');
+    expect(env.CHAPAR_SMS_SENDER).toBe(CONTEXT_DEFAULTS.smsSender);
+    expect(env.CHAPAR_FROM_EMAIL).toBe(CONTEXT_DEFAULTS.fromEmail);
+    expect(env.CHAPAR_ABUSE_EMAIL).toBe(CONTEXT_DEFAULTS.abuseEmail);
+    expect(env.CHAPAR_PUBLIC_BASE_URL).toEqual({
+      'Fn::GetAtt': [logicalIdOf(stacks.api.httpApi.api), 'ApiEndpoint'],
+    });
+  });
+
+  it('derives the addresses from sendingDomain and takes publicBaseUrl without its trailing slash', () => {
+    const { env } = environmentOf(
+      { sendingDomain: 'mail.chapar.ir', publicBaseUrl: 'https://go.chapar.ir/', smsSender: 30005006 },
+      'http-spoof-report',
+    );
+    expect(env).toMatchObject({
+      CHAPAR_FROM_EMAIL: 'no-reply@mail.chapar.ir',
+      CHAPAR_ABUSE_EMAIL: 'abuse@mail.chapar.ir',
+      CHAPAR_PUBLIC_BASE_URL: 'https://go.chapar.ir',
+      CHAPAR_SMS_SENDER: '30005006',
+    });
+  });
+});
