@@ -53,3 +53,20 @@ describe('parseWith', () => {
     expect(parse).toThrow(/^Invalid campaign: \(body\) /);
   });
 });
+
+describe('parseWith on a missing field', () => {
+  it('says the field is required instead of naming types', () => {
+    // Prepare
+    const schema = z.strictObject({ sender: z.string(), text: z.string() });
+    // Act
+    let caught: unknown;
+    try {
+      parseWith(schema, { sender: 'x' }, 'report');
+    } catch (error) {
+      caught = error;
+    }
+    // Assess
+    expect(caught).toBeInstanceOf(ValidationError);
+    expect((caught as ValidationError).issues).toEqual([{ field: 'text', message: 'is required' }]);
+  });
+});
