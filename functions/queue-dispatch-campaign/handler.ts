@@ -40,4 +40,6 @@ async function recordHandler(record: SQSRecord): Promise<void> {
 /** Fans a campaign's audience out to the SMS and email queues, one page per message. */
 export const handler = middy<SQSEvent, SQSBatchResponse>()
   .use(injectLambdaContext(logger))
-  .handler(async (event, context) => processPartialResponse(event, recordHandler, processor, { context }));
+  .handler(async (event, context) =>
+    processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false }),
+  );

@@ -33,6 +33,11 @@ export function channelBatchHandler(
         throw error;
       }
     };
-    return processPartialResponse(event, recordHandler, processor, { context, processInParallel: false });
+    return processPartialResponse(event, recordHandler, processor, {
+      context,
+      processInParallel: false,
+      // Report every failed record rather than throw: the same retry, without a Lambda error.
+      throwOnFullBatchFailure: false,
+    });
   };
 }

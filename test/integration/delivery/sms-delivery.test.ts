@@ -1,0 +1,213 @@
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type KavenegarSimulator, startKavenegarSimulator } from '../../../local/kavenegar-simulator';
+import type { Campaign } from '../../../shared/domain/campaign';
+import type { Contact } from '../../../shared/domain/types';
+import type { Alarms, CampaignStore, DeliveryStore } from '../../../shared/ports';
+import type { DeliverDeps } from '../../../shared/use-cases/deliver-recipients';
+import { sendingCampaign, sqsEvent } from '../../fixtures/campaigns';
+import { testSecretValues, useEmulators } from '../../support/emulators';
+import { resetSim, setFaults, simMessages } from '../kavenegar/sim-control';
+
+const SENDER = '50004001051233';
+let sim: KavenegarSimulator;
+let campaigns: CampaignStore;
+let deliveries: DeliveryStore;
+let baseDeps: Omit<DeliverDeps, 'alarms'>;
+let handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+let modules: {
+  deliver: typeof import('../../../shared/use-cases/deliver-recipients');
+  sms: typeof import('../../../shared/use-cases/send-sms');
+  kavenegar: typeof import('../../../shared/adapters/kavenegar/client');
+  provider: typeof import('../../../shared/adapters/kavenegar/sms-provider');
+  lookup: typeof import('../../../shared/adapters/kavenegar/sms-lookup');
+};
+const contacts: Contact[] = [];
+const paused: { campaignId: string; reason: string }[] = [];
+const alarms: Alarms = { campaignPaused: (campaignId, reason) => paused.push({ campaignId, reason }) };
+const context = { getRemainingTimeInMillis: () => 60_000, awsRequestId: 'test' } as Context;
+
+beforeAll(async () => {
+  sim = await startKavenegarSimulator({ port: 0, apiKey: testSecretValues.kavenegarApiKey, lines: [SENDER] });
+  const { names } = await useEmulators({
+    env: { KAVENEGAR_BASE_URL: sim.url, KAVENEGAR_TIMEOUT_MS: '2000' },
+  });
+  const factory = await import('../../../shared/adapters/factory');
+  campaigns = factory.campaignStore(names.tables.campaigns);
+  deliveries = factory.deliveryStore(names.tables.deliveries, names.tables.campaigns);
+  const contactStore = factory.contactStore(names.tables.contacts);
+  baseDeps = {
+    campaigns,
+    contacts: contactStore,
+    consent: factory.consentStore(names.tables.consent),
+    deliveries,
+    now: () => new Date(),
+    leaseMs: 60_000,
+  };
+  const phones = ['09121110001', '09121110002', '09121110003'];
+  for (const [index, phone] of phones.entries()) {
+    contacts.push(
+      await contactStore.upsert(
+        `c${index}`,
+        { phone: `+98${phone.slice(1)}`, locale: 'fa', name: `نام${index}`, attributes: {} },
+        new Date(),
+      ),
+    );
+  }
+  modules = {
+    deliver: await import('../../../shared/use-cases/deliver-recipients'),
+    sms: await import('../../../shared/use-cases/send-sms'),
+    kavenegar: await import('../../../shared/adapters/kavenegar/client'),
+    provider: await import('../../../shared/adapters/kavenegar/sms-provider'),
+    lookup: await import('../../../shared/adapters/kavenegar/sms-lookup'),
+  };
+  ({ handler } = (await import('../../../functions/queue-send-sms/handler')) as unknown as {
+    handler: typeof handler;
+  });
+});
+
+afterAll(async () => {
+  await sim?.stop();
+});
+
+beforeEach(async () => {
+  await resetSim(sim.url);
+  paused.length = 0;
+});
+
+function smsChannel() {
+  const client = new modules.kavenegar.KavenegarClient({
+    baseUrl: sim.url,
+    apiKey: testSecretValues.kavenegarApiKey,
+    timeoutMs: 2000,
+  });
+  return new modules.sms.SmsChannel({
+    sms: new modules.provider.KavenegarSmsProvider({ client, sender: SENDER }),
+    lookup: new modules.lookup.KavenegarSmsLookup(client),
+  });
+}
+
+async function campaignFor(): Promise<Campaign> {
+  return sendingCampaign(campaigns, contacts.length, { channels: ['sms'] });
+}
+
+const message = (campaign: Campaign) => ({
+  v: 1 as const,
+  campaignId: campaign.id,
+  channel: 'sms' as const,
+  contactIds: contacts.map((contact) => contact.id),
+});
+
+async function stats(campaign: Campaign) {
+  const found = await campaigns.getWithStats(campaign.id);
+  if (!found) throw new Error('campaign vanished');
+  return { status: found.campaign.status, pausedReason: found.campaign.pausedReason, ...found.stats };
+}
+
+describe('queue-send-sms handler', () => {
+  it('sends each recipient once from the verified line, however often SQS delivers the message', async () => {
+    // Prepare
+    const campaign = await campaignFor();
+    // Act: the same message delivered twice, and once more as a second copy in one batch
+    const first = await handler(sqsEvent(message(campaign)), context);
+    const second = await handler(sqsEvent(message(campaign), message(campaign)), context);
+    // Assess
+    expect(first.batchItemFailures).toEqual([]);
+    expect(second.batchItemFailures).toEqual([]);
+    const sent = await simMessages(sim.url);
+    expect(sent).toHaveLength(3);
+    expect(new Set(sent.map((sms) => sms.sender))).toEqual(new Set([SENDER]));
+    expect(sent.map((sms) => sms.message).sort()).toEqual([
+      'نام0 عزیز، تخفیف پاییزه',
+      'نام1 عزیز، تخفیف پاییزه',
+      'نام2 عزیز، تخفیف پاییزه',
+    ]);
+    expect(await stats(campaign)).toMatchObject({ status: 'sent', sent: 3, failed: 0, queued: 0 });
+  });
+
+  it('reports a throttled (451) message for retry, and the retry sends nobody twice', async () => {
+    // Prepare
+    const campaign = await campaignFor();
+    await setFaults(sim.url, { failNext: { code: 451, count: 1 } });
+    // Act
+    const throttled = await handler(sqsEvent(message(campaign)), context);
+    const retried = await handler(sqsEvent(message(campaign)), context);
+    // Assess
+    expect(throttled.batchItemFailures).toHaveLength(1);
+    expect(retried.batchItemFailures).toEqual([]);
+    expect(await simMessages(sim.url)).toHaveLength(3);
+    expect(await stats(campaign)).toMatchObject({ status: 'sent', sent: 3 });
+  });
+
+  it('pauses the campaign on 418 (credit), raises the alarm and does not burn the message', async () => {
+    // Prepare
+    const campaign = await campaignFor();
+    await setFaults(sim.url, { credit: 0 });
+    // Act
+    await modules.deliver.deliverRecipients({ ...baseDeps, alarms }, smsChannel(), message(campaign));
+    // Assess
+    const after = await stats(campaign);
+    expect(after.status).toBe('paused');
+    expect(after.pausedReason).toContain('418');
+    expect(after.sent + after.failed).toBe(0);
+    expect(paused).toEqual([{ campaignId: campaign.id, reason: expect.stringContaining('418') }]);
+    expect(await simMessages(sim.url)).toHaveLength(0);
+  });
+});
+
+describe('a sender that dies mid-batch', () => {
+  it('does not resend SMS the provider accepted before the crash: it reconciles by local id', async () => {
+    // Prepare: the provider accepts the batch, then the function dies before recording anything
+    const campaign = await campaignFor();
+    const real = smsChannel();
+    const dying = {
+      channel: 'sms' as const,
+      send: async (...args: Parameters<typeof real.send>) => {
+        await real.send(...args);
+        throw new Error('function crashed');
+      },
+    };
+    await expect(
+      modules.deliver.deliverRecipients({ ...baseDeps, alarms }, dying, message(campaign)),
+    ).rejects.toThrow('function crashed');
+    expect(await simMessages(sim.url)).toHaveLength(3);
+    // Act: SQS delivers the message again after the leases have run out
+    const later = { ...baseDeps, alarms, now: () => new Date(Date.now() + baseDeps.leaseMs + 1_000) };
+    await modules.deliver.deliverRecipients(later, smsChannel(), message(campaign));
+    // Assess
+    expect(await simMessages(sim.url)).toHaveLength(3);
+    expect(await stats(campaign)).toMatchObject({ status: 'sent', sent: 3, failed: 0 });
+  });
+
+  it('sends, on retry, to recipients the crash stopped before the provider call', async () => {
+    // Prepare: the function dies while marking the second recipient, before any send
+    const campaign = await campaignFor();
+    let marks = 0;
+    const crashingLedger: DeliveryStore = {
+      claim: (...args) => deliveries.claim(...args),
+      release: (...args) => deliveries.release(...args),
+      end: (...args) => deliveries.end(...args),
+      sentTo: (...args) => deliveries.sentTo(...args),
+      markAttempt: async (...args) => {
+        marks += 1;
+        if (marks === 2) throw new Error('function crashed');
+        return deliveries.markAttempt(...args);
+      },
+    };
+    await expect(
+      modules.deliver.deliverRecipients(
+        { ...baseDeps, deliveries: crashingLedger, alarms },
+        smsChannel(),
+        message(campaign),
+      ),
+    ).rejects.toThrow('function crashed');
+    expect(await simMessages(sim.url)).toHaveLength(0);
+    // Act
+    const later = { ...baseDeps, alarms, now: () => new Date(Date.now() + baseDeps.leaseMs + 1_000) };
+    await modules.deliver.deliverRecipients(later, smsChannel(), message(campaign));
+    // Assess: everyone got exactly one SMS
+    const receptors = (await simMessages(sim.url)).map((sms) => sms.receptor).sort();
+    expect(receptors).toEqual(['09121110001', '09121110002', '09121110003']);
+    expect(await stats(campaign)).toMatchObject({ status: 'sent', sent: 3 });
+  });
+});
