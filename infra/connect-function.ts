@@ -57,8 +57,9 @@ export interface FunctionResources {
 /**
  * Gives a function what its definition in shared/definitions.ts asks for. Each environment
  * variable is set in the same call as the permission that makes it usable, so the two never
- * drift: table name + read or read/write on the table and read on each of its indexes, queue URL + send, secret ARN +
- * read (never the value), From address and configuration set + SES send on those only.
+ * drift: table name + read or read/write on the table and read on each of its indexes,
+ * queue URL + send, secret ARN + read (never the value), From address and configuration
+ * set + SES send on those two only.
  */
 export function connectFunction(
   fn: lambda.Function,

@@ -44,13 +44,13 @@ export interface CampaignStore {
     to: CampaignStatus,
     from: readonly CampaignStatus[],
     now: Date,
-    extra?: { pausedReason?: string; leaseUntil?: Date },
+    extra?: { pausedReason?: string; leaseUntil?: Date; newRound?: boolean },
   ): Promise<Campaign | undefined>;
   /**
    * Campaigns the dispatcher should look at now: scheduled ones whose sendAt has come, and
    * dispatching ones whose page chain went quiet (a crash between pages), with their cursor.
    */
-  listDue(now: Date, limit: number): Promise<{ campaignId: string; cursor: string | null }[]>;
+  listDue(now: Date, limit: number): Promise<{ campaignId: string; cursor: string | null; round: number }[]>;
   /**
    * Saves a dispatched page exactly once: adds `added` to the total and moves the cursor from
    * `expected` to `next` (null next = audience finished), renewing the dispatch lease until

@@ -9,7 +9,12 @@ import type { Contact } from '../../shared/domain/types';
 import { httpErrors, requireApiKey } from '../../shared/http/middleware';
 import { type HttpResult, json, jsonBody, pathParameter } from '../../shared/http/respond';
 import { createLogger } from '../../shared/observability';
-import { cancelCampaign, createCampaign, getCampaign } from '../../shared/use-cases/campaigns';
+import {
+  cancelCampaign,
+  createCampaign,
+  getCampaign,
+  resumeCampaign,
+} from '../../shared/use-cases/campaigns';
 import { upsertContact } from '../../shared/use-cases/upsert-contact';
 
 const config = readConfig(['CONTACTS_TABLE', 'CAMPAIGNS_TABLE', 'DISPATCH_QUEUE_URL', 'API_KEY_SECRET_ID']);
@@ -19,6 +24,8 @@ const now = () => new Date();
 const contacts = contactStore(config.CONTACTS_TABLE);
 const campaigns = campaignStore(config.CAMPAIGNS_TABLE);
 const queue = workQueue({ dispatch: config.DISPATCH_QUEUE_URL });
+/** How long a dispatch page may take before the sweep revives the chain. */
+const DISPATCH_LEASE_MS = 2 * 60 * 1000;
 
 /** The contact as the API shows it: the token ref stays internal. */
 function contactView({ ref: _ref, ...contact }: Contact) {
@@ -26,7 +33,14 @@ function contactView({ ref: _ref, ...contact }: Contact) {
 }
 
 function campaignView(campaign: Campaign, stats?: CampaignStats) {
-  const { audience: _audience, dispatchCursor: _cursor, sms: _sms, email: _email, ...view } = campaign;
+  const {
+    audience: _audience,
+    dispatchCursor: _cursor,
+    round: _round,
+    sms: _sms,
+    email: _email,
+    ...view
+  } = campaign;
   return stats ? { ...view, stats } : view;
 }
 
@@ -49,6 +63,14 @@ const routes: Record<string, (event: APIGatewayProxyEventV2) => Promise<HttpResu
   'GET /v1/campaigns/{campaignId}': async (event) => {
     const { campaign, stats } = await getCampaign({ campaigns }, pathParameter(event, 'campaignId'));
     return json(200, campaignView(campaign, stats));
+  },
+  'POST /v1/campaigns/{campaignId}/resume': async (event) => {
+    const campaign = await resumeCampaign(
+      { campaigns, queue, now },
+      pathParameter(event, 'campaignId'),
+      DISPATCH_LEASE_MS,
+    );
+    return json(200, { id: campaign.id, status: campaign.status });
   },
   'POST /v1/campaigns/{campaignId}/cancel': async (event) => {
     const campaign = await cancelCampaign({ campaigns, now }, pathParameter(event, 'campaignId'));

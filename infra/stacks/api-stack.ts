@@ -95,15 +95,14 @@ export class ApiStack extends Stack {
         KAVENEGAR_BASE_URL,
       },
     };
-    this.functions = mapRecord(functions, (definition, name) => {
+    this.functions = mapRecord(functions, (definition: FunctionDefinition, name) => {
       const fn = new AppFunction(this, definition.id, {
         projectRoot: props.projectRoot,
         entry: definition.entry,
         description: `Chapar ${name}`,
         timeout: Duration.seconds(definition.timeoutSeconds),
         memorySize: definition.memoryMb,
-        reservedConcurrentExecutions:
-          'reservedConcurrency' in definition ? definition.reservedConcurrency : undefined,
+        reservedConcurrentExecutions: definition.reservedConcurrency,
         templatesDir: 'templates',
         serviceName: SERVICE_NAME,
         metricsNamespace: METRICS_NAMESPACE,

@@ -1,7 +1,13 @@
 import { CfnOutput, SecretValue, Stack, type StackProps } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { type SecretName, secrets, type TableName, tables } from '../../shared/definitions';
+import {
+  type SecretName,
+  secrets,
+  type TableDefinition,
+  type TableName,
+  tables,
+} from '../../shared/definitions';
 import { AppTable } from '../constructs/app-table';
 import { mapRecord } from '../map-record';
 
@@ -23,13 +29,12 @@ export class DataStack extends Stack {
 
     this.tables = mapRecord(
       tables,
-      (definition) =>
+      (definition: TableDefinition) =>
         new AppTable(this, definition.id, {
           partitionKey: definition.partitionKey,
-          sortKey: 'sortKey' in definition ? definition.sortKey : undefined,
+          sortKey: definition.sortKey,
           indexes: definition.indexes,
-          timeToLiveAttribute:
-            'timeToLiveAttribute' in definition ? definition.timeToLiveAttribute : undefined,
+          timeToLiveAttribute: definition.timeToLiveAttribute,
         }),
     );
 

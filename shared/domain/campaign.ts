@@ -131,6 +131,8 @@ export interface Campaign {
   readonly dispatchedAt?: string;
   /** Where the dispatcher resumes: absent before the first page. */
   readonly dispatchCursor?: string;
+  /** Dispatch round: 1 at first, one more after each resume (absent means 1). */
+  readonly round?: number;
   readonly pausedReason?: string;
 }
 

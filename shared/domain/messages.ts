@@ -10,6 +10,8 @@ export const dispatchMessageSchema = z.strictObject({
   campaignId: z.string().min(1).max(40),
   /** null for the first page. */
   cursor: z.string().max(2048).nullable(),
+  /** Dispatch round: 1 at first, one more after each resume; pages of older rounds are ignored. */
+  round: z.number().int().min(1).optional(),
 });
 export type DispatchMessage = z.infer<typeof dispatchMessageSchema>;
 

@@ -78,6 +78,26 @@ export async function cancelCampaign(
   throw new ConflictError(`Campaign ${id} is ${current.status} and can no longer be cancelled`);
 }
 
+/**
+ * Continues a paused campaign where it stopped: the audience is dispatched again as a new
+ * round, and every delivery that already ended is skipped by its claim, so nobody gets a
+ * second copy and whoever was waiting gets theirs.
+ */
+export async function resumeCampaign(deps: CampaignDeps, id: string, leaseMs: number): Promise<Campaign> {
+  const now = deps.now();
+  const resumed = await deps.campaigns.transition(id, 'sending', ['paused'], now, {
+    leaseUntil: new Date(now.getTime() + leaseMs),
+    newRound: true,
+  });
+  if (!resumed) {
+    const current = await deps.campaigns.get(id);
+    if (!current) throw new NotFoundError(`Campaign ${id} not found`);
+    throw new ConflictError(`Campaign ${id} is ${current.status}; only a paused campaign can be resumed`);
+  }
+  await deps.queue.sendDispatch([{ v: 1, campaignId: id, cursor: null, round: resumed.round ?? 1 }]);
+  return resumed;
+}
+
 /** Marks a sending campaign sent once dispatch is over and every delivery has ended. */
 export async function completeIfDone(
   deps: Pick<CampaignDeps, 'campaigns' | 'now'>,
@@ -96,7 +116,7 @@ export async function dispatchDueCampaigns(deps: CampaignDeps, limit = 100): Pro
   const due = await deps.campaigns.listDue(deps.now(), limit);
   if (due.length > 0) {
     await deps.queue.sendDispatch(
-      due.map(({ campaignId, cursor }) => ({ v: 1 as const, campaignId, cursor })),
+      due.map(({ campaignId, cursor, round }) => ({ v: 1 as const, campaignId, cursor, round })),
     );
   }
   return due.length;

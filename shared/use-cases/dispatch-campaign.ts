@@ -69,13 +69,15 @@ export async function dispatchCampaign(
       (await deps.campaigns.get(campaign.id));
   }
   if (!campaign || campaign.status !== 'sending' || campaign.dispatchedAt) return 'skipped';
+  const round = campaign.round ?? 1;
   const expected = campaign.dispatchCursor ?? null;
-  if (message.cursor !== expected) return 'skipped';
+  if ((message.round ?? 1) !== round || message.cursor !== expected) return 'skipped';
 
   const page = await readPage(deps, campaign, expected);
   const messages = recipientMessages(campaign, page.contacts);
   await deps.queue.sendRecipients(messages);
-  const added = messages.reduce((sum, item) => sum + item.contactIds.length, 0);
+  // Later rounds re-send the same audience: its size was counted in round 1.
+  const added = round === 1 ? messages.reduce((sum, item) => sum + item.contactIds.length, 0) : 0;
   const saved = await deps.campaigns.saveDispatchPage(
     campaign.id,
     { expected, next: page.next, added, leaseUntil },
@@ -83,7 +85,7 @@ export async function dispatchCampaign(
   );
   if (!saved) return 'skipped';
   if (page.next !== null) {
-    await deps.queue.sendDispatch([{ v: 1, campaignId: campaign.id, cursor: page.next }]);
+    await deps.queue.sendDispatch([{ v: 1, campaignId: campaign.id, cursor: page.next, round }]);
     return 'dispatched';
   }
   // An audience with nobody to reach (or already all ended) completes here.

@@ -88,7 +88,7 @@ export class DynamoCampaignStore implements CampaignStore {
     to: CampaignStatus,
     from: readonly CampaignStatus[],
     now: Date,
-    extra: { pausedReason?: string; leaseUntil?: Date } = {},
+    extra: { pausedReason?: string; leaseUntil?: Date; newRound?: boolean } = {},
   ): Promise<Campaign | undefined> {
     if (from.length === 0) return undefined;
     const values: Record<string, unknown> = { ':to': to, ':now': now.toISOString() };
@@ -103,6 +103,12 @@ export class DynamoCampaignStore implements CampaignStore {
       values[':due'] = DUE_BUCKET;
       values[':lease'] = extra.leaseUntil.toISOString();
     } else if (to !== 'scheduled') remove.push('dueBucket', 'dueAt');
+    if (extra.newRound) {
+      // A resume dispatches the audience again: ended deliveries are skipped by their claims.
+      set.push('#round = if_not_exists(#round, :one) + :one');
+      values[':one'] = 1;
+      remove.push('dispatchCursor', 'dispatchedAt');
+    }
     if (to === 'paused') {
       set.push('pausedReason = :reason');
       values[':reason'] = extra.pausedReason ?? 'paused';
@@ -114,7 +120,7 @@ export class DynamoCampaignStore implements CampaignStore {
           Key: { pk: id, sk: CAMPAIGN_SK },
           UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`,
           ConditionExpression: `#status IN (${from.map((_, index) => `:from${index}`).join(', ')})`,
-          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeNames: { '#status': 'status', ...(extra.newRound ? { '#round': 'round' } : {}) },
           ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',
         }),
@@ -126,7 +132,10 @@ export class DynamoCampaignStore implements CampaignStore {
     }
   }
 
-  async listDue(now: Date, limit: number): Promise<{ campaignId: string; cursor: string | null }[]> {
+  async listDue(
+    now: Date,
+    limit: number,
+  ): Promise<{ campaignId: string; cursor: string | null; round: number }[]> {
     const result = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -139,6 +148,7 @@ export class DynamoCampaignStore implements CampaignStore {
     return (result.Items ?? []).map((item) => ({
       campaignId: item.pk as string,
       cursor: typeof item.dispatchCursor === 'string' ? item.dispatchCursor : null,
+      round: typeof item.round === 'number' ? item.round : 1,
     }));
   }
 

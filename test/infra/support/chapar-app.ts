@@ -34,7 +34,11 @@ export function stubProjectRoot(): string {
 
 /** The whole app, built as `cdk synth` builds it but without bundling any function. */
 export function buildChapar(context: Record<string, unknown> = {}): ChaparStacks {
-  const app = new App({ context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [], ...context } });
+  const app = new App({
+    context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [], ...context },
+    // CDK's schema check costs about a second per process; cdk-nag.test.ts keeps it on.
+    builtinCloudFormationValidation: false,
+  });
   return addChaparStacks(app, { projectRoot: stubProjectRoot() });
 }
 

@@ -3,10 +3,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type KavenegarSimulator, startKavenegarSimulator } from '../../../local/kavenegar-simulator';
 import type { Campaign } from '../../../shared/domain/campaign';
 import type { Contact } from '../../../shared/domain/types';
-import type { Alarms, CampaignStore, DeliveryStore } from '../../../shared/ports';
+import type { Alarms, CampaignStore, DeliveryStore, WorkQueue } from '../../../shared/ports';
 import type { DeliverDeps } from '../../../shared/use-cases/deliver-recipients';
 import { sendingCampaign, sqsEvent } from '../../fixtures/campaigns';
-import { testSecretValues, useEmulators } from '../../support/emulators';
+import { type TestEmulators, testSecretValues, useEmulators } from '../../support/emulators';
 import { resetSim, setFaults, simMessages } from '../kavenegar/sim-control';
 
 const SENDER = '50004001051233';
@@ -14,6 +14,8 @@ let sim: KavenegarSimulator;
 let campaigns: CampaignStore;
 let deliveries: DeliveryStore;
 let baseDeps: Omit<DeliverDeps, 'alarms'>;
+let emulators: TestEmulators;
+let queue: WorkQueue;
 let handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 let modules: {
   deliver: typeof import('../../../shared/use-cases/deliver-recipients');
@@ -29,10 +31,10 @@ const context = { getRemainingTimeInMillis: () => 60_000, awsRequestId: 'test' }
 
 beforeAll(async () => {
   sim = await startKavenegarSimulator({ port: 0, apiKey: testSecretValues.kavenegarApiKey, lines: [SENDER] });
-  const { names } = await useEmulators({
-    env: { KAVENEGAR_BASE_URL: sim.url, KAVENEGAR_TIMEOUT_MS: '2000' },
-  });
+  emulators = await useEmulators({ env: { KAVENEGAR_BASE_URL: sim.url, KAVENEGAR_TIMEOUT_MS: '2000' } });
+  const { names } = emulators;
   const factory = await import('../../../shared/adapters/factory');
+  queue = factory.workQueue({ dispatch: names.queues.dispatch.url, sms: names.queues.sms.url });
   campaigns = factory.campaignStore(names.tables.campaigns);
   deliveries = factory.deliveryStore(names.tables.deliveries, names.tables.campaigns);
   const contactStore = factory.contactStore(names.tables.contacts);
@@ -152,6 +154,53 @@ describe('queue-send-sms handler', () => {
     expect(after.sent + after.failed).toBe(0);
     expect(paused).toEqual([{ campaignId: campaign.id, reason: expect.stringContaining('418') }]);
     expect(await simMessages(sim.url)).toHaveLength(0);
+  });
+});
+
+describe('pause and resume', () => {
+  it('continues a campaign paused by 418 where it stopped, with no duplicate', async () => {
+    // Prepare: the first recipient goes out, then the credit runs out for the rest
+    const campaign = await campaignFor();
+    const deps = { ...baseDeps, alarms };
+    const only = (ids: string[]) => ({ ...message(campaign), contactIds: ids });
+    await modules.deliver.deliverRecipients(deps, smsChannel(), only(['c0']));
+    await setFaults(sim.url, { credit: 0 });
+    await modules.deliver.deliverRecipients(deps, smsChannel(), only(['c1', 'c2']));
+    expect((await stats(campaign)).status).toBe('paused');
+    await setFaults(sim.url, { credit: 1_000_000 });
+    await emulators.purge();
+    const bodies = async (name: 'dispatch' | 'sms') =>
+      (await emulators.receiveAll(name, { waitSeconds: 1 })).map((received) =>
+        JSON.parse(received.Body ?? ''),
+      );
+    // Act: resume, then run the new dispatch round and deliver what it enqueues
+    const { resumeCampaign } = await import('../../../shared/use-cases/campaigns');
+    const { dispatchCampaign } = await import('../../../shared/use-cases/dispatch-campaign');
+    const resumed = await resumeCampaign({ campaigns, queue, now: () => new Date() }, campaign.id, 60_000);
+    const [first] = (await bodies('dispatch')) as Parameters<typeof dispatchCampaign>[1][];
+    if (!first) throw new Error('resume enqueued no dispatch');
+    await dispatchCampaign(
+      {
+        campaigns,
+        contacts: baseDeps.contacts,
+        queue,
+        now: () => new Date(),
+        pageSize: 100,
+        leaseMs: 60_000,
+      },
+      first,
+    );
+    for (const recipients of (await bodies('sms')) as Parameters<
+      typeof modules.deliver.deliverRecipients
+    >[2][]) {
+      await modules.deliver.deliverRecipients(deps, smsChannel(), recipients);
+    }
+    // Assess
+    expect(resumed.status).toBe('sending');
+    expect(first.round).toBe(2);
+    const receptors = (await simMessages(sim.url)).map((sms) => sms.receptor).sort();
+    expect(receptors).toEqual(['09121110001', '09121110002', '09121110003']);
+    expect(await stats(campaign)).toMatchObject({ status: 'sent', total: 3, sent: 3, failed: 0 });
   });
 });
 
