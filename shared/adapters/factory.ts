@@ -25,11 +25,16 @@ export const deliveryStore = (table: string, campaignsTable: string) =>
   new DynamoDeliveryStore(dynamoDocumentClient(), table, campaignsTable);
 
 let sqs: SQSClient | undefined;
-export const workQueue = (urls: QueueUrls) => new SqsWorkQueue((sqs ??= new SQSClient({})), urls);
+export function workQueue(urls: QueueUrls): SqsWorkQueue {
+  sqs ??= new SQSClient({});
+  return new SqsWorkQueue(sqs, urls);
+}
 
 let ses: SESv2Client | undefined;
-export const emailProvider = (options: { from: string; configurationSet?: string }) =>
-  new SesEmailProvider((ses ??= new SESv2Client({})), options);
+export function emailProvider(options: { from: string; configurationSet?: string }): SesEmailProvider {
+  ses ??= new SESv2Client({});
+  return new SesEmailProvider(ses, options);
+}
 
 export const secretSource = (): SecretSource => new SecretsManagerSource();
 

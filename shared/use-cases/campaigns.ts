@@ -104,7 +104,7 @@ export async function completeIfDone(
   id: string,
 ): Promise<boolean> {
   const found = await deps.campaigns.getWithStats(id);
-  if (!found || found.campaign.status !== 'sending' || !isComplete(found.campaign, found.stats)) return false;
+  if (found?.campaign.status !== 'sending' || !isComplete(found.campaign, found.stats)) return false;
   return (await deps.campaigns.transition(id, 'sent', ['sending'], deps.now())) !== undefined;
 }
 

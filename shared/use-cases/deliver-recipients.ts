@@ -87,7 +87,7 @@ export async function deliverRecipients(
 ): Promise<void> {
   const campaign = await deps.campaigns.get(message.campaignId);
   // Cancelled or finished: nothing more goes out. Paused: resume re-dispatches what is left.
-  if (!campaign || campaign.status !== 'sending') return;
+  if (campaign?.status !== 'sending') return;
   const channel = sender.channel;
   const [contacts, consent] = await Promise.all([
     deps.contacts.getMany(message.contactIds),

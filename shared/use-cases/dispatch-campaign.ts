@@ -68,7 +68,7 @@ export async function dispatchCampaign(
       (await deps.campaigns.transition(campaign.id, 'sending', ['scheduled'], now, { leaseUntil })) ??
       (await deps.campaigns.get(campaign.id));
   }
-  if (!campaign || campaign.status !== 'sending' || campaign.dispatchedAt) return 'skipped';
+  if (campaign?.status !== 'sending' || campaign.dispatchedAt) return 'skipped';
   const round = campaign.round ?? 1;
   const expected = campaign.dispatchCursor ?? null;
   if ((message.round ?? 1) !== round || message.cursor !== expected) return 'skipped';

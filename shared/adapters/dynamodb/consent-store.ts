@@ -2,7 +2,6 @@ import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from 
 import { type ConsentEvent, type ConsentState, statusAfter } from '../../domain/consent';
 import type { Channel } from '../../domain/types';
 import type { ConsentStore } from '../../ports';
-import { batchGet } from './batch-get';
 
 const stateSk = (channel: Channel, topic: string) => `state#${channel}#${topic}`;
 
