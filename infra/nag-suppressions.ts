@@ -1,6 +1,6 @@
 import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { type SecretName, schedules } from '../shared/definitions';
+import { type RouteDefinition, type SecretName, schedules, secrets } from '../shared/definitions';
 import type { ChaparStacks } from './chapar-stacks';
 
 /**
@@ -9,7 +9,7 @@ import type { ChaparStacks } from './chapar-stacks';
  */
 export function acknowledgeNagFindings({ data, api }: ChaparStacks): void {
   for (const [name, secret] of Object.entries(data.secrets) as [SecretName, IConstruct][]) {
-    acknowledge(secret, 'AwsSolutions-SMG4', SECRET_ROTATION[name]);
+    acknowledge(secret, 'AwsSolutions-SMG4', secrets[name].rotation);
   }
   acknowledge(
     data.tokenKeySeed,
@@ -21,7 +21,7 @@ export function acknowledgeNagFindings({ data, api }: ChaparStacks): void {
     acknowledge(
       route,
       'AwsSolutions-APIG4',
-      definition.public ? publicRouteProof(definition.path) : MARKETER_ROUTE,
+      definition.public ? publicRouteProof(definition) : MARKETER_ROUTE,
     );
   }
 
@@ -50,29 +50,16 @@ export function acknowledgeNagFindings({ data, api }: ChaparStacks): void {
   );
 }
 
-const SECRET_ROTATION: Readonly<Record<SecretName, string>> = {
-  apiKey: 'Shared with the marketer out of band; rotated by the operator together with the marketer',
-  tokenKeys: 'A keyring: rotation adds a key id and moves "current", so links already sent keep working',
-  webhookSecret: 'Shared with the report sender; rotated by the operator together with the sender',
-  kavenegarApiKey: 'Issued by Kavenegar in its panel; the operator replaces it there and here',
-};
-
-// Paths of the public routes in shared/definitions.ts and the proof each one checks.
-const PUBLIC_ROUTE_PROOF: Readonly<Record<string, string>> = {
-  '/u/{token}': 'Unsubscribe link: the path carries a signed, opaque token (RFC 8058 forbids auth on it)',
-  '/v1/reports/spoofed-sms':
-    'Webhook: the body is verified by HMAC-SHA256 signature and timestamp inside the function',
-};
-
 const MARKETER_ROUTE = 'Marketer route: the function checks the bearer API key held in Secrets Manager';
 
-// A new public route fails synth until someone writes down what protects it.
-function publicRouteProof(path: string): string {
-  const proof = PUBLIC_ROUTE_PROOF[path];
-  if (proof === undefined) {
-    throw new Error(`Public route ${path} has no written justification in infra/nag-suppressions.ts`);
+// A new public route fails synth until its definition says what protects it.
+function publicRouteProof(route: RouteDefinition): string {
+  if (!route.proof || route.proof.length < 10) {
+    throw new Error(
+      `Public route ${route.method} ${route.path} has no written proof in shared/definitions.ts`,
+    );
   }
-  return proof;
+  return route.proof;
 }
 
 function acknowledge(scope: IConstruct, id: string, reason: string): void {

@@ -29,6 +29,8 @@ export const localVariables = [
   { name: 'CHAPAR_WEBHOOK_SECRET', defaultValue: 'local-webhook-secret', secret: true },
   { name: 'CHAPAR_KAVENEGAR_API_KEY', defaultValue: 'local-kavenegar-key', secret: true },
   { name: 'CHAPAR_TOKEN_KEY', defaultValue: 'local-token-key', secret: true },
+  { name: 'CHAPAR_DELIVERY_CALLBACK_SECRET', defaultValue: 'local-callback-secret', secret: true },
+  { name: 'CHAPAR_ERASURE_KEY', defaultValue: 'local-erasure-key', secret: true },
 ] as const satisfies readonly LocalVariable[];
 
 export type LocalVariableName = (typeof localVariables)[number]['name'];
@@ -138,6 +140,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         webhookSecret: settings.CHAPAR_WEBHOOK_SECRET,
         kavenegarApiKey: settings.CHAPAR_KAVENEGAR_API_KEY,
         tokenKeys: JSON.stringify({ current: 'local', keys: { local: settings.CHAPAR_TOKEN_KEY } }),
+        deliveryCallbackSecret: settings.CHAPAR_DELIVERY_CALLBACK_SECRET,
+        erasureKey: settings.CHAPAR_ERASURE_KEY,
       },
     });
 

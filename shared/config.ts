@@ -12,14 +12,20 @@ const envSchema = z.object({
   CONSENT_TABLE: z.string().min(1),
   DELIVERIES_TABLE: z.string().min(1),
   REPORTS_TABLE: z.string().min(1),
+  LINKS_TABLE: z.string().min(1),
+  RATE_LIMITS_TABLE: z.string().min(1),
+  SUPPRESSIONS_TABLE: z.string().min(1),
   IDEMPOTENCY_TABLE: z.string().min(1),
   DISPATCH_QUEUE_URL: z.url(),
   SMS_QUEUE_URL: z.url(),
   EMAIL_QUEUE_URL: z.url(),
+  SES_FEEDBACK_QUEUE_URL: z.url(),
   API_KEY_SECRET_ID: z.string().min(1),
   TOKEN_KEYS_SECRET_ID: z.string().min(1),
   WEBHOOK_SECRET_ID: z.string().min(1),
   KAVENEGAR_API_KEY_SECRET_ID: z.string().min(1),
+  DELIVERY_CALLBACK_SECRET_ID: z.string().min(1),
+  ERASURE_KEY_SECRET_ID: z.string().min(1),
   /** Kavenegar's API root; the simulator's address locally. */
   KAVENEGAR_BASE_URL: z.url().default('https://api.kavenegar.com'),
   /** Milliseconds before a Kavenegar call is abandoned. */
@@ -36,6 +42,18 @@ const envSchema = z.object({
   CHAPAR_PUBLIC_BASE_URL: z.url(),
   /** SES configuration set that publishes bounces and complaints. */
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  /** Provider rate for SMS, messages per second, shared by every concurrent sender. */
+  CHAPAR_SMS_RATE: z.coerce.number().int().min(1).max(10_000).default(100),
+  /** Text every marketing SMS ends with (the regulator's opt-out keyword). */
+  CHAPAR_SMS_OPT_OUT_SUFFIX: z.string().max(40).default('لغو۱۱'),
+  /** Tehran-time window in which marketing SMS wait, `HH:MM-HH:MM`; empty turns it off. */
+  CHAPAR_QUIET_HOURS: z
+    .string()
+    .regex(
+      /^$|^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/,
+      'CHAPAR_QUIET_HOURS must be HH:MM-HH:MM or empty',
+    )
+    .default('22:00-08:00'),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -70,11 +70,19 @@ export const tables = {
     envVar: 'DELIVERIES_TABLE',
     partitionKey: pk,
     sortKey: sk,
-    // Sparse: set once a message is sent, so spoof reports can find what we sent to a number.
     indexes: [
+      // Sparse: set once a message is sent, so spoof reports can find what we sent to a number.
       {
         name: 'byRecipient',
         partitionKey: { name: 'recipient', type: 'S' },
+        sortKey: { name: 'sentAt', type: 'S' },
+      },
+      // Sparse: the provider's message id, so a delivery report finds its delivery.
+      { name: 'byProviderMessage', partitionKey: { name: 'providerMessageId', type: 'S' } },
+      // Sparse: SMS whose final status is not known yet, spread over shards, oldest first.
+      {
+        name: 'inFlight',
+        partitionKey: { name: 'inFlightShard', type: 'S' },
         sortKey: { name: 'sentAt', type: 'S' },
       },
     ],
@@ -83,6 +91,29 @@ export const tables = {
   reports: {
     id: 'Reports',
     envVar: 'REPORTS_TABLE',
+    partitionKey: pk,
+    indexes: [],
+  },
+  /** Short SMS unsubscribe links: code → the same claims an unsubscribe token carries. */
+  links: {
+    id: 'Links',
+    envVar: 'LINKS_TABLE',
+    partitionKey: pk,
+    indexes: [],
+    timeToLiveAttribute: 'expiresAt',
+  },
+  /** Per-second windows of the provider rate limiter shared by every concurrent sender. */
+  rateLimits: {
+    id: 'RateLimits',
+    envVar: 'RATE_LIMITS_TABLE',
+    partitionKey: pk,
+    indexes: [],
+    timeToLiveAttribute: 'expiresAt',
+  },
+  /** Do-not-contact tombstones of erased people: keyed HMACs of their phone and email. */
+  suppressions: {
+    id: 'Suppressions',
+    envVar: 'SUPPRESSIONS_TABLE',
     partitionKey: pk,
     indexes: [],
   },
@@ -107,10 +138,13 @@ export const FUNCTION_NAMES = [
   'queue-dispatch-campaign',
   'queue-send-sms',
   'queue-send-email',
+  'http-delivery-report',
+  'schedule-reconcile-sms',
+  'queue-ses-feedback',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
-export const QUEUE_NAMES = ['dispatch', 'sms', 'email'] as const;
+export const QUEUE_NAMES = ['dispatch', 'sms', 'email', 'sesFeedback'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface QueueDefinition {
@@ -147,12 +181,13 @@ export const queues = {
     id: 'SmsQueue',
     envVar: 'SMS_QUEUE_URL',
     consumer: 'queue-send-sms',
-    batchSize: 2,
-    maxBatchingWindowSeconds: 1,
+    // One record carries up to 200 recipients: one Kavenegar call (its per-call maximum).
+    batchSize: 1,
+    maxBatchingWindowSeconds: 0,
     maximumConcurrency: 2,
     visibilityTimeoutSeconds: 6 * 60,
     maxReceiveCount: 5,
-    recipientsPerMessage: 100,
+    recipientsPerMessage: 200,
   },
   email: {
     id: 'EmailQueue',
@@ -165,17 +200,65 @@ export const queues = {
     maxReceiveCount: 5,
     recipientsPerMessage: 10,
   },
+  /** SES bounce and complaint events, delivered from the `sesEvents` topic. */
+  sesFeedback: {
+    id: 'SesFeedbackQueue',
+    envVar: 'SES_FEEDBACK_QUEUE_URL',
+    consumer: 'queue-ses-feedback',
+    batchSize: 10,
+    maxBatchingWindowSeconds: 1,
+    maximumConcurrency: 2,
+    visibilityTimeoutSeconds: 3 * 60,
+    maxReceiveCount: 5,
+    recipientsPerMessage: 0,
+  },
 } as const satisfies Record<QueueName, QueueDefinition>;
+
+/** SNS topics and the queues subscribed to them (SNS envelopes: raw message delivery off). */
+export const topics = {
+  /** The SES configuration set's event destination: bounces, complaints, deliveries. */
+  sesEvents: { id: 'SesEventsTopic', subscribers: ['sesFeedback'] as readonly QueueName[] },
+} as const;
+
+export type TopicName = keyof typeof topics;
 
 /** Secrets in Secrets Manager; functions receive the secret's id in `envVar`. */
 export const secrets = {
-  apiKey: { id: 'ApiKeySecret', name: 'chapar/api-key', envVar: 'API_KEY_SECRET_ID' },
-  tokenKeys: { id: 'TokenKeysSecret', name: 'chapar/token-keys', envVar: 'TOKEN_KEYS_SECRET_ID' },
-  webhookSecret: { id: 'WebhookSecret', name: 'chapar/webhook-secret', envVar: 'WEBHOOK_SECRET_ID' },
+  apiKey: {
+    id: 'ApiKeySecret',
+    name: 'chapar/api-key',
+    envVar: 'API_KEY_SECRET_ID',
+    rotation: 'Shared with the marketer out of band; rotated by the operator together with the marketer',
+  },
+  tokenKeys: {
+    id: 'TokenKeysSecret',
+    name: 'chapar/token-keys',
+    envVar: 'TOKEN_KEYS_SECRET_ID',
+    rotation: 'A keyring: rotation adds a key id and moves "current", so links already sent keep working',
+  },
+  webhookSecret: {
+    id: 'WebhookSecret',
+    name: 'chapar/webhook-secret',
+    envVar: 'WEBHOOK_SECRET_ID',
+    rotation: 'Shared with the report sender; rotated by the operator together with the sender',
+  },
   kavenegarApiKey: {
     id: 'KavenegarApiKeySecret',
     name: 'chapar/kavenegar-api-key',
     envVar: 'KAVENEGAR_API_KEY_SECRET_ID',
+    rotation: 'Issued by Kavenegar in its panel; the operator replaces it there and here',
+  },
+  deliveryCallbackSecret: {
+    id: 'DeliveryCallbackSecret',
+    name: 'chapar/delivery-callback-secret',
+    envVar: 'DELIVERY_CALLBACK_SECRET_ID',
+    rotation: "Part of the callback URL set in Kavenegar's panel; rotated there and here together",
+  },
+  erasureKey: {
+    id: 'ErasureKeySecret',
+    name: 'chapar/erasure-key',
+    envVar: 'ERASURE_KEY_SECRET_ID',
+    rotation: 'Keys the do-not-contact hashes: rotating it would forget every erased person',
   },
 } as const;
 
@@ -204,9 +287,16 @@ export const functions = {
     entry: 'functions/http-api/handler.ts',
     timeoutSeconds: 10,
     memoryMb: 512,
-    tables: { contacts: 'readWrite', campaigns: 'readWrite' },
+    tables: {
+      contacts: 'readWrite',
+      campaigns: 'readWrite',
+      consent: 'readWrite',
+      deliveries: 'readWrite',
+      reports: 'readWrite',
+      suppressions: 'readWrite',
+    },
     sendsTo: ['dispatch'],
-    secrets: ['apiKey'],
+    secrets: ['apiKey', 'erasureKey'],
     sendsEmail: false,
   },
   'http-unsubscribe': {
@@ -214,7 +304,7 @@ export const functions = {
     entry: 'functions/http-unsubscribe/handler.ts',
     timeoutSeconds: 10,
     memoryMb: 256,
-    tables: { contacts: 'read', consent: 'readWrite' },
+    tables: { contacts: 'read', consent: 'readWrite', links: 'read' },
     sendsTo: [],
     secrets: ['tokenKeys'],
     sendsEmail: false,
@@ -255,9 +345,17 @@ export const functions = {
     entry: 'functions/queue-send-sms/handler.ts',
     timeoutSeconds: 60,
     memoryMb: 512,
-    tables: { contacts: 'read', campaigns: 'readWrite', consent: 'read', deliveries: 'readWrite' },
+    tables: {
+      contacts: 'read',
+      campaigns: 'readWrite',
+      consent: 'read',
+      deliveries: 'readWrite',
+      links: 'readWrite',
+      rateLimits: 'readWrite',
+      suppressions: 'read',
+    },
     sendsTo: [],
-    secrets: ['kavenegarApiKey', 'tokenKeys'],
+    secrets: ['kavenegarApiKey'],
     sendsEmail: false,
     reservedConcurrency: 2,
   },
@@ -266,11 +364,47 @@ export const functions = {
     entry: 'functions/queue-send-email/handler.ts',
     timeoutSeconds: 60,
     memoryMb: 512,
-    tables: { contacts: 'read', campaigns: 'readWrite', consent: 'read', deliveries: 'readWrite' },
+    tables: {
+      contacts: 'read',
+      campaigns: 'readWrite',
+      consent: 'read',
+      deliveries: 'readWrite',
+      suppressions: 'read',
+    },
     sendsTo: [],
     secrets: ['tokenKeys'],
     sendsEmail: true,
     reservedConcurrency: 4,
+  },
+  'http-delivery-report': {
+    id: 'HttpDeliveryReportFunction',
+    entry: 'functions/http-delivery-report/handler.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    tables: { deliveries: 'readWrite', campaigns: 'readWrite', consent: 'readWrite' },
+    sendsTo: [],
+    secrets: ['deliveryCallbackSecret'],
+    sendsEmail: false,
+  },
+  'schedule-reconcile-sms': {
+    id: 'ScheduleReconcileSmsFunction',
+    entry: 'functions/schedule-reconcile-sms/handler.ts',
+    timeoutSeconds: 120,
+    memoryMb: 512,
+    tables: { deliveries: 'readWrite', campaigns: 'readWrite', consent: 'readWrite' },
+    sendsTo: [],
+    secrets: ['kavenegarApiKey'],
+    sendsEmail: false,
+  },
+  'queue-ses-feedback': {
+    id: 'QueueSesFeedbackFunction',
+    entry: 'functions/queue-ses-feedback/handler.ts',
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    tables: { contacts: 'read', deliveries: 'readWrite', campaigns: 'readWrite', consent: 'readWrite' },
+    sendsTo: [],
+    secrets: [],
+    sendsEmail: false,
   },
 } as const satisfies Record<FunctionName, FunctionDefinition>;
 
@@ -283,7 +417,13 @@ export interface RouteDefinition {
   readonly function: FunctionName;
   /** Public routes carry their own proof (a signed token or signature) instead of the API key. */
   readonly public: boolean;
+  /** For a public route: what protects it instead of the API key (cdk-nag's written reason). */
+  readonly proof?: string;
 }
+
+const TOKEN_PROOF = 'Unsubscribe link: the path carries a signed, opaque token (RFC 8058 forbids auth on it)';
+const SHORT_LINK_PROOF =
+  'SMS unsubscribe link: the path carries an unguessable random code; a GET changes nothing';
 
 export const routes: readonly RouteDefinition[] = [
   { method: 'PUT', path: '/v1/contacts/{contactId}', function: 'http-api', public: false },
@@ -292,9 +432,30 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: '/v1/campaigns/{campaignId}', function: 'http-api', public: false },
   { method: 'POST', path: '/v1/campaigns/{campaignId}/cancel', function: 'http-api', public: false },
   { method: 'POST', path: '/v1/campaigns/{campaignId}/resume', function: 'http-api', public: false },
-  { method: 'GET', path: '/u/{token}', function: 'http-unsubscribe', public: true },
-  { method: 'POST', path: '/u/{token}', function: 'http-unsubscribe', public: true },
-  { method: 'POST', path: '/v1/reports/spoofed-sms', function: 'http-spoof-report', public: true },
+  { method: 'POST', path: '/v1/campaigns/preview', function: 'http-api', public: false },
+  { method: 'GET', path: '/v1/contacts/{contactId}/consent', function: 'http-api', public: false },
+  { method: 'POST', path: '/v1/contacts/{contactId}/consent', function: 'http-api', public: false },
+  { method: 'GET', path: '/v1/contacts/{contactId}/export', function: 'http-api', public: false },
+  { method: 'DELETE', path: '/v1/contacts/{contactId}', function: 'http-api', public: false },
+  { method: 'GET', path: '/u/{token}', function: 'http-unsubscribe', public: true, proof: TOKEN_PROOF },
+  { method: 'POST', path: '/u/{token}', function: 'http-unsubscribe', public: true, proof: TOKEN_PROOF },
+  { method: 'GET', path: '/s/{code}', function: 'http-unsubscribe', public: true, proof: SHORT_LINK_PROOF },
+  { method: 'POST', path: '/s/{code}', function: 'http-unsubscribe', public: true, proof: SHORT_LINK_PROOF },
+  {
+    method: 'POST',
+    path: '/v1/reports/spoofed-sms',
+    function: 'http-spoof-report',
+    public: true,
+    proof: 'Webhook: the body is verified by HMAC-SHA256 signature and timestamp inside the function',
+  },
+  {
+    method: 'POST',
+    path: '/v1/callbacks/kavenegar/{secret}',
+    function: 'http-delivery-report',
+    public: true,
+    proof:
+      'Delivery reports: Kavenegar cannot sign them, so the path carries a secret compared in constant time',
+  },
 ];
 
 export interface ScheduleDefinition {
@@ -312,6 +473,12 @@ export const schedules: readonly ScheduleDefinition[] = [
     function: 'schedule-dispatch',
     expression: 'rate(1 minute)',
     localEverySeconds: 1,
+  },
+  {
+    id: 'ReconcileSmsStatuses',
+    function: 'schedule-reconcile-sms',
+    expression: 'rate(5 minutes)',
+    localEverySeconds: 5,
   },
 ];
 

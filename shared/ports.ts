@@ -220,3 +220,35 @@ export type { Channel };
 export interface Alarms {
   campaignPaused(campaignId: string, reason: string): void;
 }
+
+/** What a short SMS unsubscribe link stands for: the claims of an unsubscribe token. */
+export interface ShortLink {
+  readonly code: string;
+  readonly ref: string;
+  readonly channel: Channel;
+  readonly topic: string;
+  readonly campaignId: string;
+}
+
+/** Short unsubscribe links for SMS (`/s/{code}`): unguessable random codes kept in DynamoDB. */
+export interface LinkStore {
+  /** Stores the link for these claims, or returns the one already stored for them. */
+  linkFor(claims: Omit<ShortLink, 'code'>): Promise<ShortLink>;
+  find(code: string): Promise<ShortLink | undefined>;
+}
+
+/** A rate shared by every concurrent sender (a provider's messages per second). */
+export interface RateLimiter {
+  /** Waits until `units` may be spent now, and spends them. */
+  acquire(units: number): Promise<void>;
+}
+
+/** Final and intermediate SMS statuses reported by the provider after the send. */
+export type DeliveryStatus = 'delivered' | 'undelivered' | 'failed' | 'blocked';
+
+/** Tombstones of erased people: keyed hashes of the phone and email they had. */
+export interface SuppressionStore {
+  add(hashes: readonly string[], now: Date): Promise<void>;
+  /** Which of these hashes are tombstoned. */
+  find(hashes: readonly string[]): Promise<Set<string>>;
+}

@@ -73,6 +73,11 @@ export class DataStack extends Stack {
       webhookSecret: generated(secrets.webhookSecret, 'HMAC key signing spoofed-SMS report webhooks'),
       tokenKeys,
       kavenegarApiKey,
+      deliveryCallbackSecret: generated(
+        secrets.deliveryCallbackSecret,
+        "Secret path segment of the delivery-report URL set in Kavenegar's panel",
+      ),
+      erasureKey: generated(secrets.erasureKey, 'HMAC key of the do-not-contact hashes kept after erasure'),
     };
 
     new CfnOutput(this, 'KavenegarApiKeySecretArn', {

@@ -7,6 +7,7 @@ import { dynamoDocumentClient } from './dynamodb/client';
 import { DynamoConsentStore } from './dynamodb/consent-store';
 import { DynamoContactStore } from './dynamodb/contact-store';
 import { DynamoDeliveryStore } from './dynamodb/delivery-store';
+import { DynamoLinkStore } from './dynamodb/link-store';
 import { DynamoReportStore } from './dynamodb/report-store';
 import { SecretsManagerSource } from './secrets/secret-source';
 import { SesEmailProvider } from './ses/email-provider';
@@ -21,6 +22,7 @@ export const contactStore = (table: string) => new DynamoContactStore(dynamoDocu
 export const campaignStore = (table: string) => new DynamoCampaignStore(dynamoDocumentClient(), table);
 export const consentStore = (table: string) => new DynamoConsentStore(dynamoDocumentClient(), table);
 export const reportStore = (table: string) => new DynamoReportStore(dynamoDocumentClient(), table);
+export const linkStore = (table: string) => new DynamoLinkStore(dynamoDocumentClient(), table);
 export const deliveryStore = (table: string, campaignsTable: string) =>
   new DynamoDeliveryStore(dynamoDocumentClient(), table, campaignsTable);
 

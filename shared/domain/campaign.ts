@@ -107,12 +107,32 @@ export function sendAtProblem(sendAt: string, now: Date): string | undefined {
   return undefined;
 }
 
+/** Counters kept per campaign, each incremented exactly once per delivery event. */
+export const COUNTERS = [
+  'sent',
+  'failed',
+  'suppressed',
+  'delivered',
+  'undelivered',
+  'bounced',
+  'complained',
+] as const;
+export type Counter = (typeof COUNTERS)[number];
+
 export interface CampaignStats {
   readonly total: number;
   readonly queued: number;
   readonly sent: number;
   readonly failed: number;
   readonly suppressed: number;
+  /** SMS the operator confirmed delivered (status 10). */
+  readonly delivered: number;
+  /** SMS that did not arrive (statuses 6, 11, 14). */
+  readonly undelivered: number;
+  /** Emails SES reported bounced. */
+  readonly bounced: number;
+  /** Emails whose recipient complained (marked as spam). */
+  readonly complained: number;
 }
 
 export interface Campaign {
@@ -141,14 +161,20 @@ export const DELIVERY_OUTCOMES = ['sent', 'failed', 'suppressed'] as const;
 export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
 
 /** Derives the public stats from the counters: queued is what has not ended yet. */
-export function campaignStats(counters: {
-  total: number;
-  sent: number;
-  failed: number;
-  suppressed: number;
-}): CampaignStats {
-  const ended = counters.sent + counters.failed + counters.suppressed;
-  return { ...counters, queued: Math.max(0, counters.total - ended) };
+export function campaignStats(counters: { total: number } & Partial<Record<Counter, number>>): CampaignStats {
+  const count = (name: Counter) => counters[name] ?? 0;
+  const ended = count('sent') + count('failed') + count('suppressed');
+  return {
+    total: counters.total,
+    queued: Math.max(0, counters.total - ended),
+    sent: count('sent'),
+    failed: count('failed'),
+    suppressed: count('suppressed'),
+    delivered: count('delivered'),
+    undelivered: count('undelivered'),
+    bounced: count('bounced'),
+    complained: count('complained'),
+  };
 }
 
 /** A sending campaign is done once dispatch finished and every delivery has ended. */

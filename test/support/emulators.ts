@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { DeleteMessageBatchCommand, type Message, PurgeQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  DeleteMessageBatchCommand,
+  type Message,
+  PurgeQueueCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { Email } from 'aws-ses-v2-local/dist/store';
 import { inject } from 'vitest';
 import type { EmulatorEndpoints } from '../../local/emulators';
@@ -12,6 +18,8 @@ export const testSecretValues: Readonly<Record<SecretName, string>> = {
   webhookSecret: 'test-webhook-secret',
   kavenegarApiKey: 'test-kavenegar-key',
   tokenKeys: JSON.stringify({ current: 'test', keys: { test: 'test-token-key' } }),
+  deliveryCallbackSecret: 'test-callback-secret',
+  erasureKey: 'test-erasure-key',
 };
 
 /** Function configuration that is not a resource: harmless values for tests. */
@@ -115,7 +123,10 @@ export async function useEmulators(options: UseEmulatorsOptions = {}): Promise<T
         await sqs.send(
           new DeleteMessageBatchCommand({
             QueueUrl: url,
-            Entries: messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
+            Entries: messages.map((message, index) => ({
+              Id: String(index),
+              ReceiptHandle: message.ReceiptHandle,
+            })),
           }),
         );
       }

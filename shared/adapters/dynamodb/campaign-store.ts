@@ -5,7 +5,14 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { type Campaign, type CampaignStats, type CampaignStatus, campaignStats } from '../../domain/campaign';
+import {
+  type Campaign,
+  type CampaignStats,
+  type CampaignStatus,
+  COUNTERS,
+  type Counter,
+  campaignStats,
+} from '../../domain/campaign';
 import { ConflictError } from '../../domain/errors';
 import type { CampaignStore } from '../../ports';
 import { isConditionFailure } from './client';
@@ -73,12 +80,10 @@ export class DynamoCampaignStore implements CampaignStore {
     } while (startKey);
     const item = items.find((candidate) => candidate.sk === CAMPAIGN_SK);
     if (!item) return undefined;
-    const counters = { total: Number(item.total ?? 0), sent: 0, failed: 0, suppressed: 0 };
+    const counters: { total: number } & Partial<Record<Counter, number>> = { total: Number(item.total ?? 0) };
     for (const shard of items) {
       if (shard === item) continue;
-      counters.sent += Number(shard.sent ?? 0);
-      counters.failed += Number(shard.failed ?? 0);
-      counters.suppressed += Number(shard.suppressed ?? 0);
+      for (const name of COUNTERS) counters[name] = (counters[name] ?? 0) + Number(shard[name] ?? 0);
     }
     return { campaign: toCampaign(item), stats: campaignStats(counters) };
   }

@@ -22,6 +22,14 @@ export function statsShard(contactId: string): string {
   return `stats#${digest.readUInt16BE(0) % STATS_SHARDS}`;
 }
 
+/** Shards of the in-flight SMS index, so the reconciler never reads one hot partition. */
+export const IN_FLIGHT_SHARDS = 4;
+
+export function inFlightShard(contactId: string): string {
+  const digest = createHash('sha256').update(contactId).digest();
+  return `sms#${digest.readUInt16BE(2) % IN_FLIGHT_SHARDS}`;
+}
+
 /**
  * The send ledger. A delivery is claimed with a lease before its send and ended after it,
  * and the end is written with its counter in one transaction, so every outcome is counted
@@ -119,6 +127,8 @@ export class DynamoDeliveryStore implements DeliveryStore {
     ];
     if (end.outcome === 'sent' && end.recipient) {
       optional.push(['recipient', end.recipient], ['sentAt', now.toISOString()]);
+      // SMS wait for a final status from the operator; the reconciler reads this index.
+      if (key.channel === 'sms') optional.push(['inFlightShard', inFlightShard(key.contactId)]);
     }
     for (const [name, value] of optional) {
       if (value === undefined) continue;

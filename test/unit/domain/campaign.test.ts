@@ -386,13 +386,23 @@ describe('campaign status machine', () => {
 describe('campaignStats', () => {
   it('counts as queued whatever has not ended yet', () => {
     // Prepare
-    const counters = { total: 100, sent: 60, failed: 5, suppressed: 10 };
+    const counters = { total: 100, sent: 60, failed: 5, suppressed: 10, delivered: 40, bounced: 2 };
 
     // Act
     const stats = campaignStats(counters);
 
-    // Assess
-    expect(stats).toEqual({ total: 100, queued: 25, sent: 60, failed: 5, suppressed: 10 });
+    // Assess: delivery reports and bounces come after a send and do not change what is queued
+    expect(stats).toEqual({
+      total: 100,
+      queued: 25,
+      sent: 60,
+      failed: 5,
+      suppressed: 10,
+      delivered: 40,
+      undelivered: 0,
+      bounced: 2,
+      complained: 0,
+    });
   });
 
   it('has nothing queued once everything has ended', () => {

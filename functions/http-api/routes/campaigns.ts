@@ -1,0 +1,53 @@
+import type { Campaign, CampaignStats } from '../../../shared/domain/campaign';
+import { json, jsonBody, pathParameter } from '../../../shared/http/respond';
+import type { CampaignStore, WorkQueue } from '../../../shared/ports';
+import {
+  cancelCampaign,
+  createCampaign,
+  getCampaign,
+  resumeCampaign,
+} from '../../../shared/use-cases/campaigns';
+import type { Routes } from './types';
+
+export interface CampaignRouteDeps {
+  readonly campaigns: CampaignStore;
+  readonly queue: WorkQueue;
+  readonly now: () => Date;
+}
+
+/** How long a dispatch page may take before the sweep revives the chain. */
+const DISPATCH_LEASE_MS = 2 * 60 * 1000;
+
+function campaignView(campaign: Campaign, stats?: CampaignStats) {
+  const {
+    audience: _audience,
+    dispatchCursor: _cursor,
+    round: _round,
+    sms: _sms,
+    email: _email,
+    ...view
+  } = campaign;
+  return stats ? { ...view, stats } : view;
+}
+
+/** Marketer routes about campaigns. */
+export function campaignRoutes(deps: CampaignRouteDeps): Routes {
+  return {
+    'POST /v1/campaigns': async (event) => {
+      const campaign = await createCampaign(deps, jsonBody(event));
+      return json(201, { id: campaign.id, status: campaign.status, sendAt: campaign.sendAt });
+    },
+    'GET /v1/campaigns/{campaignId}': async (event) => {
+      const { campaign, stats } = await getCampaign(deps, pathParameter(event, 'campaignId'));
+      return json(200, campaignView(campaign, stats));
+    },
+    'POST /v1/campaigns/{campaignId}/resume': async (event) => {
+      const campaign = await resumeCampaign(deps, pathParameter(event, 'campaignId'), DISPATCH_LEASE_MS);
+      return json(200, { id: campaign.id, status: campaign.status });
+    },
+    'POST /v1/campaigns/{campaignId}/cancel': async (event) => {
+      const campaign = await cancelCampaign(deps, pathParameter(event, 'campaignId'));
+      return json(200, { id: campaign.id, status: campaign.status });
+    },
+  };
+}
