@@ -36,7 +36,7 @@ export function addChaparStacks(app: App, options: ChaparStacksOptions = {}): Ch
   });
   const messaging = new MessagingStack(app, 'ChaparMessaging', {
     env,
-    description: 'Chapar messaging: SQS work queues, SES configuration, alarm topic',
+    description: 'Chapar messaging: SQS work queues, SES event topic, SES configuration, alarm topic',
     sendingDomain: operator.sendingDomain,
     alarmEmail: operator.alarmEmail,
   });

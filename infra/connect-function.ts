@@ -52,14 +52,16 @@ export interface FunctionResources {
   readonly email: EmailSending;
   /** Plain settings every function receives (no permission goes with them). */
   readonly settings: Readonly<Partial<Record<EnvKey, string>>>;
+  /** The limits kept in the rateLimits table (CHAPAR_SMS_RATE), given together with it. */
+  readonly rateLimits: Readonly<Partial<Record<EnvKey, string>>>;
 }
 
 /**
  * Gives a function what its definition in shared/definitions.ts asks for. Each environment
  * variable is set in the same call as the permission that makes it usable, so the two never
- * drift: table name + read or read/write on the table and read on each of its indexes,
- * queue URL + send, secret ARN + read (never the value), From address and configuration
- * set + SES send on those two only.
+ * drift: table name + read or read/write on the table and read on each of its indexes (with
+ * the rateLimits table, the limits kept in it), queue URL + send, secret ARN + read (never
+ * the value), From address and configuration set + SES send on those two only.
  */
 export function connectFunction(
   fn: lambda.Function,
@@ -89,6 +91,11 @@ export function connectFunction(
         fn.addToRolePolicy(new iam.PolicyStatement({ actions: INDEX_READ, resources: indexes }));
       }
     });
+    if (name === 'rateLimits') {
+      for (const [limit, value] of Object.entries(resources.rateLimits) as [EnvKey, string][]) {
+        provide(limit, value);
+      }
+    }
   }
 
   for (const name of definition.sendsTo) {

@@ -17,6 +17,8 @@ export interface OperatorConfig {
   readonly publicBaseUrl?: string;
   /** Address subscribed to the alarm topic; unset means no subscription. */
   readonly alarmEmail?: string;
+  /** SMS per second Kavenegar may receive from all senders together (CHAPAR_SMS_RATE). */
+  readonly smsRate: number;
 }
 
 /** The context keys and their defaults, also the documentation of both. */
@@ -27,12 +29,16 @@ export const CONTEXT_DEFAULTS = {
   fromEmail: 'no-reply@example.com',
   /** `abuse@<sendingDomain>`, or this when no sending domain is given. */
   abuseEmail: 'abuse@example.com',
+  /** Kavenegar publishes no limit (451 is its throttle signal): ask them for the account's. */
+  smsRate: 100,
 } as const;
 
 // Same rule as CHAPAR_SMS_SENDER in shared/config.ts: a function must never fail at cold start on it.
 const SMS_SENDER = /^\d{5,20}$/;
 const EMAIL = /^[^\s@]+@([a-z0-9-]+\.)+[a-z]{2,}$/i;
 const DOMAIN = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/i;
+// Same bounds as CHAPAR_SMS_RATE in shared/config.ts.
+const SMS_RATE_MAX = 10_000;
 
 /** A context value that fails validation; the message names the key and the fix. */
 export class ContextError extends Error {
@@ -90,12 +96,28 @@ export function readOperatorConfig(scope: Construct): OperatorConfig {
     problems.push(`"alarmEmail" must be an email address, got "${alarmEmail}"`);
   }
 
+  const smsRateText = read('smsRate') ?? String(CONTEXT_DEFAULTS.smsRate);
+  const smsRate = Number(smsRateText);
+  if (!/^\d+$/.test(smsRateText) || smsRate < 1 || smsRate > SMS_RATE_MAX) {
+    problems.push(
+      `"smsRate" must be a whole number of SMS per second, 1 to ${SMS_RATE_MAX}, got "${smsRateText}"`,
+    );
+  }
+
   if (problems.length > 0) {
     throw new ContextError(
       `Invalid CDK context (set with -c key=value or in cdk.json): ${problems.join('; ')}`,
     );
   }
-  return Object.freeze({ smsSender, fromEmail, abuseEmail, sendingDomain, publicBaseUrl, alarmEmail });
+  return Object.freeze({
+    smsSender,
+    fromEmail,
+    abuseEmail,
+    sendingDomain,
+    publicBaseUrl,
+    alarmEmail,
+    smsRate,
+  });
 }
 
 /** The domain part of an email address, lower-cased. */

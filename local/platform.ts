@@ -4,6 +4,7 @@ import { startHttpGateway } from './lambda/http-gateway';
 import { startScheduler } from './lambda/scheduler';
 import { type PolledQueue, startSqsPollers } from './lambda/sqs-poller';
 import { createResources } from './resources';
+import { LOCAL_CONFIGURATION_SET, start as startSesEvents } from './ses-events';
 
 /** A variable that configures the local platform, with its default. */
 export interface LocalVariable {
@@ -33,6 +34,7 @@ export const localVariables = [
   { name: 'CHAPAR_ERASURE_KEY', defaultValue: 'local-erasure-key', secret: true },
 ] as const satisfies readonly LocalVariable[];
 
+/** The name of a local variable. */
 export type LocalVariableName = (typeof localVariables)[number]['name'];
 
 /** The local variables, each from the environment or its default. */
@@ -122,7 +124,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const environment = new SavedEnvironment();
   const stopAll = async (): Promise<void> => {
     const failures: unknown[] = [];
-    // Consumers before what they consume: scheduler, pollers, gateway, then emulators.
+    // Consumers before what they consume: scheduler, pollers, gateway, SES events, then emulators.
     for (const stop of stoppers.toReversed()) {
       await stop().catch((error: unknown) => failures.push(error));
     }
@@ -145,6 +147,17 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       },
     });
 
+    // SES event publishing: functions send through it, and mail to the mailbox simulator's
+    // addresses becomes SES events on the sesEvents topic, as a configuration set publishes them.
+    const sesEvents = await startSesEvents({
+      host,
+      sesUrl: endpoints.ses,
+      snsEndpoint: endpoints.sqs,
+      region: endpoints.region,
+      topicArn: resources.topics.sesEvents.arn,
+    });
+    stoppers.push(sesEvents.end);
+
     // The gateway listens first (its URL is CHAPAR_PUBLIC_BASE_URL) but answers 503 until ready.
     let ready = false;
     const handlers = createHandlerLoader();
@@ -160,6 +173,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     const kavenegarUrl = endpoints.kavenegar ?? '';
     const env: Record<string, string> = {
       ...resources.env,
+      AWS_ENDPOINT_URL_SESV2: sesEvents.url,
+      SES_CONFIGURATION_SET: LOCAL_CONFIGURATION_SET,
       KAVENEGAR_BASE_URL: kavenegarUrl,
       CHAPAR_SMS_SENDER: settings.CHAPAR_SMS_SENDER,
       CHAPAR_FROM_EMAIL: settings.CHAPAR_FROM_EMAIL,

@@ -11,6 +11,7 @@ import {
   ResourceExistsException,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
   type KeyDefinition,
@@ -21,7 +22,9 @@ import {
   secrets,
   type TableDefinition,
   type TableName,
+  type TopicName,
   tables,
+  topics,
 } from '../shared/definitions';
 
 /** Where the AWS-side emulators listen. */
@@ -41,12 +44,19 @@ export interface QueueResource {
   readonly dlq: { readonly name: string; readonly url: string; readonly arn: string };
 }
 
+/** An SNS topic, as created; its queues are subscribed with raw message delivery off. */
+export interface TopicResource {
+  readonly name: string;
+  readonly arn: string;
+}
+
 /** What {@link createResources} made, by the names shared/definitions.ts gives them. */
 export interface LocalResources {
   /** Every variable a function needs to reach these resources: see {@link createResources}. */
   readonly env: Record<string, string>;
   readonly tables: Readonly<Record<TableName, string>>;
   readonly queues: Readonly<Record<QueueName, QueueResource>>;
+  readonly topics: Readonly<Record<TopicName, TopicResource>>;
   /** Secret names (what functions receive as ids). */
   readonly secrets: Readonly<Record<SecretName, string>>;
 }
@@ -84,7 +94,8 @@ export function endpointEnv(endpoints: AwsEndpoints): Record<string, string> {
 
 /**
  * Creates every table (keys, GSIs projecting ALL, TTL), queue (with its `<name>-dlq`,
- * RedrivePolicy and visibility timeout) and secret (seeded) of shared/definitions.ts.
+ * RedrivePolicy and visibility timeout), topic (with its queues subscribed) and secret
+ * (seeded) of shared/definitions.ts.
  * `env` maps each table's envVar to its name, each queue's envVar to its URL and each
  * secret's envVar to its name, plus {@link endpointEnv}.
  */
@@ -98,6 +109,8 @@ export async function createResources(options: CreateResourcesOptions): Promise<
   const dynamodb = new DynamoDBClient({ ...client, endpoint: endpoints.dynamodb });
   const sqs = new SQSClient({ ...client, endpoint: endpoints.sqs });
   const secretsManager = new SecretsManagerClient({ ...client, endpoint: endpoints.secretsManager });
+  // fauxqs answers SNS on its SQS endpoint.
+  const sns = new SNSClient({ ...client, endpoint: endpoints.sqs });
   try {
     const [tableNames, queueResources, secretNames] = await Promise.all([
       mapEntries(tables, (table) => createTable(dynamodb, `${prefix}${table.id}`, table)),
@@ -108,15 +121,19 @@ export async function createResources(options: CreateResourcesOptions): Promise<
         return name;
       }),
     ]);
+    const topicResources = await mapEntries(topics, (topic) =>
+      createTopic(sns, `${prefix}${topic.id}`, topic.subscribers, queueResources),
+    );
     const env: Record<string, string> = { ...endpointEnv(endpoints) };
     for (const [key, table] of entries(tables)) env[table.envVar] = tableNames[key];
     for (const [key, queue] of entries(queues)) env[queue.envVar] = queueResources[key].url;
     for (const [key, secret] of entries(secrets)) env[secret.envVar] = secretNames[key];
-    return { env, tables: tableNames, queues: queueResources, secrets: secretNames };
+    return { env, tables: tableNames, queues: queueResources, topics: topicResources, secrets: secretNames };
   } finally {
     dynamodb.destroy();
     sqs.destroy();
     secretsManager.destroy();
+    sns.destroy();
   }
 }
 
@@ -198,6 +215,28 @@ async function createOneQueue(
   const arn = described.Attributes?.QueueArn;
   if (arn === undefined) throw new Error(`GetQueueAttributes ${name} returned no QueueArn`);
   return { name, url, arn };
+}
+
+/** A topic with its queues subscribed, raw delivery off: they get SNS envelopes, as in the cloud. */
+async function createTopic(
+  client: SNSClient,
+  name: string,
+  subscribers: readonly QueueName[],
+  queueResources: Readonly<Record<QueueName, QueueResource>>,
+): Promise<TopicResource> {
+  const created = await client.send(new CreateTopicCommand({ Name: name }));
+  if (created.TopicArn === undefined) throw new Error(`CreateTopic ${name} returned no TopicArn`);
+  for (const queue of subscribers) {
+    await client.send(
+      new SubscribeCommand({
+        TopicArn: created.TopicArn,
+        Protocol: 'sqs',
+        Endpoint: queueResources[queue].arn,
+        Attributes: { RawMessageDelivery: 'false' },
+      }),
+    );
+  }
+  return { name, arn: created.TopicArn };
 }
 
 async function seedSecret(client: SecretsManagerClient, name: string, value: string): Promise<void> {

@@ -92,7 +92,11 @@ export const tables = {
     id: 'Reports',
     envVar: 'REPORTS_TABLE',
     partitionKey: pk,
-    indexes: [],
+    // Sparse: only reports that name their reporter, so an erasure finds what a person filed.
+    indexes: [
+      { name: 'byReporterPhone', partitionKey: { name: 'reporterPhone', type: 'S' } },
+      { name: 'byReporterEmail', partitionKey: { name: 'reporterEmail', type: 'S' } },
+    ],
   },
   /** Short SMS unsubscribe links: code → the same claims an unsubscribe token carries. */
   links: {

@@ -52,13 +52,20 @@ export interface CampaignStore {
    */
   listDue(now: Date, limit: number): Promise<{ campaignId: string; cursor: string | null; round: number }[]>;
   /**
-   * Saves a dispatched page exactly once: adds `added` to the total and moves the cursor from
-   * `expected` to `next` (null next = audience finished), renewing the dispatch lease until
-   * `leaseUntil`. False when the page was saved already.
+   * Saves a dispatched page exactly once: adds `added` to the total and `segments` (the page's
+   * expected SMS segments) to theirs, and moves the cursor from `expected` to `next` (null next =
+   * audience finished), renewing the dispatch lease until `leaseUntil`. False when the page was
+   * saved already.
    */
   saveDispatchPage(
     id: string,
-    page: { expected: string | null; next: string | null; added: number; leaseUntil: Date },
+    page: {
+      expected: string | null;
+      next: string | null;
+      added: number;
+      segments?: number;
+      leaseUntil: Date;
+    },
     now: Date,
   ): Promise<boolean>;
 }
@@ -209,6 +216,20 @@ export interface EmailProvider {
   send(message: EmailMessage): Promise<{ messageId: string }>;
 }
 
+/** Campaign counters SES feedback adds to, each at most once per delivery. */
+export type FeedbackCounter = 'bounced' | 'complained';
+
+/** What {@link FeedbackStore.count} did: counted now, counted before, or no such delivery. */
+export type FeedbackCount = 'counted' | 'duplicate' | 'no_delivery';
+
+/** SES bounces and complaints, counted on the email delivery they concern. */
+export interface FeedbackStore {
+  /** Whether the delivery was already counted under `counter` (SNS and SQS may deliver twice). */
+  isCounted(key: DeliveryKey, counter: FeedbackCounter): Promise<boolean>;
+  /** Marks the delivery and adds one to the campaign's counter in one transaction, once per delivery. */
+  count(key: DeliveryKey, counter: FeedbackCounter, now: Date): Promise<FeedbackCount>;
+}
+
 /** Reads secrets by id (Secrets Manager in the cloud and locally). */
 export interface SecretSource {
   getSecret(id: string): Promise<string>;
@@ -237,6 +258,19 @@ export interface LinkStore {
   find(code: string): Promise<ShortLink | undefined>;
 }
 
+/** A message received from a queue, as an SQS record names it. */
+export interface ReceivedMessage {
+  /** The record's eventSourceARN. */
+  readonly queueArn: string;
+  readonly receiptHandle: string;
+}
+
+/** Holds a received message back on its queue instead of handling it now. */
+export interface MessageVisibility {
+  /** Makes the message visible again in `seconds` (SQS allows at most 12 hours). */
+  delay(message: ReceivedMessage, seconds: number): Promise<void>;
+}
+
 /** A rate shared by every concurrent sender (a provider's messages per second). */
 export interface RateLimiter {
   /** Waits until `units` may be spent now, and spends them. */
@@ -246,9 +280,100 @@ export interface RateLimiter {
 /** Final and intermediate SMS statuses reported by the provider after the send. */
 export type DeliveryStatus = 'delivered' | 'undelivered' | 'failed' | 'blocked';
 
+/** A sent SMS as status tracking sees it: waiting for its final status, or holding one. */
+export interface TrackedSms {
+  readonly campaignId: string;
+  readonly contactId: string;
+  readonly providerMessageId: string;
+  readonly sentAt: string;
+  /** Set once a final status was applied. */
+  readonly deliveryStatus?: DeliveryStatus;
+  readonly deliveryStatusAt?: string;
+  /** Status 14 was applied but its opt-out is not recorded yet (a crash came in between). */
+  readonly optOutPending?: boolean;
+}
+
+/** A final status to apply once, with the campaign counter it adds to. */
+export interface FinalStatus {
+  readonly status: DeliveryStatus;
+  readonly counter: 'delivered' | 'undelivered';
+  /** The provider's own code (10, 11, 6, 13, 14). */
+  readonly providerStatus: number;
+  /** Status 14: keep the SMS tracked until its opt-out is recorded ({@link DeliveryStatusStore.settleOptOut}). */
+  readonly optOut: boolean;
+}
+
+/** Final statuses of sent SMS: found by provider message id or in the in-flight index. */
+export interface DeliveryStatusStore {
+  /** Shards of the in-flight index; each is read on its own. */
+  readonly inFlightShards: readonly string[];
+  /** The SMS delivery the provider knows under this message id. */
+  findByProviderMessage(messageId: string): Promise<TrackedSms | undefined>;
+  /** One page of a shard's tracked SMS sent before `sentBefore`, oldest first; cursor is opaque. */
+  inFlight(
+    shard: string,
+    sentBefore: Date,
+    page: { limit: number; cursor?: string },
+  ): Promise<{ items: TrackedSms[]; cursor?: string }>;
+  /**
+   * Applies a final status and adds its counter in one transaction, only if the delivery has
+   * no final status yet. True when applied; false when it was final already.
+   */
+  applyFinal(sms: TrackedSms, final: FinalStatus, now: Date): Promise<boolean>;
+  /** Stops tracking an SMS whose status can no longer be asked for; false if it became final meanwhile. */
+  abandon(sms: TrackedSms, now: Date): Promise<boolean>;
+  /** Marks a status-14 opt-out as recorded: the SMS leaves the in-flight index. */
+  settleOptOut(sms: TrackedSms): Promise<void>;
+}
+
+/** Asks the provider for the current status of sent SMS (Kavenegar's sms/status: at most 500 ids). */
+export interface SmsStatusSource {
+  status(messageIds: readonly string[]): Promise<{ readonly messageId: string; readonly status: number }[]>;
+}
+
 /** Tombstones of erased people: keyed hashes of the phone and email they had. */
 export interface SuppressionStore {
   add(hashes: readonly string[], now: Date): Promise<void>;
   /** Which of these hashes are tombstoned. */
   find(hashes: readonly string[]): Promise<Set<string>>;
+  /** Lifts tombstones: an explicit, evidenced opt-in made the address reachable again. */
+  remove(hashes: readonly string[]): Promise<void>;
+}
+
+/** One delivery of a contact, as an export shows it. */
+export interface DeliveryRecord {
+  readonly campaignId: string;
+  readonly channel: Channel;
+  /** The ledger status: sent, failed, suppressed ... */
+  readonly status: string;
+  readonly recipient?: string;
+  /** The SMS text or the email subject. */
+  readonly content?: string;
+  readonly sentAt?: string;
+  readonly deliveryStatus?: string;
+}
+
+/** Who filed a spoof report, as the report keeps it. */
+export interface Reporter {
+  readonly phone?: string;
+  readonly email?: string;
+}
+
+/**
+ * What Chapar keeps about a person beyond the contact item, found for an export and scrubbed
+ * by an erasure. Scrubbing keeps statuses and counts, so campaign stats stay true.
+ */
+export interface PersonalDataStore {
+  /** Deliveries of a contact sent to any of its addresses, oldest first. */
+  deliveriesOf(contactId: string, addresses: readonly string[]): Promise<DeliveryRecord[]>;
+  /** Spoof reports filed from this phone or email. */
+  reportsBy(reporter: Reporter): Promise<SpoofReport[]>;
+  /** Removes recipient and content from the contact's deliveries to these addresses. */
+  scrubDeliveries(contactId: string, addresses: readonly string[], now: Date): Promise<void>;
+  /** Removes reporter phone, email and text from the reports this person filed. */
+  scrubReports(reporter: Reporter, now: Date): Promise<void>;
+  /** Empties the evidence of every ledger event of a contact; the events stay. */
+  scrubConsentEvidence(contactId: string): Promise<void>;
+  /** Deletes the contact item. */
+  deleteContact(contactId: string): Promise<void>;
 }

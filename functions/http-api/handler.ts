@@ -1,7 +1,16 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { campaignStore, contactStore, secretSource, workQueue } from '../../shared/adapters/factory';
+import {
+  campaignStore,
+  consentStore,
+  contactStore,
+  erasureKey,
+  personalDataStore,
+  secretSource,
+  suppressionStore,
+  workQueue,
+} from '../../shared/adapters/factory';
 import { readConfig } from '../../shared/config';
 import { NotFoundError } from '../../shared/domain/errors';
 import { httpErrors, requireApiKey } from '../../shared/http/middleware';
@@ -11,20 +20,43 @@ import { campaignRoutes } from './routes/campaigns';
 import { contactRoutes } from './routes/contacts';
 import type { Routes } from './routes/types';
 
-const config = readConfig(['CONTACTS_TABLE', 'CAMPAIGNS_TABLE', 'DISPATCH_QUEUE_URL', 'API_KEY_SECRET_ID']);
+const config = readConfig([
+  'CONTACTS_TABLE',
+  'CAMPAIGNS_TABLE',
+  'CONSENT_TABLE',
+  'DELIVERIES_TABLE',
+  'REPORTS_TABLE',
+  'SUPPRESSIONS_TABLE',
+  'DISPATCH_QUEUE_URL',
+  'API_KEY_SECRET_ID',
+  'ERASURE_KEY_SECRET_ID',
+]);
 const logger = createLogger();
 const secrets = secretSource();
 const now = () => new Date();
 const contacts = contactStore(config.CONTACTS_TABLE);
 const campaigns = campaignStore(config.CAMPAIGNS_TABLE);
 const queue = workQueue({ dispatch: config.DISPATCH_QUEUE_URL });
+const personalData = personalDataStore({
+  contacts: config.CONTACTS_TABLE,
+  consent: config.CONSENT_TABLE,
+  deliveries: config.DELIVERIES_TABLE,
+  reports: config.REPORTS_TABLE,
+});
 
 const routes: Routes = {
-  ...contactRoutes({ contacts, now }),
+  ...contactRoutes({
+    contacts,
+    consent: consentStore(config.CONSENT_TABLE),
+    suppressions: suppressionStore(config.SUPPRESSIONS_TABLE),
+    personalData,
+    erasureKey: erasureKey(secrets, config.ERASURE_KEY_SECRET_ID),
+    now,
+  }),
   ...campaignRoutes({ campaigns, queue, now }),
 };
 
-/** Marketer API: contacts and campaigns, behind the bearer API key. */
+/** Marketer API: contacts (consent, export, erasure) and campaigns, behind the bearer API key. */
 export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
   .use(injectLambdaContext(logger))
   .use(httpErrors(logger))

@@ -1,66 +1,100 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { consentStore, contactStore, secretSource, tokenKeyring } from '../../shared/adapters/factory';
+import {
+  consentStore,
+  contactStore,
+  linkStore,
+  secretSource,
+  tokenKeyring,
+} from '../../shared/adapters/factory';
 import { templateFile } from '../../shared/adapters/templates/template-files';
 import { readConfig } from '../../shared/config';
+import { ALL_TOPICS } from '../../shared/domain/types';
 import { httpErrors } from '../../shared/http/middleware';
 import { type HttpResult, header, html, pathParameter, rawBody } from '../../shared/http/respond';
 import { createLogger } from '../../shared/observability';
-import { resolveToken, unsubscribe } from '../../shared/use-cases/unsubscribe';
-import { confirmPage, donePage, invalidLinkPage } from '../../shared/use-cases/unsubscribe-pages';
+import {
+  changeConsent,
+  formFields,
+  openLink,
+  readChoice,
+  readPreferences,
+  type UnsubscribeLink,
+} from '../../shared/use-cases/unsubscribe';
+import {
+  errorPage,
+  invalidLinkPage,
+  notOfferedPage,
+  preferenceCentrePage,
+} from '../../shared/use-cases/unsubscribe-pages';
 
-const config = readConfig(['CONTACTS_TABLE', 'CONSENT_TABLE', 'TOKEN_KEYS_SECRET_ID']);
+const config = readConfig(['CONTACTS_TABLE', 'CONSENT_TABLE', 'LINKS_TABLE', 'TOKEN_KEYS_SECRET_ID']);
 const logger = createLogger();
 const deps = {
   contacts: contactStore(config.CONTACTS_TABLE),
   consent: consentStore(config.CONSENT_TABLE),
+  links: linkStore(config.LINKS_TABLE),
   keyring: tokenKeyring(secretSource(), config.TOKEN_KEYS_SECRET_ID),
   now: () => new Date(),
 };
 
+/** `/u/{token}` carries a signed token, `/s/{code}` a short SMS code. */
+function linkOf(event: APIGatewayProxyEventV2): UnsubscribeLink {
+  return event.pathParameters?.code !== undefined
+    ? { code: pathParameter(event, 'code') }
+    : { token: pathParameter(event, 'token') };
+}
+
 async function show(event: APIGatewayProxyEventV2): Promise<HttpResult> {
-  const { claims, contact } = await resolveToken(deps, pathParameter(event, 'token'));
-  const action = event.rawPath;
+  const link = await openLink(deps, linkOf(event));
+  const preferences = await readPreferences(deps, link);
   return html(
     200,
-    confirmPage(templateFile, {
-      locale: contact.locale,
-      channel: claims.channel,
-      topic: claims.topic,
-      action,
+    preferenceCentrePage(templateFile, { locale: link.contact.locale, action: event.rawPath, preferences }),
+  );
+}
+
+async function change(event: APIGatewayProxyEventV2): Promise<HttpResult> {
+  const link = await openLink(deps, linkOf(event));
+  const form = formFields(rawBody(event), header(event, 'content-type'));
+  const choice = readChoice(form, link.claims.topic);
+  const userAgent = header(event, 'user-agent');
+  const outcome = await changeConsent(deps, link, choice, {
+    ...(userAgent ? { userAgent } : {}),
+    sourceIp: event.requestContext.http.sourceIp,
+  });
+  const page = { locale: link.contact.locale, action: event.rawPath };
+  if (!outcome.recorded) {
+    logger.warn('Consent change refused: not offered', { channel: link.claims.channel });
+    return html(400, notOfferedPage(templateFile, page));
+  }
+  logger.info('Consent change recorded', {
+    action: outcome.choice.action,
+    source: outcome.choice.source,
+    channel: link.claims.channel,
+    allTopics: outcome.choice.topic === ALL_TOPICS,
+  });
+  return html(
+    200,
+    preferenceCentrePage(templateFile, {
+      ...page,
+      preferences: outcome.preferences,
+      changed: outcome.choice,
     }),
   );
 }
 
-async function confirm(event: APIGatewayProxyEventV2): Promise<HttpResult> {
-  const form = new URLSearchParams(rawBody(event));
-  const oneClick = form.get('List-Unsubscribe') === 'One-Click';
-  const scope = !oneClick && form.get('scope') === 'all' ? 'all' : 'topic';
-  const userAgent = header(event, 'user-agent');
-  const { claims, contact } = await unsubscribe(deps, {
-    token: pathParameter(event, 'token'),
-    scope,
-    source: oneClick ? 'one-click' : 'link',
-    ...(userAgent ? { userAgent } : {}),
-    sourceIp: event.requestContext.http.sourceIp,
-  });
-  logger.info('Opt-out recorded', {
-    source: oneClick ? 'one-click' : 'link',
-    scope,
-    channel: claims.channel,
-  });
-  return html(
-    200,
-    donePage(templateFile, { locale: contact.locale, channel: claims.channel, topic: claims.topic, scope }),
-  );
-}
-
 /**
- * Public unsubscribe pages. GET only shows a confirm page (link scanners follow links); POST
- * records the opt-out, including RFC 8058's one-click body, and never answers with a redirect.
+ * The public preference centre behind unsubscribe links. GET only shows it (link scanners
+ * follow links); POST records one change, including RFC 8058's one-click body, and answers
+ * with a page, never a redirect.
  */
 export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
   .use(injectLambdaContext(logger))
-  .use(httpErrors(logger, (status) => html(status, invalidLinkPage(templateFile))))
-  .handler(async (event) => (event.requestContext.http.method === 'POST' ? confirm(event) : show(event)));
+  .use(
+    httpErrors(logger, (status) =>
+      html(status, status >= 500 ? errorPage(templateFile) : invalidLinkPage(templateFile)),
+    ),
+  )
+  .handler(async (event) => (event.requestContext.http.method === 'POST' ? change(event) : show(event)));

@@ -1,19 +1,26 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { dynamoDocumentClient } from '../../shared/adapters/dynamodb/client';
+import { DynamoRateLimiter } from '../../shared/adapters/dynamodb/rate-limiter';
 import {
   campaignStore,
   consentStore,
   contactStore,
   deliveryStore,
+  linkStore,
   secretSource,
 } from '../../shared/adapters/factory';
 import { KavenegarClient } from '../../shared/adapters/kavenegar/client';
 import { KavenegarSmsLookup } from '../../shared/adapters/kavenegar/sms-lookup';
 import { KavenegarSmsProvider } from '../../shared/adapters/kavenegar/sms-provider';
+import { SqsMessageVisibility } from '../../shared/adapters/sqs/message-visibility';
 import { readConfig } from '../../shared/config';
+import { deferUntil, parseQuietHours } from '../../shared/domain/quiet-hours';
+import { smsLayout } from '../../shared/domain/sms-text';
 import { channelBatchHandler } from '../../shared/lambda/channel-batch-handler';
 import { createLogger, createMetrics, MetricAlarms } from '../../shared/observability';
+import { RateLimitedSmsProvider } from '../../shared/use-cases/rate-limited-sms-provider';
 import { SmsChannel } from '../../shared/use-cases/send-sms';
 
 // The sender is configuration only: missing or malformed, the function refuses to start.
@@ -26,9 +33,35 @@ const config = readConfig([
   'KAVENEGAR_BASE_URL',
   'KAVENEGAR_TIMEOUT_MS',
   'CHAPAR_SMS_SENDER',
+  'RATE_LIMITS_TABLE',
+  'CHAPAR_SMS_RATE',
+  'LINKS_TABLE',
+  'CHAPAR_PUBLIC_BASE_URL',
+  'CHAPAR_SMS_OPT_OUT_SUFFIX',
+  'CHAPAR_QUIET_HOURS',
 ]);
 const logger = createLogger();
 const secrets = secretSource();
+// Messages per second to Kavenegar, one budget for every concurrent instance of this function.
+const smsRate = new DynamoRateLimiter({
+  client: dynamoDocumentClient(),
+  tableName: config.RATE_LIMITS_TABLE,
+  name: 'kavenegar-sms',
+  limitPerSecond: config.CHAPAR_SMS_RATE,
+});
+
+// Every SMS ends with its short unsubscribe link and the opt-out suffix (checked at cold start).
+const layout = smsLayout({
+  publicBaseUrl: config.CHAPAR_PUBLIC_BASE_URL,
+  optOutSuffix: config.CHAPAR_SMS_OPT_OUT_SUFFIX,
+});
+const links = linkStore(config.LINKS_TABLE);
+// Marketing SMS due in quiet hours wait on the queue until the window ends: never sent, never dropped.
+const quietHours = parseQuietHours(config.CHAPAR_QUIET_HOURS);
+const quietDeferral = {
+  defer: (now: Date) => deferUntil(quietHours, now),
+  visibility: new SqsMessageVisibility(),
+};
 
 async function smsChannel(): Promise<SmsChannel> {
   const client = new KavenegarClient({
@@ -37,8 +70,18 @@ async function smsChannel(): Promise<SmsChannel> {
     timeoutMs: config.KAVENEGAR_TIMEOUT_MS,
   });
   return new SmsChannel({
-    sms: new KavenegarSmsProvider({ client, sender: config.CHAPAR_SMS_SENDER }),
+    // A call never carries more than one second's budget: the rate caps the receptors per call.
+    sms: new RateLimitedSmsProvider(
+      new KavenegarSmsProvider({
+        client,
+        sender: config.CHAPAR_SMS_SENDER,
+        maxPerCall: config.CHAPAR_SMS_RATE,
+      }),
+      smsRate,
+    ),
     lookup: new KavenegarSmsLookup(client),
+    links,
+    layout,
   });
 }
 
@@ -55,4 +98,4 @@ const deps = {
 /** Sends campaign SMS through Kavenegar from the one verified line. */
 export const handler = middy<SQSEvent, SQSBatchResponse>()
   .use(injectLambdaContext(logger))
-  .handler(channelBatchHandler(deps, smsChannel, logger));
+  .handler(channelBatchHandler(deps, smsChannel, logger, quietDeferral));

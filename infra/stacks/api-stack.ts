@@ -94,6 +94,7 @@ export class ApiStack extends Stack {
         CHAPAR_PUBLIC_BASE_URL: this.publicBaseUrl,
         KAVENEGAR_BASE_URL,
       },
+      rateLimits: { CHAPAR_SMS_RATE: String(operator.smsRate) },
     };
     this.functions = mapRecord(functions, (definition: FunctionDefinition, name) => {
       const fn = new AppFunction(this, definition.id, {

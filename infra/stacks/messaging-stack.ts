@@ -1,8 +1,9 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
-import { functions, type QueueName, queues } from '../../shared/definitions';
+import { functions, type QueueName, queues, type TopicName, topics } from '../../shared/definitions';
 import { AlarmTopic } from '../constructs/alarm-topic';
+import { EventTopic } from '../constructs/event-topic';
 import { QueueWithDlq } from '../constructs/queue-with-dlq';
 import { mapRecord } from '../map-record';
 
@@ -13,13 +14,23 @@ export interface MessagingStackProps extends StackProps {
   readonly alarmEmail?: string;
 }
 
+/** SES events the configuration set publishes to the `sesEvents` topic. */
+export const SES_EVENT_TYPES: readonly ses.EmailSendingEvent[] = [
+  ses.EmailSendingEvent.BOUNCE,
+  ses.EmailSendingEvent.COMPLAINT,
+  ses.EmailSendingEvent.DELIVERY,
+  ses.EmailSendingEvent.REJECT,
+];
+
 /**
  * How messages move: the work queues of `queues` in shared/definitions.ts with their
- * dead-letter queues, the SES configuration set and sending identity, and the one topic
+ * dead-letter queues, the event topics of `topics` with their subscribed queues, the SES
+ * configuration set (publishing to `sesEvents`) and sending identity, and the one topic
  * every alarm of the app notifies.
  */
 export class MessagingStack extends Stack {
   readonly queues: Readonly<Record<QueueName, QueueWithDlq>>;
+  readonly topics: Readonly<Record<TopicName, EventTopic>>;
   readonly alarmTopic: AlarmTopic;
   readonly configurationSet: ses.ConfigurationSet;
   readonly emailIdentity?: ses.EmailIdentity;
@@ -49,6 +60,20 @@ export class MessagingStack extends Stack {
       // Never retry an address that bounced or complained: both count against the account.
       suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
     });
+
+    this.topics = mapRecord(topics, (definition) => {
+      const topic = new EventTopic(this, definition.id, { displayName: `Chapar ${definition.id}` });
+      for (const name of definition.subscribers) topic.subscribeQueue(this.queues[name].queue);
+      return topic;
+    });
+    // CDK adds the topic policy: SES may publish from this configuration set of this account only.
+    new ses.ConfigurationSetEventDestination(this, 'SesEventsDestination', {
+      configurationSet: this.configurationSet,
+      destination: ses.EventDestination.snsTopic(this.topics.sesEvents.topic),
+      events: [...SES_EVENT_TYPES],
+    });
+    this.topics.sesEvents.grantServiceEncrypt('ses.amazonaws.com');
+
     new CfnOutput(this, 'ConfigurationSetName', { value: this.configurationSet.configurationSetName });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topic.topicArn });
 

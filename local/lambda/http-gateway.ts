@@ -47,8 +47,8 @@ interface HttpAnswer {
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const API_ID = 'local';
 
-// Measured on real HTTP APIs: only these arrive as text; everything else, including
-// application/x-www-form-urlencoded and a missing Content-Type, arrives base64-encoded.
+// AWS does not list them; HTTP APIs have been observed to pass only these as text. Everything
+// else, application/x-www-form-urlencoded and a missing Content-Type included, is base64-encoded.
 const TEXT_TYPES = /^(text\/[^;]+|application\/(json|xml|javascript))\s*(;|$)/i;
 
 /**

@@ -7,8 +7,11 @@ import { dynamoDocumentClient } from './dynamodb/client';
 import { DynamoConsentStore } from './dynamodb/consent-store';
 import { DynamoContactStore } from './dynamodb/contact-store';
 import { DynamoDeliveryStore } from './dynamodb/delivery-store';
+import { DynamoFeedbackStore } from './dynamodb/feedback-store';
 import { DynamoLinkStore } from './dynamodb/link-store';
+import { DynamoPersonalDataStore, type PersonalDataTables } from './dynamodb/personal-data-store';
 import { DynamoReportStore } from './dynamodb/report-store';
+import { DynamoSuppressionStore } from './dynamodb/suppression-store';
 import { SecretsManagerSource } from './secrets/secret-source';
 import { SesEmailProvider } from './ses/email-provider';
 import { type QueueUrls, SqsWorkQueue } from './sqs/work-queue';
@@ -25,6 +28,11 @@ export const reportStore = (table: string) => new DynamoReportStore(dynamoDocume
 export const linkStore = (table: string) => new DynamoLinkStore(dynamoDocumentClient(), table);
 export const deliveryStore = (table: string, campaignsTable: string) =>
   new DynamoDeliveryStore(dynamoDocumentClient(), table, campaignsTable);
+export const feedbackStore = (deliveriesTable: string, campaignsTable: string) =>
+  new DynamoFeedbackStore(dynamoDocumentClient(), deliveriesTable, campaignsTable);
+export const suppressionStore = (table: string) => new DynamoSuppressionStore(dynamoDocumentClient(), table);
+export const personalDataStore = (tables: PersonalDataTables) =>
+  new DynamoPersonalDataStore(dynamoDocumentClient(), tables);
 
 let sqs: SQSClient | undefined;
 export function workQueue(urls: QueueUrls): SqsWorkQueue {
@@ -39,6 +47,11 @@ export function emailProvider(options: { from: string; configurationSet?: string
 }
 
 export const secretSource = (): SecretSource => new SecretsManagerSource();
+
+/** The key of the do-not-contact hashes, read through the secret cache on each use. */
+export function erasureKey(secrets: SecretSource, secretId: string): () => Promise<string> {
+  return () => secrets.getSecret(secretId);
+}
 
 /** The token keyring, read through the secret cache on each use so a rotation is picked up. */
 export function tokenKeyring(secrets: SecretSource, secretId: string): () => Promise<TokenKeyring> {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { templateProblem } from './placeholders';
+import { MAX_SMS_BODY_LENGTH } from './sms-text';
 import { CHANNELS, type Channel } from './types';
 
 export const CAMPAIGN_STATUSES = ['scheduled', 'sending', 'paused', 'sent', 'cancelled'] as const;
@@ -30,13 +31,14 @@ export const TOPIC = /^[a-z][a-z0-9-]{1,39}$/;
 const MAX_SCHEDULE_AHEAD_MS = 366 * 24 * 3600 * 1000;
 const SEND_AT_PAST_GRACE_MS = 5 * 60 * 1000;
 export const MAX_AUDIENCE_IDS = 1000;
-export const MAX_SMS_TEXT = 900;
+/** Kavenegar takes 900 characters; the short unsubscribe link and the opt-out suffix need the rest. */
+export const MAX_SMS_TEXT = MAX_SMS_BODY_LENGTH;
 
-const template = (max: number) =>
+const template = (max: number, why = '') =>
   z
     .string()
     .min(1, 'must not be empty')
-    .max(max, `must be at most ${max} characters`)
+    .max(max, `must be at most ${max} characters${why}`)
     .superRefine((value, ctx) => {
       const problem = templateProblem(value);
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
@@ -64,7 +66,11 @@ export const campaignInputSchema = z
       .min(1, 'must hold sms, email or both')
       .refine((list) => new Set(list).size === list.length, 'must not repeat a channel'),
     audience: audienceSchema,
-    sms: z.strictObject({ text: template(MAX_SMS_TEXT) }).optional(),
+    sms: z
+      .strictObject({
+        text: template(MAX_SMS_TEXT, ', so that the unsubscribe link and opt-out keyword still fit in 900'),
+      })
+      .optional(),
     email: z
       .strictObject({
         subject: template(200),
@@ -133,6 +139,8 @@ export interface CampaignStats {
   readonly bounced: number;
   /** Emails whose recipient complained (marked as spam). */
   readonly complained: number;
+  /** SMS segments the dispatcher counted for every SMS recipient's own text (when counted). */
+  readonly expectedSegments?: number;
 }
 
 export interface Campaign {
@@ -161,7 +169,9 @@ export const DELIVERY_OUTCOMES = ['sent', 'failed', 'suppressed'] as const;
 export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
 
 /** Derives the public stats from the counters: queued is what has not ended yet. */
-export function campaignStats(counters: { total: number } & Partial<Record<Counter, number>>): CampaignStats {
+export function campaignStats(
+  counters: { total: number; segments?: number } & Partial<Record<Counter, number>>,
+): CampaignStats {
   const count = (name: Counter) => counters[name] ?? 0;
   const ended = count('sent') + count('failed') + count('suppressed');
   return {
@@ -174,6 +184,7 @@ export function campaignStats(counters: { total: number } & Partial<Record<Count
     undelivered: count('undelivered'),
     bounced: count('bounced'),
     complained: count('complained'),
+    ...(counters.segments === undefined ? {} : { expectedSegments: counters.segments }),
   };
 }
 

@@ -3,6 +3,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { recipientsMessageSchema } from '../domain/messages';
 import { parseWith } from '../domain/validation';
+import type { MessageVisibility } from '../ports';
 import {
   type ChannelSender,
   type DeliverDeps,
@@ -10,21 +11,57 @@ import {
   RetryLaterError,
 } from '../use-cases/deliver-recipients';
 
+/** A channel's way of holding messages back (SMS in quiet hours). */
+export interface Deferral {
+  /** When a message handled at `now` may go out instead, or undefined to handle it now. */
+  readonly defer: (now: Date) => Date | undefined;
+  readonly visibility: MessageVisibility;
+}
+
+/**
+ * SQS keeps a message in flight for at most 12 hours counted from its receive, moments before
+ * this call: 5 minutes less leaves room for that. A longer wait simply comes back and waits again.
+ */
+const MAX_DEFER_SECONDS = 12 * 3600 - 5 * 60;
+
+/** Reported as a batch item failure: the message waits on its queue, nothing was claimed. */
+class DeferredError extends Error {
+  override readonly name = 'DeferredError';
+}
+
 /**
  * The SQS side of a channel sender: each record is one recipients message; a record that must
  * come back later is reported in batchItemFailures, and the rest of the batch is deleted.
- * Records run one after another so a provider sees one call at a time per function.
+ * Records run one after another so a provider sees one call at a time per function. With a
+ * `deferral`, a record due in a window where its channel must wait is neither handled nor
+ * dropped: before any claim, its visibility is moved to the end of the window and it is
+ * reported failed, so SQS hands it back then.
  */
 export function channelBatchHandler(
   deps: DeliverDeps,
   sender: () => Promise<ChannelSender>,
   logger: Logger,
+  deferral?: Deferral,
 ): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
   const processor = new BatchProcessor(EventType.SQS);
   return async (event, context) => {
     const channel = await sender();
     const recordHandler = async (record: SQSRecord) => {
       const message = parseWith(recipientsMessageSchema, JSON.parse(record.body), 'recipients message');
+      const now = deps.now();
+      const until = deferral?.defer(now);
+      if (deferral && until) {
+        const seconds = Math.min(MAX_DEFER_SECONDS, Math.ceil((until.getTime() - now.getTime()) / 1000));
+        // If this fails the record still fails: it comes back after its visibility timeout and waits again.
+        await deferral.visibility
+          .delay({ queueArn: record.eventSourceARN, receiptHandle: record.receiptHandle }, seconds)
+          .catch((error: unknown) => {
+            logger.error('Deferral failed', { campaignId: message.campaignId, error: error as Error });
+            throw error;
+          });
+        logger.info('Deferred', { campaignId: message.campaignId, until: until.toISOString(), seconds });
+        throw new DeferredError(`Campaign ${message.campaignId} waits until ${until.toISOString()}`);
+      }
       try {
         await deliverRecipients(deps, channel, message);
       } catch (error) {

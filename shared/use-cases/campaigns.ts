@@ -1,5 +1,6 @@
 import {
   type Campaign,
+  type CampaignInput,
   type CampaignStats,
   campaignInputSchema,
   isComplete,
@@ -8,6 +9,8 @@ import {
 } from '../domain/campaign';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import { newId } from '../domain/ids';
+import { analyseSms, type SmsAnalysis } from '../domain/sms-segments';
+import { type SmsLayout, sampleSms } from '../domain/sms-text';
 import { parseWith } from '../domain/validation';
 import type { CampaignStore, WorkQueue } from '../ports';
 
@@ -22,15 +25,8 @@ export interface CampaignDeps {
  * at once (the every-minute sweep is the safety net if that enqueue fails).
  */
 export async function createCampaign(deps: CampaignDeps, body: unknown): Promise<Campaign> {
-  const input = parseWith(campaignInputSchema, body, 'campaign');
   const now = deps.now();
-  if (input.sendAt) {
-    const problem = sendAtProblem(input.sendAt, now);
-    if (problem)
-      throw new ValidationError(`Invalid campaign: sendAt ${problem}`, [
-        { field: 'sendAt', message: problem },
-      ]);
-  }
+  const input = parseCampaignInput(body, now);
   const sendAt = input.sendAt ? new Date(input.sendAt) : now;
   const campaign: Campaign = {
     id: newId(now.getTime()),
@@ -50,6 +46,40 @@ export async function createCampaign(deps: CampaignDeps, body: unknown): Promise
     await deps.queue.sendDispatch([{ v: 1, campaignId: campaign.id, cursor: null }]);
   }
   return campaign;
+}
+
+/** @throws ValidationError naming each field that is wrong, sendAt included. */
+function parseCampaignInput(body: unknown, now: Date): CampaignInput {
+  const input = parseWith(campaignInputSchema, body, 'campaign');
+  if (input.sendAt) {
+    const problem = sendAtProblem(input.sendAt, now);
+    if (problem)
+      throw new ValidationError(`Invalid campaign: sendAt ${problem}`, [
+        { field: 'sendAt', message: problem },
+      ]);
+  }
+  return input;
+}
+
+/** What a campaign would send, before it is created. */
+export interface CampaignPreview {
+  /** The final SMS for a representative contact (placeholders empty, a link of the real length). */
+  readonly sms?: SmsAnalysis & { readonly sample: string };
+  /** Distinct contacts named, when the audience is a list of ids. */
+  readonly audience?: number;
+}
+
+/** Previews a campaign body exactly as POST /v1/campaigns would take it; stores nothing. */
+export function previewCampaign(
+  deps: Pick<CampaignDeps, 'now'> & { readonly smsLayout: SmsLayout },
+  body: unknown,
+): CampaignPreview {
+  const input = parseCampaignInput(body, deps.now());
+  const sample = input.sms ? sampleSms(deps.smsLayout, input.sms.text) : undefined;
+  return {
+    ...(sample === undefined ? {} : { sms: { ...analyseSms(sample), sample } }),
+    ...('contactIds' in input.audience ? { audience: new Set(input.audience.contactIds).size } : {}),
+  };
 }
 
 export async function getCampaign(

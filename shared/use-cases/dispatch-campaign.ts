@@ -1,6 +1,9 @@
 import { queues } from '../definitions';
 import type { Campaign } from '../domain/campaign';
 import type { DispatchMessage, RecipientsMessage } from '../domain/messages';
+import { contactValues } from '../domain/placeholders';
+import { analyseSms } from '../domain/sms-segments';
+import { LONGEST_SMS_LAYOUT, type SmsLayout, sampleSms } from '../domain/sms-text';
 import type { Channel, Contact } from '../domain/types';
 import type { CampaignStore, ContactStore, WorkQueue } from '../ports';
 import { completeIfDone } from './campaigns';
@@ -14,6 +17,8 @@ export interface DispatchDeps {
   readonly pageSize: number;
   /** How long a page may take before the sweep assumes the chain broke and revives it. */
   readonly leaseMs: number;
+  /** The senders' SMS layout, to count expected segments; default: the longest allowed link. */
+  readonly smsLayout?: SmsLayout;
 }
 
 export type DispatchResult = 'dispatched' | 'finished' | 'skipped';
@@ -51,6 +56,22 @@ export function recipientMessages(campaign: Campaign, contacts: readonly Contact
   return messages;
 }
 
+/** SMS segments of each SMS recipient's own final text (placeholders rendered, link and suffix). */
+export function expectedSegments(
+  campaign: Campaign,
+  contacts: readonly Contact[],
+  layout: SmsLayout,
+): number {
+  const template = campaign.sms?.text;
+  if (!template || !campaign.channels.includes('sms')) return 0;
+  return contacts
+    .filter((contact) => addressFor(contact, 'sms'))
+    .reduce(
+      (sum, contact) => sum + analyseSms(sampleSms(layout, template, contactValues(contact))).segments,
+      0,
+    );
+}
+
 /**
  * Fans one page of a campaign's audience out to the channel queues, listmonk style: pages are
  * keyed by a cursor saved with the page's count, so a page runs exactly once however often its
@@ -76,11 +97,13 @@ export async function dispatchCampaign(
   const page = await readPage(deps, campaign, expected);
   const messages = recipientMessages(campaign, page.contacts);
   await deps.queue.sendRecipients(messages);
-  // Later rounds re-send the same audience: its size was counted in round 1.
+  // Later rounds re-send the same audience: its size and segments were counted in round 1.
   const added = round === 1 ? messages.reduce((sum, item) => sum + item.contactIds.length, 0) : 0;
+  const segments =
+    round === 1 ? expectedSegments(campaign, page.contacts, deps.smsLayout ?? LONGEST_SMS_LAYOUT) : 0;
   const saved = await deps.campaigns.saveDispatchPage(
     campaign.id,
-    { expected, next: page.next, added, leaseUntil },
+    { expected, next: page.next, added, segments, leaseUntil },
     now,
   );
   if (!saved) return 'skipped';

@@ -55,7 +55,14 @@ export class EmailChannel implements ChannelSender {
           html: rendered.html,
           text: rendered.text,
           headers: { 'List-Unsubscribe': `<${url}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
-          tags: { campaign: campaign.id, topic: campaign.topic },
+          // SES publishes these with its bounce and complaint events (ses-feedback.ts finds the
+          // delivery by them): ids only, since tags land in logs and event streams.
+          tags: {
+            campaign: campaign.id,
+            topic: campaign.topic,
+            channel: recipient.key.channel,
+            ref: recipient.contact.ref,
+          },
         });
         return { kind: 'sent', content: rendered.subject, providerMessageId: messageId };
       } catch (error) {

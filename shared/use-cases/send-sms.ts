@@ -1,22 +1,35 @@
 import type { Campaign } from '../domain/campaign';
 import { deliveryLocalId } from '../domain/ids';
 import { contactValues, renderTemplate } from '../domain/placeholders';
-import type { SmsBatchProvider, SmsLookup, SmsMessage } from '../ports';
+import { composeSms, MAX_SMS_LENGTH, type SmsLayout } from '../domain/sms-text';
+import type { LinkStore, SmsBatchProvider, SmsLookup, SmsMessage } from '../ports';
+import { mapWithConcurrency } from './concurrency';
 import type { ChannelSender, Recipient, SendResult } from './deliver-recipients';
 import { resultForError } from './deliver-recipients';
 
 export interface SmsChannelDeps {
   readonly sms: SmsBatchProvider;
   readonly lookup: SmsLookup;
+  /** Each recipient's short unsubscribe link; the same claims always get the same link. */
+  readonly links: LinkStore;
+  /** Public base URL of the links and the opt-out suffix every SMS ends with. */
+  readonly layout: SmsLayout;
 }
 
-/** The SMS one recipient of a campaign gets. */
-export function smsFor(campaign: Campaign, recipient: Recipient): SmsMessage {
+const LINK_CONCURRENCY = 16;
+
+/** The SMS one recipient of a campaign gets, ending with its short link `code` and the suffix. */
+export function smsFor(
+  campaign: Campaign,
+  recipient: Recipient,
+  layout: SmsLayout,
+  code: string,
+): SmsMessage {
   const text = campaign.sms?.text;
   if (!text) throw new Error(`Campaign ${campaign.id} has no SMS text`);
   return {
     receptor: recipient.address,
-    text: renderTemplate(text, contactValues(recipient.contact)),
+    text: composeSms(layout, renderTemplate(text, contactValues(recipient.contact)), code),
     localId: deliveryLocalId(campaign.id, recipient.contact.id, 'sms'),
   };
 }
@@ -32,9 +45,24 @@ export class SmsChannel implements ChannelSender {
   constructor(private readonly deps: SmsChannelDeps) {}
 
   async send(campaign: Campaign, recipients: readonly Recipient[]): Promise<SendResult[]> {
-    const messages = recipients.map((recipient) => smsFor(campaign, recipient));
     const results = new Array<SendResult | undefined>(recipients.length);
-    const takenOver = messages.filter((_, index) => recipients[index]?.takeover);
+    const composed = await mapWithConcurrency(recipients, LINK_CONCURRENCY, async (recipient, index) => {
+      try {
+        const message = await this.compose(campaign, recipient);
+        // Long placeholder values can push a text past Kavenegar's limit: never cut the suffix.
+        if (message.text.length > MAX_SMS_LENGTH) results[index] = { kind: 'failed', reason: 'sms_too_long' };
+        return message;
+      } catch (error) {
+        // Nothing reached the provider: the claim is released and the message comes back.
+        results[index] = { kind: 'retry', reason: `short link: ${(error as Error).message}` };
+        return undefined;
+      }
+    });
+    // Recipients already decided keep an empty stand-in: only undecided ones are looked up or sent.
+    const messages = composed.map((message) => message ?? { receptor: '', text: '', localId: '' });
+    const takenOver = messages.filter(
+      (_, index) => results[index] === undefined && recipients[index]?.takeover,
+    );
     if (takenOver.length > 0) {
       try {
         const found = await this.deps.lookup.findByLocalIds(takenOver.map((message) => message.localId));
@@ -80,5 +108,15 @@ export class SmsChannel implements ChannelSender {
       });
     }
     return results.map((result) => result ?? { kind: 'retry', reason: 'no answer for this message' });
+  }
+
+  private async compose(campaign: Campaign, recipient: Recipient): Promise<SmsMessage> {
+    const link = await this.deps.links.linkFor({
+      ref: recipient.contact.ref,
+      channel: 'sms',
+      topic: campaign.topic,
+      campaignId: campaign.id,
+    });
+    return smsFor(campaign, recipient, this.deps.layout, link.code);
   }
 }

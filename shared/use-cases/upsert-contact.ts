@@ -1,21 +1,20 @@
-import { CONTACT_ID } from '../domain/campaign';
 import { contactInputSchema } from '../domain/contact';
-import { ValidationError } from '../domain/errors';
 import type { Contact } from '../domain/types';
 import { parseWith } from '../domain/validation';
 import type { ContactStore } from '../ports';
+import { assertContactId, honourTombstones, type TombstoneDeps } from './contact-consent';
 
-/** Stores a contact as the marketer describes it, normalising phone and email. */
+/**
+ * Stores a contact as the marketer describes it, normalising phone and email. A phone or
+ * email of an erased person is stored opted out of every topic on its channel.
+ */
 export async function upsertContact(
-  deps: { contacts: ContactStore; now: () => Date },
+  deps: TombstoneDeps & { contacts: ContactStore },
   contactId: string,
   body: unknown,
 ): Promise<Contact> {
-  if (!CONTACT_ID.test(contactId)) {
-    throw new ValidationError('Invalid contactId: use 1-128 letters, digits or . _ : @ + -', [
-      { field: 'contactId', message: 'must be 1-128 letters, digits or . _ : @ + -' },
-    ]);
-  }
+  assertContactId(contactId);
   const fields = parseWith(contactInputSchema, body, 'contact');
+  await honourTombstones(deps, contactId, fields);
   return deps.contacts.upsert(contactId, fields, deps.now());
 }

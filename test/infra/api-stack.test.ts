@@ -88,6 +88,8 @@ describe('api stack: functions', () => {
         ...definition.sendsTo.map((queue) => queues[queue].envVar),
         ...definition.secrets.map((secret) => secrets[secret].envVar),
         ...(definition.sendsEmail ? ['CHAPAR_FROM_EMAIL', 'SES_CONFIGURATION_SET'] : []),
+        // The limits kept in the rateLimits table come with it.
+        ...(tableEntries.some(([table]) => table === 'rateLimits') ? ['CHAPAR_SMS_RATE'] : []),
       ];
       expect(Object.keys(env).sort()).toEqual(expected.sort());
       expect(env).toMatchObject({

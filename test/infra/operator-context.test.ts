@@ -23,6 +23,9 @@ describe('operator context', () => {
     [{ alarmEmail: 'ops' }, /"alarmEmail" must be an email address/],
     [{ sendingDomain: 'not a domain' }, /"sendingDomain" must be a domain name/],
     [{ publicBaseUrl: 'http://chapar.ir' }, /"publicBaseUrl" must be an https URL/],
+    [{ smsRate: 0 }, /"smsRate" must be a whole number of SMS per second/],
+    [{ smsRate: '12.5' }, /"smsRate" must be a whole number/],
+    [{ smsRate: 10_001 }, /"smsRate" must be a whole number/],
     [
       { sendingDomain: 'mail.chapar.ir', fromEmail: 'news@other.ir' },
       /must be an address of "sendingDomain"/,
@@ -39,6 +42,21 @@ describe('operator context', () => {
     expect(env.CHAPAR_PUBLIC_BASE_URL).toEqual({
       'Fn::GetAtt': [logicalIdOf(stacks.api.httpApi.api), 'ApiEndpoint'],
     });
+  });
+
+  it('gives the SMS rate (default 100, or smsRate) to the SMS sender only, with the rateLimits table', () => {
+    const byDefault = environmentOf({}, 'queue-send-sms').env;
+    expect(byDefault.CHAPAR_SMS_RATE).toBe(String(CONTEXT_DEFAULTS.smsRate));
+    expect(byDefault.RATE_LIMITS_TABLE).toBeDefined();
+    const { stacks, api } = synthChapar({ smsRate: '250' });
+    const variablesOf = (name: keyof typeof functions) =>
+      (
+        resourceOf(api, stacks.api.functions[name].function).Properties.Environment as {
+          Variables: Record<string, unknown>;
+        }
+      ).Variables;
+    expect(variablesOf('queue-send-sms').CHAPAR_SMS_RATE).toBe('250');
+    expect(variablesOf('queue-send-email').CHAPAR_SMS_RATE).toBeUndefined();
   });
 
   it('derives the addresses from sendingDomain and takes publicBaseUrl without its trailing slash', () => {

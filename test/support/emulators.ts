@@ -142,3 +142,20 @@ export async function useEmulators(options: UseEmulatorsOptions = {}): Promise<T
     },
   };
 }
+
+/**
+ * Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs`.
+ * A deadline, never a timed assertion: fast machines pass sooner, slow ones still pass.
+ */
+export async function eventually<T>(
+  probe: () => T | undefined | Promise<T | undefined>,
+  { timeoutMs = 20_000, intervalMs = 50, what = 'condition' } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

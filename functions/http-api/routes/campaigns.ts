@@ -1,10 +1,14 @@
+import { readConfig } from '../../../shared/config';
 import type { Campaign, CampaignStats } from '../../../shared/domain/campaign';
+import { analyseSms } from '../../../shared/domain/sms-segments';
+import { type SmsLayout, sampleSms, smsLayout } from '../../../shared/domain/sms-text';
 import { json, jsonBody, pathParameter } from '../../../shared/http/respond';
 import type { CampaignStore, WorkQueue } from '../../../shared/ports';
 import {
   cancelCampaign,
   createCampaign,
   getCampaign,
+  previewCampaign,
   resumeCampaign,
 } from '../../../shared/use-cases/campaigns';
 import type { Routes } from './types';
@@ -13,12 +17,17 @@ export interface CampaignRouteDeps {
   readonly campaigns: CampaignStore;
   readonly queue: WorkQueue;
   readonly now: () => Date;
+  /**
+   * The senders' SMS layout, for previews and segment figures. Default: read from
+   * CHAPAR_PUBLIC_BASE_URL and CHAPAR_SMS_OPT_OUT_SUFFIX when the routes are built (cold start).
+   */
+  readonly smsLayout?: SmsLayout;
 }
 
 /** How long a dispatch page may take before the sweep revives the chain. */
 const DISPATCH_LEASE_MS = 2 * 60 * 1000;
 
-function campaignView(campaign: Campaign, stats?: CampaignStats) {
+function campaignView(campaign: Campaign, layout: SmsLayout, stats?: CampaignStats) {
   const {
     audience: _audience,
     dispatchCursor: _cursor,
@@ -27,19 +36,35 @@ function campaignView(campaign: Campaign, stats?: CampaignStats) {
     email: _email,
     ...view
   } = campaign;
-  return stats ? { ...view, stats } : view;
+  // The template's final text for a representative contact; stats.expectedSegments counts each one's.
+  const sms = campaign.sms && analyseSms(sampleSms(layout, campaign.sms.text));
+  const figures = sms
+    ? { sms: { encoding: sms.encoding, characters: sms.characters, segments: sms.segments } }
+    : {};
+  return stats ? { ...view, ...figures, stats } : { ...view, ...figures };
+}
+
+function layoutFromEnv(): SmsLayout {
+  const config = readConfig(['CHAPAR_PUBLIC_BASE_URL', 'CHAPAR_SMS_OPT_OUT_SUFFIX']);
+  return smsLayout({
+    publicBaseUrl: config.CHAPAR_PUBLIC_BASE_URL,
+    optOutSuffix: config.CHAPAR_SMS_OPT_OUT_SUFFIX,
+  });
 }
 
 /** Marketer routes about campaigns. */
 export function campaignRoutes(deps: CampaignRouteDeps): Routes {
+  const layout = deps.smsLayout ?? layoutFromEnv();
   return {
+    'POST /v1/campaigns/preview': async (event) =>
+      json(200, previewCampaign({ now: deps.now, smsLayout: layout }, jsonBody(event))),
     'POST /v1/campaigns': async (event) => {
       const campaign = await createCampaign(deps, jsonBody(event));
       return json(201, { id: campaign.id, status: campaign.status, sendAt: campaign.sendAt });
     },
     'GET /v1/campaigns/{campaignId}': async (event) => {
       const { campaign, stats } = await getCampaign(deps, pathParameter(event, 'campaignId'));
-      return json(200, campaignView(campaign, stats));
+      return json(200, campaignView(campaign, layout, stats));
     },
     'POST /v1/campaigns/{campaignId}/resume': async (event) => {
       const campaign = await resumeCampaign(deps, pathParameter(event, 'campaignId'), DISPATCH_LEASE_MS);

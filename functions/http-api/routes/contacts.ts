@@ -1,13 +1,20 @@
 import { NotFoundError } from '../../../shared/domain/errors';
 import type { Contact } from '../../../shared/domain/types';
-import { json, jsonBody, pathParameter } from '../../../shared/http/respond';
-import type { ContactStore } from '../../../shared/ports';
+import { type HttpResult, json, jsonBody, pathParameter } from '../../../shared/http/respond';
+import type { ContactStore, PersonalDataStore } from '../../../shared/ports';
+import {
+  getContactConsent,
+  recordContactConsent,
+  type TombstoneDeps,
+} from '../../../shared/use-cases/contact-consent';
+import { eraseContact } from '../../../shared/use-cases/erase-contact';
+import { exportContact } from '../../../shared/use-cases/export-contact';
 import { upsertContact } from '../../../shared/use-cases/upsert-contact';
 import type { Routes } from './types';
 
-export interface ContactRouteDeps {
+export interface ContactRouteDeps extends TombstoneDeps {
   readonly contacts: ContactStore;
-  readonly now: () => Date;
+  readonly personalData: PersonalDataStore;
 }
 
 /** The contact as the API shows it: the token ref stays internal. */
@@ -15,7 +22,9 @@ export function contactView({ ref: _ref, ...contact }: Contact) {
   return contact;
 }
 
-/** Marketer routes about contacts. */
+const noContent: HttpResult = { statusCode: 204, headers: { 'cache-control': 'no-store' } };
+
+/** Marketer routes about contacts, their consent, export and erasure. */
 export function contactRoutes(deps: ContactRouteDeps): Routes {
   return {
     'PUT /v1/contacts/{contactId}': async (event) =>
@@ -25,6 +34,24 @@ export function contactRoutes(deps: ContactRouteDeps): Routes {
       const contact = await deps.contacts.get(id);
       if (!contact) throw new NotFoundError(`Contact ${id} not found`);
       return json(200, contactView(contact));
+    },
+    'DELETE /v1/contacts/{contactId}': async (event) => {
+      await eraseContact(deps, pathParameter(event, 'contactId'));
+      return noContent;
+    },
+    'GET /v1/contacts/{contactId}/consent': async (event) =>
+      json(200, await getContactConsent(deps, pathParameter(event, 'contactId'))),
+    'POST /v1/contacts/{contactId}/consent': async (event) => {
+      const contactId = pathParameter(event, 'contactId');
+      const { event: recorded, state } = await recordContactConsent(deps, contactId, jsonBody(event));
+      return json(201, { contactId, event: recorded, state });
+    },
+    'GET /v1/contacts/{contactId}/export': async (event) => {
+      const { contactId, exportedAt, profile, ...held } = await exportContact(
+        deps,
+        pathParameter(event, 'contactId'),
+      );
+      return json(200, { contactId, exportedAt, profile: profile ? contactView(profile) : null, ...held });
     },
   };
 }

@@ -22,7 +22,7 @@ export const CAMPAIGN_SK = 'campaign';
 const DUE_BUCKET = 'due';
 
 function toCampaign(item: Record<string, unknown>): Campaign {
-  const { pk, sk: _sk, dueBucket: _due, dueAt: _dueAt, total: _total, ...rest } = item;
+  const { pk, sk: _sk, dueBucket: _due, dueAt: _dueAt, total: _total, segments: _segments, ...rest } = item;
   return { id: pk as string, ...rest } as Campaign;
 }
 
@@ -80,7 +80,10 @@ export class DynamoCampaignStore implements CampaignStore {
     } while (startKey);
     const item = items.find((candidate) => candidate.sk === CAMPAIGN_SK);
     if (!item) return undefined;
-    const counters: { total: number } & Partial<Record<Counter, number>> = { total: Number(item.total ?? 0) };
+    const counters: { total: number; segments: number } & Partial<Record<Counter, number>> = {
+      total: Number(item.total ?? 0),
+      segments: Number(item.segments ?? 0),
+    };
     for (const shard of items) {
       if (shard === item) continue;
       for (const name of COUNTERS) counters[name] = (counters[name] ?? 0) + Number(shard[name] ?? 0);
@@ -159,10 +162,20 @@ export class DynamoCampaignStore implements CampaignStore {
 
   async saveDispatchPage(
     id: string,
-    page: { expected: string | null; next: string | null; added: number; leaseUntil: Date },
+    page: {
+      expected: string | null;
+      next: string | null;
+      added: number;
+      segments?: number;
+      leaseUntil: Date;
+    },
     now: Date,
   ): Promise<boolean> {
-    const values: Record<string, unknown> = { ':added': page.added, ':now': now.toISOString() };
+    const values: Record<string, unknown> = {
+      ':added': page.added,
+      ':segments': page.segments ?? 0,
+      ':now': now.toISOString(),
+    };
     const set = ['updatedAt = :now'];
     const remove: string[] = [];
     if (page.next === null) {
@@ -184,9 +197,10 @@ export class DynamoCampaignStore implements CampaignStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: id, sk: CAMPAIGN_SK },
-          UpdateExpression: `SET ${set.join(', ')} ADD #total :added${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+          UpdateExpression: `SET ${set.join(', ')} ADD #total :added, #segments :segments${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
           ConditionExpression: condition,
-          ExpressionAttributeNames: { '#total': 'total' },
+          // SEGMENTS is a DynamoDB reserved word, like TOTAL.
+          ExpressionAttributeNames: { '#total': 'total', '#segments': 'segments' },
           ExpressionAttributeValues: values,
         }),
       );

@@ -4,7 +4,7 @@ import { KavenegarError } from './errors';
 import { fromKavenegarReceptor, toKavenegarReceptor } from './phone';
 import { type Batch, type PlannedItem, planBatches } from './plan-batches';
 import { badResponse } from './transport';
-import { type KavenegarSendEntry, MAX_MESSAGE_LENGTH } from './types';
+import { type KavenegarSendEntry, MAX_MESSAGE_LENGTH, MAX_RECEPTORS_PER_CALL } from './types';
 
 /**
  * What {@link KavenegarSmsProvider.sendDetailed} answers: each message is in exactly one list,
@@ -17,11 +17,17 @@ export interface KavenegarSmsProviderOptions {
   readonly client: Pick<KavenegarClient, 'send' | 'sendArray'>;
   /** Digits only; the port has no sender parameter, so no caller can pick another line. */
   readonly sender: string;
+  /**
+   * Most receptors in one call, capped at Kavenegar's 200. Set it to the per-second rate when
+   * that is lower, so one call never needs more than one second's budget. Default 200.
+   */
+  readonly maxPerCall?: number;
 }
 
 /**
  * Chapar's SmsProvider over Kavenegar. A text shared by several messages goes through
- * sms/send, 200 receptors a call; personalised texts through sms/sendarray, 200 a call.
+ * sms/send, 200 receptors a call; personalised texts through sms/sendarray, 200 a call
+ * (fewer when `maxPerCall` says so).
  * Calls are made one after another, never in parallel, to stay under Kavenegar's throttle.
  *
  * Failures, per call:
@@ -37,10 +43,16 @@ export interface KavenegarSmsProviderOptions {
 export class KavenegarSmsProvider implements SmsProvider, SmsBatchProvider {
   readonly #client: KavenegarSmsProviderOptions['client'];
   readonly #sender: string;
+  readonly #maxPerCall: number;
 
   constructor(options: KavenegarSmsProviderOptions) {
+    const maxPerCall = options.maxPerCall ?? MAX_RECEPTORS_PER_CALL;
+    if (!Number.isInteger(maxPerCall) || maxPerCall < 1) {
+      throw new RangeError(`maxPerCall must be a positive integer, got ${maxPerCall}`);
+    }
     this.#client = options.client;
     this.#sender = options.sender;
+    this.#maxPerCall = Math.min(maxPerCall, MAX_RECEPTORS_PER_CALL);
   }
 
   /**
@@ -68,7 +80,7 @@ export class KavenegarSmsProvider implements SmsProvider, SmsBatchProvider {
       else results.set(index, refusal);
     });
     let stop: KavenegarError | undefined;
-    for (const batch of planBatches(valid)) {
+    for (const batch of planBatches(valid, this.#maxPerCall)) {
       if (stop !== undefined) {
         for (const item of batch.items) results.set(item.index, unattempted(stop));
         continue;

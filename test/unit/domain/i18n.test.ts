@@ -129,4 +129,12 @@ describe('MESSAGES', () => {
     expect(problems).toEqual([]);
     expect(mismatched).toEqual([]);
   });
+
+  it('writes no Latin digits in Persian text: numbers come in through formatNumber', () => {
+    // Prepare, Act
+    const withLatinDigits = Object.entries(MESSAGES.fa).filter(([, text]) => /[0-9]/.test(text));
+
+    // Assess
+    expect(withLatinDigits).toEqual([]);
+  });
 });

@@ -1,0 +1,325 @@
+/**
+ * `npm run bench:sms`: one SMS campaign to a large audience on the local platform, with the
+ * Kavenegar simulator throttling like the real API, and the figures that say whether the
+ * shared rate limiter holds the rate: achieved rate against the limit, 451s, calls per
+ * recipient, duplicates and losses. Prints figures; asserts nothing about speed.
+ *
+ * Contacts are written straight into the contacts table with BatchWriteItem (25 a request,
+ * 16 requests at once): 20,000 take a few seconds, where 20,000 PUTs through the local API
+ * would take longer than the campaign. The items have the shape DynamoContactStore writes,
+ * and one of them is read back through the API before the campaign starts, so a drift in
+ * that shape fails the bench instead of skewing it.
+ *
+ * Settings (environment): BENCH_RECIPIENTS (20000), BENCH_SMS_RATE (200 SMS/s),
+ * BENCH_SIM_CALLS (Kavenegar API calls the simulator admits per sliding second; default
+ * derived from the rate, see simCallLimit), BENCH_VISIBILITY_SECONDS (10).
+ */
+
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { type Platform, readLocalSettings, startPlatform } from '../local/platform';
+import { queues } from '../shared/definitions';
+import { newRef } from '../shared/domain/ids';
+
+const KAVENEGAR_MAX_PER_CALL = 200;
+const WRITE_BATCH = 25;
+const WRITE_CONCURRENCY = 16;
+const POLL_MS = 1_000;
+const PROGRESS_EVERY_MS = 15_000;
+
+const settings = {
+  recipients: positiveInt('BENCH_RECIPIENTS', 20_000),
+  rate: positiveInt('BENCH_SMS_RATE', 200),
+  visibilitySeconds: positiveInt('BENCH_VISIBILITY_SECONDS', 10),
+};
+const simCalls = positiveInt('BENCH_SIM_CALLS', simCallLimit(settings.rate));
+
+/**
+ * Kavenegar throttles API calls (451), Chapar limits SMS per second: the two meet through the
+ * receptors per call. One second's budget is ceil(rate / per call) full calls, plus at most
+ * one partial call per concurrent sender; a fixed-window limiter can place two seconds'
+ * worth within one sliding second (end of one, start of the next), hence the factor 2.
+ */
+function simCallLimit(rate: number): number {
+  const perCall = Math.min(rate, KAVENEGAR_MAX_PER_CALL);
+  return 2 * (Math.ceil(rate / perCall) + queues.sms.maximumConcurrency);
+}
+
+interface CampaignView {
+  readonly id: string;
+  readonly status: string;
+  readonly pausedReason?: string;
+  readonly stats: Record<string, number>;
+}
+
+interface SimMessage {
+  readonly receptor: string;
+  readonly date: number;
+}
+
+interface SimRequest {
+  readonly path: string;
+  readonly code: number;
+}
+
+async function main(): Promise<void> {
+  let platform: Platform | undefined;
+  let dynamo: DynamoDBDocumentClient | undefined;
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= platform ? platform.stop() : Promise.resolve();
+    return stopping;
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    console.error(`\n${signal}: stopping the platform...`);
+    void stop().finally(() => process.exit(130));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const perCall = Math.min(settings.rate, KAVENEGAR_MAX_PER_CALL);
+  console.log('SMS benchmark');
+  console.log(`  recipients              ${settings.recipients}`);
+  console.log(`  CHAPAR_SMS_RATE         ${settings.rate} SMS/s (shared by every sender)`);
+  console.log(`  receptors per call      at most ${perCall}`);
+  console.log(
+    `  sms senders             ${queues.sms.maximumConcurrency} concurrent (queue maximumConcurrency)`,
+  );
+  console.log(`  simulator throttle      ${simCalls} API calls per sliding second, then 451`);
+  console.log(`  visibility timeout      ${settings.visibilitySeconds} s`);
+  console.log(`  expected at the limit   ${(settings.recipients / settings.rate).toFixed(0)} s of sending`);
+
+  try {
+    const startedAt = performance.now();
+    platform = await startPlatform({
+      apiPort: 0,
+      sesPort: 0,
+      kavenegarPort: 0,
+      dynamodbPort: 0,
+      sqsPort: 0,
+      secretsPort: 0,
+      quiet: true,
+      visibilityTimeoutSeconds: settings.visibilitySeconds,
+      // No quiet hours: the bench runs at any time of day.
+      env: { CHAPAR_SMS_RATE: String(settings.rate), CHAPAR_QUIET_HOURS: '' },
+    });
+    console.log(`\nplatform up in ${seconds(performance.now() - startedAt)}`);
+    const api = apiClient(platform.apiUrl, readLocalSettings().CHAPAR_API_KEY);
+    await simControl(platform.kavenegarUrl, 'POST', '/_sim/faults', { rateLimitPerSecond: simCalls });
+
+    dynamo = documentClient(platform);
+    const writeStarted = performance.now();
+    const phones = await writeContacts(dynamo, platform.env.CONTACTS_TABLE ?? '', settings.recipients);
+    const sample = await api('GET', '/v1/contacts/bench-0');
+    if (sample.status !== 200)
+      throw new Error(`contact bench-0 unreadable through the API: ${sample.status}`);
+    console.log(`${settings.recipients} contacts written in ${seconds(performance.now() - writeStarted)}`);
+
+    const campaignStarted = performance.now();
+    const created = await api('POST', '/v1/campaigns', {
+      name: 'Bench',
+      topic: 'promotions',
+      channels: ['sms'],
+      audience: { all: true },
+      sms: { text: '{{name}} عزیز، حراج بهاره چاپار از امروز' },
+    });
+    if (created.status !== 201) throw new Error(`campaign not created: ${created.status} ${created.text}`);
+    const id = (created.body as { id: string }).id;
+    const final = await waitUntilSent(api, id, campaignStarted);
+    const elapsedMs = performance.now() - campaignStarted;
+
+    const messages = (await simControl(platform.kavenegarUrl, 'GET', '/_sim/messages')) as SimMessage[];
+    const requests = (await simControl(platform.kavenegarUrl, 'GET', '/_sim/requests')) as SimRequest[];
+    const windows = await limiterWindows(dynamo, platform.env.RATE_LIMITS_TABLE ?? '');
+    report({ final, elapsedMs, messages, requests, windows, phones });
+  } catch (error) {
+    process.exitCode = 1;
+    console.error('\nbench failed:', error instanceof Error ? error.message : error);
+  } finally {
+    dynamo?.destroy();
+    if (platform !== undefined) {
+      await stop();
+      console.log('platform stopped (DynamoDB Local included)');
+    }
+  }
+}
+
+function report(run: {
+  final: CampaignView;
+  elapsedMs: number;
+  messages: readonly SimMessage[];
+  requests: readonly SimRequest[];
+  windows: readonly number[];
+  phones: readonly string[];
+}): void {
+  const { messages, requests, phones } = run;
+  const recipients = phones.length;
+  // The simulator stamps each SMS with its acceptance second: the sending span, first to last.
+  const dates = messages.map((message) => message.date);
+  const first = Math.min(...dates);
+  const spanSeconds = Math.max(...dates) - first + 1;
+  const perSecond = new Map<number, number>();
+  for (const date of dates) perSecond.set(date, (perSecond.get(date) ?? 0) + 1);
+  const sends = requests.filter((request) => /\/sms\/send(array)?\.json$/.test(request.path));
+  const throttled = requests.filter((request) => request.code === 451);
+  const byReceptor = new Map<string, number>();
+  for (const message of messages)
+    byReceptor.set(message.receptor, (byReceptor.get(message.receptor) ?? 0) + 1);
+  const duplicates = [...byReceptor.values()].filter((count) => count > 1).length;
+  const losses = phones.filter((phone) => !byReceptor.has(phone)).length;
+  const achieved = messages.length / spanSeconds;
+
+  console.log('\nresults');
+  console.log(`  recipients              ${recipients}`);
+  console.log(`  elapsed                 ${seconds(run.elapsedMs)} (campaign created -> status sent)`);
+  console.log(`  sending span            ${spanSeconds} s (first to last SMS accepted, whole seconds)`);
+  console.log(
+    `  achieved rate           ${achieved.toFixed(1)} SMS/s = ${((100 * achieved) / settings.rate).toFixed(1)}% of the ${settings.rate}/s limit`,
+  );
+  console.log(`  busiest clock second    ${Math.max(...perSecond.values())} SMS accepted`);
+  console.log(
+    `  limiter windows         ${run.windows.length}, ${run.windows.filter((units) => units === settings.rate).length} full, max ${Math.max(0, ...run.windows)} units`,
+  );
+  console.log(
+    `  451s received           ${throttled.length} (${throttled.filter((request) => sends.includes(request)).length} on sends, of ${requests.length} API calls)`,
+  );
+  console.log(
+    `  provider calls          ${sends.length} sends = ${(sends.length / recipients).toFixed(4)} per recipient (${(recipients / sends.length).toFixed(1)} recipients per call)`,
+  );
+  console.log(`  duplicates              ${duplicates} receptors with more than one SMS`);
+  console.log(`  losses                  ${losses} contacts without an SMS`);
+  console.log(`  campaign                ${run.final.status} ${JSON.stringify(run.final.stats)}`);
+}
+
+/** Polls the campaign until it is sent; stops early on a status it cannot leave by itself. */
+async function waitUntilSent(api: Api, id: string, startedAt: number): Promise<CampaignView> {
+  const deadline = Date.now() + Math.max(180_000, (4_000 * settings.recipients) / settings.rate);
+  let nextProgress = Date.now() + PROGRESS_EVERY_MS;
+  for (;;) {
+    const reply = await api('GET', `/v1/campaigns/${id}`);
+    const view = reply.body as CampaignView;
+    if (view.status === 'sent') return view;
+    if (view.status === 'paused' || view.status === 'cancelled') {
+      throw new Error(`campaign ${view.status}: ${view.pausedReason ?? ''} ${JSON.stringify(view.stats)}`);
+    }
+    if (Date.now() > deadline)
+      throw new Error(`campaign still ${view.status}: ${JSON.stringify(view.stats)}`);
+    if (Date.now() >= nextProgress) {
+      nextProgress += PROGRESS_EVERY_MS;
+      console.log(
+        `  ${seconds(performance.now() - startedAt)}: ${view.status}, sent ${view.stats.sent ?? 0}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+/** Writes `count` contacts as DynamoContactStore stores them; answers their phones, national form. */
+async function writeContacts(
+  client: DynamoDBDocumentClient,
+  table: string,
+  count: number,
+): Promise<string[]> {
+  const now = new Date().toISOString();
+  const items = Array.from({ length: count }, (_, i) => ({
+    pk: `bench-${i}`,
+    ref: newRef(),
+    phone: `+98912${String(i).padStart(7, '0')}`,
+    name: `مشتری ${i}`,
+    locale: 'fa',
+    attributes: {},
+    createdAt: now,
+    updatedAt: now,
+  }));
+  const batches: (typeof items)[] = [];
+  for (let i = 0; i < items.length; i += WRITE_BATCH) batches.push(items.slice(i, i + WRITE_BATCH));
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let batch = batches[next++]; batch !== undefined; batch = batches[next++]) {
+      let requests = batch.map((item) => ({ PutRequest: { Item: item } }));
+      while (requests.length > 0) {
+        const answer = await client.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
+        requests = (answer.UnprocessedItems?.[table] ?? []) as typeof requests;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: WRITE_CONCURRENCY }, worker));
+  return items.map((item) => `0${item.phone.slice(3)}`);
+}
+
+/** Units granted in each of the SMS limiter's windows, read back from the rateLimits table. */
+async function limiterWindows(client: DynamoDBDocumentClient, table: string): Promise<number[]> {
+  const units: number[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(new ScanCommand({ TableName: table, ExclusiveStartKey: startKey }));
+    for (const item of page.Items ?? []) {
+      if (String(item.pk).startsWith('kavenegar-sms#')) units.push(Number(item.units));
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return units;
+}
+
+function documentClient(platform: Platform): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint: platform.endpoints.dynamodb,
+      region: platform.endpoints.region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    }),
+  );
+}
+
+type Api = (
+  method: string,
+  path: string,
+  json?: unknown,
+) => Promise<{ status: number; body: unknown; text: string }>;
+
+function apiClient(base: string, key: string): Api {
+  return async (method, path, json) => {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(json === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: json === undefined ? undefined : JSON.stringify(json),
+    });
+    const text = await response.text();
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // not JSON
+    }
+    return { status: response.status, body, text };
+  };
+}
+
+async function simControl(base: string, method: string, path: string, json?: unknown): Promise<unknown> {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: json === undefined ? {} : { 'content-type': 'application/json' },
+    body: json === undefined ? undefined : JSON.stringify(json),
+  });
+  if (!response.ok)
+    throw new Error(`simulator ${method} ${path}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+function positiveInt(name: string, fallback: number): number {
+  const text = process.env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${name} must be a positive integer, got "${text}"`);
+  return value;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+await main();

@@ -1,0 +1,78 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { dynamoDocumentClient } from '../../shared/adapters/dynamodb/client';
+import { DynamoDeliveryStatusStore } from '../../shared/adapters/dynamodb/delivery-status-store';
+import { consentStore, secretSource } from '../../shared/adapters/factory';
+import { readConfig } from '../../shared/config';
+import { NotFoundError, ValidationError } from '../../shared/domain/errors';
+import { parseWith } from '../../shared/domain/validation';
+import { httpErrors } from '../../shared/http/middleware';
+import { type HttpResult, header, json, rawBody } from '../../shared/http/respond';
+import { createLogger } from '../../shared/observability';
+import { applyDeliveryReport, deliveryReportSchema } from '../../shared/use-cases/delivery-status';
+
+const config = readConfig([
+  'DELIVERIES_TABLE',
+  'CAMPAIGNS_TABLE',
+  'CONSENT_TABLE',
+  'DELIVERY_CALLBACK_SECRET_ID',
+]);
+const logger = createLogger();
+const secrets = secretSource();
+const deps = {
+  statuses: new DynamoDeliveryStatusStore(
+    dynamoDocumentClient(),
+    config.DELIVERIES_TABLE,
+    config.CAMPAIGNS_TABLE,
+  ),
+  consent: consentStore(config.CONSENT_TABLE),
+  now: () => new Date(),
+};
+
+const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
+
+/**
+ * The path secret against the callback secret, in constant time. A mismatch answers 404 as
+ * for any unknown route, so the endpoint's existence is not confirmed.
+ */
+async function requireCallbackSecret(event: APIGatewayProxyEventV2): Promise<void> {
+  const given = event.pathParameters?.secret ?? '';
+  const expected = await secrets.getSecret(config.DELIVERY_CALLBACK_SECRET_ID);
+  if (!timingSafeEqual(digest(given), digest(expected))) throw new NotFoundError('Not Found');
+}
+
+/** The report's fields: a form or JSON body, else the query string. */
+function reportFields(event: APIGatewayProxyEventV2): Record<string, unknown> {
+  const body = rawBody(event).trim();
+  if (body === '') return { ...event.queryStringParameters };
+  if (/json/i.test(header(event, 'content-type') ?? '') || body.startsWith('{')) {
+    try {
+      const parsed: unknown = JSON.parse(body);
+      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return { ...parsed };
+    } catch {
+      // reported below
+    }
+    throw new ValidationError('Request body must be a JSON object with messageid and status');
+  }
+  return Object.fromEntries(new URLSearchParams(body));
+}
+
+/**
+ * Kavenegar's delivery reports (`messageid`, `status`), unsigned: the URL carries a secret.
+ * The route path is never logged. Every acknowledged report answers 200, an unknown message
+ * id included, so Kavenegar does not retry what has nothing left to do.
+ */
+export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
+  .use(injectLambdaContext(logger))
+  .use(httpErrors(logger))
+  .handler(async (event) => {
+    await requireCallbackSecret(event);
+    const fields = parseWith(deliveryReportSchema, reportFields(event), 'delivery report');
+    const report = { messageId: fields.messageid, status: fields.status };
+    const outcome = await applyDeliveryReport(deps, report);
+    if (outcome === 'unknown_message') logger.warn('Delivery report for an unknown message id', report);
+    else logger.info('Delivery report handled', { ...report, outcome });
+    return json(200, { outcome });
+  });

@@ -1,0 +1,59 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { consentStore, contactStore, feedbackStore } from '../../shared/adapters/factory';
+import { readConfig } from '../../shared/config';
+import { parseWith } from '../../shared/domain/validation';
+import { createLogger } from '../../shared/observability';
+import { recordSesFeedback } from '../../shared/use-cases/ses-feedback';
+import { feedbackOf, sesNotificationSchema } from './ses-event';
+
+const config = readConfig(['CONTACTS_TABLE', 'CAMPAIGNS_TABLE', 'CONSENT_TABLE', 'DELIVERIES_TABLE']);
+const logger = createLogger();
+const deps = {
+  contacts: contactStore(config.CONTACTS_TABLE),
+  consent: consentStore(config.CONSENT_TABLE),
+  feedback: feedbackStore(config.DELIVERIES_TABLE, config.CAMPAIGNS_TABLE),
+  now: () => new Date(),
+};
+const processor = new BatchProcessor(EventType.SQS);
+
+async function recordHandler(record: SQSRecord): Promise<void> {
+  // A record that does not parse fails: after maxReceiveCount it waits in the DLQ (alarmed).
+  const { Message: event } = parseWith(
+    sesNotificationSchema,
+    JSON.parse(record.body),
+    'SES event notification',
+  );
+  const feedback = feedbackOf(event);
+  const about = { eventType: event.eventType, sesMessageId: event.mail.messageId };
+  if (!feedback) {
+    logger.debug('SES event needs no action', about);
+    return;
+  }
+  const result = await recordSesFeedback(deps, feedback);
+  if (result.outcome === 'untagged' || result.outcome === 'unknown_contact') {
+    // Not a delivery of ours (or its contact was erased): acknowledged. The logger masks addresses.
+    logger.warn('SES feedback names no Chapar delivery', {
+      ...about,
+      outcome: result.outcome,
+      destination: event.mail.destination,
+      tags: Object.keys(feedback.tags),
+    });
+    return;
+  }
+  logger.info('SES feedback', { ...about, ...result });
+}
+
+/** Bounces and complaints SES publishes to the sesEvents topic become opt-outs and campaign stats. */
+export const handler = middy<SQSEvent, SQSBatchResponse>()
+  .use(injectLambdaContext(logger))
+  .handler(async (event, context) =>
+    processPartialResponse(event, recordHandler, processor, {
+      context,
+      // One after another: a repeated event later in the batch then finds its delivery counted.
+      processInParallel: false,
+      throwOnFullBatchFailure: false,
+    }),
+  );

@@ -1,0 +1,113 @@
+import { JSONStringified } from '@aws-lambda-powertools/parser/helpers';
+import { SnsSqsNotificationSchema } from '@aws-lambda-powertools/parser/schemas/sns';
+import { z } from 'zod';
+import type { SesFeedback } from '../../shared/use-cases/ses-feedback';
+
+/*
+ * SES *event publishing* records (a configuration set's event destination), not the older
+ * identity notifications (`notificationType`), nor the receiving events Powertools' SES schema
+ * describes. https://docs.aws.amazon.com/ses/latest/dg/event-publishing-retrieving-sns-contents.html
+ */
+
+/** The message the event is about; tags hold SES's own (`ses:*`) and ours, each a list. */
+const mailSchema = z.object({
+  timestamp: z.iso.datetime(),
+  messageId: z.string().min(1),
+  source: z.string(),
+  destination: z.array(z.string()),
+  tags: z.record(z.string(), z.array(z.string())).default({}),
+});
+
+const bounceSchema = z.object({
+  eventType: z.literal('Bounce'),
+  mail: mailSchema,
+  bounce: z.object({
+    bounceType: z.enum(['Undetermined', 'Permanent', 'Transient']),
+    bounceSubType: z.string(),
+    bouncedRecipients: z
+      .array(
+        z.object({
+          emailAddress: z.string(),
+          action: z.string().optional(),
+          status: z.string().optional(),
+          diagnosticCode: z.string().optional(),
+        }),
+      )
+      .min(1),
+    timestamp: z.iso.datetime(),
+    feedbackId: z.string().min(1),
+    reportingMTA: z.string().optional(),
+  }),
+});
+
+const complaintSchema = z.object({
+  eventType: z.literal('Complaint'),
+  mail: mailSchema,
+  complaint: z.object({
+    // Some mailbox providers redact the complaining address: the list may be empty.
+    complainedRecipients: z.array(z.object({ emailAddress: z.string() })),
+    timestamp: z.iso.datetime(),
+    feedbackId: z.string().min(1),
+    complaintSubType: z.string().nullish(),
+    complaintFeedbackType: z.string().optional(),
+    userAgent: z.string().optional(),
+    arrivalDate: z.string().optional(),
+  }),
+});
+
+/** Events the destination may also publish; acknowledged without an effect. */
+const otherSchema = z.object({
+  eventType: z.enum([
+    'Send',
+    'Delivery',
+    'Reject',
+    'Open',
+    'Click',
+    'Rendering Failure',
+    'DeliveryDelay',
+    'Subscription',
+  ]),
+  mail: mailSchema,
+});
+
+export const sesEventSchema = z.discriminatedUnion('eventType', [bounceSchema, complaintSchema, otherSchema]);
+export type SesEvent = z.infer<typeof sesEventSchema>;
+
+/** An SQS message from an SNS subscription with raw message delivery off: the SNS envelope. */
+export const sesNotificationSchema = SnsSqsNotificationSchema.extend({
+  Message: JSONStringified(sesEventSchema),
+});
+
+/** Our tags of a message, one value each (SES publishes every tag as a list). */
+function tagsOf(event: SesEvent): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const [name, values] of Object.entries(event.mail.tags)) {
+    const [first] = values;
+    if (first !== undefined && !name.startsWith('ses:')) tags[name] = first;
+  }
+  return tags;
+}
+
+/** The feedback a bounce or complaint carries; undefined for events that need no action. */
+export function feedbackOf(event: SesEvent): SesFeedback | undefined {
+  const lower = (recipients: { emailAddress: string }[]) =>
+    recipients.map((recipient) => recipient.emailAddress.toLowerCase());
+  switch (event.eventType) {
+    case 'Bounce':
+      return {
+        kind: 'bounce',
+        permanent: event.bounce.bounceType === 'Permanent',
+        recipients: lower(event.bounce.bouncedRecipients),
+        tags: tagsOf(event),
+      };
+    case 'Complaint':
+      return {
+        kind: 'complaint',
+        permanent: false,
+        recipients: lower(event.complaint.complainedRecipients),
+        tags: tagsOf(event),
+      };
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,81 @@
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { DeliveryKey, FeedbackCount, FeedbackCounter, FeedbackStore } from '../../ports';
+import { isTransactionConditionFailure } from './client';
+import { statsShard } from './delivery-store';
+
+/** The attribute of a delivery item that records when SES feedback was counted under a counter. */
+const MARK: Record<FeedbackCounter, string> = { bounced: 'bouncedAt', complained: 'complainedAt' };
+
+/** A delivery's key in the send ledger (see delivery-store.ts). */
+function keyOf(key: DeliveryKey): { pk: string; sk: string } {
+  return { pk: key.campaignId, sk: `${key.contactId}#${key.channel}` };
+}
+
+/**
+ * SES feedback on the send ledger: the delivery item carries one mark per counter, set in the
+ * same transaction as the counter's ADD on the campaign's stats shard, under the condition that
+ * the mark is not there yet. However often SNS and SQS deliver an event, it is counted once.
+ */
+export class DynamoFeedbackStore implements FeedbackStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly campaignsTableName: string,
+  ) {}
+
+  async isCounted(key: DeliveryKey, counter: FeedbackCounter): Promise<boolean> {
+    const result = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keyOf(key),
+        ProjectionExpression: '#mark',
+        ExpressionAttributeNames: { '#mark': MARK[counter] },
+        ConsistentRead: true,
+      }),
+    );
+    return result.Item?.[MARK[counter]] !== undefined;
+  }
+
+  async count(key: DeliveryKey, counter: FeedbackCounter, now: Date): Promise<FeedbackCount> {
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keyOf(key),
+                UpdateExpression: 'SET #mark = :now',
+                ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#mark)',
+                ExpressionAttributeNames: { '#mark': MARK[counter] },
+                ExpressionAttributeValues: { ':now': now.toISOString() },
+              },
+            },
+            {
+              Update: {
+                TableName: this.campaignsTableName,
+                Key: { pk: key.campaignId, sk: statsShard(key.contactId) },
+                UpdateExpression: 'ADD #counter :one',
+                ExpressionAttributeNames: { '#counter': counter },
+                ExpressionAttributeValues: { ':one': 1 },
+              },
+            },
+          ],
+        }),
+      );
+      return 'counted';
+    } catch (error) {
+      if (!isTransactionConditionFailure(error)) throw error;
+      // The only condition is on the delivery: it is missing, or counted already.
+      const exists = await this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: keyOf(key),
+          ProjectionExpression: 'pk',
+          ConsistentRead: true,
+        }),
+      );
+      return exists.Item ? 'duplicate' : 'no_delivery';
+    }
+  }
+}

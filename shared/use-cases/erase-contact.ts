@@ -1,0 +1,50 @@
+import { newId } from '../domain/ids';
+import { ALL_TOPICS, CHANNELS } from '../domain/types';
+import type { ContactStore, PersonalDataStore } from '../ports';
+import { assertContactId, type TombstoneDeps, tombstoneHashes } from './contact-consent';
+
+export interface ErasureDeps extends TombstoneDeps {
+  readonly contacts: ContactStore;
+  readonly personalData: PersonalDataStore;
+}
+
+/**
+ * Erases a contact's personal data everywhere Chapar keeps it: phone, email and texts in its
+ * deliveries (statuses and counts stay, so campaign stats stay true) and in the spoof reports
+ * it filed, the evidence of its consent events (the events stay, with an `erasure` opt-out
+ * from every topic on each channel), and the contact itself. Only keyed hashes of its phone
+ * and email remain, as do-not-contact tombstones.
+ *
+ * The tombstones are written first and the contact deleted last, so a retry after a failure
+ * part-way finds the contact and finishes the job. Erasing an unknown contact does nothing.
+ * @returns whether there was a contact to erase.
+ */
+export async function eraseContact(deps: ErasureDeps, contactId: string): Promise<{ erased: boolean }> {
+  assertContactId(contactId);
+  const contact = await deps.contacts.get(contactId);
+  if (!contact) return { erased: false };
+  const now = deps.now();
+  const hashes = tombstoneHashes(await deps.erasureKey(), contact);
+  await deps.suppressions.add(Object.values(hashes), now);
+
+  const addresses = [contact.phone, contact.email].filter((address): address is string => !!address);
+  await Promise.all([
+    deps.personalData.scrubDeliveries(contactId, addresses, now),
+    deps.personalData.scrubReports({ phone: contact.phone, email: contact.email }, now),
+  ]);
+  for (const channel of CHANNELS) {
+    await deps.consent.record({
+      id: newId(now.getTime()),
+      contactId,
+      action: 'opt_out',
+      channel,
+      topic: ALL_TOPICS,
+      source: 'erasure',
+      at: now.toISOString(),
+      evidence: {},
+    });
+  }
+  await deps.personalData.scrubConsentEvidence(contactId);
+  await deps.personalData.deleteContact(contactId);
+  return { erased: true };
+}

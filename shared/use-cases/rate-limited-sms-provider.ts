@@ -1,0 +1,104 @@
+import { ProviderError } from '../domain/errors';
+import type { RateLimiter, SmsBatchProvider, SmsMessage, SmsSendOutcome } from '../ports';
+
+/**
+ * A {@link RateLimiter} that can also grant part of a request from what is left of the
+ * current second (see DynamoRateLimiter), so no window's remainder is wasted.
+ */
+export interface PartialRateLimiter extends RateLimiter {
+  /** Spends 1 to `max` units now, waiting while the window is full; 0 once `deadline` has come. */
+  acquireUpTo(max: number, options?: { deadline?: number }): Promise<number>;
+}
+
+export interface RateLimitedSmsProviderOptions {
+  /**
+   * Longest time one sendDetailed may wait for its budget; what is still unsent then fails
+   * as retryable and unattempted, so the queue brings it back instead of the function
+   * timing out with recipients in an unknown state. Default 20 s (a third of the sender's timeout).
+   */
+  readonly maxWaitMs?: number;
+  /** Epoch milliseconds. Default Date.now. */
+  readonly now?: () => number;
+}
+
+const DEFAULT_MAX_WAIT_MS = 20_000;
+
+/**
+ * Spends the shared SMS rate (messages per second, across every concurrent sender) before
+ * each provider call: the messages go out in slices of exactly the units granted, each slice
+ * one `sendDetailed` of the wrapped provider. Like the provider itself, a retryable or
+ * campaign failure in one slice stops the rest, which fail unattempted (outcome known).
+ */
+export class RateLimitedSmsProvider implements SmsBatchProvider {
+  readonly #provider: SmsBatchProvider;
+  readonly #limiter: PartialRateLimiter;
+  readonly #maxWaitMs: number;
+  readonly #now: () => number;
+
+  constructor(
+    provider: SmsBatchProvider,
+    limiter: PartialRateLimiter,
+    options: RateLimitedSmsProviderOptions = {},
+  ) {
+    this.#provider = provider;
+    this.#limiter = limiter;
+    this.#maxWaitMs = options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
+    this.#now = options.now ?? Date.now;
+  }
+
+  async sendDetailed(messages: readonly SmsMessage[]): Promise<SmsSendOutcome> {
+    const outcome: SmsSendOutcome = { receipts: [], failures: [] };
+    const deadline = this.#now() + this.#maxWaitMs;
+    let sent = 0;
+    while (sent < messages.length) {
+      const granted = await this.#limiter.acquireUpTo(messages.length - sent, { deadline });
+      if (granted < 1) {
+        failRest(outcome, messages.slice(sent), rateLimited(this.#maxWaitMs));
+        break;
+      }
+      const slice = messages.slice(sent, sent + granted);
+      sent += slice.length;
+      const part = await this.#provider.sendDetailed(slice);
+      outcome.receipts.push(...part.receipts);
+      outcome.failures.push(...part.failures);
+      const stop = part.failures.find((failure) => stopsTheRest(failure.error))?.error;
+      if (stop !== undefined) {
+        failRest(outcome, messages.slice(sent), unattempted(stop));
+        break;
+      }
+    }
+    return outcome;
+  }
+}
+
+function failRest(outcome: SmsSendOutcome, rest: readonly SmsMessage[], error: ProviderError): void {
+  for (const message of rest) outcome.failures.push({ localId: message.localId, error });
+}
+
+function stopsTheRest(error: ProviderError): boolean {
+  return error.failureClass === 'retryable' || error.failureClass === 'campaign';
+}
+
+/** A message never handed to the provider: its outcome is known, whatever the cause's was. */
+function unattempted(cause: ProviderError): ProviderError {
+  return new ProviderError(
+    cause.provider,
+    cause.code,
+    cause.failureClass,
+    `Not attempted after: ${cause.message}`,
+    {
+      context: cause.context,
+      cause,
+    },
+  );
+}
+
+function rateLimited(waitedMs: number): ProviderError {
+  return new ProviderError(
+    'rate-limiter',
+    'rate_limited',
+    'retryable',
+    `Not attempted: no send budget within ${waitedMs} ms`,
+    { context: { waitedMs } },
+  );
+}

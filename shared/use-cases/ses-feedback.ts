@@ -1,0 +1,104 @@
+import type { ConsentSource } from '../domain/consent';
+import { newId } from '../domain/ids';
+import { ALL_TOPICS } from '../domain/types';
+import type { ConsentStore, ContactStore, DeliveryKey, FeedbackCounter, FeedbackStore } from '../ports';
+
+/**
+ * The message tags campaign email carries (send-email.ts) and SES publishes back with every
+ * event: enough to find the delivery, nothing personal.
+ */
+export const FEEDBACK_TAGS = { campaign: 'campaign', ref: 'ref', channel: 'channel' } as const;
+
+/** A bounce or complaint SES reported for one message. */
+export interface SesFeedback {
+  readonly kind: 'bounce' | 'complaint';
+  /** A hard bounce: the address will never accept mail. False for complaints and soft bounces. */
+  readonly permanent: boolean;
+  /** The addresses the feedback names, lower-cased (a complaint may name none). */
+  readonly recipients: readonly string[];
+  /** The message's tags, one value each. */
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export type SesFeedbackResult =
+  /** Not campaign email of ours (no campaign or ref tag): nothing to do. */
+  | { readonly outcome: 'untagged' }
+  /** The ref names no contact any more (erased): nothing to suppress. */
+  | { readonly outcome: 'unknown_contact' }
+  /** Counted on this delivery before: a repeated SNS or SQS delivery. */
+  | { readonly outcome: 'duplicate'; readonly campaignId: string; readonly contactId: string }
+  | {
+      readonly outcome: 'recorded';
+      readonly campaignId: string;
+      readonly contactId: string;
+      /** An opt-out was recorded. */
+      readonly suppressed: boolean;
+      /** False when the delivery is not in the ledger (the counter could not be kept). */
+      readonly counted: boolean;
+    };
+
+export interface SesFeedbackDeps {
+  readonly contacts: ContactStore;
+  readonly consent: ConsentStore;
+  readonly feedback: FeedbackStore;
+  readonly now: () => Date;
+}
+
+const COUNTER: Record<SesFeedback['kind'], FeedbackCounter> = { bounce: 'bounced', complaint: 'complained' };
+const SOURCE: Record<SesFeedback['kind'], ConsentSource> = {
+  bounce: 'ses_bounce',
+  complaint: 'ses_complaint',
+};
+
+/**
+ * Turns SES feedback into consent and stats. A permanent bounce stops email to that address on
+ * every topic (it hurts the sender's reputation: SES reviews an account at 5% bounces); a
+ * complaint opts the person out of email marketing (review at 0.1%); a soft bounce only counts.
+ * The opt-out and its ledger entry are written before the counter: if we die in between, the
+ * retry records the same state again and then counts, so suppression is never lost.
+ */
+export async function recordSesFeedback(
+  deps: SesFeedbackDeps,
+  feedback: SesFeedback,
+): Promise<SesFeedbackResult> {
+  const campaignId = feedback.tags[FEEDBACK_TAGS.campaign];
+  const ref = feedback.tags[FEEDBACK_TAGS.ref];
+  const channel = feedback.tags[FEEDBACK_TAGS.channel] ?? 'email';
+  if (!campaignId || !ref || channel !== 'email') return { outcome: 'untagged' };
+
+  const contact = await deps.contacts.getByRef(ref);
+  if (!contact) return { outcome: 'unknown_contact' };
+
+  const key: DeliveryKey = { campaignId, contactId: contact.id, channel: 'email' };
+  const counter = COUNTER[feedback.kind];
+  if (await deps.feedback.isCounted(key, counter)) {
+    return { outcome: 'duplicate', campaignId, contactId: contact.id };
+  }
+
+  // A bounce is about an address: if the contact has changed theirs since, the new one is fine.
+  const suppress =
+    feedback.kind === 'complaint' ||
+    (feedback.permanent && contact.email !== undefined && feedback.recipients.includes(contact.email));
+  const now = deps.now();
+  if (suppress) {
+    await deps.consent.record({
+      id: newId(now.getTime()),
+      contactId: contact.id,
+      action: 'opt_out',
+      channel: 'email',
+      topic: ALL_TOPICS,
+      source: SOURCE[feedback.kind],
+      at: now.toISOString(),
+      campaignId,
+      evidence: {},
+    });
+  }
+  const counted = await deps.feedback.count(key, counter, now);
+  return {
+    outcome: 'recorded',
+    campaignId,
+    contactId: contact.id,
+    suppressed: suppress,
+    counted: counted !== 'no_delivery',
+  };
+}

@@ -1,0 +1,51 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ConsentEvent } from '../../../shared/domain/consent';
+import { newId } from '../../../shared/domain/ids';
+import type { ConsentStore } from '../../../shared/ports';
+import { useEmulators } from '../../support/emulators';
+
+let consent: ConsentStore;
+
+beforeAll(async () => {
+  const { names } = await useEmulators();
+  const factory = await import('../../../shared/adapters/factory');
+  consent = factory.consentStore(names.tables.consent);
+});
+
+describe('consent state and ledger', () => {
+  it('are written together: when the ledger write fails, the state does not change either', async () => {
+    // Prepare
+    const at = new Date().toISOString();
+    const first: ConsentEvent = {
+      id: newId(),
+      contactId: 'atomic',
+      action: 'opt_out',
+      channel: 'sms',
+      topic: '*',
+      source: 'link',
+      at,
+      campaignId: 'c-1',
+      evidence: { userAgent: 'Mozilla/5.0', ipPrefix: '203.0.113.0/24' },
+    };
+    await consent.record(first);
+    // Same id and time: the ledger item exists, so its conditional put fails.
+    const duplicate: ConsentEvent = {
+      ...first,
+      action: 'opt_in',
+      source: 'api',
+      evidence: { userAgent: 'forged' },
+    };
+    const otherChannel: ConsentEvent = { ...duplicate, channel: 'email', topic: 'newsletter' };
+    // Act
+    const overwrite = consent.record(duplicate);
+    const newState = consent.record(otherChannel);
+    // Assess
+    await expect(overwrite).rejects.toMatchObject({ name: 'TransactionCanceledException' });
+    await expect(newState).rejects.toMatchObject({ name: 'TransactionCanceledException' });
+    expect(await consent.states('atomic', 'sms')).toEqual([
+      { channel: 'sms', topic: '*', status: 'opted_out', source: 'link', at, campaignId: 'c-1' },
+    ]);
+    expect(await consent.states('atomic', 'email')).toEqual([]);
+    expect(await consent.history('atomic')).toEqual([first]);
+  });
+});

@@ -1,0 +1,252 @@
+import { randomUUID } from 'node:crypto';
+import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type KavenegarSimulator, startKavenegarSimulator } from '../../../local/kavenegar-simulator';
+import type { DynamoRateLimiter } from '../../../shared/adapters/dynamodb/rate-limiter';
+import { ProviderError } from '../../../shared/domain/errors';
+import type { SmsBatchProvider, SmsMessage, SmsSendOutcome } from '../../../shared/ports';
+import type {
+  PartialRateLimiter,
+  RateLimitedSmsProvider,
+} from '../../../shared/use-cases/rate-limited-sms-provider';
+import { type TestEmulators, testSecretValues, useEmulators } from '../../support/emulators';
+import { mobile, simRequests } from '../kavenegar/sim-control';
+
+const SENDER = '50004001051233';
+let emulators: TestEmulators;
+let sim: KavenegarSimulator;
+let client: DynamoDBDocumentClient;
+let modules: {
+  limiter: typeof import('../../../shared/adapters/dynamodb/rate-limiter');
+  decorator: typeof import('../../../shared/use-cases/rate-limited-sms-provider');
+  kavenegar: typeof import('../../../shared/adapters/kavenegar/client');
+  provider: typeof import('../../../shared/adapters/kavenegar/sms-provider');
+};
+
+beforeAll(async () => {
+  sim = await startKavenegarSimulator({ port: 0, apiKey: testSecretValues.kavenegarApiKey, lines: [SENDER] });
+  emulators = await useEmulators({ env: { KAVENEGAR_BASE_URL: sim.url } });
+  client = (await import('../../../shared/adapters/dynamodb/client')).dynamoDocumentClient();
+  modules = {
+    limiter: await import('../../../shared/adapters/dynamodb/rate-limiter'),
+    decorator: await import('../../../shared/use-cases/rate-limited-sms-provider'),
+    kavenegar: await import('../../../shared/adapters/kavenegar/client'),
+    provider: await import('../../../shared/adapters/kavenegar/sms-provider'),
+  };
+});
+
+afterAll(async () => {
+  await sim?.stop();
+});
+
+function messages(count: number): SmsMessage[] {
+  return Array.from({ length: count }, (_, i) => ({
+    receptor: mobile(i),
+    text: 'حراج بهاره',
+    localId: `c1#contact-${i}`,
+  }));
+}
+
+/** A clock that moves only when someone sleeps. */
+function fakeClock(startMs = Date.UTC(2030, 0, 1, 12, 0, 0, 250)) {
+  let now = startMs;
+  return {
+    now: () => now,
+    sleep: async (ms: number) => {
+      now += ms;
+    },
+  };
+}
+
+function dynamoLimiter(
+  limitPerSecond: number,
+  clock?: ReturnType<typeof fakeClock>,
+  name = `test-${randomUUID()}`,
+): DynamoRateLimiter {
+  return new modules.limiter.DynamoRateLimiter({
+    client,
+    tableName: emulators.names.tables.rateLimits,
+    name,
+    limitPerSecond,
+    ...(clock === undefined ? {} : { now: clock.now, sleep: clock.sleep, jitterMs: 0 }),
+  });
+}
+
+/** What happened, in order: units granted by the limiter and messages handed to the provider. */
+type Event = readonly ['granted' | 'called', number];
+
+function recording(limiter: PartialRateLimiter, events: Event[]): PartialRateLimiter {
+  return {
+    acquire: (units) => limiter.acquire(units),
+    acquireUpTo: async (max, options) => {
+      const granted = await limiter.acquireUpTo(max, options);
+      events.push(['granted', granted]);
+      return granted;
+    },
+  };
+}
+
+function fakeProvider(
+  events: Event[],
+  answer: (batch: readonly SmsMessage[], call: number) => SmsSendOutcome = (batch) => ({
+    receipts: batch.map((message, i) => ({
+      receptor: message.receptor,
+      localId: message.localId,
+      messageId: `m-${message.localId}-${i}`,
+      status: 1,
+      cost: 1,
+    })),
+    failures: [],
+  }),
+): SmsBatchProvider {
+  let call = 0;
+  return {
+    sendDetailed: async (batch) => {
+      events.push(['called', batch.length]);
+      call += 1;
+      return answer(batch, call);
+    },
+  };
+}
+
+function decorate(
+  provider: SmsBatchProvider,
+  limiter: PartialRateLimiter,
+  options?: { maxWaitMs?: number; now?: () => number },
+): RateLimitedSmsProvider {
+  return new modules.decorator.RateLimitedSmsProvider(provider, limiter, options);
+}
+
+describe('RateLimitedSmsProvider', () => {
+  it('acquires before each provider call and hands over exactly the units granted', async () => {
+    // Prepare
+    const clock = fakeClock();
+    const events: Event[] = [];
+    const sms = decorate(fakeProvider(events), recording(dynamoLimiter(7, clock), events), clock);
+
+    // Act
+    const outcome = await sms.sendDetailed(messages(20));
+
+    // Assess
+    expect(events).toEqual([
+      ['granted', 7],
+      ['called', 7],
+      ['granted', 7],
+      ['called', 7],
+      ['granted', 6],
+      ['called', 6],
+    ]);
+    expect(outcome.receipts.map((receipt) => receipt.localId)).toEqual(
+      messages(20).map((message) => message.localId),
+    );
+  });
+
+  it('spends what is left of a second another sender began', async () => {
+    // Prepare: another sender took 4 of this second's 7
+    const clock = fakeClock();
+    const limiter = dynamoLimiter(7, clock);
+    await limiter.acquire(4);
+    const events: Event[] = [];
+    const sms = decorate(fakeProvider(events), recording(limiter, events), clock);
+
+    // Act
+    await sms.sendDetailed(messages(10));
+
+    // Assess
+    expect(events).toEqual([
+      ['granted', 3],
+      ['called', 3],
+      ['granted', 7],
+      ['called', 7],
+    ]);
+  });
+
+  it('stops after a slice that failed as retryable: the rest fail unattempted, never sent', async () => {
+    // Prepare: the provider is throttled on the first call
+    const clock = fakeClock();
+    const events: Event[] = [];
+    const throttled = new ProviderError('kavenegar', '451', 'retryable', 'throttled');
+    const provider = fakeProvider(events, (batch) => ({
+      receipts: [],
+      failures: batch.map((message) => ({ localId: message.localId, error: throttled })),
+    }));
+    const sms = decorate(provider, recording(dynamoLimiter(5, clock), events), clock);
+
+    // Act
+    const outcome = await sms.sendDetailed(messages(12));
+
+    // Assess
+    expect(events).toEqual([
+      ['granted', 5],
+      ['called', 5],
+    ]);
+    expect(outcome.failures).toHaveLength(12);
+    expect(outcome.failures.slice(5).every(({ error }) => error.message.startsWith('Not attempted'))).toBe(
+      true,
+    );
+    expect(outcome.failures.every(({ error }) => error.failureClass === 'retryable')).toBe(true);
+  });
+
+  it('fails what it found no budget for within maxWaitMs as retryable, without calling the provider', async () => {
+    // Prepare: this second's budget is gone
+    const clock = fakeClock();
+    const limiter = dynamoLimiter(5, clock);
+    await limiter.acquire(5);
+    const events: Event[] = [];
+    const sms = decorate(fakeProvider(events), recording(limiter, events), {
+      maxWaitMs: 100,
+      now: clock.now,
+    });
+
+    // Act
+    const outcome = await sms.sendDetailed(messages(3));
+
+    // Assess
+    expect(events).toEqual([['granted', 0]]);
+    expect(outcome.receipts).toEqual([]);
+    expect(outcome.failures.map(({ error }) => [error.code, error.failureClass])).toEqual([
+      ['rate_limited', 'retryable'],
+      ['rate_limited', 'retryable'],
+      ['rate_limited', 'retryable'],
+    ]);
+  });
+
+  it('over Kavenegar, never puts more receptors in one call than the rate, nor more in a second', async () => {
+    // Prepare: the wiring of queue-send-sms, at a rate below Kavenegar's 200 per call
+    const rate = 40;
+    const name = `test-${randomUUID()}`;
+    const limiter = dynamoLimiter(rate, undefined, name);
+    const kavenegar = new modules.kavenegar.KavenegarClient({
+      baseUrl: sim.url,
+      apiKey: testSecretValues.kavenegarApiKey,
+      timeoutMs: 5_000,
+    });
+    const provider = new modules.provider.KavenegarSmsProvider({
+      client: kavenegar,
+      sender: SENDER,
+      maxPerCall: rate,
+    });
+    const sms = decorate(provider, limiter);
+
+    // Act: two senders at once, 90 recipients each
+    const [first, second] = await Promise.all([
+      sms.sendDetailed(messages(90)),
+      sms.sendDetailed(messages(90).map((message) => ({ ...message, localId: `c2#${message.localId}` }))),
+    ]);
+
+    // Assess
+    expect(first?.receipts).toHaveLength(90);
+    expect(second?.receipts).toHaveLength(90);
+    const perCall = (await simRequests(sim.url)).map(
+      (request) => (request.params.receptor ?? '').split(',').length,
+    );
+    expect(perCall.reduce((sum, count) => sum + count, 0)).toBe(180);
+    expect(Math.max(...perCall)).toBeLessThanOrEqual(rate);
+    const page = await client.send(
+      new ScanCommand({ TableName: emulators.names.tables.rateLimits, ConsistentRead: true }),
+    );
+    const windows = (page.Items ?? []).filter((item) => String(item.pk).startsWith(`${name}#`));
+    expect(windows.reduce((sum, item) => sum + Number(item.units), 0)).toBe(180);
+    expect(Math.max(...windows.map((item) => Number(item.units)))).toBeLessThanOrEqual(rate);
+  });
+});

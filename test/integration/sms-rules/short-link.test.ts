@@ -1,0 +1,140 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type KavenegarSimulator, startKavenegarSimulator } from '../../../local/kavenegar-simulator';
+import type { Campaign } from '../../../shared/domain/campaign';
+import type { Contact } from '../../../shared/domain/types';
+import type { CampaignStore, DeliveryStore, LinkStore } from '../../../shared/ports';
+import { sendingCampaign, sqsEvent } from '../../fixtures/campaigns';
+import { type TestEmulators, testSecretValues, useEmulators } from '../../support/emulators';
+import { resetSim, setFaults, simMessages } from '../kavenegar/sim-control';
+
+const SENDER = '50004001051233';
+/** `<rendered text>\n<CHAPAR_PUBLIC_BASE_URL>/s/<code> لغو۱۱`, as test/support/emulators.ts configures. */
+const LAYOUT = /^(?<text>[^\n]*)\nhttps:\/\/chapar\.test\/s\/(?<code>[0-9A-Za-z]{10}) لغو۱۱$/;
+
+let sim: KavenegarSimulator;
+let emulators: TestEmulators;
+let campaigns: CampaignStore;
+let deliveries: DeliveryStore;
+let links: LinkStore;
+let handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+const contacts: Contact[] = [];
+const context = { getRemainingTimeInMillis: () => 60_000, awsRequestId: 'test' } as Context;
+
+beforeAll(async () => {
+  sim = await startKavenegarSimulator({ port: 0, apiKey: testSecretValues.kavenegarApiKey, lines: [SENDER] });
+  // Quiet hours off: these tests send whatever the time of day (quiet-hours.test.ts covers them).
+  emulators = await useEmulators({
+    env: { KAVENEGAR_BASE_URL: sim.url, KAVENEGAR_TIMEOUT_MS: '2000', CHAPAR_QUIET_HOURS: '' },
+  });
+  const { names } = emulators;
+  const factory = await import('../../../shared/adapters/factory');
+  campaigns = factory.campaignStore(names.tables.campaigns);
+  deliveries = factory.deliveryStore(names.tables.deliveries, names.tables.campaigns);
+  links = factory.linkStore(names.tables.links);
+  const contactStore = factory.contactStore(names.tables.contacts);
+  for (const [index, name] of ['سارا', 'نیما', 'John'].entries()) {
+    contacts.push(
+      await contactStore.upsert(
+        `s${index}`,
+        { phone: `+98912222000${index}`, locale: 'fa', name, attributes: {} },
+        new Date(),
+      ),
+    );
+  }
+  ({ handler } = (await import('../../../functions/queue-send-sms/handler')) as unknown as {
+    handler: typeof handler;
+  });
+});
+
+afterAll(async () => {
+  await sim?.stop();
+});
+
+beforeEach(async () => {
+  await resetSim(sim.url);
+});
+
+const message = (campaign: Campaign) => ({
+  v: 1 as const,
+  campaignId: campaign.id,
+  channel: 'sms' as const,
+  contactIds: contacts.map((contact) => contact.id),
+});
+
+/** Every item of the links table: a code item and a claims item per link. */
+async function linkItems(): Promise<Record<string, unknown>[]> {
+  const { dynamoDocumentClient } = await import('../../../shared/adapters/dynamodb/client');
+  const scanned = await dynamoDocumentClient().send(
+    new ScanCommand({ TableName: emulators.names.tables.links, ConsistentRead: true }),
+  );
+  return scanned.Items ?? [];
+}
+
+function parsed(text: string): { text: string; code: string } {
+  const match = LAYOUT.exec(text);
+  if (!match?.groups) throw new Error(`Not a marketing SMS layout: ${JSON.stringify(text)}`);
+  return { text: match.groups.text ?? '', code: match.groups.code ?? '' };
+}
+
+describe('an SMS sent through queue-send-sms', () => {
+  it('ends with the recipient’s own short link and «لغو۱۱», and the link resolves to them', async () => {
+    // Prepare
+    const campaign = await sendingCampaign(campaigns, contacts.length, { channels: ['sms'], topic: 'promotions' });
+    // Act
+    const answer = await handler(sqsEvent(message(campaign)), context);
+    // Assess
+    expect(answer.batchItemFailures).toEqual([]);
+    const sent = await simMessages(sim.url);
+    expect(sent).toHaveLength(3);
+    const byReceptor = new Map(sent.map((sms) => [sms.receptor, parsed(sms.message)]));
+    for (const [index, contact] of contacts.entries()) {
+      const sms = byReceptor.get(`0912222000${index}`);
+      expect(sms?.text).toBe(`${contact.name} عزیز، تخفیف پاییزه`);
+      const link = await links.find(sms?.code ?? '');
+      expect(link).toEqual({
+        code: sms?.code,
+        ref: contact.ref,
+        channel: 'sms',
+        topic: 'promotions',
+        campaignId: campaign.id,
+      });
+    }
+    expect(new Set([...byReceptor.values()].map((sms) => sms.code)).size).toBe(3);
+    const recorded = await deliveries.sentTo('+989122220000', new Date(Date.now() - 60_000));
+    expect(recorded.find((item) => item.campaignId === campaign.id)?.content).toBe(
+      sent.find((sms) => sms.receptor === '09122220000')?.message,
+    );
+  });
+
+  it('reuses the links of a throttled attempt when the message comes back', async () => {
+    // Prepare: the first attempt makes the links, then Kavenegar throttles the call
+    const campaign = await sendingCampaign(campaigns, contacts.length, { channels: ['sms'] });
+    await setFaults(sim.url, { failNext: { code: 451, count: 1 } });
+    const throttled = await handler(sqsEvent(message(campaign)), context);
+    const madeFirst = (await linkItems()).filter((item) => item.campaignId === campaign.id);
+    // Act
+    const retried = await handler(sqsEvent(message(campaign)), context);
+    // Assess
+    expect(throttled.batchItemFailures).toHaveLength(1);
+    expect(retried.batchItemFailures).toEqual([]);
+    const codes = (await simMessages(sim.url)).map((sms) => parsed(sms.message).code).sort();
+    expect(codes).toEqual(madeFirst.map((item) => String(item.pk)).sort());
+    const after = (await linkItems()).filter((item) => item.campaignId === campaign.id);
+    expect(after).toHaveLength(3);
+  });
+
+  it('gives the same link to the same recipient of the same campaign, whoever asks', async () => {
+    // Prepare
+    const [contact] = contacts;
+    if (!contact) throw new Error('no contact');
+    const claims = { ref: contact.ref, channel: 'sms' as const, topic: 'newsletter', campaignId: 'c-same' };
+    // Act
+    const [first, second] = await Promise.all([links.linkFor(claims), links.linkFor(claims)]);
+    const again = await links.linkFor(claims);
+    // Assess
+    expect(second.code).toBe(first.code);
+    expect(again.code).toBe(first.code);
+  });
+});

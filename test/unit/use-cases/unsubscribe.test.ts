@@ -1,0 +1,249 @@
+import { describe, expect, it } from 'vitest';
+import { type ConsentEvent, type ConsentState, statusAfter } from '../../../shared/domain/consent';
+import { NotFoundError, ValidationError } from '../../../shared/domain/errors';
+import { ALL_TOPICS, type Channel, type Contact } from '../../../shared/domain/types';
+import { signUnsubscribeToken, type TokenKeyring } from '../../../shared/domain/unsubscribe-token';
+import type { ConsentStore, ContactStore, LinkStore, ShortLink } from '../../../shared/ports';
+import {
+  changeConsent,
+  formFields,
+  openLink,
+  preferencesFrom,
+  readChoice,
+  type UnsubscribeDeps,
+} from '../../../shared/use-cases/unsubscribe';
+
+const KEYRING: TokenKeyring = { current: 'k1', keys: { k1: { secret: 'a-test-secret' } } };
+const NOW = new Date('2025-03-21T08:30:00.000Z');
+const CONTACT: Contact = {
+  id: 'sara',
+  ref: 'ref-0123456789',
+  locale: 'fa',
+  attributes: {},
+  createdAt: NOW.toISOString(),
+  updatedAt: NOW.toISOString(),
+};
+const CLAIMS = { ref: CONTACT.ref, channel: 'email', topic: 'newsletter', campaignId: 'camp1' } as const;
+
+class MemoryConsent implements ConsentStore {
+  readonly events: ConsentEvent[] = [];
+  private readonly current = new Map<string, ConsentState>();
+
+  async states(contactId: string, channel: Channel): Promise<ConsentState[]> {
+    return [...this.current.entries()]
+      .filter(([key]) => key.startsWith(`${contactId}|${channel}|`))
+      .map(([, value]) => value);
+  }
+  async statesForMany(): Promise<Map<string, ConsentState[]>> {
+    throw new Error('not used');
+  }
+  async record(event: ConsentEvent): Promise<void> {
+    this.events.push(event);
+    this.current.set(`${event.contactId}|${event.channel}|${event.topic}`, {
+      channel: event.channel,
+      topic: event.topic,
+      status: statusAfter(event.action),
+      source: event.source,
+      at: event.at,
+    });
+  }
+  async history(): Promise<ConsentEvent[]> {
+    return this.events;
+  }
+}
+
+function makeDeps(links: ShortLink[] = []) {
+  const consent = new MemoryConsent();
+  let tick = 0;
+  const deps: UnsubscribeDeps = {
+    contacts: {
+      getByRef: async (ref: string) => (ref === CONTACT.ref ? CONTACT : undefined),
+    } as ContactStore,
+    consent,
+    links: {
+      find: async (code: string) => links.find((link) => link.code === code),
+      linkFor: async () => {
+        throw new Error('not used');
+      },
+    } satisfies LinkStore,
+    keyring: async () => KEYRING,
+    // Each change a millisecond later, as a person's clicks are.
+    now: () => new Date(NOW.getTime() + tick++),
+  };
+  return { deps, consent };
+}
+
+describe('readChoice', () => {
+  it.each([
+    ['List-Unsubscribe=One-Click', { action: 'opt_out', topic: 'newsletter', source: 'one-click' }],
+    ['action=opt_out&topic=newsletter&via=link', { action: 'opt_out', topic: 'newsletter', source: 'link' }],
+    [
+      'action=opt_out&topic=events&via=centre',
+      { action: 'opt_out', topic: 'events', source: 'preference-centre' },
+    ],
+    ['action=resubscribe&topic=*', { action: 'resubscribe', topic: '*', source: 'preference-centre' }],
+    ['scope=all', { action: 'opt_out', topic: '*', source: 'link' }],
+    ['', { action: 'opt_out', topic: 'newsletter', source: 'link' }],
+  ])('reads %j', (body, expected) => {
+    // Prepare: the body comes from the table
+
+    // Act
+    const choice = readChoice(formFields(body, 'application/x-www-form-urlencoded'), 'newsletter');
+
+    // Assess
+    expect(choice).toEqual(expected);
+  });
+
+  it('reads a one-click POST sent as multipart/form-data (RFC 8058 allows both encodings)', () => {
+    // Prepare
+    const body = [
+      '--XyZ',
+      'Content-Disposition: form-data; name="List-Unsubscribe"',
+      '',
+      'One-Click',
+      '--XyZ--',
+      '',
+    ].join('\r\n');
+
+    // Act
+    const choice = readChoice(formFields(body, 'multipart/form-data; boundary=XyZ'), 'newsletter');
+
+    // Assess
+    expect(choice).toEqual({ action: 'opt_out', topic: 'newsletter', source: 'one-click' });
+  });
+
+  it.each(['action=delete&topic=events', 'action=opt_out', 'scope=everything'])('refuses %j', (body) => {
+    // Prepare, Act
+    const choice = readChoice(new URLSearchParams(body), 'newsletter');
+
+    // Assess
+    expect(choice).toBeUndefined();
+  });
+});
+
+describe('preferencesFrom', () => {
+  it('lists the default topics, the link topic and every topic with a state, once each', () => {
+    // Prepare
+    const states: ConsentState[] = [
+      { channel: 'email', topic: 'yalda-night', status: 'opted_out', source: 'link', at: NOW.toISOString() },
+      { channel: 'email', topic: 'events', status: 'subscribed', source: 'api', at: NOW.toISOString() },
+    ];
+
+    // Act
+    const preferences = preferencesFrom({ ...CLAIMS, topic: 'autumn-sale' }, states);
+
+    // Assess
+    expect(preferences.topics.map((topic) => topic.topic)).toEqual([
+      'newsletter',
+      'events',
+      'promotions',
+      'surveys',
+      'autumn-sale',
+      'yalda-night',
+    ]);
+    expect(preferences.topics.find((topic) => topic.topic === 'yalda-night')?.receiving).toBe(false);
+    expect(preferences.everything.receiving).toBe(true);
+  });
+});
+
+describe('openLink', () => {
+  it('refuses a forged token and a token signed by an unknown key before reading anything', async () => {
+    // Prepare
+    const { deps } = makeDeps();
+    const good = signUnsubscribeToken(CLAIMS, KEYRING);
+    const forged = `${good.slice(0, -2)}${good.endsWith('A') ? 'B' : 'A'}${good.slice(-1)}`;
+    const otherKey = signUnsubscribeToken(CLAIMS, {
+      current: 'k9',
+      keys: { k9: { secret: 'another-secret' } },
+    });
+
+    // Act, Assess
+    await expect(openLink(deps, { token: forged })).rejects.toBeInstanceOf(ValidationError);
+    await expect(openLink(deps, { token: otherKey })).rejects.toBeInstanceOf(ValidationError);
+    await expect(openLink(deps, { token: good })).resolves.toMatchObject({ contact: { id: 'sara' } });
+  });
+
+  it('finds a short link by its code, and refuses an unknown one with a 404', async () => {
+    // Prepare
+    const { deps } = makeDeps([{ code: 'AbCdEfGh12', ...CLAIMS, channel: 'sms' }]);
+
+    // Act
+    const opened = await openLink(deps, { code: 'AbCdEfGh12' });
+
+    // Assess
+    expect(opened.claims).toEqual({ ...CLAIMS, channel: 'sms' });
+    await expect(openLink(deps, { code: 'ZZZZZZZZZZ' })).rejects.toBeInstanceOf(NotFoundError);
+  });
+});
+
+describe('changeConsent', () => {
+  it('records an opt-out with its source, campaign and evidence, and answers with the new state', async () => {
+    // Prepare
+    const { deps, consent } = makeDeps();
+    const link = await openLink(deps, { token: signUnsubscribeToken(CLAIMS, KEYRING) });
+
+    // Act
+    const outcome = await changeConsent(
+      deps,
+      link,
+      { action: 'opt_out', topic: 'events', source: 'preference-centre' },
+      { userAgent: 'x'.repeat(400), sourceIp: '203.0.113.77' },
+    );
+
+    // Assess
+    expect(outcome.recorded).toBe(true);
+    expect(outcome.preferences.topics.find((topic) => topic.topic === 'events')?.receiving).toBe(false);
+    expect(consent.events).toEqual([
+      expect.objectContaining({
+        contactId: 'sara',
+        action: 'opt_out',
+        channel: 'email',
+        topic: 'events',
+        source: 'preference-centre',
+        campaignId: 'camp1',
+        evidence: { userAgent: 'x'.repeat(256), ipPrefix: '203.0.113.0/24' },
+      }),
+    ]);
+  });
+
+  it('lets a topic restarted after leaving everything through, and everything restart all', async () => {
+    // Prepare
+    const { deps } = makeDeps();
+    const link = await openLink(deps, { token: signUnsubscribeToken(CLAIMS, KEYRING) });
+    const change = (action: 'opt_out' | 'resubscribe', topic: string) =>
+      changeConsent(deps, link, { action, topic, source: 'preference-centre' }, {});
+
+    // Act
+    await change('opt_out', 'events');
+    await change('opt_out', ALL_TOPICS);
+    const afterTopic = await change('resubscribe', 'newsletter');
+    const afterAll = await change('resubscribe', ALL_TOPICS);
+
+    // Assess
+    const receiving = (outcome: typeof afterAll) =>
+      outcome.preferences.topics.filter((topic) => topic.receiving).map((topic) => topic.topic);
+    expect(receiving(afterTopic)).toEqual(['newsletter']);
+    expect(afterTopic.preferences.everything.receiving).toBe(false);
+    expect(receiving(afterAll)).toEqual(['newsletter', 'events', 'promotions', 'surveys']);
+  });
+
+  it('writes nothing for a topic it does not offer, or for an unreadable form', async () => {
+    // Prepare
+    const { deps, consent } = makeDeps();
+    const link = await openLink(deps, { token: signUnsubscribeToken(CLAIMS, KEYRING) });
+
+    // Act
+    const unknown = await changeConsent(
+      deps,
+      link,
+      { action: 'opt_out', topic: 'not-a-topic', source: 'preference-centre' },
+      {},
+    );
+    const unreadable = await changeConsent(deps, link, undefined, {});
+
+    // Assess
+    expect(unknown.recorded).toBe(false);
+    expect(unreadable.recorded).toBe(false);
+    expect(consent.events).toEqual([]);
+  });
+});
