@@ -18,6 +18,7 @@ export interface AppHttpApiProps {
 }
 
 // HTTP API variables, one JSON object per request; the client's address helps trace abuse.
+// The route key, never the path: paths carry unsubscribe tokens and the callback secret.
 const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
   JSON.stringify({
     requestId: '$context.requestId',
