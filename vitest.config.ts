@@ -5,6 +5,10 @@ import { defineConfig } from 'vitest/config';
  * started once by test/setup/emulators.ts. e2e: the whole local platform over HTTP.
  * infra: CDK assertions and cdk-nag.
  */
+// Tests must not depend on the time of day: quiet hours (22:00-08:00 Tehran) are off unless a
+// test sets its own window, as the quiet-hours tests do.
+const timeIndependent = { CHAPAR_QUIET_HOURS: '' };
+
 export default defineConfig({
   test: {
     reporters: ['default'],
@@ -18,9 +22,12 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/setup/emulators.ts'],
           testTimeout: 60_000,
+          env: timeIndependent,
         },
       },
-      { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 120_000 } },
+      {
+        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 120_000, env: timeIndependent },
+      },
       { test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 120_000 } },
     ],
   },

@@ -177,8 +177,10 @@ function report(run: {
     `  achieved rate           ${achieved.toFixed(1)} SMS/s = ${((100 * achieved) / settings.rate).toFixed(1)}% of the ${settings.rate}/s limit`,
   );
   console.log(`  busiest clock second    ${Math.max(...perSecond.values())} SMS accepted`);
+  // A full window means the limit set the pace that second; fewer means the platform did.
+  const full = run.windows.filter((units) => units === settings.rate).length;
   console.log(
-    `  limiter windows         ${run.windows.length}, ${run.windows.filter((units) => units === settings.rate).length} full, max ${Math.max(0, ...run.windows)} units`,
+    `  limiter windows         ${run.windows.length} seconds used, ${full} full (${((100 * full) / spanSeconds).toFixed(0)}% of the span), busiest ${Math.max(0, ...run.windows)} units`,
   );
   console.log(
     `  451s received           ${throttled.length} (${throttled.filter((request) => sends.includes(request)).length} on sends, of ${requests.length} API calls)`,

@@ -7,7 +7,7 @@ import { readConfig } from '../../shared/config';
 import { parseWith } from '../../shared/domain/validation';
 import { createLogger } from '../../shared/observability';
 import { recordSesFeedback } from '../../shared/use-cases/ses-feedback';
-import { feedbackOf, sesNotificationSchema } from './ses-event';
+import { feedbackOf, type SesEvent, sesNotificationSchema } from './ses-event';
 
 const config = readConfig(['CONTACTS_TABLE', 'CAMPAIGNS_TABLE', 'CONSENT_TABLE', 'DELIVERIES_TABLE']);
 const logger = createLogger();
@@ -20,12 +20,7 @@ const deps = {
 const processor = new BatchProcessor(EventType.SQS);
 
 async function recordHandler(record: SQSRecord): Promise<void> {
-  // A record that does not parse fails: after maxReceiveCount it waits in the DLQ (alarmed).
-  const { Message: event } = parseWith(
-    sesNotificationSchema,
-    JSON.parse(record.body),
-    'SES event notification',
-  );
+  const event = parseEvent(record);
   const feedback = feedbackOf(event);
   const about = { eventType: event.eventType, sesMessageId: event.mail.messageId };
   if (!feedback) {
@@ -44,6 +39,19 @@ async function recordHandler(record: SQSRecord): Promise<void> {
     return;
   }
   logger.info('SES feedback', { ...about, ...result });
+}
+
+/**
+ * The SES event in a record's SNS envelope. One that does not parse fails: retrying cannot
+ * help, so after maxReceiveCount it waits in the DLQ, whose alarm calls someone.
+ */
+function parseEvent(record: SQSRecord): SesEvent {
+  try {
+    return parseWith(sesNotificationSchema, JSON.parse(record.body), 'SES event notification').Message;
+  } catch (error) {
+    logger.error('Not an SES event notification', { messageId: record.messageId, error: error as Error });
+    throw error;
+  }
 }
 
 /** Bounces and complaints SES publishes to the sesEvents topic become opt-outs and campaign stats. */

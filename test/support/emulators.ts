@@ -55,6 +55,8 @@ export interface TestEmulators {
     readonly prefix: string;
     readonly tables: LocalResources['tables'];
     readonly queues: LocalResources['queues'];
+    /** SNS topics (ARNs), their queues subscribed as in shared/definitions.ts. */
+    readonly topics: LocalResources['topics'];
     readonly secrets: LocalResources['secrets'];
   };
   readonly secretValues: Readonly<Record<SecretName, string>>;
@@ -101,7 +103,13 @@ export async function useEmulators(options: UseEmulatorsOptions = {}): Promise<T
   return {
     endpoints,
     env,
-    names: { prefix, tables: resources.tables, queues: resources.queues, secrets: resources.secrets },
+    names: {
+      prefix,
+      tables: resources.tables,
+      queues: resources.queues,
+      topics: resources.topics,
+      secrets: resources.secrets,
+    },
     secretValues,
     sqs,
     receiveAll: async (queue, { dlq = false, waitSeconds = 0 } = {}) => {

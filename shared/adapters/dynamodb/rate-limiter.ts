@@ -2,8 +2,11 @@ import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk
 import type { RateLimiter } from '../../ports';
 import { isConditionFailure } from './client';
 
-/** Window items outlive their second by this much, then DynamoDB's TTL sweeps them away. */
-const WINDOW_TTL_SECONDS = 60;
+/**
+ * Window items outlive their second by an hour (long enough to look at a campaign's windows
+ * afterwards), then DynamoDB's TTL sweeps them away: at most 3,600 tiny items per limit.
+ */
+const WINDOW_TTL_SECONDS = 3_600;
 /** Waiters wake up spread over the first milliseconds of the next second, not all at once. */
 const DEFAULT_JITTER_MS = 25;
 

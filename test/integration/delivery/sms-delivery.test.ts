@@ -2,8 +2,9 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type KavenegarSimulator, startKavenegarSimulator } from '../../../local/kavenegar-simulator';
 import type { Campaign } from '../../../shared/domain/campaign';
+import { smsLayout } from '../../../shared/domain/sms-text';
 import type { Contact } from '../../../shared/domain/types';
-import type { Alarms, CampaignStore, DeliveryStore, WorkQueue } from '../../../shared/ports';
+import type { Alarms, CampaignStore, DeliveryStore, LinkStore, WorkQueue } from '../../../shared/ports';
 import type { DeliverDeps } from '../../../shared/use-cases/deliver-recipients';
 import { sendingCampaign, sqsEvent } from '../../fixtures/campaigns';
 import { type TestEmulators, testSecretValues, useEmulators } from '../../support/emulators';
@@ -16,6 +17,7 @@ let deliveries: DeliveryStore;
 let baseDeps: Omit<DeliverDeps, 'alarms'>;
 let emulators: TestEmulators;
 let queue: WorkQueue;
+let links: LinkStore;
 let handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 let modules: {
   deliver: typeof import('../../../shared/use-cases/deliver-recipients');
@@ -35,6 +37,7 @@ beforeAll(async () => {
   const { names } = emulators;
   const factory = await import('../../../shared/adapters/factory');
   queue = factory.workQueue({ dispatch: names.queues.dispatch.url, sms: names.queues.sms.url });
+  links = factory.linkStore(names.tables.links);
   campaigns = factory.campaignStore(names.tables.campaigns);
   deliveries = factory.deliveryStore(names.tables.deliveries, names.tables.campaigns);
   const contactStore = factory.contactStore(names.tables.contacts);
@@ -86,6 +89,8 @@ function smsChannel() {
   return new modules.sms.SmsChannel({
     sms: new modules.provider.KavenegarSmsProvider({ client, sender: SENDER }),
     lookup: new modules.lookup.KavenegarSmsLookup(client),
+    links,
+    layout: smsLayout({ publicBaseUrl: 'https://chapar.test', optOutSuffix: 'لغو۱۱' }),
   });
 }
 
@@ -119,11 +124,9 @@ describe('queue-send-sms handler', () => {
     const sent = await simMessages(sim.url);
     expect(sent).toHaveLength(3);
     expect(new Set(sent.map((sms) => sms.sender))).toEqual(new Set([SENDER]));
-    expect(sent.map((sms) => sms.message).sort()).toEqual([
-      'نام0 عزیز، تخفیف پاییزه',
-      'نام1 عزیز، تخفیف پاییزه',
-      'نام2 عزیز، تخفیف پاییزه',
-    ]);
+    // Each text is the personalised campaign text, then its own short link and «لغو۱۱».
+    const layout = /^(نام\d) عزیز، تخفیف پاییزه\nhttps:\/\/chapar\.test\/s\/[0-9A-Za-z]{10} لغو۱۱$/;
+    expect(sent.map((sms) => layout.exec(sms.message)?.[1]).sort()).toEqual(['نام0', 'نام1', 'نام2']);
     expect(await stats(campaign)).toMatchObject({ status: 'sent', sent: 3, failed: 0, queued: 0 });
   });
 

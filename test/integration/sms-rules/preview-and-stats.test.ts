@@ -1,7 +1,7 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KavenegarSimulator, startKavenegarSimulator } from '../../../local/kavenegar-simulator';
-import { type DispatchMessage, type RecipientsMessage } from '../../../shared/domain/messages';
+import type { DispatchMessage, RecipientsMessage } from '../../../shared/domain/messages';
 import { analyseSms } from '../../../shared/domain/sms-segments';
 import { sqsEvent } from '../../fixtures/campaigns';
 import { type TestEmulators, testSecretValues, useEmulators } from '../../support/emulators';
@@ -41,7 +41,9 @@ beforeAll(async () => {
   emulators = await useEmulators({
     env: { KAVENEGAR_BASE_URL: sim.url, KAVENEGAR_TIMEOUT_MS: '2000', CHAPAR_QUIET_HOURS: '' },
   });
-  ({ handler: api } = (await import('../../../functions/http-api/handler')) as unknown as { handler: ApiHandler });
+  ({ handler: api } = (await import('../../../functions/http-api/handler')) as unknown as {
+    handler: ApiHandler;
+  });
   ({ handler: sendSms } = (await import('../../../functions/queue-send-sms/handler')) as unknown as {
     handler: typeof sendSms;
   });
@@ -91,7 +93,12 @@ describe('POST /v1/campaigns/preview', () => {
     );
     // Assess
     expect(preview.status).toBe(200);
-    expect(preview.body.sms).toMatchObject({ encoding: 'UCS-2', characters: 82, segments: 2, perSegment: 67 });
+    expect(preview.body.sms).toMatchObject({
+      encoding: 'UCS-2',
+      characters: 82,
+      segments: 2,
+      perSegment: 67,
+    });
     expect(preview.body.audience).toBeUndefined();
   });
 

@@ -76,7 +76,11 @@ beforeAll(async () => {
   const { KavenegarSmsLookup } = await import('../../../shared/adapters/kavenegar/sms-lookup');
   const { SmsChannel } = await import('../../../shared/use-cases/send-sms');
   const { smsLayout } = await import('../../../shared/domain/sms-text');
-  const client = new KavenegarClient({ baseUrl: sim.url, apiKey: testSecretValues.kavenegarApiKey, timeoutMs: 2000 });
+  const client = new KavenegarClient({
+    baseUrl: sim.url,
+    apiKey: testSecretValues.kavenegarApiKey,
+    timeoutMs: 2000,
+  });
   modules = {
     batch: await import('../../../shared/lambda/channel-batch-handler'),
     quiet: await import('../../../shared/domain/quiet-hours'),
@@ -113,7 +117,9 @@ const recipients = (campaign: Campaign): RecipientsMessage => ({
 /** Puts the message on the real SMS queue and takes it as Lambda would: an in-flight record. */
 async function inFlightRecord(body: RecipientsMessage) {
   const { sqs, names } = emulators;
-  await sqs.send(new SendMessageCommand({ QueueUrl: names.queues.sms.url, MessageBody: JSON.stringify(body) }));
+  await sqs.send(
+    new SendMessageCommand({ QueueUrl: names.queues.sms.url, MessageBody: JSON.stringify(body) }),
+  );
   const answer = await sqs.send(
     new ReceiveMessageCommand({
       QueueUrl: names.queues.sms.url,
@@ -158,7 +164,9 @@ async function ledgerItems(campaign: Campaign): Promise<unknown[]> {
 }
 
 /** The real adapter, recording what it was asked. */
-function recordingVisibility(): MessageVisibility & { calls: { message: ReceivedMessage; seconds: number }[] } {
+function recordingVisibility(): MessageVisibility & {
+  calls: { message: ReceivedMessage; seconds: number }[];
+} {
   const real = new modules.visibility.SqsMessageVisibility(emulators.sqs);
   const calls: { message: ReceivedMessage; seconds: number }[] = [];
   return {
@@ -187,7 +195,10 @@ describe('marketing SMS in quiet hours (22:00-08:00 Tehran)', () => {
     // Assess
     expect(answer.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
     expect(visibility.calls).toEqual([
-      { message: { queueArn: emulators.names.queues.sms.arn, receiptHandle: record.receiptHandle }, seconds: 600 },
+      {
+        message: { queueArn: emulators.names.queues.sms.arn, receiptHandle: record.receiptHandle },
+        seconds: 600,
+      },
     ]);
     expect(await visibleSoon()).toEqual([]);
     expect(await ledgerItems(campaign)).toEqual([]);
@@ -212,7 +223,10 @@ describe('marketing SMS in quiet hours (22:00-08:00 Tehran)', () => {
     // Assess
     expect(night.batchItemFailures).toHaveLength(1);
     expect(morning.batchItemFailures).toEqual([]);
-    expect((await simMessages(sim.url)).map((sms) => sms.receptor).sort()).toEqual(['09123330000', '09123330001']);
+    expect((await simMessages(sim.url)).map((sms) => sms.receptor).sort()).toEqual([
+      '09123330000',
+      '09123330001',
+    ]);
     expect((await campaigns.getWithStats(campaign.id))?.stats).toMatchObject({ sent: 2, queued: 0 });
   });
 

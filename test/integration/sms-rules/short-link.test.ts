@@ -81,7 +81,10 @@ function parsed(text: string): { text: string; code: string } {
 describe('an SMS sent through queue-send-sms', () => {
   it('ends with the recipient’s own short link and «لغو۱۱», and the link resolves to them', async () => {
     // Prepare
-    const campaign = await sendingCampaign(campaigns, contacts.length, { channels: ['sms'], topic: 'promotions' });
+    const campaign = await sendingCampaign(campaigns, contacts.length, {
+      channels: ['sms'],
+      topic: 'promotions',
+    });
     // Act
     const answer = await handler(sqsEvent(message(campaign)), context);
     // Assess

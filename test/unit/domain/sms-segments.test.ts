@@ -6,9 +6,27 @@ const EMOJI = '😀';
 
 describe('analyseSms: GSM-7 (Latin) texts', () => {
   it.each([
-    { label: '160 characters: one segment', text: 'a'.repeat(160), characters: 160, segments: 1, perSegment: 160 },
-    { label: '161 characters: two of 153', text: 'a'.repeat(161), characters: 161, segments: 2, perSegment: 153 },
-    { label: '306 characters: still two', text: 'a'.repeat(306), characters: 306, segments: 2, perSegment: 153 },
+    {
+      label: '160 characters: one segment',
+      text: 'a'.repeat(160),
+      characters: 160,
+      segments: 1,
+      perSegment: 160,
+    },
+    {
+      label: '161 characters: two of 153',
+      text: 'a'.repeat(161),
+      characters: 161,
+      segments: 2,
+      perSegment: 153,
+    },
+    {
+      label: '306 characters: still two',
+      text: 'a'.repeat(306),
+      characters: 306,
+      segments: 2,
+      perSegment: 153,
+    },
     { label: '307 characters: three', text: 'a'.repeat(307), characters: 307, segments: 3, perSegment: 153 },
   ])('counts $label', ({ text, characters, segments, perSegment }) => {
     // Prepare: the text comes from the table
@@ -81,10 +99,34 @@ describe('analyseSms: GSM-7 (Latin) texts', () => {
 
 describe('analyseSms: UCS-2 texts', () => {
   it.each([
-    { label: '70 characters: one segment', text: PERSIAN.repeat(70), characters: 70, segments: 1, perSegment: 70 },
-    { label: '71 characters: two of 67', text: PERSIAN.repeat(71), characters: 71, segments: 2, perSegment: 67 },
-    { label: '134 characters: still two', text: PERSIAN.repeat(134), characters: 134, segments: 2, perSegment: 67 },
-    { label: '135 characters: three', text: PERSIAN.repeat(135), characters: 135, segments: 3, perSegment: 67 },
+    {
+      label: '70 characters: one segment',
+      text: PERSIAN.repeat(70),
+      characters: 70,
+      segments: 1,
+      perSegment: 70,
+    },
+    {
+      label: '71 characters: two of 67',
+      text: PERSIAN.repeat(71),
+      characters: 71,
+      segments: 2,
+      perSegment: 67,
+    },
+    {
+      label: '134 characters: still two',
+      text: PERSIAN.repeat(134),
+      characters: 134,
+      segments: 2,
+      perSegment: 67,
+    },
+    {
+      label: '135 characters: three',
+      text: PERSIAN.repeat(135),
+      characters: 135,
+      segments: 3,
+      perSegment: 67,
+    },
   ])('counts Persian $label', ({ text, characters, segments, perSegment }) => {
     // Prepare: the text comes from the table
 

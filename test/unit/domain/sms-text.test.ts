@@ -86,9 +86,15 @@ describe('smsLayout', () => {
     },
     {
       label: 'a suffix over 40 characters',
-      options: { publicBaseUrl: 'https://chapar.test', optOutSuffix: 'x'.repeat(MAX_OPT_OUT_SUFFIX_LENGTH + 1) },
+      options: {
+        publicBaseUrl: 'https://chapar.test',
+        optOutSuffix: 'x'.repeat(MAX_OPT_OUT_SUFFIX_LENGTH + 1),
+      },
     },
-    { label: 'a suffix of two lines', options: { publicBaseUrl: 'https://chapar.test', optOutSuffix: 'لغو\n۱۱' } },
+    {
+      label: 'a suffix of two lines',
+      options: { publicBaseUrl: 'https://chapar.test', optOutSuffix: 'لغو\n۱۱' },
+    },
   ])('refuses $label at cold start', ({ options }) => {
     // Prepare: the options come from the table
 
