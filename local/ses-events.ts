@@ -61,6 +61,7 @@ interface SendEmailRequest {
   ConfigurationSetName?: string;
 }
 
+/** Starts the pass-through on a free port (or `port`); mail goes on to `sesUrl` unchanged. */
 export async function start(options: SesEventsOptions): Promise<SesEvents> {
   const host = options.host ?? '127.0.0.1';
   const configurationSet = options.configurationSet ?? LOCAL_CONFIGURATION_SET;
@@ -120,7 +121,7 @@ export async function start(options: SesEventsOptions): Promise<SesEvents> {
 }
 
 /** The SES event-publishing records (eventType …, mail, bounce | complaint | delivery) for one sent message. */
-export function eventsFor(send: SendEmailRequest, messageId: string, region: string): object[] {
+function eventsFor(send: SendEmailRequest, messageId: string, region: string): object[] {
   const to = send.Destination?.ToAddresses ?? [];
   const recipients = [
     ...to,

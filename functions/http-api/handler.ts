@@ -13,6 +13,7 @@ import {
 } from '../../shared/adapters/factory';
 import { readConfig } from '../../shared/config';
 import { NotFoundError } from '../../shared/domain/errors';
+import { smsLayout } from '../../shared/domain/sms-text';
 import { httpErrors, requireApiKey } from '../../shared/http/middleware';
 import type { HttpResult } from '../../shared/http/respond';
 import { createLogger } from '../../shared/observability';
@@ -30,6 +31,8 @@ const config = readConfig([
   'DISPATCH_QUEUE_URL',
   'API_KEY_SECRET_ID',
   'ERASURE_KEY_SECRET_ID',
+  'CHAPAR_PUBLIC_BASE_URL',
+  'CHAPAR_SMS_OPT_OUT_SUFFIX',
 ]);
 const logger = createLogger();
 const secrets = secretSource();
@@ -53,12 +56,21 @@ const routes: Routes = {
     erasureKey: erasureKey(secrets, config.ERASURE_KEY_SECRET_ID),
     now,
   }),
-  ...campaignRoutes({ campaigns, queue, now }),
+  ...campaignRoutes({
+    campaigns,
+    queue,
+    now,
+    smsLayout: smsLayout({
+      publicBaseUrl: config.CHAPAR_PUBLIC_BASE_URL,
+      optOutSuffix: config.CHAPAR_SMS_OPT_OUT_SUFFIX,
+    }),
+  }),
 };
 
 /** Marketer API: contacts (consent, export, erasure) and campaigns, behind the bearer API key. */
 export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
-  .use(injectLambdaContext(logger))
+  // Never log the raw event: its path, headers or body carry tokens, keys or the callback secret.
+  .use(injectLambdaContext(logger, { logEvent: false }))
   .use(httpErrors(logger))
   .use(requireApiKey(secrets, config.API_KEY_SECRET_ID))
   .handler(async (event) => {

@@ -65,7 +65,8 @@ function reportFields(event: APIGatewayProxyEventV2): Record<string, unknown> {
  * id included, so Kavenegar does not retry what has nothing left to do.
  */
 export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
-  .use(injectLambdaContext(logger))
+  // Never log the raw event: its path, headers or body carry tokens, keys or the callback secret.
+  .use(injectLambdaContext(logger, { logEvent: false }))
   .use(httpErrors(logger))
   .handler(async (event) => {
     await requireCallbackSecret(event);

@@ -47,7 +47,8 @@ const judgeOnce = makeIdempotent(
 
 /** Signed webhook for reports of SMS received in the brand's name; each gets a verdict. */
 export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
-  .use(injectLambdaContext(logger))
+  // Never log the raw event: its path, headers or body carry tokens, keys or the callback secret.
+  .use(injectLambdaContext(logger, { logEvent: false }))
   .use(httpErrors(logger))
   .handler(async (event, context) => {
     const raw = rawBody(event);

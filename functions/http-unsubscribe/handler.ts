@@ -91,7 +91,8 @@ async function change(event: APIGatewayProxyEventV2): Promise<HttpResult> {
  * with a page, never a redirect.
  */
 export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
-  .use(injectLambdaContext(logger))
+  // Never log the raw event: its path, headers or body carry tokens, keys or the callback secret.
+  .use(injectLambdaContext(logger, { logEvent: false }))
   .use(
     httpErrors(logger, (status) =>
       html(status, status >= 500 ? errorPage(templateFile) : invalidLinkPage(templateFile)),

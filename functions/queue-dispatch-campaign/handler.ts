@@ -5,6 +5,7 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { campaignStore, contactStore, workQueue } from '../../shared/adapters/factory';
 import { readConfig } from '../../shared/config';
 import { dispatchMessageSchema } from '../../shared/domain/messages';
+import { smsLayout } from '../../shared/domain/sms-text';
 import { parseWith } from '../../shared/domain/validation';
 import { createLogger } from '../../shared/observability';
 import { dispatchCampaign } from '../../shared/use-cases/dispatch-campaign';
@@ -15,6 +16,8 @@ const config = readConfig([
   'DISPATCH_QUEUE_URL',
   'SMS_QUEUE_URL',
   'EMAIL_QUEUE_URL',
+  'CHAPAR_PUBLIC_BASE_URL',
+  'CHAPAR_SMS_OPT_OUT_SUFFIX',
 ]);
 const logger = createLogger();
 const deps = {
@@ -26,7 +29,12 @@ const deps = {
     email: config.EMAIL_QUEUE_URL,
   }),
   now: () => new Date(),
-  pageSize: 500,
+  // A multiple of the 200 recipients one SMS message (one Kavenegar call) carries.
+  pageSize: 1000,
+  smsLayout: smsLayout({
+    publicBaseUrl: config.CHAPAR_PUBLIC_BASE_URL,
+    optOutSuffix: config.CHAPAR_SMS_OPT_OUT_SUFFIX,
+  }),
   leaseMs: 2 * 60 * 1000,
 };
 const processor = new BatchProcessor(EventType.SQS);

@@ -1,3 +1,5 @@
+import { normaliseIranianMobile } from './phone';
+
 /** Masking for logs and alarms: enough to tell records apart, never enough to contact anyone. */
 
 /** +989121234567 → +98912***4567 */
@@ -24,5 +26,9 @@ const EMAIL_IN_TEXT = /[^\s@"'<>(),;:]+@[^\s@"'<>(),;:]+\.[a-z]{2,}/gi;
 export function maskText(text: string): string {
   return text
     .replace(EMAIL_IN_TEXT, (match) => maskEmail(match))
-    .replace(PHONE_IN_TEXT, (match) => maskPhone(match));
+    .replace(PHONE_IN_TEXT, (match) => {
+      // Mask the E.164 form, so 09… and 9… forms hide as much as +98… does.
+      const normalised = normaliseIranianMobile(match);
+      return maskPhone(normalised.ok ? normalised.e164 : match);
+    });
 }

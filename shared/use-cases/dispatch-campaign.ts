@@ -3,7 +3,7 @@ import type { Campaign } from '../domain/campaign';
 import type { DispatchMessage, RecipientsMessage } from '../domain/messages';
 import { contactValues } from '../domain/placeholders';
 import { analyseSms } from '../domain/sms-segments';
-import { LONGEST_SMS_LAYOUT, type SmsLayout, sampleSms } from '../domain/sms-text';
+import { type SmsLayout, sampleSms } from '../domain/sms-text';
 import type { Channel, Contact } from '../domain/types';
 import type { CampaignStore, ContactStore, WorkQueue } from '../ports';
 import { completeIfDone } from './campaigns';
@@ -17,8 +17,8 @@ export interface DispatchDeps {
   readonly pageSize: number;
   /** How long a page may take before the sweep assumes the chain broke and revives it. */
   readonly leaseMs: number;
-  /** The senders' SMS layout, to count expected segments; default: the longest allowed link. */
-  readonly smsLayout?: SmsLayout;
+  /** The senders' SMS layout, to count the segments each recipient's SMS will take. */
+  readonly smsLayout: SmsLayout;
 }
 
 export type DispatchResult = 'dispatched' | 'finished' | 'skipped';
@@ -99,8 +99,7 @@ export async function dispatchCampaign(
   await deps.queue.sendRecipients(messages);
   // Later rounds re-send the same audience: its size and segments were counted in round 1.
   const added = round === 1 ? messages.reduce((sum, item) => sum + item.contactIds.length, 0) : 0;
-  const segments =
-    round === 1 ? expectedSegments(campaign, page.contacts, deps.smsLayout ?? LONGEST_SMS_LAYOUT) : 0;
+  const segments = round === 1 ? expectedSegments(campaign, page.contacts, deps.smsLayout) : 0;
   const saved = await deps.campaigns.saveDispatchPage(
     campaign.id,
     { expected, next: page.next, added, segments, leaseUntil },

@@ -1,7 +1,6 @@
-import { readConfig } from '../../../shared/config';
 import type { Campaign, CampaignStats } from '../../../shared/domain/campaign';
 import { analyseSms } from '../../../shared/domain/sms-segments';
-import { type SmsLayout, sampleSms, smsLayout } from '../../../shared/domain/sms-text';
+import { type SmsLayout, sampleSms } from '../../../shared/domain/sms-text';
 import { json, jsonBody, pathParameter } from '../../../shared/http/respond';
 import type { CampaignStore, WorkQueue } from '../../../shared/ports';
 import {
@@ -17,11 +16,8 @@ export interface CampaignRouteDeps {
   readonly campaigns: CampaignStore;
   readonly queue: WorkQueue;
   readonly now: () => Date;
-  /**
-   * The senders' SMS layout, for previews and segment figures. Default: read from
-   * CHAPAR_PUBLIC_BASE_URL and CHAPAR_SMS_OPT_OUT_SUFFIX when the routes are built (cold start).
-   */
-  readonly smsLayout?: SmsLayout;
+  /** The senders' SMS layout, for previews and segment figures. */
+  readonly smsLayout: SmsLayout;
 }
 
 /** How long a dispatch page may take before the sweep revives the chain. */
@@ -44,17 +40,9 @@ function campaignView(campaign: Campaign, layout: SmsLayout, stats?: CampaignSta
   return stats ? { ...view, ...figures, stats } : { ...view, ...figures };
 }
 
-function layoutFromEnv(): SmsLayout {
-  const config = readConfig(['CHAPAR_PUBLIC_BASE_URL', 'CHAPAR_SMS_OPT_OUT_SUFFIX']);
-  return smsLayout({
-    publicBaseUrl: config.CHAPAR_PUBLIC_BASE_URL,
-    optOutSuffix: config.CHAPAR_SMS_OPT_OUT_SUFFIX,
-  });
-}
-
 /** Marketer routes about campaigns. */
 export function campaignRoutes(deps: CampaignRouteDeps): Routes {
-  const layout = deps.smsLayout ?? layoutFromEnv();
+  const layout = deps.smsLayout;
   return {
     'POST /v1/campaigns/preview': async (event) =>
       json(200, previewCampaign({ now: deps.now, smsLayout: layout }, jsonBody(event))),

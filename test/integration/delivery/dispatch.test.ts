@@ -1,5 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { recipientsMessageSchema } from '../../../shared/domain/messages';
+import { smsLayout } from '../../../shared/domain/sms-text';
+
+const layout = smsLayout({ publicBaseUrl: 'https://chapar.test', optOutSuffix: 'لغو۱۱' });
+
 import type { CampaignStore, ContactStore, WorkQueue } from '../../../shared/ports';
 import type { DispatchDeps } from '../../../shared/use-cases/dispatch-campaign';
 import { campaignFixture } from '../../fixtures/campaigns';
@@ -24,7 +28,15 @@ beforeAll(async () => {
     sms: names.queues.sms.url,
     email: names.queues.email.url,
   });
-  deps = { campaigns, contacts, queue, now: () => new Date(), pageSize: 4, leaseMs: 60_000 };
+  deps = {
+    campaigns,
+    contacts,
+    queue,
+    now: () => new Date(),
+    pageSize: 4,
+    leaseMs: 60_000,
+    smsLayout: layout,
+  };
   dispatch = await import('../../../shared/use-cases/dispatch-campaign');
   sweep = await import('../../../shared/use-cases/campaigns');
   // 10 contacts: all have email, every other one a phone.

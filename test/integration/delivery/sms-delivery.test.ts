@@ -190,6 +190,7 @@ describe('pause and resume', () => {
         now: () => new Date(),
         pageSize: 100,
         leaseMs: 60_000,
+        smsLayout: smsLayout({ publicBaseUrl: 'https://chapar.test', optOutSuffix: 'لغو۱۱' }),
       },
       first,
     );

@@ -143,7 +143,7 @@ describe('maskText', () => {
     const masked = maskText(text);
 
     // Assess
-    expect(masked).toBe('contacts 091212***67, a***@e***.ir and +98935***33 (s***@m***.com) failed');
+    expect(masked).toBe('contacts +98912***67, a***@e***.ir and +98935***33 (s***@m***.com) failed');
   });
 
   it('masks a phone used as the local part of an address', () => {
@@ -178,5 +178,16 @@ describe('maskText', () => {
 
     // Assess
     expect(twice).toBe(once);
+  });
+});
+
+describe('maskText on national forms', () => {
+  it('hides as many digits of 09… and 9… numbers as of +98… ones', () => {
+    // Prepare
+    const forms = ['09121234567', '9121234567', '+989121234567'];
+    // Act
+    const masked = forms.map((form) => maskText(`call ${form} now`));
+    // Assess
+    expect(new Set(masked)).toEqual(new Set(['call +98912***67 now']));
   });
 });
