@@ -171,6 +171,16 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     stoppers.push(gateway.end);
 
     const kavenegarUrl = endpoints.kavenegar ?? '';
+    // As an operator sets it in Kavenegar's panel: delivery reports come to our callback route.
+    if (kavenegarUrl) {
+      const callbackUrl = `${gateway.url}/v1/callbacks/kavenegar/${encodeURIComponent(settings.CHAPAR_DELIVERY_CALLBACK_SECRET)}`;
+      const answer = await fetch(`${kavenegarUrl}/_sim/callback`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ url: callbackUrl }),
+      });
+      if (!answer.ok) throw new Error(`The Kavenegar simulator refused the callback URL (${answer.status})`);
+    }
     const env: Record<string, string> = {
       ...resources.env,
       AWS_ENDPOINT_URL_SESV2: sesEvents.url,

@@ -28,6 +28,8 @@ export async function handleControl(
       faults.reset();
       state.restoreCredit();
       return sendJson(response, 200, JSON.stringify({ ...faults.describe(), credit: state.credit }));
+    case 'PUT /_sim/callback':
+      return setCallback(request, response, context);
     case 'POST /_sim/reset':
       lifecycle.clear();
       state.reset();
@@ -68,4 +70,24 @@ async function mergeFaults(
     200,
     JSON.stringify({ ...context.faults.describe(), credit: context.state.credit }),
   );
+}
+
+/** PUT /_sim/callback `{"url": "http://…" | null}`: the delivery-report URL of the account's panel. */
+async function setCallback(
+  request: IncomingMessage,
+  response: ServerResponse,
+  context: ApiContext,
+): Promise<void> {
+  let body: { url?: unknown };
+  try {
+    body = JSON.parse(await readBody(request)) as { url?: unknown };
+  } catch {
+    return sendJson(response, 400, JSON.stringify({ error: 'body must be JSON' }));
+  }
+  const url = body.url;
+  if (url !== null && (typeof url !== 'string' || !URL.canParse(url))) {
+    return sendJson(response, 400, JSON.stringify({ error: 'url must be an absolute URL or null' }));
+  }
+  context.lifecycle.setCallbackUrl(url ?? undefined);
+  return sendJson(response, 200, JSON.stringify({ callbackUrl: url }));
 }

@@ -26,9 +26,16 @@ export class Lifecycle {
   readonly #options: LifecycleOptions;
   readonly #timers = new Map<number, Set<NodeJS.Timeout>>();
   readonly #reports = new AbortController();
+  #callbackUrl: string | undefined;
 
   constructor(options: LifecycleOptions) {
     this.#options = options;
+    this.#callbackUrl = options.callbackUrl;
+  }
+
+  /** Where delivery reports go from now on, as set in Kavenegar's panel (undefined: nowhere). */
+  setCallbackUrl(url: string | undefined): void {
+    this.#callbackUrl = url;
   }
 
   /** Starts a message's journey: now if queued, at its date if scheduled (status 2). */
@@ -71,7 +78,7 @@ export class Lifecycle {
   }
 
   #report(message: SimMessage): void {
-    const url = this.#options.callbackUrl;
+    const url = this.#callbackUrl;
     if (url === undefined) return;
     const body = new URLSearchParams({
       messageid: String(message.messageid),

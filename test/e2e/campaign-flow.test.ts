@@ -133,6 +133,16 @@ describe('a marketer runs campaigns end to end', () => {
     });
     const done = await waitForStatus(id, 'sent');
     expect(done.stats).toMatchObject({ total: 6, sent: 6, failed: 0, suppressed: 0, queued: 0 });
+    // The operator's delivery reports come back through the callback route.
+    const reported = await eventually(async () => {
+      const reply = await call<CampaignView & { stats: { delivered: number } }>(
+        api,
+        'GET',
+        `/v1/campaigns/${id}`,
+      );
+      return reply.body.stats.delivered === 3 ? reply.body : undefined;
+    }, 'delivery reports for the three SMS');
+    expect(reported.stats.delivered).toBe(3);
 
     const sms = (await simMessages(platform.kavenegarUrl)).filter((message) =>
       message.message.includes('خبرنامه پاییز'),
