@@ -5,14 +5,16 @@
  * recipient, duplicates and losses. Prints figures; asserts nothing about speed.
  *
  * Contacts are written straight into the contacts table with BatchWriteItem (25 a request,
- * 16 requests at once): 20,000 take a few seconds, where 20,000 PUTs through the local API
- * would take longer than the campaign. The items have the shape DynamoContactStore writes,
- * and one of them is read back through the API before the campaign starts, so a drift in
- * that shape fails the bench instead of skewing it.
+ * 16 requests at once, about 10 s for 20,000): the audience is set-up, not what is measured.
+ * The items have the shape DynamoContactStore writes, and one is read back through the API
+ * before the campaign starts, so a drift in that shape fails the bench instead of skewing it.
  *
- * Settings (environment): BENCH_RECIPIENTS (20000), BENCH_SMS_RATE (200 SMS/s),
- * BENCH_SIM_CALLS (Kavenegar API calls the simulator admits per sliding second; default
- * derived from the rate, see simCallLimit), BENCH_VISIBILITY_SECONDS (10).
+ * Settings (environment): BENCH_RECIPIENTS (20000), BENCH_SMS_RATE (100 SMS/s: the deployed
+ * default, 200 s of sending for 20,000), BENCH_SIM_CALLS (Kavenegar API calls the simulator
+ * admits per sliding second; default derived from the rate, see simCallLimit),
+ * BENCH_VISIBILITY_SECONDS (10). The local platform itself sustained 60 to 80 SMS/s on a busy
+ * two-core machine: when it is slower than the limit, few windows are full, and the figures
+ * say so.
  */
 
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -29,7 +31,7 @@ const PROGRESS_EVERY_MS = 15_000;
 
 const settings = {
   recipients: positiveInt('BENCH_RECIPIENTS', 20_000),
-  rate: positiveInt('BENCH_SMS_RATE', 200),
+  rate: positiveInt('BENCH_SMS_RATE', 100),
   visibilitySeconds: positiveInt('BENCH_VISIBILITY_SECONDS', 10),
 };
 const simCalls = positiveInt('BENCH_SIM_CALLS', simCallLimit(settings.rate));

@@ -14,12 +14,13 @@ export interface MessagingStackProps extends StackProps {
   readonly alarmEmail?: string;
 }
 
-/** SES events the configuration set publishes to the `sesEvents` topic. */
+/**
+ * SES events the configuration set publishes to the `sesEvents` topic: only those Chapar acts
+ * on. Delivery events would cost an SNS publish, an SQS message and an invocation per email.
+ */
 export const SES_EVENT_TYPES: readonly ses.EmailSendingEvent[] = [
   ses.EmailSendingEvent.BOUNCE,
   ses.EmailSendingEvent.COMPLAINT,
-  ses.EmailSendingEvent.DELIVERY,
-  ses.EmailSendingEvent.REJECT,
 ];
 
 /**

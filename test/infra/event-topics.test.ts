@@ -94,13 +94,13 @@ describe('messaging stack: SES event destination', () => {
   const topicId = logicalIdOf(stacks.messaging.topics.sesEvents.topic);
   const setId = logicalIdOf(stacks.messaging.configurationSet);
 
-  it('publishes bounces, complaints, deliveries and rejects to the sesEvents topic', () => {
+  it('publishes only bounces and complaints (what Chapar acts on) to the sesEvents topic', () => {
     messaging.resourceCountIs('AWS::SES::ConfigurationSetEventDestination', 1);
     messaging.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
       ConfigurationSetName: { Ref: setId },
       EventDestination: {
         Enabled: true,
-        MatchingEventTypes: ['bounce', 'complaint', 'delivery', 'reject'],
+        MatchingEventTypes: ['bounce', 'complaint'],
         SnsDestination: { TopicARN: { Ref: topicId } },
       },
     });
