@@ -2,9 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { dynamoDocumentClient } from '../../shared/adapters/dynamodb/client';
-import { DynamoDeliveryStatusStore } from '../../shared/adapters/dynamodb/delivery-status-store';
-import { consentStore, secretSource } from '../../shared/adapters/factory';
+import { consentStore, deliveryStatusStore, secretSource } from '../../shared/adapters/factory';
 import { readConfig } from '../../shared/config';
 import { NotFoundError, ValidationError } from '../../shared/domain/errors';
 import { parseWith } from '../../shared/domain/validation';
@@ -22,11 +20,7 @@ const config = readConfig([
 const logger = createLogger();
 const secrets = secretSource();
 const deps = {
-  statuses: new DynamoDeliveryStatusStore(
-    dynamoDocumentClient(),
-    config.DELIVERIES_TABLE,
-    config.CAMPAIGNS_TABLE,
-  ),
+  statuses: deliveryStatusStore(config.DELIVERIES_TABLE, config.CAMPAIGNS_TABLE),
   consent: consentStore(config.CONSENT_TABLE),
   now: () => new Date(),
 };

@@ -1,19 +1,11 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import {
-  campaignStore,
-  consentStore,
-  contactStore,
-  deliveryStore,
-  emailProvider,
-  secretSource,
-  tokenKeyring,
-} from '../../shared/adapters/factory';
+import { emailProvider, secretSource, tokenKeyring } from '../../shared/adapters/factory';
 import { templateFile } from '../../shared/adapters/templates/template-files';
 import { readConfig } from '../../shared/config';
-import { channelBatchHandler } from '../../shared/lambda/channel-batch-handler';
-import { createLogger, createMetrics, MetricAlarms } from '../../shared/observability';
+import { channelBatchHandler, channelDeliverDeps } from '../../shared/lambda/channel-batch-handler';
+import { createLogger } from '../../shared/observability';
 import { EmailChannel } from '../../shared/use-cases/send-email';
 
 const config = readConfig([
@@ -38,15 +30,15 @@ const channel = new EmailChannel({
   concurrency: 5,
 });
 
-const deps = {
-  campaigns: campaignStore(config.CAMPAIGNS_TABLE),
-  contacts: contactStore(config.CONTACTS_TABLE),
-  consent: consentStore(config.CONSENT_TABLE),
-  deliveries: deliveryStore(config.DELIVERIES_TABLE, config.CAMPAIGNS_TABLE),
-  alarms: new MetricAlarms(logger, createMetrics()),
-  now: () => new Date(),
-  leaseMs: 2 * 60 * 1000,
-};
+const deps = channelDeliverDeps(
+  {
+    contacts: config.CONTACTS_TABLE,
+    campaigns: config.CAMPAIGNS_TABLE,
+    consent: config.CONSENT_TABLE,
+    deliveries: config.DELIVERIES_TABLE,
+  },
+  logger,
+);
 
 /** Sends campaign email through SES with one-click unsubscribe. */
 export const handler = middy<SQSEvent, SQSBatchResponse>()

@@ -3,14 +3,7 @@ import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { dynamoDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { DynamoRateLimiter } from '../../shared/adapters/dynamodb/rate-limiter';
-import {
-  campaignStore,
-  consentStore,
-  contactStore,
-  deliveryStore,
-  linkStore,
-  secretSource,
-} from '../../shared/adapters/factory';
+import { linkStore, secretSource } from '../../shared/adapters/factory';
 import { KavenegarClient } from '../../shared/adapters/kavenegar/client';
 import { KavenegarSmsLookup } from '../../shared/adapters/kavenegar/sms-lookup';
 import { KavenegarSmsProvider } from '../../shared/adapters/kavenegar/sms-provider';
@@ -18,8 +11,8 @@ import { SqsMessageVisibility } from '../../shared/adapters/sqs/message-visibili
 import { readConfig } from '../../shared/config';
 import { deferUntil, parseQuietHours } from '../../shared/domain/quiet-hours';
 import { smsLayout } from '../../shared/domain/sms-text';
-import { channelBatchHandler } from '../../shared/lambda/channel-batch-handler';
-import { createLogger, createMetrics, MetricAlarms } from '../../shared/observability';
+import { channelBatchHandler, channelDeliverDeps } from '../../shared/lambda/channel-batch-handler';
+import { createLogger } from '../../shared/observability';
 import { RateLimitedSmsProvider } from '../../shared/use-cases/rate-limited-sms-provider';
 import { SmsChannel } from '../../shared/use-cases/send-sms';
 
@@ -85,15 +78,15 @@ async function smsChannel(): Promise<SmsChannel> {
   });
 }
 
-const deps = {
-  campaigns: campaignStore(config.CAMPAIGNS_TABLE),
-  contacts: contactStore(config.CONTACTS_TABLE),
-  consent: consentStore(config.CONSENT_TABLE),
-  deliveries: deliveryStore(config.DELIVERIES_TABLE, config.CAMPAIGNS_TABLE),
-  alarms: new MetricAlarms(logger, createMetrics()),
-  now: () => new Date(),
-  leaseMs: 2 * 60 * 1000,
-};
+const deps = channelDeliverDeps(
+  {
+    contacts: config.CONTACTS_TABLE,
+    campaigns: config.CAMPAIGNS_TABLE,
+    consent: config.CONSENT_TABLE,
+    deliveries: config.DELIVERIES_TABLE,
+  },
+  logger,
+);
 
 /** Sends campaign SMS through Kavenegar from the one verified line. */
 export const handler = middy<SQSEvent, SQSBatchResponse>()

@@ -1,9 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { dynamoDocumentClient } from '../../shared/adapters/dynamodb/client';
-import { DynamoDeliveryStatusStore } from '../../shared/adapters/dynamodb/delivery-status-store';
-import { consentStore, secretSource } from '../../shared/adapters/factory';
+import { consentStore, deliveryStatusStore, secretSource } from '../../shared/adapters/factory';
 import { KavenegarClient } from '../../shared/adapters/kavenegar/client';
 import { readConfig } from '../../shared/config';
 import { createLogger } from '../../shared/observability';
@@ -20,11 +18,7 @@ const config = readConfig([
 const logger = createLogger();
 const secrets = secretSource();
 const deps = {
-  statuses: new DynamoDeliveryStatusStore(
-    dynamoDocumentClient(),
-    config.DELIVERIES_TABLE,
-    config.CAMPAIGNS_TABLE,
-  ),
+  statuses: deliveryStatusStore(config.DELIVERIES_TABLE, config.CAMPAIGNS_TABLE),
   consent: consentStore(config.CONSENT_TABLE),
   now: () => new Date(),
 };

@@ -6,6 +6,7 @@ import { DynamoCampaignStore } from './dynamodb/campaign-store';
 import { dynamoDocumentClient } from './dynamodb/client';
 import { DynamoConsentStore } from './dynamodb/consent-store';
 import { DynamoContactStore } from './dynamodb/contact-store';
+import { DynamoDeliveryStatusStore } from './dynamodb/delivery-status-store';
 import { DynamoDeliveryStore } from './dynamodb/delivery-store';
 import { DynamoFeedbackStore } from './dynamodb/feedback-store';
 import { DynamoLinkStore } from './dynamodb/link-store';
@@ -26,6 +27,8 @@ export const campaignStore = (table: string) => new DynamoCampaignStore(dynamoDo
 export const consentStore = (table: string) => new DynamoConsentStore(dynamoDocumentClient(), table);
 export const reportStore = (table: string) => new DynamoReportStore(dynamoDocumentClient(), table);
 export const linkStore = (table: string) => new DynamoLinkStore(dynamoDocumentClient(), table);
+export const deliveryStatusStore = (table: string, campaignsTable: string) =>
+  new DynamoDeliveryStatusStore(dynamoDocumentClient(), table, campaignsTable);
 export const deliveryStore = (table: string, campaignsTable: string) =>
   new DynamoDeliveryStore(dynamoDocumentClient(), table, campaignsTable);
 export const feedbackStore = (deliveriesTable: string, campaignsTable: string) =>

@@ -1,8 +1,10 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { campaignStore, consentStore, contactStore, deliveryStore } from '../adapters/factory';
 import { recipientsMessageSchema } from '../domain/messages';
 import { parseWith } from '../domain/validation';
+import { createMetrics, MetricAlarms } from '../observability';
 import type { MessageVisibility } from '../ports';
 import {
   type ChannelSender,
@@ -76,5 +78,24 @@ export function channelBatchHandler(
       // Report every failed record rather than throw: the same retry, without a Lambda error.
       throwOnFullBatchFailure: false,
     });
+  };
+}
+
+/** How long a claim protects a delivery from a second sender (well under the visibility timeout). */
+const CLAIM_LEASE_MS = 2 * 60 * 1000;
+
+/** What every channel sender reads and writes, built from its function's configuration. */
+export function channelDeliverDeps(
+  tables: { contacts: string; campaigns: string; consent: string; deliveries: string },
+  logger: Logger,
+): DeliverDeps {
+  return {
+    campaigns: campaignStore(tables.campaigns),
+    contacts: contactStore(tables.contacts),
+    consent: consentStore(tables.consent),
+    deliveries: deliveryStore(tables.deliveries, tables.campaigns),
+    alarms: new MetricAlarms(logger, createMetrics()),
+    now: () => new Date(),
+    leaseMs: CLAIM_LEASE_MS,
   };
 }

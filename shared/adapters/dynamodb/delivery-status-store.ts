@@ -6,7 +6,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryStatus, DeliveryStatusStore, FinalStatus, TrackedSms } from '../../ports';
 import { decodeCursor, encodeCursor, isConditionFailure, isTransactionConditionFailure } from './client';
-import { IN_FLIGHT_SHARDS, statsShard } from './delivery-store';
+import { countOnce } from './counters';
+import { IN_FLIGHT_SHARDS } from './delivery-store';
 
 const SMS_SUFFIX = '#sms';
 
@@ -104,15 +105,7 @@ export class DynamoDeliveryStatusStore implements DeliveryStatusStore {
                 },
               },
             },
-            {
-              Update: {
-                TableName: this.campaignsTableName,
-                Key: { pk: sms.campaignId, sk: statsShard(sms.contactId) },
-                UpdateExpression: 'ADD #counter :one',
-                ExpressionAttributeNames: { '#counter': final.counter },
-                ExpressionAttributeValues: { ':one': 1 },
-              },
-            },
+            countOnce(this.campaignsTableName, sms.campaignId, sms.contactId, final.counter),
           ],
         }),
       );

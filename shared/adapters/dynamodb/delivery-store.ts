@@ -5,21 +5,15 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { STATS_SHARDS } from '../../definitions';
 import type { Channel } from '../../domain/types';
 import type { ClaimResult, DeliveryEnd, DeliveryKey, DeliveryStore, SentMessage } from '../../ports';
 import { isConditionFailure, isTransactionConditionFailure } from './client';
+import { countOnce } from './counters';
 
 const ENDED = new Set(['sent', 'failed', 'suppressed']);
 
 function keyOf(key: DeliveryKey): { pk: string; sk: string } {
   return { pk: key.campaignId, sk: `${key.contactId}#${key.channel}` };
-}
-
-/** Spreads one campaign's counters over shards so a big campaign never heats one item. */
-export function statsShard(contactId: string): string {
-  const digest = createHash('sha256').update(contactId).digest();
-  return `stats#${digest.readUInt16BE(0) % STATS_SHARDS}`;
 }
 
 /** Shards of the in-flight SMS index, so the reconciler never reads one hot partition. */
@@ -149,15 +143,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
                 ExpressionAttributeValues: values,
               },
             },
-            {
-              Update: {
-                TableName: this.campaignsTableName,
-                Key: { pk: key.campaignId, sk: statsShard(key.contactId) },
-                UpdateExpression: 'ADD #outcome :one',
-                ExpressionAttributeNames: { '#outcome': end.outcome },
-                ExpressionAttributeValues: { ':one': 1 },
-              },
-            },
+            countOnce(this.campaignsTableName, key.campaignId, key.contactId, end.outcome),
           ],
         }),
       );

@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryKey, FeedbackCount, FeedbackCounter, FeedbackStore } from '../../ports';
 import { isTransactionConditionFailure } from './client';
-import { statsShard } from './delivery-store';
+import { countOnce } from './counters';
 
 /** The attribute of a delivery item that records when SES feedback was counted under a counter. */
 const MARK: Record<FeedbackCounter, string> = { bounced: 'bouncedAt', complained: 'complainedAt' };
@@ -51,15 +51,7 @@ export class DynamoFeedbackStore implements FeedbackStore {
                 ExpressionAttributeValues: { ':now': now.toISOString() },
               },
             },
-            {
-              Update: {
-                TableName: this.campaignsTableName,
-                Key: { pk: key.campaignId, sk: statsShard(key.contactId) },
-                UpdateExpression: 'ADD #counter :one',
-                ExpressionAttributeNames: { '#counter': counter },
-                ExpressionAttributeValues: { ':one': 1 },
-              },
-            },
+            countOnce(this.campaignsTableName, key.campaignId, key.contactId, counter),
           ],
         }),
       );
