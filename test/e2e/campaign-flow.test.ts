@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlatform } from '../../local/platform';
 import { signatureHeader } from '../../shared/domain/webhook-signature';
 import {
   call,
@@ -11,22 +10,14 @@ import {
   simMessages,
   WEBHOOK_SECRET,
 } from '../support/http';
+import { startTestPlatform } from '../support/platform';
 
-type Platform = Awaited<ReturnType<typeof startPlatform>>;
+type Platform = Awaited<ReturnType<typeof startTestPlatform>>;
 let platform: Platform;
 let api: string;
 
 beforeAll(async () => {
-  platform = await startPlatform({
-    apiPort: 0,
-    sesPort: 0,
-    kavenegarPort: 0,
-    dynamodbPort: 0,
-    sqsPort: 0,
-    secretsPort: 0,
-    quiet: true,
-    visibilityTimeoutSeconds: 3,
-  });
+  platform = await startTestPlatform();
   api = platform.apiUrl;
 });
 

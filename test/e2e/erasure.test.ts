@@ -1,15 +1,15 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlatform } from '../../local/platform';
 import { tables } from '../../shared/definitions';
 import type { ConsentEvent, ConsentState } from '../../shared/domain/consent';
 import { signatureHeader } from '../../shared/domain/webhook-signature';
 import type { DeliveryRecord, SpoofReport } from '../../shared/ports';
 import { linesWithPersonalData, personalDataPatterns } from '../integration/consent/pii';
 import { call, eventually, sesEmails, simMessages, WEBHOOK_SECRET } from '../support/http';
+import { startTestPlatform } from '../support/platform';
 
-type Platform = Awaited<ReturnType<typeof startPlatform>>;
+type Platform = Awaited<ReturnType<typeof startTestPlatform>>;
 let platform: Platform;
 let api: string;
 let autumnId = '';
@@ -31,17 +31,7 @@ interface ExportView {
 }
 
 beforeAll(async () => {
-  platform = await startPlatform({
-    apiPort: 0,
-    sesPort: 0,
-    kavenegarPort: 0,
-    dynamodbPort: 0,
-    sqsPort: 0,
-    secretsPort: 0,
-    quiet: true,
-    visibilityTimeoutSeconds: 3,
-    env: { CHAPAR_QUIET_HOURS: '' },
-  });
+  platform = await startTestPlatform();
   api = platform.apiUrl;
 });
 

@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlatform } from '../../local/platform';
 import { consentStore, contactStore, linkStore } from '../../shared/adapters/factory';
 import type { ConsentEvent, ConsentState } from '../../shared/domain/consent';
 import { ALL_TOPICS, type Channel } from '../../shared/domain/types';
 import { call, eventually, headerOf, type StoredEmail, sesEmails, simMessages } from '../support/http';
+import { startTestPlatform } from '../support/platform';
 
 /**
  * The preference centre in a real browser (Debian's Chromium, driven by playwright-core): the
@@ -13,7 +13,7 @@ import { call, eventually, headerOf, type StoredEmail, sesEmails, simMessages } 
  * consent ledger and in what the next campaign does.
  */
 
-type Platform = Awaited<ReturnType<typeof startPlatform>>;
+type Platform = Awaited<ReturnType<typeof startTestPlatform>>;
 let platform: Platform;
 let api: string;
 let browser: Browser;
@@ -31,18 +31,7 @@ const CHROMIUM_ARGS = [
 ];
 
 beforeAll(async () => {
-  platform = await startPlatform({
-    apiPort: 0,
-    sesPort: 0,
-    kavenegarPort: 0,
-    dynamodbPort: 0,
-    sqsPort: 0,
-    secretsPort: 0,
-    quiet: true,
-    visibilityTimeoutSeconds: 3,
-    // Marketing SMS wait out Tehran's night; this test must not depend on the hour it runs.
-    env: { CHAPAR_QUIET_HOURS: '' },
-  });
+  platform = await startTestPlatform();
   api = platform.apiUrl;
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   mkdirSync(ARTIFACTS, { recursive: true });

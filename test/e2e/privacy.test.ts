@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlatform } from '../../local/platform';
 import { signatureHeader } from '../../shared/domain/webhook-signature';
 import { linesWithPersonalData, personalDataPatterns } from '../integration/consent/pii';
 import { API_KEY, call, eventually, WEBHOOK_SECRET } from '../support/http';
+import { startTestPlatform } from '../support/platform';
 
-type Platform = Awaited<ReturnType<typeof startPlatform>>;
+type Platform = Awaited<ReturnType<typeof startTestPlatform>>;
 let platform: Platform;
 let api: string;
 
@@ -61,16 +61,10 @@ function signed(body: Record<string, unknown>) {
 }
 
 beforeAll(async () => {
-  platform = await startPlatform({
-    apiPort: 0,
-    sesPort: 0,
-    kavenegarPort: 0,
-    dynamodbPort: 0,
-    sqsPort: 0,
-    secretsPort: 0,
-    visibilityTimeoutSeconds: 3,
+  platform = await startTestPlatform({
+    quiet: false,
     // Every invocation's event is logged too: what an engineer turns on to debug must stay masked.
-    env: { POWERTOOLS_LOG_LEVEL: 'DEBUG', POWERTOOLS_LOGGER_LOG_EVENT: 'true', CHAPAR_QUIET_HOURS: '' },
+    env: { POWERTOOLS_LOG_LEVEL: 'DEBUG', POWERTOOLS_LOGGER_LOG_EVENT: 'true' },
   });
   api = platform.apiUrl;
 });
