@@ -31,6 +31,8 @@ export const TOPIC = /^[a-z][a-z0-9-]{1,39}$/;
 const MAX_SCHEDULE_AHEAD_MS = 366 * 24 * 3600 * 1000;
 const SEND_AT_PAST_GRACE_MS = 5 * 60 * 1000;
 export const MAX_AUDIENCE_IDS = 1000;
+/** A campaign is one DynamoDB item (400 KB at most, attribute names included): keep room. */
+export const MAX_CAMPAIGN_BYTES = 350_000;
 /** Kavenegar takes 900 characters; the short unsubscribe link and the opt-out suffix need the rest. */
 export const MAX_SMS_TEXT = MAX_SMS_BODY_LENGTH;
 
@@ -83,6 +85,14 @@ export const campaignInputSchema = z
       .optional(),
   })
   .superRefine((input, ctx) => {
+    const bytes = new TextEncoder().encode(JSON.stringify(input)).length;
+    if (bytes > MAX_CAMPAIGN_BYTES) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: `campaign is ${Math.ceil(bytes / 1024)} KB; its texts may take at most ${MAX_CAMPAIGN_BYTES / 1000} KB`,
+      });
+    }
     for (const channel of input.channels) {
       if (!input[channel]) {
         ctx.addIssue({

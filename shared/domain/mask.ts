@@ -20,7 +20,8 @@ export function maskEmail(email: string): string {
 
 const PHONE_IN_TEXT =
   /(?:\+|00)?98[\s-]?\(?9\d{2}\)?[\s-]?\d{3}[\s-]?\d{4}|\b0?9\d{2}\)?[\s-]?\d{3}[\s-]?\d{4}\b/g;
-const EMAIL_IN_TEXT = /[^\s@"'<>(),;:]+@[^\s@"'<>(),;:]+\.[a-z]{2,}/gi;
+// No '/' after the @: `node_modules/@aws-sdk/core/index.js` in a stack trace is not an address.
+const EMAIL_IN_TEXT = /[^\s@"'<>(),;:]+@[^\s@"'<>(),;:/]+\.[a-z]{2,}/gi;
 
 /** Masks every phone number and email address found in free text. */
 export function maskText(text: string): string {

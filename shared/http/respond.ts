@@ -90,5 +90,9 @@ export function header(event: APIGatewayProxyEventV2, name: string): string | un
 export function pathParameter(event: APIGatewayProxyEventV2, name: string): string {
   const value = event.pathParameters?.[name];
   if (!value) throw new ValidationError(`Missing path parameter ${name}`);
-  return decodeURIComponent(value);
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw new ValidationError(`Path parameter ${name} is not valid percent-encoding`);
+  }
 }

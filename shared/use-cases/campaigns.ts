@@ -82,10 +82,18 @@ export function previewCampaign(
   };
 }
 
+/** Campaign ids are ULIDs: anything else names no campaign (and never reaches DynamoDB's key limits). */
+const CAMPAIGN_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
+function assertCampaignId(id: string): void {
+  if (!CAMPAIGN_ID.test(id)) throw new NotFoundError(`Campaign ${id.slice(0, 40)} not found`);
+}
+
 export async function getCampaign(
   deps: Pick<CampaignDeps, 'campaigns'>,
   id: string,
 ): Promise<{ campaign: Campaign; stats: CampaignStats }> {
+  assertCampaignId(id);
   const found = await deps.campaigns.getWithStats(id);
   if (!found) throw new NotFoundError(`Campaign ${id} not found`);
   return found;
@@ -96,6 +104,7 @@ export async function cancelCampaign(
   deps: Pick<CampaignDeps, 'campaigns' | 'now'>,
   id: string,
 ): Promise<Campaign> {
+  assertCampaignId(id);
   const cancelled = await deps.campaigns.transition(
     id,
     'cancelled',
@@ -114,6 +123,7 @@ export async function cancelCampaign(
  * second copy and whoever was waiting gets theirs.
  */
 export async function resumeCampaign(deps: CampaignDeps, id: string, leaseMs: number): Promise<Campaign> {
+  assertCampaignId(id);
   const now = deps.now();
   const resumed = await deps.campaigns.transition(id, 'sending', ['paused'], now, {
     leaseUntil: new Date(now.getTime() + leaseMs),

@@ -1,4 +1,5 @@
 import { NotFoundError } from '../../../shared/domain/errors';
+import { assertContactId } from '../../../shared/use-cases/contact-consent';
 import type { Contact } from '../../../shared/domain/types';
 import { type HttpResult, json, jsonBody, pathParameter } from '../../../shared/http/respond';
 import type { ContactStore, PersonalDataStore } from '../../../shared/ports';
@@ -31,6 +32,7 @@ export function contactRoutes(deps: ContactRouteDeps): Routes {
       json(200, contactView(await upsertContact(deps, pathParameter(event, 'contactId'), jsonBody(event)))),
     'GET /v1/contacts/{contactId}': async (event) => {
       const id = pathParameter(event, 'contactId');
+      assertContactId(id);
       const contact = await deps.contacts.get(id);
       if (!contact) throw new NotFoundError(`Contact ${id} not found`);
       return json(200, contactView(contact));
