@@ -1,9 +1,9 @@
 import { NotFoundError } from '../../../shared/domain/errors';
-import { assertContactId } from '../../../shared/use-cases/contact-consent';
 import type { Contact } from '../../../shared/domain/types';
 import { type HttpResult, json, jsonBody, pathParameter } from '../../../shared/http/respond';
 import type { ContactStore, PersonalDataStore } from '../../../shared/ports';
 import {
+  assertContactId,
   getContactConsent,
   recordContactConsent,
   type TombstoneDeps,
