@@ -13,19 +13,25 @@
  * default, 200 s of sending for 20,000), BENCH_SIM_CALLS (Kavenegar API calls the simulator
  * admits per sliding second; default derived from the rate, see simCallLimit),
  * BENCH_VISIBILITY_SECONDS (10). The local platform itself sustained 60 to 80 SMS/s on a busy
- * two-core machine: when it is slower than the limit, few windows are full, and the figures
- * say so.
+ * two-core machine: when it is slower than the limit, seconds pass with no grant at all (no
+ * sender ready), and the figures say so.
  */
 
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Platform, readLocalSettings, startPlatform } from '../local/platform';
 import { queues } from '../shared/definitions';
-import { newRef } from '../shared/domain/ids';
+import {
+  type Api,
+  apiClient,
+  documentClient,
+  limiterWindows,
+  positiveInt,
+  seconds,
+  simControl,
+  writeContacts,
+} from './support';
 
 const KAVENEGAR_MAX_PER_CALL = 200;
-const WRITE_BATCH = 25;
-const WRITE_CONCURRENCY = 16;
 const POLL_MS = 1_000;
 const PROGRESS_EVERY_MS = 15_000;
 
@@ -102,8 +108,9 @@ async function main(): Promise<void> {
       secretsPort: 0,
       quiet: true,
       visibilityTimeoutSeconds: settings.visibilitySeconds,
-      // No quiet hours: the bench runs at any time of day.
-      env: { CHAPAR_SMS_RATE: String(settings.rate), CHAPAR_QUIET_HOURS: '' },
+      // No quiet hours: the bench runs at any time of day. Errors only: a warning per SMS
+      // (e.g. a delivery report racing its send) would bury the figures.
+      env: { CHAPAR_SMS_RATE: String(settings.rate), CHAPAR_QUIET_HOURS: '', POWERTOOLS_LOG_LEVEL: 'ERROR' },
     });
     console.log(`\nplatform up in ${seconds(performance.now() - startedAt)}`);
     const api = apiClient(platform.apiUrl, readLocalSettings().CHAPAR_API_KEY);
@@ -132,7 +139,7 @@ async function main(): Promise<void> {
 
     const messages = (await simControl(platform.kavenegarUrl, 'GET', '/_sim/messages')) as SimMessage[];
     const requests = (await simControl(platform.kavenegarUrl, 'GET', '/_sim/requests')) as SimRequest[];
-    const windows = await limiterWindows(dynamo, platform.env.RATE_LIMITS_TABLE ?? '');
+    const windows = await limiterWindows(dynamo, platform.env.RATE_LIMITS_TABLE ?? '', 'kavenegar-sms');
     report({ final, elapsedMs, messages, requests, windows, phones });
   } catch (error) {
     process.exitCode = 1;
@@ -178,11 +185,16 @@ function report(run: {
   console.log(
     `  achieved rate           ${achieved.toFixed(1)} SMS/s = ${((100 * achieved) / settings.rate).toFixed(1)}% of the ${settings.rate}/s limit`,
   );
-  console.log(`  busiest clock second    ${Math.max(...perSecond.values())} SMS accepted`);
-  // A full window means the limit set the pace that second; fewer means the platform did.
-  const full = run.windows.filter((units) => units === settings.rate).length;
+  // Fixed windows: units granted late in one second can reach Kavenegar early in the next.
+  const over = [...perSecond.values()].filter((count) => count > settings.rate).length;
   console.log(
-    `  limiter windows         ${run.windows.length} seconds used, ${full} full (${((100 * full) / spanSeconds).toFixed(0)}% of the span), busiest ${Math.max(0, ...run.windows)} units`,
+    `  busiest second at sim   ${Math.max(...perSecond.values())} SMS accepted; ${over} clock seconds above the limit`,
+  );
+  // Seconds of the span without a grant had no sender ready: the platform set the pace then.
+  const full = run.windows.filter((units) => units === settings.rate).length;
+  const busiest = Math.max(0, ...run.windows);
+  console.log(
+    `  limiter windows         ${run.windows.length} of ${spanSeconds} s had grants, ${full} at the limit; busiest ${busiest} units${busiest > settings.rate ? ' (OVER THE LIMIT)' : ''}`,
   );
   console.log(
     `  451s received           ${throttled.length} (${throttled.filter((request) => sends.includes(request)).length} on sends, of ${requests.length} API calls)`,
@@ -216,114 +228,6 @@ async function waitUntilSent(api: Api, id: string, startedAt: number): Promise<C
     }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
-}
-
-/** Writes `count` contacts as DynamoContactStore stores them; answers their phones, national form. */
-async function writeContacts(
-  client: DynamoDBDocumentClient,
-  table: string,
-  count: number,
-): Promise<string[]> {
-  const now = new Date().toISOString();
-  const items = Array.from({ length: count }, (_, i) => ({
-    pk: `bench-${i}`,
-    ref: newRef(),
-    phone: `+98912${String(i).padStart(7, '0')}`,
-    name: `مشتری ${i}`,
-    locale: 'fa',
-    attributes: {},
-    createdAt: now,
-    updatedAt: now,
-  }));
-  const batches: (typeof items)[] = [];
-  for (let i = 0; i < items.length; i += WRITE_BATCH) batches.push(items.slice(i, i + WRITE_BATCH));
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    for (let batch = batches[next++]; batch !== undefined; batch = batches[next++]) {
-      let requests = batch.map((item) => ({ PutRequest: { Item: item } }));
-      while (requests.length > 0) {
-        const answer = await client.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
-        requests = (answer.UnprocessedItems?.[table] ?? []) as typeof requests;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: WRITE_CONCURRENCY }, worker));
-  return items.map((item) => `0${item.phone.slice(3)}`);
-}
-
-/** Units granted in each of the SMS limiter's windows, read back from the rateLimits table. */
-async function limiterWindows(client: DynamoDBDocumentClient, table: string): Promise<number[]> {
-  const units: number[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(new ScanCommand({ TableName: table, ExclusiveStartKey: startKey }));
-    for (const item of page.Items ?? []) {
-      if (String(item.pk).startsWith('kavenegar-sms#')) units.push(Number(item.units));
-    }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey !== undefined);
-  return units;
-}
-
-function documentClient(platform: Platform): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: platform.endpoints.dynamodb,
-      region: platform.endpoints.region,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    }),
-  );
-}
-
-type Api = (
-  method: string,
-  path: string,
-  json?: unknown,
-) => Promise<{ status: number; body: unknown; text: string }>;
-
-function apiClient(base: string, key: string): Api {
-  return async (method, path, json) => {
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${key}`,
-        ...(json === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: json === undefined ? undefined : JSON.stringify(json),
-    });
-    const text = await response.text();
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // not JSON
-    }
-    return { status: response.status, body, text };
-  };
-}
-
-async function simControl(base: string, method: string, path: string, json?: unknown): Promise<unknown> {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: json === undefined ? {} : { 'content-type': 'application/json' },
-    body: json === undefined ? undefined : JSON.stringify(json),
-  });
-  if (!response.ok)
-    throw new Error(`simulator ${method} ${path}: ${response.status} ${await response.text()}`);
-  return response.json();
-}
-
-function positiveInt(name: string, fallback: number): number {
-  const text = process.env[name];
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1)
-    throw new Error(`${name} must be a positive integer, got "${text}"`);
-  return value;
-}
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
 }
 
 await main();

@@ -57,6 +57,9 @@ describe('local platform lifecycle', () => {
     const before = process.env.CHAPAR_PUBLIC_BASE_URL;
 
     // Act
+    // quiet means WARN when nothing else asks for a level (the test project sets one).
+    const level = process.env.POWERTOOLS_LOG_LEVEL;
+    delete process.env.POWERTOOLS_LOG_LEVEL;
     platform = await startPlatform({
       ...anyPorts,
       quiet: true,
@@ -71,6 +74,7 @@ describe('local platform lifecycle', () => {
     const simulator = await fetch(`${platform.kavenegarUrl}/v1/sim-key/account/info.json`);
     const pid = platform.endpoints.dynamodbPid;
     await platform.stop();
+    if (level !== undefined) process.env.POWERTOOLS_LOG_LEVEL = level;
 
     // Assess
     expect(health.status).toBe(200);

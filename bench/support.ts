@@ -1,0 +1,125 @@
+/** What the benchmarks share: the local API and simulator over HTTP, DynamoDB set-up, settings. */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { Platform } from '../local/platform';
+import { newRef } from '../shared/domain/ids';
+
+const WRITE_BATCH = 25;
+const WRITE_CONCURRENCY = 16;
+
+/** Writes `count` contacts as DynamoContactStore stores them; answers their phones, national form. */
+export async function writeContacts(
+  client: DynamoDBDocumentClient,
+  table: string,
+  count: number,
+): Promise<string[]> {
+  const now = new Date().toISOString();
+  const items = Array.from({ length: count }, (_, i) => ({
+    pk: `bench-${i}`,
+    ref: newRef(),
+    phone: `+98912${String(i).padStart(7, '0')}`,
+    name: `مشتری ${i}`,
+    locale: 'fa',
+    attributes: {},
+    createdAt: now,
+    updatedAt: now,
+  }));
+  const batches: (typeof items)[] = [];
+  for (let i = 0; i < items.length; i += WRITE_BATCH) batches.push(items.slice(i, i + WRITE_BATCH));
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let batch = batches[next++]; batch !== undefined; batch = batches[next++]) {
+      let requests = batch.map((item) => ({ PutRequest: { Item: item } }));
+      while (requests.length > 0) {
+        const answer = await client.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
+        requests = (answer.UnprocessedItems?.[table] ?? []) as typeof requests;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: WRITE_CONCURRENCY }, worker));
+  return items.map((item) => `0${item.phone.slice(3)}`);
+}
+
+/** Units granted in each window of the limiter `name`, read back from the rateLimits table. */
+export async function limiterWindows(
+  client: DynamoDBDocumentClient,
+  table: string,
+  name: string,
+): Promise<number[]> {
+  const units: number[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(new ScanCommand({ TableName: table, ExclusiveStartKey: startKey }));
+    for (const item of page.Items ?? []) {
+      if (String(item.pk).startsWith(`${name}#`)) units.push(Number(item.units));
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return units;
+}
+
+export function documentClient(platform: Platform): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint: platform.endpoints.dynamodb,
+      region: platform.endpoints.region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    }),
+  );
+}
+
+export type Api = (
+  method: string,
+  path: string,
+  json?: unknown,
+) => Promise<{ status: number; body: unknown; text: string }>;
+
+export function apiClient(base: string, key: string): Api {
+  return async (method, path, json) => {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(json === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: json === undefined ? undefined : JSON.stringify(json),
+    });
+    const text = await response.text();
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // not JSON
+    }
+    return { status: response.status, body, text };
+  };
+}
+
+export async function simControl(
+  base: string,
+  method: string,
+  path: string,
+  json?: unknown,
+): Promise<unknown> {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: json === undefined ? {} : { 'content-type': 'application/json' },
+    body: json === undefined ? undefined : JSON.stringify(json),
+  });
+  if (!response.ok)
+    throw new Error(`simulator ${method} ${path}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+export function positiveInt(name: string, fallback: number): number {
+  const text = process.env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${name} must be a positive integer, got "${text}"`);
+  return value;
+}
+
+export function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
