@@ -17,6 +17,25 @@ export function assertContactId(contactId: string): void {
   }
 }
 
+/** The ledger's record that erasure put a contact out of reach on a channel, every topic. */
+export function recordErasureOptOut(
+  consent: ConsentStore,
+  contactId: string,
+  channel: Channel,
+  now: Date,
+): Promise<void> {
+  return consent.record({
+    id: newId(now.getTime()),
+    contactId,
+    action: 'opt_out',
+    channel,
+    topic: ALL_TOPICS,
+    source: 'erasure',
+    at: now.toISOString(),
+    evidence: {},
+  });
+}
+
 /** What turns an address into its do-not-contact tombstone, and honours one. */
 export interface TombstoneDeps {
   readonly consent: ConsentStore;
@@ -78,17 +97,7 @@ export async function honourTombstones(
   const tombstoned = [...(await tombstonedChannels(deps, addresses)).keys()];
   for (const channel of tombstoned) {
     if (unreachable(await deps.consent.states(contactId, channel))) continue;
-    const now = deps.now();
-    await deps.consent.record({
-      id: newId(now.getTime()),
-      contactId,
-      action: 'opt_out',
-      channel,
-      topic: ALL_TOPICS,
-      source: 'erasure',
-      at: now.toISOString(),
-      evidence: {},
-    });
+    await recordErasureOptOut(deps.consent, contactId, channel, deps.now());
   }
   return tombstoned;
 }

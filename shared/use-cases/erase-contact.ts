@@ -1,7 +1,6 @@
-import { newId } from '../domain/ids';
-import { ALL_TOPICS, CHANNELS } from '../domain/types';
+import { CHANNELS } from '../domain/types';
 import type { ContactStore, PersonalDataStore } from '../ports';
-import { assertContactId, type TombstoneDeps, tombstoneHashes } from './contact-consent';
+import { assertContactId, recordErasureOptOut, type TombstoneDeps, tombstoneHashes } from './contact-consent';
 
 export interface ErasureDeps extends TombstoneDeps {
   readonly contacts: ContactStore;
@@ -32,18 +31,7 @@ export async function eraseContact(deps: ErasureDeps, contactId: string): Promis
     deps.personalData.scrubDeliveries(contactId, addresses, now),
     deps.personalData.scrubReports({ phone: contact.phone, email: contact.email }, now),
   ]);
-  for (const channel of CHANNELS) {
-    await deps.consent.record({
-      id: newId(now.getTime()),
-      contactId,
-      action: 'opt_out',
-      channel,
-      topic: ALL_TOPICS,
-      source: 'erasure',
-      at: now.toISOString(),
-      evidence: {},
-    });
-  }
+  for (const channel of CHANNELS) await recordErasureOptOut(deps.consent, contactId, channel, now);
   await deps.personalData.scrubConsentEvidence(contactId);
   await deps.personalData.deleteContact(contactId);
   return { erased: true };
