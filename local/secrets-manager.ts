@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from './http-listen';
 
 /** How to start the Secrets Manager emulator. */
 export interface SecretsManagerOptions {
@@ -215,28 +215,6 @@ export async function start(options: SecretsManagerOptions = {}): Promise<Secret
     return operation(store, await readBody(request));
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 8007, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  }).catch((error: unknown) => {
-    throw new Error(`Secrets Manager emulator could not listen on ${host}:${options.port ?? 8007}`, {
-      cause: error,
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  let ended: Promise<void> | undefined;
-  return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    port,
-    end: () => {
-      ended ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      return ended;
-    },
-  };
+  const listening = await listen(server, host, options.port ?? 8007, 'Secrets Manager emulator');
+  return { url: listening.url, port: listening.port, end: listening.close };
 }

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { routes as definedRoutes, type RouteDefinition } from '../../shared/definitions';
+import { listen } from '../http-listen';
 import { LOCAL_ACCOUNT_ID } from './context';
 import { type HandlerSource, invokeFunction } from './functions';
 
@@ -115,28 +115,9 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
     write(response, answer);
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 3000, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  }).catch((error: unknown) => {
-    throw new Error(`HTTP gateway could not listen on ${host}:${options.port ?? 3000}`, { cause: error });
-  });
-  const { port } = server.address() as AddressInfo;
-  let ended: Promise<void> | undefined;
-  return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    port,
-    end: () => {
-      ended ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
-      return ended;
-    },
-  };
+  // Requests in flight finish on stop; only idle keep-alive connections are dropped.
+  const listening = await listen(server, host, options.port ?? 3000, 'HTTP gateway', 'idle');
+  return { url: listening.url, port: listening.port, end: listening.close };
 }
 
 function compileRoutes(routes: readonly RouteDefinition[]): CompiledRoute[] {
