@@ -30,15 +30,7 @@ const channel = new EmailChannel({
   concurrency: 5,
 });
 
-const deps = channelDeliverDeps(
-  {
-    contacts: config.CONTACTS_TABLE,
-    campaigns: config.CAMPAIGNS_TABLE,
-    consent: config.CONSENT_TABLE,
-    deliveries: config.DELIVERIES_TABLE,
-  },
-  logger,
-);
+const deps = channelDeliverDeps(config, logger);
 
 /** Sends campaign email through SES with one-click unsubscribe. */
 export const handler = middy<SQSEvent, SQSBatchResponse>()

@@ -78,15 +78,7 @@ async function smsChannel(): Promise<SmsChannel> {
   });
 }
 
-const deps = channelDeliverDeps(
-  {
-    contacts: config.CONTACTS_TABLE,
-    campaigns: config.CAMPAIGNS_TABLE,
-    consent: config.CONSENT_TABLE,
-    deliveries: config.DELIVERIES_TABLE,
-  },
-  logger,
-);
+const deps = channelDeliverDeps(config, logger);
 
 /** Sends campaign SMS through Kavenegar from the one verified line. */
 export const handler = middy<SQSEvent, SQSBatchResponse>()

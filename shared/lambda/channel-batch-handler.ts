@@ -2,6 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { campaignStore, consentStore, contactStore, deliveryStore } from '../adapters/factory';
+import type { Env } from '../config';
 import { recipientsMessageSchema } from '../domain/messages';
 import { parseWith } from '../domain/validation';
 import { createMetrics, MetricAlarms } from '../observability';
@@ -86,14 +87,14 @@ const CLAIM_LEASE_MS = 2 * 60 * 1000;
 
 /** What every channel sender reads and writes, built from its function's configuration. */
 export function channelDeliverDeps(
-  tables: { contacts: string; campaigns: string; consent: string; deliveries: string },
+  config: Pick<Env, 'CONTACTS_TABLE' | 'CAMPAIGNS_TABLE' | 'CONSENT_TABLE' | 'DELIVERIES_TABLE'>,
   logger: Logger,
 ): DeliverDeps {
   return {
-    campaigns: campaignStore(tables.campaigns),
-    contacts: contactStore(tables.contacts),
-    consent: consentStore(tables.consent),
-    deliveries: deliveryStore(tables.deliveries, tables.campaigns),
+    campaigns: campaignStore(config.CAMPAIGNS_TABLE),
+    contacts: contactStore(config.CONTACTS_TABLE),
+    consent: consentStore(config.CONSENT_TABLE),
+    deliveries: deliveryStore(config.DELIVERIES_TABLE, config.CAMPAIGNS_TABLE),
     alarms: new MetricAlarms(logger, createMetrics()),
     now: () => new Date(),
     leaseMs: CLAIM_LEASE_MS,
