@@ -123,13 +123,19 @@ export interface DeliveryStore {
   sentTo(recipient: string, since: Date): Promise<SentMessage[]>;
 }
 
+export type ConsentRecordResult = 'recorded' | 'duplicate';
+
 export interface ConsentStore {
   /** Current states of a contact on a channel (topic states and the all-topics switch). */
   states(contactId: string, channel: Channel): Promise<ConsentState[]>;
   /** States for many contacts at once, keyed by contact id. */
   statesForMany(contactIds: readonly string[], channel: Channel): Promise<Map<string, ConsentState[]>>;
-  /** Writes the new state and its ledger event atomically. */
-  record(event: ConsentEvent): Promise<void>;
+  /**
+   * Writes the new state and its ledger event atomically. With `once`, the write happens at most
+   * once per key: a retry of the same cause (an SQS redelivery after a crash) answers
+   * 'duplicate' and writes nothing, so the ledger never shows one cause twice.
+   */
+  record(event: ConsentEvent, options?: { readonly once?: string }): Promise<ConsentRecordResult>;
   history(contactId: string): Promise<ConsentEvent[]>;
 }
 

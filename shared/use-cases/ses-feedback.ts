@@ -55,7 +55,8 @@ const SOURCE: Record<SesFeedback['kind'], ConsentSource> = {
  * every topic (it hurts the sender's reputation: SES reviews an account at 5% bounces); a
  * complaint opts the person out of email marketing (review at 0.1%); a soft bounce only counts.
  * The opt-out and its ledger entry are written before the counter: if we die in between, the
- * retry records the same state again and then counts, so suppression is never lost.
+ * retry finds the opt-out recorded (idempotent by cause) and then counts, so suppression is
+ * never lost and the ledger shows it once.
  */
 export async function recordSesFeedback(
   deps: SesFeedbackDeps,
@@ -81,17 +82,23 @@ export async function recordSesFeedback(
     (feedback.permanent && contact.email !== undefined && feedback.recipients.includes(contact.email));
   const now = deps.now();
   if (suppress) {
-    await deps.consent.record({
-      id: newId(now.getTime()),
-      contactId: contact.id,
-      action: 'opt_out',
-      channel: 'email',
-      topic: ALL_TOPICS,
-      source: SOURCE[feedback.kind],
-      at: now.toISOString(),
-      campaignId,
-      evidence: {},
-    });
+    // Once per campaign, contact and kind: a redelivery after a crash between this write and
+    // the counter writes no second ledger line.
+    const once = `ses#${feedback.kind}#${campaignId}`;
+    await deps.consent.record(
+      {
+        id: newId(now.getTime()),
+        contactId: contact.id,
+        action: 'opt_out',
+        channel: 'email',
+        topic: ALL_TOPICS,
+        source: SOURCE[feedback.kind],
+        at: now.toISOString(),
+        campaignId,
+        evidence: {},
+      },
+      { once },
+    );
   }
   const counted = await deps.feedback.count(key, counter, now);
   return {

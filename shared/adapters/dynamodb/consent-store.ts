@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { type ConsentEvent, type ConsentState, statusAfter } from '../../domain/consent';
 import type { Channel } from '../../domain/types';
-import type { ConsentStore } from '../../ports';
+import type { ConsentRecordResult, ConsentStore } from '../../ports';
 
 const stateSk = (channel: Channel, topic: string) => `state#${channel}#${topic}`;
 
@@ -17,8 +17,18 @@ function toEvent(item: Record<string, unknown>): ConsentEvent {
 
 /**
  * Consent per contact: current state items (`state#<channel>#<topic>`) and the append-only
- * ledger (`event#<at>#<id>`) under one partition, written together in one transaction.
+ * ledger (`event#<at>#<id>`) under one partition, written together in one transaction. A
+ * `once#<key>` marker in the same transaction makes a write idempotent by its cause.
  */
+/** True when a transaction was cancelled only because its `once#` marker (the last item) exists. */
+function markerExists(error: unknown): boolean {
+  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return false;
+  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+  return (
+    reasons.at(-1)?.Code === 'ConditionalCheckFailed' && reasons.slice(0, -1).every((r) => r.Code === 'None')
+  );
+}
+
 export class DynamoConsentStore implements ConsentStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -48,7 +58,7 @@ export class DynamoConsentStore implements ConsentStore {
     return byContact;
   }
 
-  async record(event: ConsentEvent): Promise<void> {
+  async record(event: ConsentEvent, options: { readonly once?: string } = {}): Promise<ConsentRecordResult> {
     const state: ConsentState = {
       channel: event.channel,
       topic: event.topic,
@@ -58,25 +68,43 @@ export class DynamoConsentStore implements ConsentStore {
       ...(event.campaignId ? { campaignId: event.campaignId } : {}),
     };
     const { contactId, ...ledger } = event;
-    await this.client.send(
-      new TransactWriteCommand({
-        TransactItems: [
+    const marker = options.once
+      ? [
           {
             Put: {
               TableName: this.tableName,
-              Item: { pk: contactId, sk: stateSk(event.channel, event.topic), ...state },
-            },
-          },
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: { pk: contactId, sk: `event#${event.at}#${event.id}`, ...ledger },
+              Item: { pk: contactId, sk: `once#${options.once}`, eventId: event.id, at: event.at },
               ConditionExpression: 'attribute_not_exists(sk)',
             },
           },
-        ],
-      }),
-    );
+        ]
+      : [];
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { pk: contactId, sk: stateSk(event.channel, event.topic), ...state },
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { pk: contactId, sk: `event#${event.at}#${event.id}`, ...ledger },
+                ConditionExpression: 'attribute_not_exists(sk)',
+              },
+            },
+            ...marker,
+          ],
+        }),
+      );
+    } catch (error) {
+      if (marker.length > 0 && markerExists(error)) return 'duplicate';
+      throw error;
+    }
+    return 'recorded';
   }
 
   async history(contactId: string): Promise<ConsentEvent[]> {

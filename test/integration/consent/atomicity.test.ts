@@ -50,4 +50,34 @@ describe('consent state and ledger', () => {
     expect(await consent.states('atomic', 'email')).toEqual([]);
     expect(await consent.history('atomic')).toEqual([first]);
   });
+
+  it('write at most once per cause: a second write with the same once-key changes nothing', async () => {
+    // Prepare
+    const event = (at: string): ConsentEvent => ({
+      id: newId(),
+      contactId: 'once',
+      action: 'opt_out',
+      channel: 'email',
+      topic: '*',
+      source: 'ses_complaint',
+      at,
+      campaignId: 'c-2',
+      evidence: {},
+    });
+    const first = event(new Date(Date.now() - 1000).toISOString());
+    const retry = event(new Date().toISOString());
+
+    // Act
+    const results = [
+      await consent.record(first, { once: 'ses#complaint#c-2' }),
+      await consent.record(retry, { once: 'ses#complaint#c-2' }),
+      await consent.record(event(new Date().toISOString()), { once: 'ses#complaint#c-3' }),
+    ];
+
+    // Assess
+    expect(results).toEqual(['recorded', 'duplicate', 'recorded']);
+    const history = await consent.history('once');
+    expect(history).toHaveLength(2);
+    expect(history[0]).toEqual(first);
+  });
 });

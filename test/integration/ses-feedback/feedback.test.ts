@@ -7,6 +7,7 @@ import type { Campaign } from '../../../shared/domain/campaign';
 import { isSuppressed } from '../../../shared/domain/consent';
 import type { Contact } from '../../../shared/domain/types';
 import type { CampaignStore, ConsentStore, ContactStore, DeliveryStore } from '../../../shared/ports';
+import { recordSesFeedback } from '../../../shared/use-cases/ses-feedback';
 import { sendingCampaign } from '../../fixtures/campaigns';
 import { bounceEvent, complaintEvent, deliveryEvent } from '../../fixtures/ses-events';
 import { type TestEmulators, useEmulators } from '../../support/emulators';
@@ -161,6 +162,46 @@ describe('queue-ses-feedback handler', () => {
       campaignId: campaign.id,
     });
     expect(await statsOf(campaign.id)).toMatchObject({ sent: 1, bounced: 1, complained: 0 });
+  });
+
+  it('writes one ledger line when a crash fell between the opt-out and the counter', async () => {
+    // Prepare: the first attempt records the opt-out, then dies before counting.
+    const { contact, campaign } = await sentEmail('crash');
+    const factory = await import('../../../shared/adapters/factory');
+    const { names } = emulators;
+    const realFeedback = factory.feedbackStore(names.tables.deliveries, names.tables.campaigns);
+    let crashes = 1;
+    const deps = {
+      contacts,
+      consent,
+      now: () => new Date(),
+      feedback: {
+        isCounted: realFeedback.isCounted.bind(realFeedback),
+        count: async (...args: Parameters<typeof realFeedback.count>) => {
+          if (crashes-- > 0) throw new Error('function crashed');
+          return realFeedback.count(...args);
+        },
+      },
+    };
+    const feedback = {
+      kind: 'complaint' as const,
+      permanent: false,
+      recipients: [],
+      tags: tagsOf(contact, campaign),
+    };
+    await expect(recordSesFeedback(deps, feedback)).rejects.toThrow('function crashed');
+
+    // Act: SQS hands the message over again.
+    const retry = await recordSesFeedback(deps, feedback);
+
+    // Assess
+    expect(retry).toMatchObject({ outcome: 'recorded', suppressed: true, counted: true });
+    const ledger = (await consent.history(contact.id)).filter((entry) => entry.source === 'ses_complaint');
+    expect(ledger).toHaveLength(1);
+    expect(await consent.states(contact.id, 'email')).toEqual([
+      expect.objectContaining({ topic: '*', status: 'opted_out', source: 'ses_complaint' }),
+    ]);
+    expect(await statsOf(campaign.id)).toMatchObject({ complained: 1 });
   });
 
   it('opts a complaining contact out of email marketing and counts the complaint', async () => {

@@ -3,7 +3,7 @@ import { type ConsentEvent, type ConsentState, statusAfter } from '../../../shar
 import { NotFoundError, ValidationError } from '../../../shared/domain/errors';
 import { ALL_TOPICS, type Channel, type Contact } from '../../../shared/domain/types';
 import { signUnsubscribeToken, type TokenKeyring } from '../../../shared/domain/unsubscribe-token';
-import type { ConsentStore, ContactStore, LinkStore, ShortLink } from '../../../shared/ports';
+import type { ConsentRecordResult, ConsentStore, ContactStore, LinkStore, ShortLink } from '../../../shared/ports';
 import {
   changeConsent,
   formFields,
@@ -37,7 +37,7 @@ class MemoryConsent implements ConsentStore {
   async statesForMany(): Promise<Map<string, ConsentState[]>> {
     throw new Error('not used');
   }
-  async record(event: ConsentEvent): Promise<void> {
+  async record(event: ConsentEvent): Promise<ConsentRecordResult> {
     this.events.push(event);
     this.current.set(`${event.contactId}|${event.channel}|${event.topic}`, {
       channel: event.channel,
@@ -46,6 +46,7 @@ class MemoryConsent implements ConsentStore {
       source: event.source,
       at: event.at,
     });
+    return 'recorded';
   }
   async history(): Promise<ConsentEvent[]> {
     return this.events;
