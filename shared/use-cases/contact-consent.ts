@@ -6,7 +6,13 @@ import { ConflictError, NotFoundError, ValidationError } from '../domain/errors'
 import { newId } from '../domain/ids';
 import { ALL_TOPICS, CHANNELS, type Channel } from '../domain/types';
 import { parseWith } from '../domain/validation';
-import type { ConsentRecordResult, ConsentStore, ContactFields, ContactStore, SuppressionStore } from '../ports';
+import type {
+  ConsentRecordResult,
+  ConsentStore,
+  ContactFields,
+  ContactStore,
+  SuppressionStore,
+} from '../ports';
 
 /** @throws ValidationError when `contactId` cannot name a contact. */
 export function assertContactId(contactId: string): void {

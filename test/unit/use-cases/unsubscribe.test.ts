@@ -3,7 +3,13 @@ import { type ConsentEvent, type ConsentState, statusAfter } from '../../../shar
 import { NotFoundError, ValidationError } from '../../../shared/domain/errors';
 import { ALL_TOPICS, type Channel, type Contact } from '../../../shared/domain/types';
 import { signUnsubscribeToken, type TokenKeyring } from '../../../shared/domain/unsubscribe-token';
-import type { ConsentRecordResult, ConsentStore, ContactStore, LinkStore, ShortLink } from '../../../shared/ports';
+import type {
+  ConsentRecordResult,
+  ConsentStore,
+  ContactStore,
+  LinkStore,
+  ShortLink,
+} from '../../../shared/ports';
 import {
   changeConsent,
   formFields,
