@@ -15,6 +15,8 @@ export interface IndexDefinition {
   readonly name: string;
   readonly partitionKey: KeyDefinition;
   readonly sortKey?: KeyDefinition;
+  /** What the index copies: every attribute (default), or only the keys to look items up by. */
+  readonly projection?: 'ALL' | 'KEYS_ONLY';
 }
 
 export interface TableDefinition {
@@ -76,6 +78,14 @@ export const tables = {
         name: 'byRecipient',
         partitionKey: { name: 'recipient', type: 'S' },
         sortKey: { name: 'sentAt', type: 'S' },
+      },
+      // Sparse: set when a delivery ends, so erasure and export find every message of a contact,
+      // whatever addresses they have now. Keys only: the lookup reads the items themselves.
+      {
+        name: 'byContact',
+        partitionKey: { name: 'contactId', type: 'S' },
+        sortKey: pk,
+        projection: 'KEYS_ONLY',
       },
       // Sparse: the provider's message id, so a delivery report finds its delivery.
       { name: 'byProviderMessage', partitionKey: { name: 'providerMessageId', type: 'S' } },

@@ -8,12 +8,14 @@ export interface AppTableKey {
   readonly type: 'S' | 'N';
 }
 
-/** A global secondary index; every index projects ALL attributes. */
+/** A global secondary index. */
 export interface AppTableIndex {
   readonly name: string;
   readonly partitionKey: AppTableKey;
   /** @default - no sort key */
   readonly sortKey?: AppTableKey;
+  /** @default 'ALL' */
+  readonly projection?: 'ALL' | 'KEYS_ONLY';
 }
 
 export interface AppTableProps {
@@ -37,7 +39,7 @@ export interface AppTableProps {
 /**
  * A DynamoDB table with our defaults: on-demand billing, point-in-time recovery,
  * AWS-managed KMS encryption, deletion protection, retained on stack removal, and
- * global secondary indexes that project every attribute.
+ * global secondary indexes that project every attribute unless they ask for keys only.
  */
 export class AppTable extends dynamodb.Table {
   constructor(scope: Construct, id: string, props: AppTableProps) {
@@ -56,7 +58,8 @@ export class AppTable extends dynamodb.Table {
         indexName: index.name,
         partitionKey: toAttribute(index.partitionKey),
         sortKey: index.sortKey && toAttribute(index.sortKey),
-        projectionType: dynamodb.ProjectionType.ALL,
+        projectionType:
+          index.projection === 'KEYS_ONLY' ? dynamodb.ProjectionType.KEYS_ONLY : dynamodb.ProjectionType.ALL,
       });
     }
   }

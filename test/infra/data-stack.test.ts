@@ -44,7 +44,7 @@ describe('data stack: tables', () => {
         for (const key of keys) if (key) expect(types[key.name]).toBe(key.type);
       });
 
-      it('has the defined global secondary indexes, projecting ALL', () => {
+      it('has the defined global secondary indexes, with their projections', () => {
         const indexes: readonly IndexDefinition[] = definition.indexes;
         expect(props.GlobalSecondaryIndexes ?? []).toEqual(
           indexes.map((index) => ({
@@ -53,7 +53,7 @@ describe('data stack: tables', () => {
               { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
               ...(index.sortKey ? [{ AttributeName: index.sortKey.name, KeyType: 'RANGE' }] : []),
             ],
-            Projection: { ProjectionType: 'ALL' },
+            Projection: { ProjectionType: index.projection ?? 'ALL' },
           })),
         );
       });

@@ -107,11 +107,13 @@ export class DynamoDeliveryStore implements DeliveryStore {
   }
 
   async end(key: DeliveryKey, claimId: string, end: DeliveryEnd, now: Date): Promise<void> {
-    const set = ['#status = :outcome', 'endedAt = :now'];
+    // contactId feeds the byContact index: erasure and export find the message through it.
+    const set = ['#status = :outcome', 'endedAt = :now', 'contactId = :contactId'];
     const values: Record<string, unknown> = {
       ':outcome': end.outcome,
       ':now': now.toISOString(),
       ':claim': claimId,
+      ':contactId': key.contactId,
     };
     const optional: [string, unknown][] = [
       ['content', end.content],

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { CHANNELS, type Channel } from '../../domain/types';
 import type { DeliveryRecord, PersonalDataStore, Reporter, SpoofReport } from '../../ports';
+import { batchGet } from './batch-get';
 import { chunk, isConditionFailure } from './client';
 
 /** The tables that hold personal data. */
@@ -39,10 +40,10 @@ function toReport(item: Item): SpoofReport {
 }
 
 /**
- * Finds a person's data across Chapar's tables through indexes that hold addresses:
- * deliveries through `byRecipient` (set on every sent message), spoof reports through
- * `byReporterPhone` and `byReporterEmail`. Scrubbing removes those attributes, so a scrubbed
- * item also leaves the indexes that could find it by address.
+ * Finds a person's data across Chapar's tables: deliveries through `byContact` (set when a
+ * delivery ends) and `byRecipient` (set on every sent message), spoof reports through
+ * `byReporterPhone` and `byReporterEmail`. Scrubbing removes the address attributes, so a
+ * scrubbed item also leaves the indexes that could find it by address.
  */
 export class DynamoPersonalDataStore implements PersonalDataStore {
   constructor(
@@ -103,10 +104,15 @@ export class DynamoPersonalDataStore implements PersonalDataStore {
     await this.client.send(new DeleteCommand({ TableName: this.tables.contacts, Key: { pk: contactId } }));
   }
 
-  /** The contact's own deliveries (its sort keys) among those sent to its addresses. */
+  /**
+   * Every delivery of the contact: the keys `byContact` holds (set whenever a delivery ends, so
+   * messages to addresses the contact no longer has are found too), read in full, and the
+   * contact's own items among those sent to its current addresses through `byRecipient`.
+   */
   private async deliveryItems(contactId: string, addresses: readonly string[]): Promise<Item[]> {
-    const own = new Set(CHANNELS.map((channel) => `${contactId}#${channel}`));
     const found = new Map<string, Item>();
+    const id = (item: Item) => `${item.pk}\u0000${item.sk}`;
+    const own = new Set(CHANNELS.map((channel) => `${contactId}#${channel}`));
     for (const address of new Set(addresses)) {
       const items = await this.queryAll({
         TableName: this.tables.deliveries,
@@ -114,10 +120,17 @@ export class DynamoPersonalDataStore implements PersonalDataStore {
         KeyConditionExpression: 'recipient = :recipient',
         ExpressionAttributeValues: { ':recipient': address },
       });
-      for (const item of items) {
-        if (own.has(String(item.sk))) found.set(`${item.pk}\u0000${item.sk}`, item);
-      }
+      for (const item of items) if (own.has(String(item.sk))) found.set(id(item), item);
     }
+    const keys = await this.queryAll({
+      TableName: this.tables.deliveries,
+      IndexName: 'byContact',
+      KeyConditionExpression: 'contactId = :contactId',
+      ExpressionAttributeValues: { ':contactId': contactId },
+    });
+    const missing = keys.filter((key) => !found.has(id(key))).map((key) => ({ pk: key.pk, sk: key.sk }));
+    for (const item of await batchGet(this.client, this.tables.deliveries, missing))
+      found.set(id(item), item);
     return [...found.values()];
   }
 

@@ -23,8 +23,11 @@ let campaigns: CampaignStore;
 let consent: ConsentStore;
 let deliveries: DeliveryStore;
 let campaign: Campaign;
+/** An earlier campaign, sent when Erin had another phone number. */
+let earlier: Campaign;
 
 const erin = { phone: '+989121112244', email: 'erin@example.com' };
+const erinsFormerPhone = '+989121119999';
 const keeper = { phone: '+989351234567', email: 'keeper@example.com' };
 
 interface ConsentView {
@@ -40,8 +43,14 @@ interface ExportView {
   spoofReports: SpoofReport[];
 }
 
-async function sent(contactId: string, channel: Channel, recipient: string, content: string): Promise<void> {
-  const key = { campaignId: campaign.id, contactId, channel };
+async function sent(
+  contactId: string,
+  channel: Channel,
+  recipient: string,
+  content: string,
+  from: Campaign = campaign,
+): Promise<void> {
+  const key = { campaignId: from.id, contactId, channel };
   const claim = await deliveries.claim(key, new Date(), 60_000);
   if (claim.kind !== 'claimed') throw new Error(`delivery ${contactId}#${channel} not claimable`);
   await deliveries.end(
@@ -79,6 +88,8 @@ beforeAll(async () => {
     (await put('erin', { phone: '0912-111-2244', email: 'Erin@Example.com', name: 'Erin' })).status,
   ).toBe(200);
   expect((await put('keeper', { ...keeper, name: 'Keeper' })).status).toBe(200);
+  earlier = await sendingCampaign(campaigns, 1);
+  await sent('erin', 'sms', erinsFormerPhone, 'Erin عزیز، حراج تابستانه', earlier);
   campaign = await sendingCampaign(campaigns, 4);
   await sent('erin', 'sms', erin.phone, 'Erin عزیز، تخفیف پاییزه');
   await sent('erin', 'email', erin.email, 'News for Erin');
@@ -141,9 +152,11 @@ describe('a contact export', () => {
       userAgent: 'Kiosk/1.0',
       ipPrefix: '2001:db8:1::/48',
     });
-    expect(reply.body.messages).toHaveLength(2);
+    expect(reply.body.messages).toHaveLength(3);
     expect(reply.body.messages).toEqual(
       expect.arrayContaining([
+        // Sent to a number Erin no longer has: found through the contact, not the address.
+        expect.objectContaining({ campaignId: earlier.id, channel: 'sms', recipient: erinsFormerPhone }),
         expect.objectContaining({
           campaignId: campaign.id,
           channel: 'sms',
@@ -182,13 +195,15 @@ describe('an erasure', () => {
 
     const delivered = await scan(tables.deliveries);
     const erins = delivered.filter((item) => String(item.sk).startsWith('erin#'));
-    expect(erins).toHaveLength(2);
+    expect(erins).toHaveLength(3);
     for (const item of erins) {
       expect(item).toMatchObject({ status: 'sent', erasedAt: expect.any(String) });
       expect(item).not.toHaveProperty('recipient');
       expect(item).not.toHaveProperty('content');
     }
-    expect(delivered.find((item) => item.sk === 'erin#sms')).toMatchObject({ deliveryStatus: 'delivered' });
+    expect(delivered.find((item) => item.pk === campaign.id && item.sk === 'erin#sms')).toMatchObject({
+      deliveryStatus: 'delivered',
+    });
     expect(delivered.find((item) => item.sk === 'keeper#sms')).toMatchObject({ recipient: keeper.phone });
     expect((await campaigns.getWithStats(campaign.id))?.stats).toEqual(before?.stats);
 
@@ -227,7 +242,9 @@ describe('an erasure', () => {
       ),
     );
     const lines = everything.flat().map((item) => JSON.stringify(item));
-    expect(linesWithPersonalData(lines, personalDataPatterns([erin]))).toEqual([]);
+    expect(linesWithPersonalData(lines, personalDataPatterns([erin, { phone: erinsFormerPhone }]))).toEqual(
+      [],
+    );
     expect(linesWithPersonalData(lines, personalDataPatterns([keeper])).length).toBeGreaterThan(0);
   });
 

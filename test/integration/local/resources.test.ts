@@ -53,7 +53,7 @@ describe('local resources from shared/definitions.ts', () => {
     expect(config.TOKEN_KEYS_SECRET_ID).toBe(emulators.names.secrets.tokenKeys);
   });
 
-  it('creates each table with its keys, GSIs projecting ALL, and TTL', async () => {
+  it('creates each table with its keys, GSIs with their projections, and TTL', async () => {
     // Act
     const described = await Promise.all(
       Object.values(emulators.names.tables).map((name) =>
@@ -83,7 +83,7 @@ describe('local resources from shared/definitions.ts', () => {
       for (const index of table.indexes) {
         const created = indexes.find((candidate) => candidate.IndexName === index.name);
         expect(created?.KeySchema).toEqual(keys(index.partitionKey, index.sortKey));
-        expect(created?.Projection?.ProjectionType).toBe('ALL');
+        expect(created?.Projection?.ProjectionType).toBe(index.projection ?? 'ALL');
       }
     }
     expect(ttl.TimeToLiveDescription).toMatchObject({
