@@ -5,6 +5,21 @@ import { type AttributeValue, LOCALES } from './types';
 
 const ATTRIBUTE_KEY = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
+/**
+ * Why an id may not name a contact being stored, or undefined when it may. A contact id lives
+ * on after an erasure (in delivery keys, the consent ledger, campaign audiences), so it must not
+ * be the person's phone number or email address: those are erased, the id is not.
+ */
+export function contactIdProblem(contactId: string): string | undefined {
+  if (normaliseIranianMobile(contactId).ok) {
+    return 'must not be a phone number: it outlives an erasure; use an opaque id such as your CRM id';
+  }
+  if (contactId.includes('@') && normaliseEmail(contactId).ok) {
+    return 'must not be an email address: it outlives an erasure; use an opaque id such as your CRM id';
+  }
+  return undefined;
+}
+
 /** The body of PUT /v1/contacts/{id}: phone and email arrive as people write them and leave normalised. */
 export const contactInputSchema = z
   .strictObject({

@@ -46,6 +46,20 @@ describe('bad input on every route gets a 4xx with a message, never a 5xx', () =
       body: { phone: '09121234567' },
       status: 400,
     },
+    {
+      what: 'a phone number as a contact id (it would outlive an erasure)',
+      method: 'PUT',
+      path: '/v1/contacts/%2B989121234567',
+      body: { phone: '09121234567' },
+      status: 400,
+    },
+    {
+      what: 'an email address as a contact id',
+      method: 'PUT',
+      path: '/v1/contacts/ali%40example.ir',
+      body: { email: 'ali@example.ir' },
+      status: 400,
+    },
     { what: 'a JSON array as a campaign', method: 'POST', path: '/v1/campaigns', body: [1, 2], status: 400 },
     { what: 'null as a contact', method: 'PUT', path: '/v1/contacts/x', body: null, status: 400 },
     {
