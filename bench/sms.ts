@@ -12,9 +12,8 @@
  * Settings (environment): BENCH_RECIPIENTS (20000), BENCH_SMS_RATE (100 SMS/s: the deployed
  * default, 200 s of sending for 20,000), BENCH_SIM_CALLS (Kavenegar API calls the simulator
  * admits per sliding second; default derived from the rate, see simCallLimit),
- * BENCH_VISIBILITY_SECONDS (10). The local platform itself sustained 60 to 80 SMS/s on a busy
- * two-core machine: when it is slower than the limit, seconds pass with no grant at all (no
- * sender ready), and the figures say so.
+ * BENCH_VISIBILITY_SECONDS (10). The local platform itself sustained 60 to 90 SMS/s on a
+ * two-core machine: when it is slower than the limit, the achieved rate says so.
  */
 
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -24,7 +23,6 @@ import {
   type Api,
   apiClient,
   documentClient,
-  limiterWindows,
   positiveInt,
   seconds,
   simControl,
@@ -44,9 +42,10 @@ const simCalls = positiveInt('BENCH_SIM_CALLS', simCallLimit(settings.rate));
 
 /**
  * Kavenegar throttles API calls (451), Chapar limits SMS per second: the two meet through the
- * receptors per call. One second's budget is ceil(rate / per call) full calls, plus at most
- * one partial call per concurrent sender; a fixed-window limiter can place two seconds'
- * worth within one sliding second (end of one, start of the next), hence the factor 2.
+ * receptors per call. One second's budget is ceil(rate / per call) full calls, plus partial
+ * calls when old grants leave the window in pieces (about one per concurrent sender); the
+ * simulator admits twice that, so a 451 means the platform called far more often than its
+ * budget needs.
  */
 function simCallLimit(rate: number): number {
   const perCall = Math.min(rate, KAVENEGAR_MAX_PER_CALL);
@@ -68,6 +67,33 @@ interface SimMessage {
 interface SimRequest {
   readonly path: string;
   readonly code: number;
+  readonly params: Readonly<Record<string, string>>;
+  /** Arrival at the simulator, epoch milliseconds. */
+  readonly at: number;
+}
+
+/** Receptors of one send call: a comma-separated list (send) or a JSON array (sendarray). */
+function receptorsOf(request: SimRequest): number {
+  const receptor = request.params.receptor ?? '';
+  if (receptor.trim().startsWith('[')) return (JSON.parse(receptor) as unknown[]).length;
+  return receptor === '' ? 0 : receptor.split(',').length;
+}
+
+/** The most SMS the simulator accepted within any 1,000 ms, as Kavenegar would count them. */
+function busiestSlidingSecond(sends: readonly SimRequest[]): number {
+  const accepted = sends.filter((send) => send.code === 200).sort((a, b) => a.at - b.at);
+  let busiest = 0;
+  let units = 0;
+  let first = 0;
+  for (const send of accepted) {
+    units += receptorsOf(send);
+    while ((accepted[first]?.at ?? send.at) <= send.at - 1000) {
+      units -= receptorsOf(accepted[first] as SimRequest);
+      first += 1;
+    }
+    busiest = Math.max(busiest, units);
+  }
+  return busiest;
 }
 
 async function main(): Promise<void> {
@@ -139,8 +165,7 @@ async function main(): Promise<void> {
 
     const messages = (await simControl(platform.kavenegarUrl, 'GET', '/_sim/messages')) as SimMessage[];
     const requests = (await simControl(platform.kavenegarUrl, 'GET', '/_sim/requests')) as SimRequest[];
-    const windows = await limiterWindows(dynamo, platform.env.RATE_LIMITS_TABLE ?? '', 'kavenegar-sms');
-    report({ final, elapsedMs, messages, requests, windows, phones });
+    report({ final, elapsedMs, messages, requests, phones });
   } catch (error) {
     process.exitCode = 1;
     console.error('\nbench failed:', error instanceof Error ? error.message : error);
@@ -158,7 +183,6 @@ function report(run: {
   elapsedMs: number;
   messages: readonly SimMessage[];
   requests: readonly SimRequest[];
-  windows: readonly number[];
   phones: readonly string[];
 }): void {
   const { messages, requests, phones } = run;
@@ -185,17 +209,24 @@ function report(run: {
   console.log(
     `  achieved rate           ${achieved.toFixed(1)} SMS/s = ${((100 * achieved) / settings.rate).toFixed(1)}% of the ${settings.rate}/s limit`,
   );
-  // Fixed windows: units granted late in one second can reach Kavenegar early in the next.
+  // The limiter holds the rate in any sliding second (one second plus a 100 ms guard); the
+  // simulator's arrival times say whether that reached Kavenegar intact.
+  const busiest = busiestSlidingSecond(sends);
   const over = [...perSecond.values()].filter((count) => count > settings.rate).length;
   console.log(
-    `  busiest second at sim   ${Math.max(...perSecond.values())} SMS accepted; ${over} clock seconds above the limit`,
+    `  busiest second at sim   ${busiest} SMS accepted in any sliding 1,000 ms${busiest > settings.rate ? ' (OVER THE LIMIT)' : ''}; ${over} clock seconds above the limit`,
   );
-  // Seconds of the span without a grant had no sender ready: the platform set the pace then.
-  const full = run.windows.filter((units) => units === settings.rate).length;
-  const busiest = Math.max(0, ...run.windows);
-  console.log(
-    `  limiter windows         ${run.windows.length} of ${spanSeconds} s had grants, ${full} at the limit; busiest ${busiest} units${busiest > settings.rate ? ' (OVER THE LIMIT)' : ''}`,
-  );
+  // Spacing between accepted sends: at the limit, one call's units leave the window before the next.
+  const times = sends
+    .filter((send) => send.code === 200)
+    .map((send) => send.at)
+    .sort((a, b) => a - b);
+  const gaps = times
+    .slice(1)
+    .map((at, i) => at - (times[i] as number))
+    .sort((a, b) => a - b);
+  const pick = (q: number) => gaps[Math.min(gaps.length - 1, Math.floor(q * gaps.length))] ?? 0;
+  console.log(`  gaps between sends      median ${pick(0.5)} ms, p90 ${pick(0.9)} ms, max ${pick(1)} ms`);
   console.log(
     `  451s received           ${throttled.length} (${throttled.filter((request) => sends.includes(request)).length} on sends, of ${requests.length} API calls)`,
   );

@@ -1,6 +1,6 @@
 /** What the benchmarks share: the local API and simulator over HTTP, DynamoDB set-up, settings. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Platform } from '../local/platform';
 import { newRef } from '../shared/domain/ids';
 
@@ -38,24 +38,6 @@ export async function writeContacts(
   };
   await Promise.all(Array.from({ length: WRITE_CONCURRENCY }, worker));
   return items.map((item) => `0${item.phone.slice(3)}`);
-}
-
-/** Units granted in each window of the limiter `name`, read back from the rateLimits table. */
-export async function limiterWindows(
-  client: DynamoDBDocumentClient,
-  table: string,
-  name: string,
-): Promise<number[]> {
-  const units: number[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(new ScanCommand({ TableName: table, ExclusiveStartKey: startKey }));
-    for (const item of page.Items ?? []) {
-      if (String(item.pk).startsWith(`${name}#`)) units.push(Number(item.units));
-    }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey !== undefined);
-  return units;
 }
 
 export function documentClient(platform: Platform): DynamoDBDocumentClient {

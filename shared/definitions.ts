@@ -116,7 +116,7 @@ export const tables = {
     indexes: [],
     timeToLiveAttribute: 'expiresAt',
   },
-  /** Per-second windows of the provider rate limiter shared by every concurrent sender. */
+  /** The provider rate limiter's grant log (one item per limit), shared by every concurrent sender. */
   rateLimits: {
     id: 'RateLimits',
     envVar: 'RATE_LIMITS_TABLE',

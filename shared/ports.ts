@@ -113,8 +113,11 @@ export interface SentMessage {
 export interface DeliveryStore {
   /** Takes a delivery for `leaseMs`; an expired lease of a crashed sender can be taken over. */
   claim(key: DeliveryKey, now: Date, leaseMs: number): Promise<ClaimResult>;
-  /** Records that the message is about to reach the provider (outcome unknown if we die now). */
-  markAttempt(key: DeliveryKey, claimId: string): Promise<void>;
+  /**
+   * Records that these messages are about to reach the provider (outcome unknown if we die
+   * now), up to 100 in one write. Throws when a claim was lost to another sender.
+   */
+  markAttempts(claims: readonly { readonly key: DeliveryKey; readonly claimId: string }[]): Promise<void>;
   /** Gives a claimed delivery back for a later retry (retryable failures). */
   release(key: DeliveryKey, claimId: string, reason: string): Promise<void>;
   /** Ends a claimed delivery and counts its outcome in the same transaction. */
@@ -128,8 +131,15 @@ export type ConsentRecordResult = 'recorded' | 'duplicate';
 export interface ConsentStore {
   /** Current states of a contact on a channel (topic states and the all-topics switch). */
   states(contactId: string, channel: Channel): Promise<ConsentState[]>;
-  /** States for many contacts at once, keyed by contact id. */
-  statesForMany(contactIds: readonly string[], channel: Channel): Promise<Map<string, ConsentState[]>>;
+  /**
+   * The states that decide `topic` for many contacts at once (the topic's own and the
+   * all-topics switch), keyed by contact id.
+   */
+  statesForMany(
+    contactIds: readonly string[],
+    channel: Channel,
+    topic: string,
+  ): Promise<Map<string, ConsentState[]>>;
   /**
    * Writes the new state and its ledger event atomically. With `once`, the write happens at most
    * once per key: a retry of the same cause (an SQS redelivery after a crash) answers

@@ -31,12 +31,19 @@ async function handle(
   response: ServerResponse,
   { apiKey, context, delays }: ServerDependencies,
 ): Promise<void> {
+  const at = Date.now();
   const url = new URL(request.url ?? '/', 'http://simulator');
   if (url.pathname.startsWith('/_sim/')) return handleControl(request, response, url.pathname, context);
   const params = await readParams(request, url);
   const verb = request.method ?? 'GET';
   const result = answerApi({ verb, pathname: url.pathname, params }, apiKey, context);
-  context.state.requests.push({ method: verb, path: maskPath(url.pathname), params, code: result.status });
+  context.state.requests.push({
+    method: verb,
+    path: maskPath(url.pathname),
+    params,
+    code: result.status,
+    at,
+  });
   await delays.wait(context.faults.latencyMs);
   sendJson(response, result.status, envelope(result));
 }

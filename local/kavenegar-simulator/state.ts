@@ -23,6 +23,8 @@ export interface SimRequest {
   readonly params: Readonly<Record<string, string>>;
   /** return.status of the answer. */
   readonly code: number;
+  /** When the call arrived, epoch milliseconds. */
+  readonly at: number;
 }
 
 const FIRST_MESSAGE_ID = 100_000_001;

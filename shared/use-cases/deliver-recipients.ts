@@ -91,7 +91,7 @@ export async function deliverRecipients(
   const channel = sender.channel;
   const [contacts, consent] = await Promise.all([
     deps.contacts.getMany(message.contactIds),
-    deps.consent.statesForMany(message.contactIds, channel),
+    deps.consent.statesForMany(message.contactIds, channel, campaign.topic),
   ]);
   const byId = new Map(contacts.map((contact) => [contact.id, contact]));
   const ready: Recipient[] = [];
@@ -111,9 +111,7 @@ export async function deliverRecipients(
   });
 
   // Past this write a crash leaves the outcome unknown; before it, a retry may simply send.
-  await mapWithConcurrency(ready, CLAIM_CONCURRENCY, (recipient) =>
-    deps.deliveries.markAttempt(recipient.key, recipient.claimId),
-  );
+  await deps.deliveries.markAttempts(ready);
   const results = ready.length > 0 ? await sender.send(campaign, ready) : [];
   let retry: string | undefined;
   let stop: string | undefined;

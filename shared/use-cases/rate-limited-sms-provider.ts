@@ -2,8 +2,8 @@ import { ProviderError } from '../domain/errors';
 import type { RateLimiter, SmsBatchProvider, SmsMessage, SmsSendOutcome } from '../ports';
 
 /**
- * A {@link RateLimiter} that can also grant part of a request from what is left of the
- * current second (see DynamoRateLimiter), so no window's remainder is wasted.
+ * A {@link RateLimiter} that can also grant part of a request from the room left in the
+ * current window (see DynamoRateLimiter), so no window's remainder is wasted.
  */
 export interface PartialRateLimiter extends RateLimiter {
   /** Spends 1 to `max` units now, waiting while the window is full; 0 once `deadline` has come. */

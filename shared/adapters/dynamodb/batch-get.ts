@@ -12,6 +12,7 @@ export async function batchGet(
   client: DynamoDBDocumentClient,
   tableName: string,
   keys: readonly Record<string, unknown>[],
+  options: { readonly consistentRead?: boolean } = {},
 ): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   for (const part of chunk(keys, MAX_KEYS_PER_CALL)) {
@@ -20,7 +21,9 @@ export async function batchGet(
       if (round === MAX_ROUNDS) throw new Error(`BatchGetItem on ${tableName} left keys unprocessed`);
       if (round > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** round));
       const result = await client.send(
-        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending } } }),
+        new BatchGetCommand({
+          RequestItems: { [tableName]: { Keys: pending, ConsistentRead: options.consistentRead } },
+        }),
       );
       items.push(...(result.Responses?.[tableName] ?? []));
       pending = (result.UnprocessedKeys?.[tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];

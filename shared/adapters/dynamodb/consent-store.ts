@@ -1,7 +1,8 @@
 import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { type ConsentEvent, type ConsentState, statusAfter } from '../../domain/consent';
-import type { Channel } from '../../domain/types';
+import { ALL_TOPICS, type Channel } from '../../domain/types';
 import type { ConsentRecordResult, ConsentStore } from '../../ports';
+import { batchGet } from './batch-get';
 
 const stateSk = (channel: Channel, topic: string) => `state#${channel}#${topic}`;
 
@@ -47,14 +48,19 @@ export class DynamoConsentStore implements ConsentStore {
     return (result.Items ?? []).map(toState);
   }
 
-  async statesForMany(contactIds: readonly string[], channel: Channel): Promise<Map<string, ConsentState[]>> {
+  async statesForMany(
+    contactIds: readonly string[],
+    channel: Channel,
+    topic: string,
+  ): Promise<Map<string, ConsentState[]>> {
     const byContact = new Map<string, ConsentState[]>(contactIds.map((id) => [id, []]));
-    // One query per contact stays strongly consistent; contacts with no state cost one read unit.
-    await Promise.all(
-      [...byContact.keys()].map(async (id) => {
-        byContact.set(id, await this.states(id, channel));
-      }),
-    );
+    // Only the two states that decide the topic, 100 keys a call, strongly consistent: a
+    // 200-recipient message costs 4 calls instead of 200 queries.
+    const sks = [...new Set([stateSk(channel, topic), stateSk(channel, ALL_TOPICS)])];
+    const keys = [...byContact.keys()].flatMap((pk) => sks.map((sk) => ({ pk, sk })));
+    for (const item of await batchGet(this.client, this.tableName, keys, { consistentRead: true })) {
+      byContact.get(item.pk as string)?.push(toState(item));
+    }
     return byContact;
   }
 

@@ -7,10 +7,12 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Channel } from '../../domain/types';
 import type { ClaimResult, DeliveryEnd, DeliveryKey, DeliveryStore, SentMessage } from '../../ports';
-import { isConditionFailure, isTransactionConditionFailure } from './client';
+import { chunk, isConditionFailure, isTransactionConditionFailure } from './client';
 import { countOnce } from './counters';
 
 const ENDED = new Set(['sent', 'failed', 'suppressed']);
+/** DynamoDB's TransactWriteItems takes at most 100 items. */
+const MAX_TRANSACTION_ITEMS = 100;
 
 function keyOf(key: DeliveryKey): { pk: string; sk: string } {
   return { pk: key.campaignId, sk: `${key.contactId}#${key.channel}` };
@@ -76,16 +78,23 @@ export class DynamoDeliveryStore implements DeliveryStore {
     }
   }
 
-  async markAttempt(key: DeliveryKey, claimId: string): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keyOf(key),
-        UpdateExpression: 'SET phase = :provider',
-        ConditionExpression: 'claimId = :claim',
-        ExpressionAttributeValues: { ':provider': 'provider', ':claim': claimId },
-      }),
-    );
+  async markAttempts(claims: readonly { key: DeliveryKey; claimId: string }[]): Promise<void> {
+    // One transaction per 100 (its limit): all of a part are marked, or none and it throws.
+    for (const part of chunk(claims, MAX_TRANSACTION_ITEMS)) {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: part.map(({ key, claimId }) => ({
+            Update: {
+              TableName: this.tableName,
+              Key: keyOf(key),
+              UpdateExpression: 'SET phase = :provider',
+              ConditionExpression: 'claimId = :claim',
+              ExpressionAttributeValues: { ':provider': 'provider', ':claim': claimId },
+            },
+          })),
+        }),
+      );
+    }
   }
 
   async release(key: DeliveryKey, claimId: string, reason: string): Promise<void> {

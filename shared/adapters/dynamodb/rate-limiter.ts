@@ -1,25 +1,31 @@
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { randomBytes } from 'node:crypto';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { RateLimiter } from '../../ports';
 import { isConditionFailure } from './client';
 
-/**
- * Window items outlive their second by an hour (long enough to look at a campaign's windows
- * afterwards), then DynamoDB's TTL sweeps them away: at most 3,600 tiny items per limit.
- */
-const WINDOW_TTL_SECONDS = 3_600;
-/** Waiters wake up spread over the first milliseconds of the next second, not all at once. */
+/** An idle limiter's item outlives its last grant by an hour, then DynamoDB's TTL sweeps it away. */
+const IDLE_TTL_SECONDS = 3_600;
+/** Waiters wake up spread over a few milliseconds, not all at once. */
 const DEFAULT_JITTER_MS = 25;
+/**
+ * The window is a second plus this margin: a grant reaches the provider a little after it is
+ * written (the write's answer, then the HTTPS call), and a send late after one grant must not
+ * meet a send early after the next within one of the provider's seconds.
+ */
+const DEFAULT_GUARD_MS = 100;
 
 /** How to build a {@link DynamoRateLimiter}. */
 export interface DynamoRateLimiterOptions {
   readonly client: DynamoDBDocumentClient;
   /** The `rateLimits` table: partition key `pk`, TTL attribute `expiresAt`. */
   readonly tableName: string;
-  /** Names the budget; its windows are the items `<name>#<epoch second>`. */
+  /** Names the budget: one item, `pk` = name, shared by every process using that name. */
   readonly name: string;
-  /** Units granted in one clock second, across every process sharing `name`. */
+  /** Units granted in any one second, across every process sharing `name`. */
   readonly limitPerSecond: number;
-  /** Largest random delay added after a second boundary before trying again. Default 25 ms. */
+  /** Added to the one-second window (see DEFAULT_GUARD_MS). Default 100 ms. */
+  readonly guardMs?: number;
+  /** Largest random delay added to a wait. Default 25 ms. */
   readonly jitterMs?: number;
   /** Epoch milliseconds. Default Date.now (Lambda clocks are NTP-synced to a few ms). */
   readonly now?: () => number;
@@ -34,28 +40,36 @@ export interface AcquireOptions {
   readonly deadline?: number;
 }
 
+/** One grant in the log: when (epoch ms, the granting process's clock), how many, and a tag. */
+export interface RateGrant {
+  readonly at: number;
+  readonly units: number;
+  readonly id: string;
+}
+
 /**
- * A per-second budget in DynamoDB shared by every concurrent sender (all Lambda instances):
- * a fixed window per clock second, one item each. A grant is one UpdateItem that ADDs its
- * units under the condition that the window stays at or under the limit, so two senders can
- * never spend the same unit; a full window means waiting for the next second (plus jitter).
+ * A rate shared by every concurrent sender (all Lambda instances), held in any sliding
+ * second, not only in clock seconds: the limiter keeps the log of the grants of the last
+ * window (a second plus a guard) in one DynamoDB item, and a grant is written only when the
+ * log's units plus its own stay within the limit. The write is conditional on the version it
+ * read, so two senders can never spend the same unit; a full log means waiting until its
+ * oldest grants leave the window.
  *
- * Partial windows are spent, not wasted: {@link acquireUpTo} grants whatever is left of the
- * current second (the failed condition returns the window's count, so no extra read), and the
- * caller sends exactly that many. With a fixed rate of 300 and calls of 200, whole-call grants
- * would send 200 a second; partial grants send 300. {@link acquire} is all-or-wait: its caller
- * sends all `units` at once, so taking half of them from an earlier window would let more than
- * the limit out in the next one.
+ * A fixed window per clock second would let two seconds' budgets out within one sliding
+ * second (the end of one and the start of the next); a provider that counts in a sliding
+ * window answers that burst with 451. The log rules it out. It costs a read and a write per
+ * grant, and a grant is a whole provider call (up to 200 receptors), so a few a second.
  *
- * A fixed window can let two seconds' budgets out within one sliding second (the end of one
- * second and the start of the next): a provider that counts in a sliding window must allow
- * that burst, or the rate must be set below its limit.
+ * Partial grants are spent, not wasted: {@link acquireUpTo} grants whatever room the window
+ * has, and the caller sends exactly that many. {@link acquire} is all-or-wait: its caller
+ * sends all `units` at once.
  */
 export class DynamoRateLimiter implements RateLimiter {
   readonly limitPerSecond: number;
   readonly #client: DynamoDBDocumentClient;
   readonly #tableName: string;
   readonly #name: string;
+  readonly #windowMs: number;
   readonly #jitterMs: number;
   readonly #now: () => number;
   readonly #sleep: (ms: number) => Promise<void>;
@@ -65,10 +79,13 @@ export class DynamoRateLimiter implements RateLimiter {
     if (!Number.isInteger(options.limitPerSecond) || options.limitPerSecond < 1) {
       throw new RangeError(`limitPerSecond must be a positive integer, got ${options.limitPerSecond}`);
     }
+    const guardMs = options.guardMs ?? DEFAULT_GUARD_MS;
+    if (!(guardMs >= 0)) throw new RangeError(`guardMs must be zero or more, got ${guardMs}`);
     this.limitPerSecond = options.limitPerSecond;
     this.#client = options.client;
     this.#tableName = options.tableName;
     this.#name = options.name;
+    this.#windowMs = 1000 + guardMs;
     this.#jitterMs = options.jitterMs ?? DEFAULT_JITTER_MS;
     this.#now = options.now ?? Date.now;
     this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
@@ -76,8 +93,8 @@ export class DynamoRateLimiter implements RateLimiter {
   }
 
   /**
-   * Waits until `units` can be spent in one second, and spends them. More than the limit is
-   * split into limit-sized parts taken in successive seconds; it returns once all are spent.
+   * Waits until `units` can be spent at once, and spends them. More than the limit is split
+   * into limit-sized parts, each a window after the last; it returns once all are spent.
    */
   async acquire(units: number): Promise<void> {
     for (let left = units; left > 0; ) {
@@ -88,73 +105,87 @@ export class DynamoRateLimiter implements RateLimiter {
   }
 
   /**
-   * Spends between 1 and `max` units (at most the limit) from the current second, waiting
-   * only while the window is full. Answers how many were granted; 0 when `deadline` came
-   * first (nothing was spent then).
+   * Spends between 1 and `max` units (at most the limit) now, waiting only while the window
+   * is full. Answers how many were granted; 0 when `deadline` came first (nothing was spent).
    */
   async acquireUpTo(max: number, options: AcquireOptions = {}): Promise<number> {
     if (max < 1) return 0;
     return this.#grant(Math.min(max, this.limitPerSecond), 1, options.deadline);
   }
 
-  /** Grants `want` units, or as few as `least` when the current window has only that much left. */
+  /** The grants still inside the window, oldest first (what the next grant is measured against). */
+  async grants(): Promise<RateGrant[]> {
+    const { grants } = await this.#read();
+    return live(grants, this.#now() - this.#windowMs);
+  }
+
+  /** Grants `want` units, or as few as `least` when the window has only that much room. */
   async #grant(want: number, least: number, deadline: number | undefined): Promise<number> {
-    let ask = want;
     for (;;) {
-      const second = Math.floor(this.#now() / 1000);
-      const used = await this.#tryAdd(second, ask);
-      if (used === undefined) return ask;
-      const room = this.limitPerSecond - used;
+      const { grants, version } = await this.#read();
+      const now = this.#now();
+      const inWindow = live(grants, now - this.#windowMs);
+      const room = this.limitPerSecond - sum(inWindow);
       if (room >= least && room > 0) {
-        ask = Math.min(want, room);
+        const units = Math.min(want, room);
+        const grant: RateGrant = { at: now, units, id: randomBytes(4).toString('hex') };
+        if (await this.#write([...inWindow, grant], version, now)) return units;
+        // Another sender wrote first: measure again against its grant.
         continue;
       }
-      const wakeAt = (second + 1) * 1000 + this.#random() * this.#jitterMs;
+      const wakeAt = this.#roomAt(inWindow, least) + this.#random() * this.#jitterMs;
       if (deadline !== undefined && wakeAt > deadline) return 0;
-      await this.#sleep(Math.max(0, wakeAt - this.#now()));
-      ask = want;
+      await this.#sleep(Math.max(0, wakeAt - now));
     }
   }
 
-  /** Adds `units` to the window of `second`; undefined when granted, else the window's count. */
-  async #tryAdd(second: number, units: number): Promise<number | undefined> {
-    const pk = `${this.#name}#${second}`;
+  /** When enough of the oldest grants have left the window for `least` units (and at least one). */
+  #roomAt(inWindow: readonly RateGrant[], least: number): number {
+    let used = sum(inWindow);
+    for (const grant of inWindow) {
+      used -= grant.units;
+      if (this.limitPerSecond - used >= Math.max(1, least)) return grant.at + this.#windowMs;
+    }
+    return this.#now();
+  }
+
+  async #read(): Promise<{ grants: RateGrant[]; version: number }> {
+    const answer = await this.#client.send(
+      new GetCommand({ TableName: this.#tableName, Key: { pk: this.#name }, ConsistentRead: true }),
+    );
+    const item = answer.Item as { grants?: RateGrant[]; version?: number } | undefined;
+    return { grants: item?.grants ?? [], version: item?.version ?? 0 };
+  }
+
+  /** Writes the log if nobody changed it since `version`; false when somebody did. */
+  async #write(grants: readonly RateGrant[], version: number, now: number): Promise<boolean> {
     try {
       await this.#client.send(
-        new UpdateCommand({
+        new PutCommand({
           TableName: this.#tableName,
-          Key: { pk },
-          UpdateExpression: 'ADD #units :units SET #expiresAt = :expiresAt',
-          ConditionExpression: 'attribute_not_exists(#units) OR #units <= :room',
-          ExpressionAttributeNames: { '#units': 'units', '#expiresAt': 'expiresAt' },
-          ExpressionAttributeValues: {
-            ':units': units,
-            ':room': this.limitPerSecond - units,
-            ':expiresAt': second + WINDOW_TTL_SECONDS,
+          Item: {
+            pk: this.#name,
+            grants,
+            version: version + 1,
+            expiresAt: Math.floor(now / 1000) + IDLE_TTL_SECONDS,
           },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          ConditionExpression: 'attribute_not_exists(pk) OR version = :version',
+          ExpressionAttributeValues: { ':version': version },
         }),
       );
-      return undefined;
+      return true;
     } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      return unitsOf((error as { Item?: unknown }).Item) ?? (await this.#read(pk));
+      if (isConditionFailure(error)) return false;
+      throw error;
     }
-  }
-
-  /** The window's count, for a DynamoDB that does not return the item with a failed condition. */
-  async #read(pk: string): Promise<number> {
-    const answer = await this.#client.send(
-      new GetCommand({ TableName: this.#tableName, Key: { pk }, ConsistentRead: true }),
-    );
-    return unitsOf(answer.Item) ?? this.limitPerSecond;
   }
 }
 
-/** `units` of an item, marshalled (`{N: '12'}`, as exceptions carry it) or not. */
-function unitsOf(item: unknown): number | undefined {
-  const units = (item as { units?: unknown } | undefined)?.units;
-  if (typeof units === 'number') return units;
-  const marshalled = (units as { N?: unknown } | undefined)?.N;
-  return typeof marshalled === 'string' ? Number(marshalled) : undefined;
+/** Grants after `since`, oldest first. */
+function live(grants: readonly RateGrant[], since: number): RateGrant[] {
+  return grants.filter((grant) => grant.at > since).sort((a, b) => a.at - b.at);
+}
+
+function sum(grants: readonly RateGrant[]): number {
+  return grants.reduce((total, grant) => total + grant.units, 0);
 }

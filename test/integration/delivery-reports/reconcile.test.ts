@@ -309,7 +309,7 @@ describe('reconcileSmsStatuses', () => {
     const crashing: ConsentStore = {
       history: (id) => consent.history(id),
       states: (id, channel) => consent.states(id, channel),
-      statesForMany: (ids, channel) => consent.statesForMany(ids, channel),
+      statesForMany: (ids, channel, topic) => consent.statesForMany(ids, channel, topic),
       record: async () => {
         throw new Error('function crashed');
       },

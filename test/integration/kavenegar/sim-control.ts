@@ -18,6 +18,8 @@ export interface SimRequestRecord {
   readonly path: string;
   readonly params: Record<string, string>;
   readonly code: number;
+  /** Arrival, epoch milliseconds. */
+  readonly at: number;
 }
 
 async function control(url: string, method: string, path: string, body?: unknown): Promise<Response> {

@@ -211,21 +211,30 @@ describe('Kavenegar simulator', () => {
     expect((await call('account/info')).entries).toMatchObject({ remaincredit: 10_000 - COST_PER_PART });
   });
 
-  it('records every API call with the key masked and the answer code', async () => {
+  it('records every API call with the key masked, the answer code and its arrival time', async () => {
+    // Prepare
+    const before = Date.now();
+
     // Act
     await call('sms/send', { receptor: '09121234567', message: 'Hi' });
     await call('account/info', {}, 'GET', 'some-other-key');
 
     // Assess
-    expect(await simRequests(simulator.url)).toEqual([
+    const requests = await simRequests(simulator.url);
+    expect(requests).toEqual([
       {
         method: 'POST',
         path: '/v1/***/sms/send.json',
         params: { receptor: '09121234567', message: 'Hi' },
         code: 200,
+        at: expect.any(Number),
       },
-      { method: 'GET', path: '/v1/***/account/info.json', params: {}, code: 403 },
+      { method: 'GET', path: '/v1/***/account/info.json', params: {}, code: 403, at: expect.any(Number) },
     ]);
+    const [first, second] = requests.map((request) => request.at);
+    expect(first).toBeGreaterThanOrEqual(before);
+    expect(second).toBeGreaterThanOrEqual(first ?? Number.POSITIVE_INFINITY);
+    expect(second).toBeLessThanOrEqual(Date.now());
   });
 
   it('restores the starting credit and lifts faults on DELETE /_sim/faults', async () => {

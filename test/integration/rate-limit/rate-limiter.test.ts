@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type {
   DynamoRateLimiter,
   DynamoRateLimiterOptions,
+  RateGrant,
 } from '../../../shared/adapters/dynamodb/rate-limiter';
 import { type TestEmulators, useEmulators } from '../../support/emulators';
+import { busiestWindow, fakeClock, recordingClient } from './limiter-support';
 
 let emulators: TestEmulators;
 let client: DynamoDBDocumentClient;
@@ -19,56 +20,25 @@ beforeAll(async () => {
   Limiter = (await import('../../../shared/adapters/dynamodb/rate-limiter')).DynamoRateLimiter;
 });
 
-/** A clock that stands still until someone sleeps: sleeping moves it forward by exactly that long. */
-function fakeClock(startMs = Date.UTC(2030, 0, 1, 12, 0, 0, 500)) {
-  let now = startMs;
-  return {
-    now: () => now,
-    sleep: async (ms: number) => {
-      now += ms;
-    },
-    second: () => Math.floor(now / 1000),
-  };
-}
-
+/** A limiter on its own budget, over a client that records every log the table accepted. */
 function limiter(limitPerSecond: number, options: Partial<DynamoRateLimiterOptions> = {}) {
   const name = `test-${randomUUID()}`;
+  const recorder = recordingClient(client);
   const built = new Limiter({
-    client,
+    client: recorder.client,
     tableName: emulators.names.tables.rateLimits,
     name,
     limitPerSecond,
     ...options,
   });
-  return { limiter: built, name };
-}
-
-/** The window items of one limiter as the table holds them: epoch second → units granted. */
-async function windowsOf(name: string): Promise<Map<number, number>> {
-  const windows = new Map<number, number>();
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new ScanCommand({
-        TableName: emulators.names.tables.rateLimits,
-        ExclusiveStartKey: startKey,
-        ConsistentRead: true,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      const [prefix, second] = String(item.pk).split('#');
-      if (prefix === name) windows.set(Number(second), Number(item.units));
-    }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey !== undefined);
-  return windows;
+  return { limiter: built, name, grants: recorder.grants };
 }
 
 describe('DynamoRateLimiter', () => {
-  it('never grants more than the limit in any one second to concurrent acquirers', async () => {
+  it('never grants more than the limit in any sliding second to concurrent acquirers', async () => {
     // Prepare: 5 senders with uneven requests, whole and partial, well over a second's budget
     const limit = 20;
-    const { limiter: shared, name } = limiter(limit);
+    const { limiter: shared, grants } = limiter(limit);
     const requests = Array.from({ length: 5 }, (_, sender) =>
       Array.from({ length: 4 }, (_, turn) => ((sender * 7 + turn * 5) % 13) + 1),
     );
@@ -93,39 +63,62 @@ describe('DynamoRateLimiter', () => {
       }),
     );
 
-    // Assess: read back from the table, not from the clock
-    const windows = await windowsOf(name);
+    // Assess: from the logs the table accepted, not from the acquirers' clocks
+    const log = grants();
     const total = requests.flat().reduce((sum, size) => sum + size, 0);
-    expect(Math.max(...windows.values())).toBeLessThanOrEqual(limit);
-    expect([...windows.values()].reduce((sum, units) => sum + units, 0)).toBe(total);
+    expect(log.reduce((sum, grant) => sum + grant.units, 0)).toBe(total);
     expect(granted.reduce((sum, units) => sum + units, 0)).toBe(total);
-    expect(windows.size).toBeGreaterThanOrEqual(Math.ceil(total / limit));
+    expect(busiestWindow(log, 1000)).toBeLessThanOrEqual(limit);
+    // The guard widens the window: no two grants a full limit apart come closer than 1.1 s.
+    expect(busiestWindow(log, 1100)).toBeLessThanOrEqual(limit);
   });
 
-  it('splits a request larger than the limit over successive seconds', async () => {
+  it('holds the limit across a clock-second boundary, where fixed windows would let a second budget out', async () => {
+    // Prepare: the whole budget spent 100 ms before a second ends
+    const clock = fakeClock(Date.UTC(2030, 0, 1, 12, 0, 0, 900));
+    const start = clock.now();
+    const { limiter: shared, grants } = limiter(10, { now: clock.now, sleep: clock.sleep, jitterMs: 0 });
+    await shared.acquire(10);
+
+    // Act: 100 ms later the clock second is new, the sliding second is not
+    await clock.sleep(100);
+    const granted = await shared.acquireUpTo(10);
+
+    // Assess: the grant waited until the first left the window (one second plus the 100 ms guard)
+    expect(granted).toBe(10);
+    expect(grants().map((grant) => [grant.at - start, grant.units])).toEqual([
+      [0, 10],
+      [1100, 10],
+    ]);
+  });
+
+  it('splits a request larger than the limit over successive windows', async () => {
     // Prepare
     const clock = fakeClock();
-    const first = clock.second();
-    const { limiter: small, name } = limiter(10, { now: clock.now, sleep: clock.sleep, jitterMs: 0 });
+    const start = clock.now();
+    const { limiter: small, grants } = limiter(10, {
+      now: clock.now,
+      sleep: clock.sleep,
+      jitterMs: 0,
+      guardMs: 0,
+    });
 
     // Act
     await small.acquire(25);
 
     // Assess
-    expect(await windowsOf(name)).toEqual(
-      new Map([
-        [first, 10],
-        [first + 1, 10],
-        [first + 2, 5],
-      ]),
-    );
+    expect(grants().map((grant) => [grant.at - start, grant.units])).toEqual([
+      [0, 10],
+      [1000, 10],
+      [2000, 5],
+    ]);
   });
 
-  it('acquire waits for a window with room for all its units; acquireUpTo spends what is left', async () => {
-    // Prepare: 15 of 20 already spent in this second
+  it('acquire waits for room for all its units; acquireUpTo spends what is left', async () => {
+    // Prepare: 15 of 20 already spent
     const clock = fakeClock();
-    const first = clock.second();
-    const { limiter: shared, name } = limiter(20, { now: clock.now, sleep: clock.sleep, jitterMs: 0 });
+    const start = clock.now();
+    const { limiter: shared, grants } = limiter(20, { now: clock.now, sleep: clock.sleep, jitterMs: 0 });
     await shared.acquire(15);
 
     // Act
@@ -134,18 +127,18 @@ describe('DynamoRateLimiter', () => {
 
     // Assess
     expect(partial).toBe(5);
-    expect(await windowsOf(name)).toEqual(
-      new Map([
-        [first, 20],
-        [first + 1, 8],
-      ]),
-    );
+    expect(grants().map((grant) => [grant.at - start, grant.units])).toEqual([
+      [0, 15],
+      [0, 5],
+      [1100, 8],
+    ]);
+    expect((await shared.grants()).map((grant) => grant.units)).toEqual([8]);
   });
 
-  it('grants nothing and spends nothing when the deadline comes before a window with room', async () => {
+  it('grants nothing and spends nothing when the deadline comes before the window has room', async () => {
     // Prepare
     const clock = fakeClock();
-    const { limiter: shared, name } = limiter(5, { now: clock.now, sleep: clock.sleep, jitterMs: 0 });
+    const { limiter: shared, grants } = limiter(5, { now: clock.now, sleep: clock.sleep, jitterMs: 0 });
     await shared.acquire(5);
 
     // Act
@@ -153,22 +146,33 @@ describe('DynamoRateLimiter', () => {
 
     // Assess
     expect(granted).toBe(0);
-    expect(await windowsOf(name)).toEqual(new Map([[clock.second(), 5]]));
+    expect(grants().map((grant) => grant.units)).toEqual([5]);
   });
 
-  it('gives each window an expiry for the table TTL', async () => {
+  it('keeps only the last window in its one item, which expires for the table TTL', async () => {
     // Prepare
     const clock = fakeClock();
-    const { limiter: shared, name } = limiter(5, { now: clock.now, sleep: clock.sleep });
+    const { limiter: shared, name } = limiter(5, { now: clock.now, sleep: clock.sleep, jitterMs: 0 });
 
-    // Act
-    await shared.acquire(1);
+    // Act: three windows' worth
+    await shared.acquire(15);
 
     // Assess
-    const page = await client.send(
-      new ScanCommand({ TableName: emulators.names.tables.rateLimits, ConsistentRead: true }),
+    const { Item: item } = await client.send(
+      new GetCommand({
+        TableName: emulators.names.tables.rateLimits,
+        Key: { pk: name },
+        ConsistentRead: true,
+      }),
     );
-    const item = page.Items?.find((candidate) => String(candidate.pk).startsWith(`${name}#`));
-    expect(item?.expiresAt).toBeGreaterThan(clock.second());
+    expect(((item?.grants ?? []) as RateGrant[]).map((grant) => grant.units)).toEqual([5]);
+    expect(item?.expiresAt).toBeGreaterThan(Math.floor(clock.now() / 1000));
+  });
+
+  it('refuses a limit that is not a positive integer, and a negative guard', () => {
+    // Act and assess
+    expect(() => limiter(0)).toThrow(RangeError);
+    expect(() => limiter(2.5)).toThrow(RangeError);
+    expect(() => limiter(5, { guardMs: -1 })).toThrow(RangeError);
   });
 });
