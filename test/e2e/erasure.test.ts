@@ -169,7 +169,13 @@ describe('a person asks what Chapar holds, then to be forgotten', () => {
     const exported = await call<ExportView>(api, 'GET', '/v1/contacts/erin/export');
     expect(exported.status).toBe(200);
     expect(exported.body.profile).toBeNull();
-    expect(exported.body.messages).toEqual([]);
+    // What stays of the two messages is what the stats need: campaign, channel, status, times.
+    expect(exported.body.messages).toHaveLength(2);
+    for (const message of exported.body.messages) {
+      expect(message).toMatchObject({ campaignId: autumnId, status: 'sent' });
+      expect(message).not.toHaveProperty('recipient');
+      expect(message).not.toHaveProperty('content');
+    }
     expect(exported.body.spoofReports).toEqual([]);
     expect(exported.body.consent.history.map((event) => event.evidence)).toEqual([{}, {}, {}]);
     expect(exported.body.consent.history.filter((event) => event.source === 'erasure')).toHaveLength(2);
