@@ -1,10 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { routes as definedRoutes, type RouteDefinition } from '../../shared/definitions';
 import { listen } from '../http-listen';
-import { LOCAL_ACCOUNT_ID } from './context';
 import { type HandlerSource, invokeFunction } from './functions';
+import { decode, jsonAnswer, toAnswer, toEvent, write } from './http-payload';
 
 /** How to start the HTTP gateway. */
 export interface HttpGatewayOptions {
@@ -36,20 +34,8 @@ interface CompiledRoute {
   readonly parameters: readonly string[];
 }
 
-interface HttpAnswer {
-  readonly status: number;
-  readonly headers: Record<string, string>;
-  readonly cookies: readonly string[];
-  readonly body: Buffer;
-}
-
 /** API Gateway's payload limit for HTTP APIs. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
-const API_ID = 'local';
-
-// AWS does not list them; HTTP APIs have been observed to pass only these as text. Everything
-// else, application/x-www-form-urlencoded and a missing Content-Type included, is base64-encoded.
-const TEXT_TYPES = /^(text\/[^;]+|application\/(json|xml|javascript))\s*(;|$)/i;
 
 /**
  * Starts a node:http server that plays API Gateway (HTTP API, payload format 2.0): each
@@ -95,7 +81,15 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
       write(response, jsonAnswer(413, { message: 'Request Entity Too Large' }));
       return;
     }
-    const event = toEvent(request, url, match, body);
+    const event = toEvent(
+      request,
+      url,
+      {
+        routeKey: match.route.routeKey,
+        ...(match.route.parameters.length === 0 ? {} : { pathParameters: match.pathParameters }),
+      },
+      body,
+    );
     let result: unknown;
     try {
       result = await invokeFunction(options.handlers, match.route.route.function, event, {
@@ -178,154 +172,4 @@ async function readBody(request: IncomingMessage): Promise<Buffer | 'too-large'>
     chunks.push(buffer);
   }
   return Buffer.concat(chunks);
-}
-
-function toEvent(
-  request: IncomingMessage,
-  url: URL,
-  match: { route: CompiledRoute; pathParameters: Record<string, string> },
-  body: Buffer,
-): APIGatewayProxyEventV2 {
-  const headers: Record<string, string> = {};
-  let cookies: string[] | undefined;
-  for (const [name, values] of Object.entries(request.headersDistinct)) {
-    if (values === undefined) continue;
-    if (name === 'cookie') {
-      cookies = values.flatMap((value) => value.split(';')).map((cookie) => cookie.trim());
-      continue;
-    }
-    headers[name] = values.join(',');
-  }
-  const sourceIp = (request.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
-  headers['x-forwarded-for'] = headers['x-forwarded-for']
-    ? `${headers['x-forwarded-for']}, ${sourceIp}`
-    : sourceIp;
-  headers['x-forwarded-port'] = String(request.socket.localPort ?? '');
-  headers['x-forwarded-proto'] = 'http';
-
-  const rawQueryString = (request.url ?? '').split('?').slice(1).join('?');
-  const query: Record<string, string> = {};
-  for (const [key, value] of new URLSearchParams(rawQueryString)) {
-    query[key] = query[key] === undefined ? value : `${query[key]},${value}`;
-  }
-  const isText = TEXT_TYPES.test(headers['content-type'] ?? '');
-  const now = new Date();
-  const domainName = (headers.host ?? 'localhost').replace(/:\d+$/, '');
-  const rawPath = url.pathname.split('/').map(decode).join('/');
-  return {
-    version: '2.0',
-    routeKey: match.route.routeKey,
-    rawPath,
-    rawQueryString,
-    ...(cookies === undefined ? {} : { cookies }),
-    headers,
-    ...(Object.keys(query).length === 0 ? {} : { queryStringParameters: query }),
-    ...(match.route.parameters.length === 0 ? {} : { pathParameters: match.pathParameters }),
-    requestContext: {
-      accountId: LOCAL_ACCOUNT_ID,
-      apiId: API_ID,
-      domainName,
-      domainPrefix: domainName.split('.')[0] ?? domainName,
-      http: {
-        method: request.method ?? 'GET',
-        path: rawPath,
-        protocol: `HTTP/${request.httpVersion}`,
-        sourceIp,
-        userAgent: headers['user-agent'] ?? '',
-      },
-      requestId: randomBytes(11).toString('base64'),
-      routeKey: match.route.routeKey,
-      stage: '$default',
-      time: formatTime(now),
-      timeEpoch: now.getTime(),
-    },
-    ...(body.length === 0 ? {} : { body: isText ? body.toString('utf8') : body.toString('base64') }),
-    isBase64Encoded: body.length > 0 && !isText,
-  };
-}
-
-/** Lambda proxy result -> HTTP, as API Gateway reads payload format 2.0; undefined if malformed. */
-function toAnswer(result: unknown, requestId: string): HttpAnswer | undefined {
-  if (typeof result === 'string') return textAnswer(200, 'application/json', result, requestId);
-  if (typeof result !== 'object' || result === null || !('statusCode' in result)) {
-    return textAnswer(200, 'application/json', JSON.stringify(result ?? null), requestId);
-  }
-  const {
-    statusCode,
-    headers = {},
-    cookies = [],
-    body = '',
-    isBase64Encoded = false,
-  } = result as Record<string, unknown>;
-  if (
-    typeof statusCode !== 'number' ||
-    !Number.isInteger(statusCode) ||
-    statusCode < 100 ||
-    statusCode > 599
-  ) {
-    return undefined;
-  }
-  if (
-    typeof headers !== 'object' ||
-    headers === null ||
-    typeof body !== 'string' ||
-    !Array.isArray(cookies)
-  ) {
-    return undefined;
-  }
-  const answerHeaders: Record<string, string> = { 'apigw-requestid': requestId };
-  for (const [name, value] of Object.entries(headers)) {
-    if (!['string', 'number', 'boolean'].includes(typeof value)) return undefined;
-    answerHeaders[name.toLowerCase()] = String(value);
-  }
-  if (!cookies.every((cookie) => typeof cookie === 'string')) return undefined;
-  return {
-    status: statusCode,
-    headers: answerHeaders,
-    cookies: cookies as string[],
-    body: Buffer.from(body, isBase64Encoded === true ? 'base64' : 'utf8'),
-  };
-}
-
-function jsonAnswer(status: number, body: unknown, requestId?: string): HttpAnswer {
-  return textAnswer(status, 'application/json', JSON.stringify(body), requestId);
-}
-
-function textAnswer(status: number, contentType: string, body: string, requestId?: string): HttpAnswer {
-  return {
-    status,
-    headers: {
-      'content-type': contentType,
-      ...(requestId === undefined ? {} : { 'apigw-requestid': requestId }),
-    },
-    cookies: [],
-    body: Buffer.from(body, 'utf8'),
-  };
-}
-
-function write(response: ServerResponse, answer: HttpAnswer): void {
-  for (const [name, value] of Object.entries(answer.headers)) response.setHeader(name, value);
-  if (answer.cookies.length > 0) response.setHeader('set-cookie', [...answer.cookies]);
-  response.setHeader('content-length', answer.body.length);
-  response.writeHead(answer.status);
-  response.end(answer.body);
-}
-
-function decode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
-}
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** API Gateway's requestContext.time: `12/Mar/2020:19:03:58 +0000`. */
-function formatTime(date: Date): string {
-  const pad = (value: number): string => String(value).padStart(2, '0');
-  const month = MONTHS[date.getUTCMonth()] ?? 'Jan';
-  return `${pad(date.getUTCDate())}/${month}/${date.getUTCFullYear()}:${pad(date.getUTCHours())}:${pad(
-    date.getUTCMinutes(),
-  )}:${pad(date.getUTCSeconds())} +0000`;
 }
