@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { contactIdProblem } from './contact';
 import { templateProblem } from './placeholders';
 import { MAX_SMS_BODY_LENGTH } from './sms-text';
 import { CHANNELS, type Channel } from './types';
@@ -50,9 +51,21 @@ export const audienceSchema = z.union([
   z.strictObject({ all: z.literal(true) }),
   z.strictObject({
     contactIds: z
-      .array(z.string().regex(CONTACT_ID, 'must be 1-128 letters, digits or . _ : @ + -'))
+      .array(
+        z
+          .string()
+          .regex(CONTACT_ID, 'must be 1-128 letters, digits or . _ : @ + -')
+          .superRefine((id, ctx) => {
+            // Contacts are stored under opaque ids only: a phone or email here names nobody.
+            const problem = contactIdProblem(id);
+            if (problem) ctx.addIssue({ code: 'custom', message: problem });
+          }),
+      )
       .min(1, 'must name at least one contact')
-      .max(MAX_AUDIENCE_IDS, `may name at most ${MAX_AUDIENCE_IDS} contacts; use {"all": true} for more`),
+      .max(MAX_AUDIENCE_IDS, `may name at most ${MAX_AUDIENCE_IDS} contacts; use {"all": true} for more`)
+      // A list with repeats means each person once: a repeated id would be counted in the
+      // campaign's total but delivered once, and the campaign would never finish.
+      .transform((ids) => [...new Set(ids)]),
   }),
 ]);
 export type Audience = z.infer<typeof audienceSchema>;

@@ -16,7 +16,7 @@ const validInput = {
   name: 'Nowruz sale',
   topic: 'promotions',
   channels: ['sms', 'email'],
-  audience: { contactIds: ['crm-1', 'crm.2', 'user:3', 'ali@example.ir', '+989121234567'] },
+  audience: { contactIds: ['crm-1', 'crm.2', 'user:3', 'shop:42@tenant'] },
   sms: { text: '{{name}} عزیز، تخفیف نوروزی ۳۰٪. لغو۱۱' },
   email: {
     subject: 'Nowruz sale for {{ name }}',
@@ -84,6 +84,17 @@ describe('campaignInputSchema', () => {
 
     // Assess
     expect(result.data?.name).toBe('Nowruz sale');
+  });
+
+  it('names each contact of the audience once, however often the list repeats it', () => {
+    // Act
+    const result = campaignInputSchema.safeParse({
+      ...validInput,
+      audience: { contactIds: ['crm-1', 'crm-2', 'crm-1', 'crm-3', 'crm-2'] },
+    });
+
+    // Assess
+    expect(result.data?.audience).toEqual({ contactIds: ['crm-1', 'crm-2', 'crm-3'] });
   });
 
   describe('rejects, naming the field', () => {
@@ -166,6 +177,18 @@ describe('campaignInputSchema', () => {
         input: { ...validInput, audience: { contactIds: ['ok', 'not ok'] } },
         path: ['audience', 'contactIds', 1],
         message: 'must be 1-128 letters',
+      },
+      {
+        label: 'a phone number as a contact id',
+        input: { ...validInput, audience: { contactIds: ['ok', '09121234567'] } },
+        path: ['audience', 'contactIds', 1],
+        message: 'must not be a phone number',
+      },
+      {
+        label: 'an email address as a contact id',
+        input: { ...validInput, audience: { contactIds: ['ali@example.ir'] } },
+        path: ['audience', 'contactIds', 0],
+        message: 'must not be an email address',
       },
       {
         label: 'unknown extra keys',
