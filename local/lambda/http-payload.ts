@@ -141,12 +141,7 @@ export function jsonAnswer(status: number, body: unknown, requestId?: string): H
   return textAnswer(status, 'application/json', JSON.stringify(body), requestId);
 }
 
-function textAnswer(
-  status: number,
-  contentType: string,
-  body: string,
-  requestId?: string,
-): HttpAnswer {
+function textAnswer(status: number, contentType: string, body: string, requestId?: string): HttpAnswer {
   return {
     status,
     headers: {
