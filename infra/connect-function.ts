@@ -52,7 +52,7 @@ export interface FunctionResources {
   readonly email: EmailSending;
   /** Plain settings every function receives (no permission goes with them). */
   readonly settings: Readonly<Partial<Record<EnvKey, string>>>;
-  /** The limits kept in the rateLimits table (CHAPAR_SMS_RATE), given together with it. */
+  /** The limits kept in the rateLimits table (CHAPAR_SMS_RATE and its guard), given together with it. */
   readonly rateLimits: Readonly<Partial<Record<EnvKey, string>>>;
 }
 

@@ -28,6 +28,7 @@ const config = readConfig([
   'CHAPAR_SMS_SENDER',
   'RATE_LIMITS_TABLE',
   'CHAPAR_SMS_RATE',
+  'CHAPAR_SMS_RATE_GUARD_MS',
   'LINKS_TABLE',
   'CHAPAR_PUBLIC_BASE_URL',
   'CHAPAR_SMS_OPT_OUT_SUFFIX',
@@ -41,6 +42,7 @@ const smsRate = new DynamoRateLimiter({
   tableName: config.RATE_LIMITS_TABLE,
   name: 'kavenegar-sms',
   limitPerSecond: config.CHAPAR_SMS_RATE,
+  guardMs: config.CHAPAR_SMS_RATE_GUARD_MS,
 });
 
 // Every SMS ends with its short unsubscribe link and the opt-out suffix (checked at cold start).

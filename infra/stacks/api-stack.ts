@@ -94,7 +94,10 @@ export class ApiStack extends Stack {
         CHAPAR_PUBLIC_BASE_URL: this.publicBaseUrl,
         KAVENEGAR_BASE_URL,
       },
-      rateLimits: { CHAPAR_SMS_RATE: String(operator.smsRate) },
+      rateLimits: {
+        CHAPAR_SMS_RATE: String(operator.smsRate),
+        CHAPAR_SMS_RATE_GUARD_MS: String(operator.smsRateGuardMs),
+      },
     };
     this.functions = mapRecord(functions, (definition: FunctionDefinition, name) => {
       const fn = new AppFunction(this, definition.id, {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { normaliseEmail } from './email';
-import { normaliseIranianMobile } from './phone';
+import { normaliseIranianMobile, toLatinDigits } from './phone';
 import { type AttributeValue, LOCALES } from './types';
 
 const ATTRIBUTE_KEY = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
@@ -11,7 +11,10 @@ const ATTRIBUTE_KEY = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
  * be the person's phone number or email address: those are erased, the id is not.
  */
 export function contactIdProblem(contactId: string): string | undefined {
-  if (normaliseIranianMobile(contactId).ok) {
+  // A bare 9xxxxxxxxx is also a common shape of numeric CRM ids: only the written forms of a
+  // mobile (09…, +989…, 989…, 00989…) are refused.
+  const bare = /^9\d{9}$/.test(toLatinDigits(contactId).replace(/[^\d+]/g, ''));
+  if (!bare && normaliseIranianMobile(contactId).ok) {
     return 'must not be a phone number: it outlives an erasure; use an opaque id such as your CRM id';
   }
   if (contactId.includes('@') && normaliseEmail(contactId).ok) {

@@ -89,7 +89,9 @@ describe('api stack: functions', () => {
         ...definition.secrets.map((secret) => secrets[secret].envVar),
         ...(definition.sendsEmail ? ['CHAPAR_FROM_EMAIL', 'SES_CONFIGURATION_SET'] : []),
         // The limits kept in the rateLimits table come with it.
-        ...(tableEntries.some(([table]) => table === 'rateLimits') ? ['CHAPAR_SMS_RATE'] : []),
+        ...(tableEntries.some(([table]) => table === 'rateLimits')
+          ? ['CHAPAR_SMS_RATE', 'CHAPAR_SMS_RATE_GUARD_MS']
+          : []),
       ];
       expect(Object.keys(env).sort()).toEqual(expected.sort());
       expect(env).toMatchObject({

@@ -26,6 +26,8 @@ describe('operator context', () => {
     [{ smsRate: 0 }, /"smsRate" must be a whole number of SMS per second/],
     [{ smsRate: '12.5' }, /"smsRate" must be a whole number/],
     [{ smsRate: 10_001 }, /"smsRate" must be a whole number/],
+    [{ smsRateGuardMs: -5 }, /"smsRateGuardMs" must be a whole number of milliseconds/],
+    [{ smsRateGuardMs: 2_001 }, /"smsRateGuardMs" must be a whole number/],
     [
       { sendingDomain: 'mail.chapar.ir', fromEmail: 'news@other.ir' },
       /must be an address of "sendingDomain"/,
@@ -44,11 +46,12 @@ describe('operator context', () => {
     });
   });
 
-  it('gives the SMS rate (default 100, or smsRate) to the SMS sender only, with the rateLimits table', () => {
+  it('gives the SMS rate and its guard (defaults, or smsRate and smsRateGuardMs) to the SMS sender only, with the rateLimits table', () => {
     const byDefault = environmentOf({}, 'queue-send-sms').env;
     expect(byDefault.CHAPAR_SMS_RATE).toBe(String(CONTEXT_DEFAULTS.smsRate));
+    expect(byDefault.CHAPAR_SMS_RATE_GUARD_MS).toBe(String(CONTEXT_DEFAULTS.smsRateGuardMs));
     expect(byDefault.RATE_LIMITS_TABLE).toBeDefined();
-    const { stacks, api } = synthChapar({ smsRate: '250' });
+    const { stacks, api } = synthChapar({ smsRate: '250', smsRateGuardMs: '400' });
     const variablesOf = (name: keyof typeof functions) =>
       (
         resourceOf(api, stacks.api.functions[name].function).Properties.Environment as {
@@ -56,7 +59,9 @@ describe('operator context', () => {
         }
       ).Variables;
     expect(variablesOf('queue-send-sms').CHAPAR_SMS_RATE).toBe('250');
+    expect(variablesOf('queue-send-sms').CHAPAR_SMS_RATE_GUARD_MS).toBe('400');
     expect(variablesOf('queue-send-email').CHAPAR_SMS_RATE).toBeUndefined();
+    expect(variablesOf('queue-send-email').CHAPAR_SMS_RATE_GUARD_MS).toBeUndefined();
   });
 
   it('derives the addresses from sendingDomain and takes publicBaseUrl without its trailing slash', () => {

@@ -60,6 +60,10 @@ export interface RateGrant {
  * window answers that burst with 451. The log rules it out. It costs a read and a write per
  * grant, and a grant is a whole provider call (up to 200 receptors), so a few a second.
  *
+ * The guard bounds how much later than its grant a call may reach the provider: a grant whose
+ * own write took longer is left spent and taken again, and the rest (the HTTPS call) must fit
+ * in what is left of it.
+ *
  * Partial grants are spent, not wasted: {@link acquireUpTo} grants whatever room the window
  * has, and the caller sends exactly that many. {@link acquire} is all-or-wait: its caller
  * sends all `units` at once.
@@ -70,6 +74,7 @@ export class DynamoRateLimiter implements RateLimiter {
   readonly #tableName: string;
   readonly #name: string;
   readonly #windowMs: number;
+  readonly #guardMs: number;
   readonly #jitterMs: number;
   readonly #now: () => number;
   readonly #sleep: (ms: number) => Promise<void>;
@@ -85,6 +90,7 @@ export class DynamoRateLimiter implements RateLimiter {
     this.#client = options.client;
     this.#tableName = options.tableName;
     this.#name = options.name;
+    this.#guardMs = guardMs;
     this.#windowMs = 1000 + guardMs;
     this.#jitterMs = options.jitterMs ?? DEFAULT_JITTER_MS;
     this.#now = options.now ?? Date.now;
@@ -122,6 +128,7 @@ export class DynamoRateLimiter implements RateLimiter {
   /** Grants `want` units, or as few as `least` when the window has only that much room. */
   async #grant(want: number, least: number, deadline: number | undefined): Promise<number> {
     for (;;) {
+      if (deadline !== undefined && this.#now() > deadline) return 0;
       const { grants, version } = await this.#read();
       const now = this.#now();
       const inWindow = live(grants, now - this.#windowMs);
@@ -129,8 +136,11 @@ export class DynamoRateLimiter implements RateLimiter {
       if (room >= least && room > 0) {
         const units = Math.min(want, room);
         const grant: RateGrant = { at: now, units, id: randomBytes(4).toString('hex') };
-        if (await this.#write([...inWindow, grant], version, now)) return units;
         // Another sender wrote first: measure again against its grant.
+        if (!(await this.#write([...inWindow, grant], version, now))) continue;
+        // A write that came back later than the guard leaves the call no margin: the units
+        // stay spent (the log holds them) and a fresh grant is measured from now.
+        if (this.#now() - now <= this.#guardMs) return units;
         continue;
       }
       const wakeAt = this.#roomAt(inWindow, least) + this.#random() * this.#jitterMs;

@@ -8,7 +8,7 @@ import type { Alarms, CampaignStore, DeliveryStore, LinkStore, WorkQueue } from 
 import type { DeliverDeps } from '../../../shared/use-cases/deliver-recipients';
 import { sendingCampaign, sqsEvent } from '../../fixtures/campaigns';
 import { type TestEmulators, testSecretValues, useEmulators } from '../../support/emulators';
-import { resetSim, setFaults, simMessages } from '../kavenegar/sim-control';
+import { resetSim, setFaults, simMessages, simRequests } from '../kavenegar/sim-control';
 
 const SENDER = '50004001051233';
 let sim: KavenegarSimulator;
@@ -256,6 +256,39 @@ describe('a sender that dies mid-batch', () => {
     const later = { ...baseDeps, alarms, now: () => new Date(Date.now() + baseDeps.leaseMs + 1_000) };
     await modules.deliver.deliverRecipients(later, smsChannel(), message(campaign));
     // Assess: everyone got exactly one SMS
+    const receptors = (await simMessages(sim.url)).map((sms) => sms.receptor).sort();
+    expect(receptors).toEqual(['09121110001', '09121110002', '09121110003']);
+    expect(await stats(campaign)).toMatchObject({ status: 'sent', sent: 3 });
+  });
+
+  it('asks Kavenegar before sending to recipients marked just before the crash, then sends each once', async () => {
+    // Prepare: the first recipient is marked as handed to the provider, then the function dies
+    const campaign = await campaignFor();
+    const halfMarking: DeliveryStore = {
+      claim: (...args) => deliveries.claim(...args),
+      release: (...args) => deliveries.release(...args),
+      end: (...args) => deliveries.end(...args),
+      sentTo: (...args) => deliveries.sentTo(...args),
+      markAttempts: async (claims) => {
+        await deliveries.markAttempts(claims.slice(0, 1));
+        throw new Error('function crashed');
+      },
+    };
+    await expect(
+      modules.deliver.deliverRecipients(
+        { ...baseDeps, deliveries: halfMarking, alarms },
+        smsChannel(),
+        message(campaign),
+      ),
+    ).rejects.toThrow('function crashed');
+
+    // Act
+    const later = { ...baseDeps, alarms, now: () => new Date(Date.now() + baseDeps.leaseMs + 1_000) };
+    await modules.deliver.deliverRecipients(later, smsChannel(), message(campaign));
+
+    // Assess: one lookup by local id for the marked one, and everyone got exactly one SMS
+    const paths = (await simRequests(sim.url)).map((request) => request.path);
+    expect(paths.filter((path) => path.endsWith('/sms/statuslocalmessageid.json'))).toHaveLength(1);
     const receptors = (await simMessages(sim.url)).map((sms) => sms.receptor).sort();
     expect(receptors).toEqual(['09121110001', '09121110002', '09121110003']);
     expect(await stats(campaign)).toMatchObject({ status: 'sent', sent: 3 });

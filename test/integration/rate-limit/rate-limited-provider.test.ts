@@ -205,11 +205,13 @@ describe('RateLimitedSmsProvider', () => {
     // Prepare: the wiring of queue-send-sms, at a rate below Kavenegar's 200 per call
     const rate = 40;
     const recorder = recordingClient(client);
+    // A guard wide enough for a loaded test machine's spread of call latencies to the simulator.
     const limiter = new modules.limiter.DynamoRateLimiter({
       client: recorder.client,
       tableName: emulators.names.tables.rateLimits,
       name: `test-${randomUUID()}`,
       limitPerSecond: rate,
+      guardMs: 500,
     });
     const kavenegar = new modules.kavenegar.KavenegarClient({
       baseUrl: sim.url,
@@ -232,13 +234,18 @@ describe('RateLimitedSmsProvider', () => {
     // Assess
     expect(first?.receipts).toHaveLength(90);
     expect(second?.receipts).toHaveLength(90);
-    const perCall = (await simRequests(sim.url)).map(
-      (request) => (request.params.receptor ?? '').split(',').length,
-    );
-    expect(perCall.reduce((sum, count) => sum + count, 0)).toBe(180);
-    expect(Math.max(...perCall)).toBeLessThanOrEqual(rate);
+    // As Kavenegar sees it: receptors per call, and per sliding second by arrival time
+    const arrivals = (await simRequests(sim.url)).map((request) => ({
+      at: request.at,
+      units: (request.params.receptor ?? '').split(',').length,
+      id: `${request.at}`,
+    }));
+    expect(arrivals.reduce((sum, call) => sum + call.units, 0)).toBe(180);
+    expect(Math.max(...arrivals.map((call) => call.units))).toBeLessThanOrEqual(rate);
+    expect(busiestWindow(arrivals, 1000)).toBeLessThanOrEqual(rate);
     const grants = recorder.grants();
-    expect(grants.reduce((sum, grant) => sum + grant.units, 0)).toBe(180);
-    expect(busiestWindow(grants, 1000)).toBeLessThanOrEqual(rate);
+    // At least the 180 sent: a grant whose write came back past the guard stays spent unused.
+    expect(grants.reduce((sum, grant) => sum + grant.units, 0)).toBeGreaterThanOrEqual(180);
+    expect(busiestWindow(grants, 1500)).toBeLessThanOrEqual(rate);
   });
 });
