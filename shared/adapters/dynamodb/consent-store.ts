@@ -16,11 +16,6 @@ function toEvent(item: Record<string, unknown>): ConsentEvent {
   return { contactId: pk as string, ...event } as ConsentEvent;
 }
 
-/**
- * Consent per contact: current state items (`state#<channel>#<topic>`) and the append-only
- * ledger (`event#<at>#<id>`) under one partition, written together in one transaction. A
- * `once#<key>` marker in the same transaction makes a write idempotent by its cause.
- */
 /** True when a transaction was cancelled only because its `once#` marker (the last item) exists. */
 function markerExists(error: unknown): boolean {
   if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return false;
@@ -30,6 +25,11 @@ function markerExists(error: unknown): boolean {
   );
 }
 
+/**
+ * Consent per contact: current state items (`state#<channel>#<topic>`) and the append-only
+ * ledger (`event#<at>#<id>`) under one partition, written together in one transaction. A
+ * `once#<key>` marker in the same transaction makes a write idempotent by its cause.
+ */
 export class DynamoConsentStore implements ConsentStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
