@@ -6,6 +6,7 @@ import type { ConsentEvent, ConsentState } from '../../shared/domain/consent';
 import { signatureHeader } from '../../shared/domain/webhook-signature';
 import type { DeliveryRecord, SpoofReport } from '../../shared/ports';
 import { linesWithPersonalData, personalDataPatterns } from '../integration/consent/pii';
+import { type CampaignView, runCampaign } from '../support/campaigns';
 import { call, eventually, sesEmails, simMessages, WEBHOOK_SECRET } from '../support/http';
 import { startTestPlatform } from '../support/platform';
 
@@ -16,12 +17,6 @@ let autumnId = '';
 
 const erin = { phone: '+989121112244', email: 'erin@example.com' };
 const keeper = { phone: '+989351234567', email: 'keeper@example.com' };
-
-interface CampaignView {
-  id: string;
-  status: string;
-  stats: { total: number; sent: number; failed: number; suppressed: number };
-}
 
 interface ExportView {
   profile: { phone?: string; email?: string; name?: string } | null;
@@ -40,15 +35,6 @@ afterAll(async () => {
 });
 
 /** Runs a campaign to the end and returns it with its stats. */
-async function runCampaign(body: Record<string, unknown>): Promise<CampaignView> {
-  const created = await call<{ id: string }>(api, 'POST', '/v1/campaigns', { json: body });
-  expect(created.status, created.text).toBe(201);
-  return eventually(async () => {
-    const reply = await call<CampaignView>(api, 'GET', `/v1/campaigns/${created.body.id}`);
-    return reply.body.status === 'sent' ? reply.body : undefined;
-  }, `campaign ${body.name} to be sent`);
-}
-
 /** Every item of every table, one JSON line each. */
 async function everythingStored(): Promise<string[]> {
   const { endpoints } = platform;
@@ -100,7 +86,7 @@ describe('a person asks what Chapar holds, then to be forgotten', () => {
       },
     });
     expect(optIn.status, optIn.text).toBe(201);
-    const autumn = await runCampaign({
+    const autumn = await runCampaign(api, {
       name: 'Autumn',
       topic: 'newsletter',
       channels: ['sms', 'email'],
@@ -192,7 +178,7 @@ describe('a person asks what Chapar holds, then to be forgotten', () => {
     });
     expect(again.status).toBe(200);
     // Act
-    const winter = await runCampaign({
+    const winter = await runCampaign(api, {
       name: 'Winter',
       topic: 'newsletter',
       channels: ['sms', 'email'],
@@ -211,7 +197,7 @@ describe('a person asks what Chapar holds, then to be forgotten', () => {
         evidence: { method: 'signed-form', reference: 'f-9' },
       },
     });
-    const spring = await runCampaign({
+    const spring = await runCampaign(api, {
       name: 'Spring',
       topic: 'newsletter',
       channels: ['sms', 'email'],

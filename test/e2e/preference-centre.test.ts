@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consentStore, contactStore, linkStore } from '../../shared/adapters/factory';
 import type { ConsentEvent, ConsentState } from '../../shared/domain/consent';
 import { ALL_TOPICS, type Channel } from '../../shared/domain/types';
+import { type CampaignView, runCampaign } from '../support/campaigns';
 import { call, eventually, headerOf, type StoredEmail, sesEmails, simMessages } from '../support/http';
 import { startTestPlatform } from '../support/platform';
 
@@ -54,21 +55,6 @@ async function stateOf(contactId: string, channel: Channel, topic: string): Prom
   return (await ledger.states(contactId, channel)).find((state) => state.topic === topic)?.status;
 }
 
-interface CampaignView {
-  id: string;
-  status: string;
-  stats: { total: number; sent: number; failed: number; suppressed: number };
-}
-
-async function runCampaign(body: Record<string, unknown>): Promise<CampaignView> {
-  const created = await call<{ id: string }>(api, 'POST', '/v1/campaigns', { json: body });
-  expect(created.status, created.text).toBe(201);
-  return eventually(async () => {
-    const reply = await call<CampaignView>(api, 'GET', `/v1/campaigns/${created.body.id}`);
-    return reply.body.status === 'sent' ? reply.body : undefined;
-  }, `campaign ${created.body.id} to be sent`);
-}
-
 async function newPage(options: {
   javaScriptEnabled: boolean;
 }): Promise<{ context: BrowserContext; page: Page }> {
@@ -97,7 +83,7 @@ describe('the preference centre, in a browser', () => {
       const reply = await call(api, 'PUT', `/v1/contacts/${id}`, { json: contact });
       expect(reply.status, reply.text).toBe(200);
     }
-    const done = await runCampaign({
+    const done = await runCampaign(api, {
       name: 'Preferences',
       topic: 'newsletter',
       channels: ['sms', 'email'],
@@ -195,14 +181,14 @@ describe('the preference centre, in a browser', () => {
   });
 
   it('lets the next campaigns follow those choices', async () => {
-    const events = await runCampaign({
+    const events = await runCampaign(api, {
       name: 'Events for Sara',
       topic: 'events',
       channels: ['email'],
       audience: { contactIds: ['pc-sara'] },
       email: { subject: 'Events', html: '<p>Events</p>' },
     });
-    const promotions = await runCampaign({
+    const promotions = await runCampaign(api, {
       name: 'Promotions for Sara',
       topic: 'promotions',
       channels: ['email'],
