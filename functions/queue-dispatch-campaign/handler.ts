@@ -4,6 +4,7 @@ import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { campaignStore, contactStore, workQueue } from '../../shared/adapters/factory';
 import { readConfig } from '../../shared/config';
+import { DISPATCH_LEASE_MS, DISPATCH_PAGE_SIZE } from '../../shared/domain/dispatch';
 import { dispatchMessageSchema } from '../../shared/domain/messages';
 import { smsLayout } from '../../shared/domain/sms-text';
 import { parseWith } from '../../shared/domain/validation';
@@ -29,13 +30,12 @@ const deps = {
     email: config.EMAIL_QUEUE_URL,
   }),
   now: () => new Date(),
-  // A multiple of the 200 recipients one SMS message (one Kavenegar call) carries.
-  pageSize: 1000,
+  pageSize: DISPATCH_PAGE_SIZE,
   smsLayout: smsLayout({
     publicBaseUrl: config.CHAPAR_PUBLIC_BASE_URL,
     optOutSuffix: config.CHAPAR_SMS_OPT_OUT_SUFFIX,
   }),
-  leaseMs: 2 * 60 * 1000,
+  leaseMs: DISPATCH_LEASE_MS,
 };
 const processor = new BatchProcessor(EventType.SQS);
 

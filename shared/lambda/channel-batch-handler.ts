@@ -3,6 +3,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { campaignStore, consentStore, contactStore, deliveryStore } from '../adapters/factory';
 import type { Env } from '../config';
+import { CLAIM_LEASE_MS } from '../domain/dispatch';
 import { recipientsMessageSchema } from '../domain/messages';
 import { parseWith } from '../domain/validation';
 import { createMetrics, MetricAlarms } from '../observability';
@@ -81,9 +82,6 @@ export function channelBatchHandler(
     });
   };
 }
-
-/** How long a claim protects a delivery from a second sender (well under the visibility timeout). */
-const CLAIM_LEASE_MS = 2 * 60 * 1000;
 
 /** What every channel sender reads and writes, built from its function's configuration. */
 export function channelDeliverDeps(

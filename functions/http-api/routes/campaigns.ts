@@ -1,4 +1,5 @@
 import type { Campaign, CampaignStats } from '../../../shared/domain/campaign';
+import { DISPATCH_LEASE_MS } from '../../../shared/domain/dispatch';
 import { analyseSms } from '../../../shared/domain/sms-segments';
 import { type SmsLayout, sampleSms } from '../../../shared/domain/sms-text';
 import { json, jsonBody, pathParameter } from '../../../shared/http/respond';
@@ -19,9 +20,6 @@ export interface CampaignRouteDeps {
   /** The senders' SMS layout, for previews and segment figures. */
   readonly smsLayout: SmsLayout;
 }
-
-/** How long a dispatch page may take before the sweep revives the chain. */
-const DISPATCH_LEASE_MS = 2 * 60 * 1000;
 
 function campaignView(campaign: Campaign, layout: SmsLayout, stats?: CampaignStats) {
   const {
