@@ -101,7 +101,7 @@ async function main(): Promise<void> {
   let dynamo: DynamoDBDocumentClient | undefined;
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
-    stopping ??= platform ? platform.stop() : Promise.resolve();
+    stopping ??= platform ? platform.end() : Promise.resolve();
     return stopping;
   };
   const onSignal = (signal: NodeJS.Signals): void => {

@@ -1,5 +1,6 @@
 import * as dynamodb from './dynamodb';
 import { type KavenegarSimulatorOptions, startKavenegarSimulator } from './kavenegar-simulator';
+import { startInOrder } from './lifecycle';
 import type { AwsEndpoints } from './resources';
 import * as secretsManager from './secrets-manager';
 import * as ses from './ses';
@@ -31,55 +32,38 @@ export interface EmulatorEndpoints extends AwsEndpoints {
 /** The running emulators. */
 export interface Emulators {
   readonly endpoints: EmulatorEndpoints;
-  /** Stops every emulator (DynamoDB's Java process included) and waits for each; safe to call twice. */
-  stop(): Promise<void>;
-}
-
-interface Stoppable {
-  readonly name: string;
-  stop(): Promise<void>;
+  /** Ends every emulator (DynamoDB's Java process included) and waits for each; safe to call twice. */
+  end(): Promise<void>;
 }
 
 /**
  * Starts the AWS-side emulators and, when asked, the Kavenegar simulator. If one fails,
- * those already started are stopped before the error is rethrown.
+ * those already started are ended before the error is rethrown.
  */
-export async function startEmulators(options: EmulatorOptions = {}): Promise<Emulators> {
+export function startEmulators(options: EmulatorOptions = {}): Promise<Emulators> {
   const host = options.host ?? '127.0.0.1';
-  const started: Stoppable[] = [];
-  const stopAll = async (): Promise<void> => {
-    // Reverse order; every one is stopped even if another fails to.
-    const results = await Promise.allSettled(started.toReversed().map((service) => service.stop()));
-    const failures = results.filter((result) => result.status === 'rejected');
-    if (failures.length > 0) {
-      throw new AggregateError(
-        failures.map((failure) => failure.reason),
-        'Some emulators did not stop cleanly',
-      );
-    }
-  };
-  try {
+  return startInOrder('The emulators', async (started) => {
     // 1. DynamoDB Local first: the slowest (a JVM) and the likeliest to fail (no Java), so a
     //    broken machine fails before anything else has started.
-    const dynamo = await dynamodb.start({ host, port: options.dynamodbPort, region: LOCAL_REGION });
-    started.push({ name: 'DynamoDB Local', stop: dynamo.end });
+    const dynamo = started.add(
+      'DynamoDB Local',
+      await dynamodb.start({ host, port: options.dynamodbPort, region: LOCAL_REGION }),
+    );
     // 2. Secrets Manager: functions read their keys from it at cold start.
-    const secrets = await secretsManager.start({ host, port: options.secretsPort, region: LOCAL_REGION });
-    started.push({ name: 'Secrets Manager', stop: secrets.end });
+    const secrets = started.add(
+      'Secrets Manager',
+      await secretsManager.start({ host, port: options.secretsPort, region: LOCAL_REGION }),
+    );
     // 3. SQS (fauxqs): the queues between functions.
-    const queues = await sqs.start({ host, port: options.sqsPort });
-    started.push({ name: 'SQS', stop: queues.end });
+    const queues = started.add('SQS', await sqs.start({ host, port: options.sqsPort }));
     // 4. SES: where email goes; its inbox is a web page.
-    const email = await ses.start({ host, port: options.sesPort });
-    started.push({ name: 'SES', stop: email.end });
+    const email = started.add('SES', await ses.start({ host, port: options.sesPort }));
     // 5. Kavenegar last: a provider, not AWS, and only the platform needs it running.
     const kavenegar =
       options.kavenegar === undefined
         ? undefined
-        : await startKavenegarSimulator({ ...options.kavenegar, host });
-    if (kavenegar !== undefined) started.push({ name: 'Kavenegar simulator', stop: kavenegar.stop });
+        : started.add('Kavenegar simulator', await startKavenegarSimulator({ ...options.kavenegar, host }));
 
-    let stopped: Promise<void> | undefined;
     return {
       endpoints: {
         region: LOCAL_REGION,
@@ -90,13 +74,7 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
         secretsManager: secrets.url,
         ...(kavenegar === undefined ? {} : { kavenegar: kavenegar.url }),
       },
-      stop: () => {
-        stopped ??= stopAll();
-        return stopped;
-      },
+      end: () => started.end(),
     };
-  } catch (error) {
-    await stopAll().catch(() => undefined);
-    throw error;
-  }
+  });
 }

@@ -1,24 +1,24 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** A local HTTP server that is listening: where, and how to stop it. */
+/** A local HTTP server that is listening: where, and how to end it. */
 export interface Listening {
   readonly url: string;
   readonly port: number;
   /** Stops listening and drops open connections; safe to call twice. */
-  close(): Promise<void>;
+  end(): Promise<void>;
 }
 
 /**
  * Listens on `host:port` (0 = any free port) and reports a refused port as one clear error
- * naming the service: the local servers' shared start and stop.
+ * naming the service: the local servers' shared start and end.
  */
 export async function listen(
   server: Server,
   host: string,
   port: number,
   service: string,
-  /** On close, let requests in flight finish (idle) or drop every connection (all). */
+  /** On end, let requests in flight finish (idle) or drop every connection (all). */
   drop: 'idle' | 'all' = 'all',
 ): Promise<Listening> {
   await new Promise<void>((resolve, reject) => {
@@ -31,17 +31,17 @@ export async function listen(
     throw new Error(`${service} could not listen on ${host}:${port}`, { cause: error });
   });
   const address = server.address() as AddressInfo;
-  let closed: Promise<void> | undefined;
+  let ended: Promise<void> | undefined;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
     port: address.port,
-    close: () => {
-      closed ??= new Promise<void>((resolve) => {
+    end: () => {
+      ended ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         if (drop === 'idle') server.closeIdleConnections();
         else server.closeAllConnections();
       });
-      return closed;
+      return ended;
     },
   };
 }

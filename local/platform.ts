@@ -1,10 +1,11 @@
-import { type EmulatorEndpoints, startEmulators } from './emulators';
-import { createHandlerLoader } from './lambda/functions';
-import { startHttpGateway } from './lambda/http-gateway';
+import { type EmulatorEndpoints, type Emulators, startEmulators } from './emulators';
+import { createHandlerLoader, type HandlerSource } from './lambda/functions';
+import { type HttpGateway, startHttpGateway } from './lambda/http-gateway';
 import { startScheduler } from './lambda/scheduler';
 import { type PolledQueue, startSqsPollers } from './lambda/sqs-poller';
-import { createResources } from './resources';
-import { LOCAL_CONFIGURATION_SET, start as startSesEvents } from './ses-events';
+import { type Started, startInOrder } from './lifecycle';
+import { createResources, type LocalResources } from './resources';
+import { LOCAL_CONFIGURATION_SET, type SesEvents, start as startSesEvents } from './ses-events';
 
 /** A variable that configures the local platform, with its default. */
 export interface LocalVariable {
@@ -71,8 +72,8 @@ export interface Platform {
   readonly endpoints: EmulatorEndpoints;
   /** What the platform put into process.env for the functions (no secret values). */
   readonly env: Readonly<Record<string, string>>;
-  /** Stops the scheduler, pollers (in-flight batches finish), gateway and emulators, then restores process.env. */
-  stop(): Promise<void>;
+  /** Ends the scheduler, pollers (in-flight batches finish), gateway and emulators, then restores process.env. */
+  end(): Promise<void>;
 }
 
 /** The local variables from `env`, defaults filled in. */
@@ -100,87 +101,36 @@ function parsePort(name: string, value: string): number {
 /**
  * Starts Chapar on this machine: the emulators, the tables, queues and secrets of
  * shared/definitions.ts, the functions' environment, then the HTTP gateway, the SQS pollers
- * and the scheduler, which load handlers lazily. If a step fails, what started is stopped.
+ * and the scheduler, which load handlers lazily. If a step fails, what started is ended.
  */
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
-  const settings = readLocalSettings({ ...process.env, ...options.env });
-  const port = (value: number | undefined, name: LocalVariableName): number =>
-    value ?? parsePort(name, settings[name]);
-  const host = options.host ?? settings.CHAPAR_HOST;
-
-  const emulators = await startEmulators({
-    host,
-    dynamodbPort: port(options.dynamodbPort, 'CHAPAR_DYNAMODB_PORT'),
-    sqsPort: port(options.sqsPort, 'CHAPAR_SQS_PORT'),
-    sesPort: port(options.sesPort, 'CHAPAR_SES_PORT'),
-    secretsPort: port(options.secretsPort, 'CHAPAR_SECRETS_PORT'),
-    kavenegar: {
-      port: port(options.kavenegarPort, 'CHAPAR_KAVENEGAR_PORT'),
-      apiKey: settings.CHAPAR_KAVENEGAR_API_KEY,
-      lines: [settings.CHAPAR_SMS_SENDER],
-    },
-  });
-  const stoppers: (() => Promise<void>)[] = [emulators.stop];
+  // 1. Settings: options over the environment over the defaults; nothing has started yet.
+  const { settings, host, port } = platformSettings(options);
   const environment = new SavedEnvironment();
-  const stopAll = async (): Promise<void> => {
-    const failures: unknown[] = [];
-    // Consumers before what they consume: scheduler, pollers, gateway, SES events, then emulators.
-    for (const stop of stoppers.toReversed()) {
-      await stop().catch((error: unknown) => failures.push(error));
-    }
-    environment.restore();
-    if (failures.length > 0) throw new AggregateError(failures, 'The local platform did not stop cleanly');
-  };
-
-  try {
-    const { endpoints } = emulators;
-    const resources = await createResources({
-      endpoints,
-      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
-      secretValues: {
-        apiKey: settings.CHAPAR_API_KEY,
-        webhookSecret: settings.CHAPAR_WEBHOOK_SECRET,
-        kavenegarApiKey: settings.CHAPAR_KAVENEGAR_API_KEY,
-        tokenKeys: JSON.stringify({ current: 'local', keys: { local: settings.CHAPAR_TOKEN_KEY } }),
-        deliveryCallbackSecret: settings.CHAPAR_DELIVERY_CALLBACK_SECRET,
-        erasureKey: settings.CHAPAR_ERASURE_KEY,
-      },
-    });
-
-    // SES event publishing: functions send through it, and mail to the mailbox simulator's
-    // addresses becomes SES events on the sesEvents topic, as a configuration set publishes them.
-    const sesEvents = await startSesEvents({
-      host,
-      sesUrl: endpoints.ses,
-      snsEndpoint: endpoints.sqs,
-      region: endpoints.region,
-      topicArn: resources.topics.sesEvents.arn,
-    });
-    stoppers.push(sesEvents.end);
-
-    // The gateway listens first (its URL is CHAPAR_PUBLIC_BASE_URL) but answers 503 until ready.
+  return startInOrder('The local platform', async (started) => {
+    // First in, so last out: process.env is restored once every piece has ended.
+    started.add('process.env', { end: async () => environment.restore() });
+    // 2. Emulators: DynamoDB Local, Secrets Manager, SQS, SES and the Kavenegar simulator.
+    const { endpoints } = started.add(
+      'Emulators',
+      await startPlatformEmulators(settings, host, port, options),
+    );
+    // 3. Resources: the tables, queues, topics and secrets, seeded with the local secret values.
+    const resources = await createPlatformResources(endpoints, settings, options);
+    // 4. Runtime, consumers after what they consume: SES event publishing and the gateway
+    //    (their URLs go into the functions' environment), the environment, then the pollers
+    //    and the scheduler. The gateway answers 503 until all of it is up.
     let ready = false;
     const handlers = createHandlerLoader();
-    const gateway = await startHttpGateway({
+    const { sesEvents, gateway, kavenegarUrl } = await startEdge(started, {
       handlers,
-      region: endpoints.region,
       host,
-      port: port(options.apiPort, 'CHAPAR_API_PORT'),
+      apiPort: port(options.apiPort, 'CHAPAR_API_PORT'),
+      endpoints,
+      resources,
+      settings,
       isReady: () => ready,
     });
-    stoppers.push(gateway.end);
-
-    const kavenegarUrl = endpoints.kavenegar ?? '';
-    // As an operator sets it in Kavenegar's panel: delivery reports come to our callback route.
-    if (kavenegarUrl) {
-      const callbackUrl = `${gateway.url}/v1/callbacks/kavenegar/${encodeURIComponent(settings.CHAPAR_DELIVERY_CALLBACK_SECRET)}`;
-      const answer = await fetch(`${kavenegarUrl}/_sim/callback`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ url: callbackUrl }),
-      });
-      if (!answer.ok) throw new Error(`The Kavenegar simulator refused the callback URL (${answer.status})`);
-    }
     const env: Record<string, string> = {
       ...resources.env,
       AWS_ENDPOINT_URL_SESV2: sesEvents.url,
@@ -198,36 +148,149 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     };
     // Handlers read their configuration at cold start, so this precedes the first invocation.
     environment.apply({ ...options.env, ...env, AWS_SESSION_TOKEN: undefined, AWS_PROFILE: undefined });
+    startConsumers(started, handlers, endpoints, resources);
+    ready = true;
+    // 5. The handle.
+    return platformHandle(started, { apiUrl: gateway.url, kavenegarUrl, endpoints, env });
+  });
+}
 
-    const pollers = startSqsPollers({
+type PortOf = (value: number | undefined, name: LocalVariableName) => number;
+
+/** The local variables (options.env over process.env), the host, and each port: its option or its variable. */
+function platformSettings(options: PlatformOptions): { settings: LocalSettings; host: string; port: PortOf } {
+  const settings = readLocalSettings({ ...process.env, ...options.env });
+  const port: PortOf = (value, name) => value ?? parsePort(name, settings[name]);
+  return { settings, host: options.host ?? settings.CHAPAR_HOST, port };
+}
+
+/** Every emulator, the Kavenegar simulator included, with the sender line and key of the settings. */
+function startPlatformEmulators(
+  settings: LocalSettings,
+  host: string,
+  port: PortOf,
+  options: PlatformOptions,
+): Promise<Emulators> {
+  return startEmulators({
+    host,
+    dynamodbPort: port(options.dynamodbPort, 'CHAPAR_DYNAMODB_PORT'),
+    sqsPort: port(options.sqsPort, 'CHAPAR_SQS_PORT'),
+    sesPort: port(options.sesPort, 'CHAPAR_SES_PORT'),
+    secretsPort: port(options.secretsPort, 'CHAPAR_SECRETS_PORT'),
+    kavenegar: {
+      port: port(options.kavenegarPort, 'CHAPAR_KAVENEGAR_PORT'),
+      apiKey: settings.CHAPAR_KAVENEGAR_API_KEY,
+      lines: [settings.CHAPAR_SMS_SENDER],
+    },
+  });
+}
+
+/** The resources of shared/definitions.ts, their secrets holding the settings' values. */
+function createPlatformResources(
+  endpoints: EmulatorEndpoints,
+  settings: LocalSettings,
+  options: PlatformOptions,
+): Promise<LocalResources> {
+  return createResources({
+    endpoints,
+    visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
+    secretValues: {
+      apiKey: settings.CHAPAR_API_KEY,
+      webhookSecret: settings.CHAPAR_WEBHOOK_SECRET,
+      kavenegarApiKey: settings.CHAPAR_KAVENEGAR_API_KEY,
+      tokenKeys: JSON.stringify({ current: 'local', keys: { local: settings.CHAPAR_TOKEN_KEY } }),
+      deliveryCallbackSecret: settings.CHAPAR_DELIVERY_CALLBACK_SECRET,
+      erasureKey: settings.CHAPAR_ERASURE_KEY,
+    },
+  });
+}
+
+/** What the pieces that face the outside need. */
+interface EdgeOptions {
+  readonly handlers: HandlerSource;
+  readonly host: string;
+  readonly apiPort: number;
+  readonly endpoints: EmulatorEndpoints;
+  readonly resources: LocalResources;
+  readonly settings: LocalSettings;
+  readonly isReady: () => boolean;
+}
+
+/**
+ * The pieces whose URLs the functions are given: SES event publishing (functions send through
+ * it) and the HTTP gateway, which then becomes the Kavenegar simulator's callback URL.
+ */
+async function startEdge(
+  started: Started,
+  { handlers, host, apiPort, endpoints, resources, settings, isReady }: EdgeOptions,
+): Promise<{ sesEvents: SesEvents; gateway: HttpGateway; kavenegarUrl: string }> {
+  // Mail to the mailbox simulator's addresses becomes SES events on the sesEvents topic, as a
+  // configuration set publishes them.
+  const sesEvents = started.add(
+    'SES event publishing',
+    await startSesEvents({
+      host,
+      sesUrl: endpoints.ses,
+      snsEndpoint: endpoints.sqs,
+      region: endpoints.region,
+      topicArn: resources.topics.sesEvents.arn,
+    }),
+  );
+
+  // The gateway listens first (its URL is CHAPAR_PUBLIC_BASE_URL) but answers 503 until ready.
+  const gateway = started.add(
+    'HTTP gateway',
+    await startHttpGateway({ handlers, region: endpoints.region, host, port: apiPort, isReady }),
+  );
+
+  const kavenegarUrl = endpoints.kavenegar ?? '';
+  // As an operator sets it in Kavenegar's panel: delivery reports come to our callback route.
+  if (kavenegarUrl) {
+    const callbackUrl = `${gateway.url}/v1/callbacks/kavenegar/${encodeURIComponent(settings.CHAPAR_DELIVERY_CALLBACK_SECRET)}`;
+    const answer = await fetch(`${kavenegarUrl}/_sim/callback`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ url: callbackUrl }),
+    });
+    if (!answer.ok) throw new Error(`The Kavenegar simulator refused the callback URL (${answer.status})`);
+  }
+  return { sesEvents, gateway, kavenegarUrl };
+}
+
+/** The consumers: a poller for every queue, then the scheduler. */
+function startConsumers(
+  started: Started,
+  handlers: HandlerSource,
+  endpoints: EmulatorEndpoints,
+  resources: LocalResources,
+): void {
+  started.add(
+    'SQS pollers',
+    startSqsPollers({
       handlers,
       endpoint: endpoints.sqs,
       region: endpoints.region,
       queues: Object.fromEntries(
         Object.entries(resources.queues).map(([name, queue]) => [name, { url: queue.url, arn: queue.arn }]),
       ) as Record<keyof typeof resources.queues, PolledQueue>,
-    });
-    stoppers.push(pollers.stop);
-    const scheduler = startScheduler({ handlers, region: endpoints.region });
-    stoppers.push(scheduler.stop);
-    ready = true;
+    }),
+  );
+  started.add('Scheduler', startScheduler({ handlers, region: endpoints.region }));
+}
 
-    let stopped: Promise<void> | undefined;
-    return {
-      apiUrl: gateway.url,
-      sesUrl: endpoints.ses,
-      kavenegarUrl,
-      endpoints,
-      env,
-      stop: () => {
-        stopped ??= stopAll();
-        return stopped;
-      },
-    };
-  } catch (error) {
-    await stopAll().catch(() => undefined);
-    throw error;
-  }
+/** The running platform as its callers see it; ending it ends every piece, last started first. */
+function platformHandle(
+  started: Started,
+  running: Pick<Platform, 'apiUrl' | 'kavenegarUrl' | 'endpoints' | 'env'>,
+): Platform {
+  return {
+    apiUrl: running.apiUrl,
+    sesUrl: running.endpoints.ses,
+    kavenegarUrl: running.kavenegarUrl,
+    endpoints: running.endpoints,
+    env: running.env,
+    end: () => started.end(),
+  };
 }
 
 /** process.env changes that can be undone. */

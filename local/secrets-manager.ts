@@ -216,5 +216,5 @@ export async function start(options: SecretsManagerOptions = {}): Promise<Secret
   }
 
   const listening = await listen(server, host, options.port ?? 8007, 'Secrets Manager emulator');
-  return { url: listening.url, port: listening.port, end: listening.close };
+  return { url: listening.url, port: listening.port, end: listening.end };
 }

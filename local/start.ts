@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     stoppingSince = performance.now();
     if (platform === undefined) return; // Still starting: stopped as soon as it is up.
     console.log(`\n${signal}: stopping the local platform...`);
-    stop(platform);
+    endPlatform(platform);
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
@@ -41,14 +41,14 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   if (stoppingSince !== undefined) {
-    stop(platform);
+    endPlatform(platform);
     return;
   }
   print(platform, (performance.now() - startedAt) / 1000);
 }
 
-function stop(platform: Platform): void {
-  platform.stop().then(
+function endPlatform(platform: Platform): void {
+  platform.end().then(
     () => {
       console.log('Stopped.');
       process.exit(0);

@@ -1,4 +1,4 @@
-/** Answer delays (the latencyMs fault) that stop() can release at once, leaving no timer behind. */
+/** Answer delays (the latencyMs fault) that end() can release at once, leaving no timer behind. */
 export class Delays {
   readonly #pending = new Map<NodeJS.Timeout, () => void>();
 

@@ -32,7 +32,7 @@ export interface KavenegarSimulator {
   url: string;
   port: number;
   /** Stops listening, drops every timer and pending answer; safe to call twice. */
-  stop(): Promise<void>;
+  end(): Promise<void>;
 }
 
 const DEFAULTS = {
@@ -81,18 +81,18 @@ export async function startKavenegarSimulator(
     });
   });
   const { port } = server.address() as AddressInfo;
-  let stopped: Promise<void> | undefined;
+  let ended: Promise<void> | undefined;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
-    stop: () => {
-      stopped ??= new Promise<void>((resolve) => {
-        lifecycle.stop();
+    end: () => {
+      ended ??= new Promise<void>((resolve) => {
+        lifecycle.end();
         delays.releaseAll();
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      return stopped;
+      return ended;
     },
   };
 }

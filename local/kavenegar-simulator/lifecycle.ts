@@ -20,7 +20,7 @@ export interface LifecycleOptions {
 /**
  * Moves accepted messages 1 -> 4 -> final over time and POSTs a delivery report (form
  * fields messageid, status) when a message reaches its final status. Every timer is kept
- * so that clear() and stop() leave no handle behind.
+ * so that clear() and end() leave no handle behind.
  */
 export class Lifecycle {
   readonly #options: LifecycleOptions;
@@ -65,7 +65,7 @@ export class Lifecycle {
   }
 
   /** clear(), and abandons delivery reports in flight. */
-  stop(): void {
+  end(): void {
     this.clear();
     this.#reports.abort();
   }

@@ -109,9 +109,9 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
     write(response, answer);
   }
 
-  // Requests in flight finish on stop; only idle keep-alive connections are dropped.
+  // Requests in flight finish on end; only idle keep-alive connections are dropped.
   const listening = await listen(server, host, options.port ?? 3000, 'HTTP gateway', 'idle');
-  return { url: listening.url, port: listening.port, end: listening.close };
+  return { url: listening.url, port: listening.port, end: listening.end };
 }
 
 function compileRoutes(routes: readonly RouteDefinition[]): CompiledRoute[] {

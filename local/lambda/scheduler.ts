@@ -20,7 +20,7 @@ export interface SchedulerOptions {
 /** A running scheduler. */
 export interface Scheduler {
   /** Stops firing and waits for runs in flight; safe to call twice. */
-  stop(): Promise<void>;
+  end(): Promise<void>;
 }
 
 /**
@@ -33,14 +33,14 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   const loops = (options.schedules ?? definedSchedules).map((schedule) =>
     run(schedule, options, abort.signal),
   );
-  let stopped: Promise<void> | undefined;
+  let ended: Promise<void> | undefined;
   return {
-    stop: () => {
-      stopped ??= (async () => {
+    end: () => {
+      ended ??= (async () => {
         abort.abort();
         await Promise.allSettled(loops);
       })();
-      return stopped;
+      return ended;
     },
   };
 }

@@ -36,7 +36,7 @@ export interface SqsPollerOptions {
 /** Running pollers. */
 export interface SqsPollers {
   /** Stops receiving and waits for batches in flight; safe to call twice. */
-  stop(): Promise<void>;
+  end(): Promise<void>;
 }
 
 /** SQS's ReceiveMessage limit. */
@@ -69,15 +69,15 @@ export function startSqsPollers(options: SqsPollerOptions): SqsPollers {
       workers.push(poll({ client, options, queue, definition, signal: abort.signal }));
     }
   }
-  let stopped: Promise<void> | undefined;
+  let ended: Promise<void> | undefined;
   return {
-    stop: () => {
-      stopped ??= (async () => {
+    end: () => {
+      ended ??= (async () => {
         abort.abort();
         await Promise.allSettled(workers);
         client.destroy();
       })();
-      return stopped;
+      return ended;
     },
   };
 }
@@ -102,7 +102,7 @@ async function poll(poller: Poller): Promise<void> {
       continue;
     }
     // A batch already received is always handed over, even when stopping: its messages
-    // are in flight and stop() waits for them.
+    // are in flight and end() waits for them.
     if (messages.length > 0) await processBatch(poller, messages);
   }
 }

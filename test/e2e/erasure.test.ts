@@ -31,7 +31,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await platform?.stop();
+  await platform?.end();
 });
 
 /** Runs a campaign to the end and returns it with its stats. */

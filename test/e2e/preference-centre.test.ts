@@ -40,7 +40,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await platform?.stop();
+  await platform?.end();
 });
 
 /** The consent ledger and states, read from the platform's consent table. */

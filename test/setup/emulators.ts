@@ -16,5 +16,5 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const emulators = await startEmulators({ dynamodbPort: 0, sqsPort: 0, sesPort: 0, secretsPort: 0 });
   project.provide('emulators', { ...emulators.endpoints });
-  return () => emulators.stop();
+  return () => emulators.end();
 }

@@ -87,7 +87,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gateway?.end();
-  await sim?.stop();
+  await sim?.end();
   await new Promise((resolve) => recorder?.close(resolve));
 });
 

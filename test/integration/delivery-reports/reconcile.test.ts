@@ -68,7 +68,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await sim?.stop();
+  await sim?.end();
 });
 
 /** Contacts with fresh phones; `finals` steers each one's final Kavenegar status. */

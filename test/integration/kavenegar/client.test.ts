@@ -60,7 +60,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await simulator.stop();
+  await simulator.end();
   await new Promise<void>((resolve) => reportServer.close(() => resolve()));
 });
 

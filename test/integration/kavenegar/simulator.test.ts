@@ -56,7 +56,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await simulator.stop();
+  await simulator.end();
 });
 
 describe('Kavenegar simulator', () => {

@@ -41,7 +41,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await simulator.stop();
+  await simulator.end();
 });
 
 describe('KavenegarSmsProvider', () => {

@@ -31,7 +31,7 @@ const anyPorts = { apiPort: 0, sesPort: 0, kavenegarPort: 0, dynamodbPort: 0, sq
 describe('local platform lifecycle', () => {
   let platform: Platform | undefined;
   afterEach(async () => {
-    await platform?.stop();
+    await platform?.end();
     platform = undefined;
     vi.restoreAllMocks();
   });
@@ -43,7 +43,7 @@ describe('local platform lifecycle', () => {
     expect(isAlive(dynamodbPid)).toBe(true);
 
     // Act
-    await emulators.stop();
+    await emulators.end();
 
     // Assess
     expect(isAlive(dynamodbPid)).toBe(false);
@@ -73,7 +73,7 @@ describe('local platform lifecycle', () => {
     ] satisfies EnvKey[]);
     const simulator = await fetch(`${platform.kavenegarUrl}/v1/sim-key/account/info.json`);
     const pid = platform.endpoints.dynamodbPid;
-    await platform.stop();
+    await platform.end();
     if (level !== undefined) process.env.POWERTOOLS_LOG_LEVEL = level;
 
     // Assess

@@ -7,7 +7,7 @@ import { eventually } from '../../support/emulators';
 describe('local scheduler (EventBridge Scheduler)', () => {
   let scheduler: Scheduler | undefined;
   afterEach(async () => {
-    await scheduler?.stop();
+    await scheduler?.end();
     scheduler = undefined;
   });
 
@@ -87,7 +87,7 @@ describe('local scheduler (EventBridge Scheduler)', () => {
     await eventually(() => (started === 1 ? true : undefined), { what: 'a run' });
 
     // Act
-    await scheduler.stop();
+    await scheduler.end();
 
     // Assess
     expect(finished).toBe(started);

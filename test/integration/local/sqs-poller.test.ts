@@ -14,7 +14,7 @@ describe('local SQS event source (Lambda rules)', () => {
     emulators = await useEmulators({ visibilityTimeoutSeconds: 1 });
   });
   afterEach(async () => {
-    await pollers?.stop();
+    await pollers?.end();
     pollers = undefined;
     await emulators.purge();
     vi.restoreAllMocks();
@@ -116,7 +116,7 @@ describe('local SQS event source (Lambda rules)', () => {
     await eventually(() => deliveries.find((d) => d.body === 'fail' && d.receiveCount === '3'), {
       what: 'the failed message a third time',
     });
-    await pollers?.stop();
+    await pollers?.end();
     expect(deliveries.filter((d) => d.body === 'ok-1')).toHaveLength(1);
     expect(deliveries.filter((d) => d.body === 'ok-2')).toHaveLength(1);
     // A long poll cut short by stop() may still take the message for one visibility timeout
@@ -155,7 +155,7 @@ describe('local SQS event source (Lambda rules)', () => {
         what: 'both messages a second time',
       },
     );
-    await pollers?.stop();
+    await pollers?.end();
     expect(
       deliveries
         .filter((d) => d.receiveCount === '1')
@@ -279,7 +279,7 @@ describe('local SQS event source (Lambda rules)', () => {
     await eventually(() => (started ? true : undefined), { what: 'the batch to start' });
 
     // Act
-    await stopper.stop();
+    await stopper.end();
 
     // Assess
     expect(finished).toBe(true);

@@ -37,7 +37,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await sim?.stop();
+  await sim?.end();
 });
 
 function messages(count: number): SmsMessage[] {

@@ -59,7 +59,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await sim?.stop();
+  await sim?.end();
 });
 
 describe('POST /v1/campaigns/preview', () => {

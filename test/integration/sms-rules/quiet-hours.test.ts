@@ -99,7 +99,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await sim?.stop();
+  await sim?.end();
 });
 
 beforeEach(async () => {
