@@ -74,15 +74,17 @@ export async function sendAbuseDigests(deps: AbuseDigestDeps): Promise<AbuseDige
 }
 
 function digestText(deps: AbuseDigestDeps, group: readonly SpoofReport[], now: Date): string {
-  const listed = group.slice(0, LISTED_PER_DIGEST).map((report, index) =>
-    [
-      `${index + 1}. Report ${report.id}`,
-      `   Claimed sender: ${report.sender}`,
-      `   Received at: ${report.receivedAt ?? 'not given'}`,
-      `   Reported at: ${report.createdAt}`,
-      `   Text as reported: ${report.text}`,
-    ].join('\n'),
-  );
+  const listed = group
+    .slice(0, LISTED_PER_DIGEST)
+    .map((report, index) =>
+      [
+        `${index + 1}. Report ${report.id}`,
+        `   Claimed sender: ${report.sender}`,
+        `   Received at: ${report.receivedAt ?? 'not given'}`,
+        `   Reported at: ${report.createdAt}`,
+        `   Text as reported: ${report.text}`,
+      ].join('\n'),
+    );
   const more = group.length - listed.length;
   return renderTemplate(deps.templates('abuse-digest.email.txt'), {
     count: String(group.length),

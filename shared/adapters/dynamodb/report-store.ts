@@ -1,11 +1,11 @@
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { tables } from '../../definitions';
 import type { AbuseDigestStore, ReportStore, SpoofReport } from '../../ports';
 import { isConditionFailure } from './client';
 
 /** The value of the sparse `digestPending` key: every waiting report sits under it. */
 const PENDING = 'pending';
-const PENDING_INDEX = tables.reports.indexes[2].name;
+/** The reports table's sparse index of reports waiting for a digest (shared/definitions). */
+const PENDING_INDEX = 'pendingDigest';
 
 /**
  * Spoofed-SMS reports, one item each, and the abuse digests' pacing: one item per sending line
@@ -71,17 +71,19 @@ export class DynamoReportStore implements ReportStore, AbuseDigestStore {
 
   async markDigested(reportIds: readonly string[], now: Date): Promise<void> {
     for (const id of reportIds) {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: id },
-          UpdateExpression: 'REMOVE digestPending SET digestedAt = :now',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':now': now.toISOString() },
-        }),
-      ).catch((error: unknown) => {
-        if (!isConditionFailure(error)) throw error;
-      });
+      await this.client
+        .send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk: id },
+            UpdateExpression: 'REMOVE digestPending SET digestedAt = :now',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':now': now.toISOString() },
+          }),
+        )
+        .catch((error: unknown) => {
+          if (!isConditionFailure(error)) throw error;
+        });
     }
   }
 }
