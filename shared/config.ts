@@ -38,6 +38,13 @@ const envSchema = z.object({
   CHAPAR_FROM_EMAIL: z.email(),
   /** Where spoofed-SMS reports are forwarded. */
   CHAPAR_ABUSE_EMAIL: z.email(),
+  /** Spoofed reports of one sending line are gathered into at most one abuse email this often. */
+  CHAPAR_ABUSE_DIGEST_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(60),
   /** Public https root of the API, used to build unsubscribe links. */
   CHAPAR_PUBLIC_BASE_URL: z.url(),
   /** SES configuration set that publishes bounces and complaints. */

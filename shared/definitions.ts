@@ -106,6 +106,12 @@ export const tables = {
     indexes: [
       { name: 'byReporterPhone', partitionKey: { name: 'reporterPhone', type: 'S' } },
       { name: 'byReporterEmail', partitionKey: { name: 'reporterEmail', type: 'S' } },
+      // Sparse: spoofed reports waiting for their line's abuse digest, oldest first.
+      {
+        name: 'pendingDigest',
+        partitionKey: { name: 'digestPending', type: 'S' },
+        sortKey: { name: 'createdAt', type: 'S' },
+      },
     ],
   },
   /** Short SMS unsubscribe links: code → the same claims an unsubscribe token carries. */
@@ -155,6 +161,7 @@ export const FUNCTION_NAMES = [
   'http-delivery-report',
   'schedule-reconcile-sms',
   'queue-ses-feedback',
+  'schedule-abuse-digest',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
@@ -332,6 +339,16 @@ export const functions = {
     tables: { reports: 'readWrite', deliveries: 'read', campaigns: 'read', idempotency: 'readWrite' },
     sendsTo: [],
     secrets: ['webhookSecret'],
+    sendsEmail: false,
+  },
+  'schedule-abuse-digest': {
+    id: 'ScheduleAbuseDigestFunction',
+    entry: 'functions/schedule-abuse-digest/handler.ts',
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    tables: { reports: 'readWrite' },
+    sendsTo: [],
+    secrets: [],
     sendsEmail: true,
   },
   'schedule-dispatch': {
@@ -433,6 +450,8 @@ export interface RouteDefinition {
   readonly public: boolean;
   /** For a public route: what protects it instead of the API key (cdk-nag's written reason). */
   readonly proof?: string;
+  /** Requests per second (steady and burst) below the stage's default, for routes others call. */
+  readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
 }
 
 const TOKEN_PROOF = 'Unsubscribe link: the path carries a signed, opaque token (RFC 8058 forbids auth on it)';
@@ -461,6 +480,8 @@ export const routes: readonly RouteDefinition[] = [
     function: 'http-spoof-report',
     public: true,
     proof: 'Webhook: the body is verified by HMAC-SHA256 signature and timestamp inside the function',
+    // One caller (the reporting app's backend): enough for real reports, far too little to flood.
+    throttle: { rateLimit: 5, burstLimit: 20 },
   },
   {
     method: 'POST',
@@ -487,6 +508,12 @@ export const schedules: readonly ScheduleDefinition[] = [
     function: 'schedule-dispatch',
     expression: 'rate(1 minute)',
     localEverySeconds: 1,
+  },
+  {
+    id: 'SendAbuseDigests',
+    function: 'schedule-abuse-digest',
+    expression: 'rate(1 minute)',
+    localEverySeconds: 2,
   },
   {
     id: 'ReconcileSmsStatuses',

@@ -161,7 +161,21 @@ export interface SpoofReport {
 }
 
 export interface ReportStore {
-  put(report: SpoofReport): Promise<void>;
+  /** Stores a report; with `awaitsDigest` it waits for its sending line's next abuse digest. */
+  put(report: SpoofReport, options?: { readonly awaitsDigest?: boolean }): Promise<void>;
+}
+
+/** Spoofed reports waiting for their line's abuse digest, and the digests' pacing per line. */
+export interface AbuseDigestStore {
+  /** Reports waiting for a digest, oldest first. */
+  pending(limit: number): Promise<SpoofReport[]>;
+  /**
+   * Takes the right to send `line`'s digest now: true when its last digest went out at least
+   * `windowMs` ago (or never), and records `now` as its last; false otherwise.
+   */
+  claimDigest(line: string, now: Date, windowMs: number): Promise<boolean>;
+  /** The reports were in a digest: they wait no more. Reports gone meanwhile are skipped. */
+  markDigested(reportIds: readonly string[], now: Date): Promise<void>;
 }
 
 export interface WorkQueue {

@@ -3,15 +3,19 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { deliveryStore, emailProvider, reportStore, secretSource } from '../../shared/adapters/factory';
-import { templateFile } from '../../shared/adapters/templates/template-files';
+import { deliveryStore, reportStore, secretSource } from '../../shared/adapters/factory';
 import { readConfig } from '../../shared/config';
 import { UnauthorizedError } from '../../shared/domain/errors';
+import { reportMeaning } from '../../shared/domain/spoof-report';
 import { verifySignature } from '../../shared/domain/webhook-signature';
 import { httpErrors } from '../../shared/http/middleware';
 import { type HttpResult, header, json, jsonBody, rawBody } from '../../shared/http/respond';
 import { createLogger } from '../../shared/observability';
-import { reportSpoofedSms } from '../../shared/use-cases/report-spoofed-sms';
+import {
+  parseSpoofReport,
+  reportSpoofedSms,
+  type SpoofReportInput,
+} from '../../shared/use-cases/report-spoofed-sms';
 
 const config = readConfig([
   'REPORTS_TABLE',
@@ -20,25 +24,21 @@ const config = readConfig([
   'IDEMPOTENCY_TABLE',
   'WEBHOOK_SECRET_ID',
   'CHAPAR_SMS_SENDER',
-  'CHAPAR_FROM_EMAIL',
-  'CHAPAR_ABUSE_EMAIL',
 ]);
 const logger = createLogger();
 const secrets = secretSource();
 const deps = {
   reports: reportStore(config.REPORTS_TABLE),
   deliveries: deliveryStore(config.DELIVERIES_TABLE, config.CAMPAIGNS_TABLE),
-  email: emailProvider({ from: config.CHAPAR_FROM_EMAIL }),
-  templates: templateFile,
   verifiedSender: config.CHAPAR_SMS_SENDER,
-  abuseEmail: config.CHAPAR_ABUSE_EMAIL,
   now: () => new Date(),
 };
 
-// A webhook sender retries: the same report body within a day gets the same report back.
-const idempotency = new IdempotencyConfig({ expiresAfterSeconds: 24 * 3600 });
+// A webhook sender retries, and a replay may be re-spaced or re-signed: the same report by its
+// meaning (line, text, reporter, receivedAt), not its bytes, within a day gets the same answer.
+const idempotency = new IdempotencyConfig({ expiresAfterSeconds: 24 * 3600, eventKeyJmesPath: 'meaning' });
 const judgeOnce = makeIdempotent(
-  async (body: { raw: string }) => reportSpoofedSms(deps, JSON.parse(body.raw)),
+  async (report: { meaning: unknown; input: SpoofReportInput }) => reportSpoofedSms(deps, report.input),
   {
     persistenceStore: new DynamoDBPersistenceLayer({ tableName: config.IDEMPOTENCY_TABLE }),
     config: idempotency,
@@ -60,9 +60,16 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
       Math.floor(Date.now() / 1000),
     );
     if (!check.ok) throw new UnauthorizedError(`Invalid webhook signature: ${check.reason}`);
-    jsonBody(event);
+    const input = parseSpoofReport(jsonBody(event));
     idempotency.registerLambdaContext(context);
-    const { reportId, verdict } = await judgeOnce({ raw });
+    const meaning = reportMeaning({
+      sender: input.sender,
+      text: input.text,
+      receivedAt: input.receivedAt,
+      reporterPhone: input.phone,
+      reporterEmail: input.email,
+    });
+    const { reportId, verdict } = await judgeOnce({ meaning, input });
     logger.info('Spoof report judged', { reportId, verdict });
     return json(202, { reportId, verdict });
   });

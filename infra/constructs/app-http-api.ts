@@ -65,6 +65,26 @@ export class AppHttpApi extends Construct {
     });
   }
 
+  /**
+   * Throttles one route below the stage's default (route settings of the stage; HTTP APIs
+   * throttle per route and account, not per caller).
+   */
+  throttleRoute(
+    route: apigw.HttpRoute,
+    routeKey: string,
+    limits: { readonly rateLimit: number; readonly burstLimit: number },
+  ): void {
+    const stage = this.stage.node.defaultChild as apigw.CfnStage;
+    // RouteSettings is a plain JSON map in CloudFormation: its keys are written as CloudFormation
+    // spells them, and the stage must wait for the route it names.
+    const current = (stage.routeSettings ?? {}) as Record<string, unknown>;
+    stage.routeSettings = {
+      ...current,
+      [routeKey]: { ThrottlingRateLimit: limits.rateLimit, ThrottlingBurstLimit: limits.burstLimit },
+    };
+    this.stage.node.addDependency(route);
+  }
+
   /** The API's own https root, without a trailing slash. */
   get endpoint(): string {
     return this.api.apiEndpoint;

@@ -178,14 +178,16 @@ export class ApiStack extends Stack {
       }
       return integration;
     };
-    return routes.map((definition) => ({
-      definition,
-      route: new apigw.HttpRoute(this.httpApi, routeId(definition), {
+    return routes.map((definition) => {
+      const route = new apigw.HttpRoute(this.httpApi, routeId(definition), {
         httpApi: this.httpApi.api,
         routeKey: apigw.HttpRouteKey.with(definition.path, apigw.HttpMethod[definition.method]),
         integration: integrationFor(definition.function),
-      }),
-    }));
+      });
+      if (definition.throttle)
+        this.httpApi.throttleRoute(route, `${definition.method} ${definition.path}`, definition.throttle);
+      return { definition, route };
+    });
   }
 
   private addSchedules(): DeadLetterQueue {

@@ -57,3 +57,53 @@ export function spoofVerdict(input: {
   if (!isSameSender(input.sender, input.verifiedSender)) return 'spoofed';
   return input.textsSentToReporter.some((sent) => textsMatch(input.text, sent)) ? 'genuine' : 'unverified';
 }
+
+/**
+ * The key that names one sending line whatever way it was written: Latin digits without a
+ * 0098/98 country prefix for numbers; for a sender name (an alphanumeric sender id), its
+ * letters folded to lower case with spacing and bidi marks removed.
+ */
+export function senderKey(sender: string): string {
+  const latin = toLatinDigits(sender).normalize('NFKC');
+  const digits = latin.replace(/\D/g, '');
+  if (digits !== '' && /^[\s\d+()\-.]*$/.test(latin)) {
+    if (digits.startsWith('0098')) return digits.slice(4);
+    if (digits.startsWith('98') && digits.length > 10) return digits.slice(2);
+    // The national trunk 0 (0912…, 021…) is not part of the number.
+    if (/^0[1-9]\d{8,}$/.test(digits)) return digits.slice(1);
+    return digits;
+  }
+  return normaliseSmsText(latin).toLowerCase().replace(/\s/g, '');
+}
+
+/** What one spoof report says, with nothing that depends on how its bytes were written. */
+export interface ReportMeaning {
+  readonly sender: string;
+  readonly text: string;
+  readonly receivedAt: string | null;
+  readonly reporterPhone: string | null;
+  readonly reporterEmail: string | null;
+}
+
+/**
+ * A report reduced to its meaning, so that the same report sent again with other spacing,
+ * digits, key order or JSON formatting is recognised as a replay: the sender as its
+ * {@link senderKey}, the text normalised, receivedAt as an instant (UTC, milliseconds), the
+ * reporter's phone (E.164) and email as already normalised by validation.
+ */
+export function reportMeaning(report: {
+  readonly sender: string;
+  readonly text: string;
+  readonly receivedAt?: string | undefined;
+  readonly reporterPhone?: string | undefined;
+  readonly reporterEmail?: string | undefined;
+}): ReportMeaning {
+  const received = report.receivedAt === undefined ? Number.NaN : Date.parse(report.receivedAt);
+  return {
+    sender: senderKey(report.sender),
+    text: normaliseSmsText(report.text),
+    receivedAt: Number.isNaN(received) ? null : new Date(received).toISOString(),
+    reporterPhone: report.reporterPhone ?? null,
+    reporterEmail: report.reporterEmail ?? null,
+  };
+}

@@ -2,11 +2,9 @@ import { z } from 'zod';
 import { normaliseEmail } from '../domain/email';
 import { newId } from '../domain/ids';
 import { normaliseIranianMobile } from '../domain/phone';
-import { escapeHtml, renderTemplate } from '../domain/placeholders';
 import { spoofVerdict, type Verdict } from '../domain/spoof-report';
 import { parseWith } from '../domain/validation';
-import type { DeliveryStore, EmailProvider, ReportStore, SpoofReport } from '../ports';
-import type { TemplateSource } from './render-email';
+import type { DeliveryStore, ReportStore, SpoofReport } from '../ports';
 
 /** How far back we look for what we sent the reporter. */
 const LOOKBACK_DAYS = 30;
@@ -36,26 +34,30 @@ export const spoofReportSchema = z
     return { sender: input.sender, text: input.text, receivedAt: input.receivedAt, phone, email };
   });
 
+/** A report as validated: the reporter's phone in E.164 and email normalised. */
+export type SpoofReportInput = z.output<typeof spoofReportSchema>;
+
+/** Validates a report body. @throws ValidationError naming the field and the reason. */
+export function parseSpoofReport(body: unknown): SpoofReportInput {
+  return parseWith(spoofReportSchema, body, 'report');
+}
+
 export interface SpoofDeps {
   readonly reports: ReportStore;
   readonly deliveries: DeliveryStore;
-  readonly email: EmailProvider;
-  readonly templates: TemplateSource;
   readonly verifiedSender: string;
-  readonly abuseEmail: string;
   readonly now: () => Date;
 }
 
 /**
- * Judges a report of an SMS received in the brand's name, stores it, and forwards spoofed
- * ones to the abuse inbox. The abuse email goes first: if it fails the caller retries the
- * webhook and no report is stored without its email.
+ * Judges a report of an SMS received in the brand's name and stores it. A spoofed one waits
+ * for its sending line's abuse digest ({@link sendAbuseDigests}): the abuse inbox gets at most
+ * one email per line per window, however many reports arrive.
  */
 export async function reportSpoofedSms(
   deps: SpoofDeps,
-  body: unknown,
+  input: SpoofReportInput,
 ): Promise<{ reportId: string; verdict: Verdict }> {
-  const input = parseWith(spoofReportSchema, body, 'report');
   const now = deps.now();
   const since = new Date(now.getTime() - LOOKBACK_DAYS * 24 * 3600 * 1000);
   const sent = input.phone ? await deps.deliveries.sentTo(input.phone, since) : [];
@@ -77,25 +79,6 @@ export async function reportSpoofedSms(
     ...(input.phone ? { reporterPhone: input.phone } : {}),
     ...(input.email ? { reporterEmail: input.email } : {}),
   };
-  if (verdict === 'spoofed') {
-    const text = renderTemplate(deps.templates('spoof-report.email.txt'), {
-      reportId: report.id,
-      verdict,
-      sender: report.sender,
-      verifiedSender: deps.verifiedSender,
-      receivedAt: report.receivedAt ?? 'not given',
-      createdAt: report.createdAt,
-      text: report.text,
-    });
-    await deps.email.send({
-      to: deps.abuseEmail,
-      subject: `Spoofed SMS report ${report.id}: sender ${report.sender}`,
-      text,
-      html: `<pre dir="auto">${escapeHtml(text)}</pre>`,
-      headers: {},
-      tags: { kind: 'spoof-report' },
-    });
-  }
-  await deps.reports.put(report);
+  await deps.reports.put(report, { awaitsDigest: verdict === 'spoofed' });
   return { reportId: report.id, verdict };
 }

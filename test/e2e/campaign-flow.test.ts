@@ -268,7 +268,8 @@ describe('a marketer runs campaigns end to end', () => {
       );
       return emails.length > 0 ? emails : undefined;
     }, 'the abuse email');
-    expect(abuse[0]?.subject).toContain(spoofed.body.reportId);
+    expect(abuse[0]?.subject).toBe('Spoofed SMS from +989121112222: 1 report');
+    expect(abuse[0]?.body.text).toContain(spoofed.body.reportId);
   });
 
   it('refuses unsigned, wrongly signed and stale reports with 401', async () => {

@@ -243,6 +243,18 @@ describe('api stack: HTTP API', () => {
       DefaultRouteSettings: { ThrottlingRateLimit: Match.anyValue(), ThrottlingBurstLimit: Match.anyValue() },
     });
   });
+
+  it('throttles the spoof-report webhook on its own route, below the stage default', () => {
+    const throttled = routes.filter((route) => route.throttle);
+    expect(throttled.map((route) => `${route.method} ${route.path}`)).toEqual([
+      'POST /v1/reports/spoofed-sms',
+    ]);
+    api.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      RouteSettings: {
+        'POST /v1/reports/spoofed-sms': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 20 },
+      },
+    });
+  });
 });
 
 describe('api stack: schedules', () => {

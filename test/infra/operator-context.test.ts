@@ -37,7 +37,7 @@ describe('operator context', () => {
   });
 
   it('defaults smsSender, fromEmail and abuseEmail, and links to the API itself', () => {
-    const { stacks, env } = environmentOf({}, 'http-spoof-report');
+    const { stacks, env } = environmentOf({}, 'schedule-abuse-digest');
     expect(env.CHAPAR_SMS_SENDER).toBe(CONTEXT_DEFAULTS.smsSender);
     expect(env.CHAPAR_FROM_EMAIL).toBe(CONTEXT_DEFAULTS.fromEmail);
     expect(env.CHAPAR_ABUSE_EMAIL).toBe(CONTEXT_DEFAULTS.abuseEmail);
@@ -67,7 +67,7 @@ describe('operator context', () => {
   it('derives the addresses from sendingDomain and takes publicBaseUrl without its trailing slash', () => {
     const { env } = environmentOf(
       { sendingDomain: 'mail.chapar.ir', publicBaseUrl: 'https://go.chapar.ir/', smsSender: 30005006 },
-      'http-spoof-report',
+      'schedule-abuse-digest',
     );
     expect(env).toMatchObject({
       CHAPAR_FROM_EMAIL: 'no-reply@mail.chapar.ir',

@@ -283,3 +283,35 @@ describe('spoofVerdict', () => {
     expect(verdict).toBe('unverified');
   });
 });
+
+describe('senderKey and reportMeaning', () => {
+  it('names one line the same in every written form', async () => {
+    const { senderKey } = await import('../../../shared/domain/spoof-report');
+    const forms = ['9120001111', '+98 912 000 1111', '00989120001111', '۹۸۹۱۲۰۰۰۱۱۱۱', '(+98) 912-000-1111'];
+    expect(new Set(forms.map(senderKey))).toEqual(new Set(['9120001111']));
+    expect(senderKey('50004001051233')).toBe('50004001051233');
+    expect(senderKey(' Digi\u200fKala ')).toBe(senderKey('digikala'));
+    expect(senderKey('Digikala')).not.toBe(senderKey('Digikal4'));
+  });
+
+  it('reduces a report to its meaning: spacing, digits and time zones do not make a new report', async () => {
+    const { reportMeaning } = await import('../../../shared/domain/spoof-report');
+    const a = reportMeaning({
+      sender: '+98 912 000 1111',
+      text: 'برنده   جایزه ۱۰ میلیونی\n شدید',
+      receivedAt: '2026-12-01T13:30:00+03:30',
+      reporterPhone: '+989121234567',
+    });
+    const b = reportMeaning({
+      sender: '09120001111'.slice(1),
+      text: ' برنده جایزه 10 میلیونی شدید ',
+      receivedAt: '2026-12-01T10:00:00.000Z',
+      reporterPhone: '+989121234567',
+    });
+    expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+    expect(
+      reportMeaning({ sender: '9120001111', text: 'برنده جایزه 11 میلیونی شدید', reporterPhone: '+989121234567' }),
+    ).not.toEqual(a);
+    expect(reportMeaning({ sender: 'x', text: 't', receivedAt: 'not a date' }).receivedAt).toBeNull();
+  });
+});
