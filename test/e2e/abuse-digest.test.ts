@@ -10,7 +10,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await platform?.stop();
+  await platform?.end();
 });
 
 /** A report signed as the reporting app signs it; `raw` lets a test re-space the same JSON. */
