@@ -4,28 +4,39 @@ import type { EmailMessage, EmailProvider } from '../../ports';
 
 /** SESv2 errors by what a sender should do about them (see the SES rules in shared/reference). */
 const CLASSES: Record<string, FailureClass> = {
+  // The account's send rate: SES does not queue the message, so it must come back later.
   TooManyRequestsException: 'retryable',
-  LimitExceededException: 'retryable',
-  InternalServiceErrorException: 'retryable',
-  ServiceUnavailableException: 'retryable',
   ThrottlingException: 'retryable',
+  InternalServiceErrorException: 'retryable',
+  InternalFailure: 'retryable',
+  ServiceUnavailable: 'retryable',
+  ServiceUnavailableException: 'retryable',
   MessageRejected: 'recipient',
   SendingPausedException: 'campaign',
   AccountSuspendedException: 'campaign',
+  // SendEmail's only limit is the daily quota: it heals as the 24-hour window moves, not on the
+  // queue's retries, so the campaign pauses (context.pause = 'quota') until resumed.
+  LimitExceededException: 'campaign',
   MailFromDomainNotVerifiedException: 'campaign',
   NotFoundException: 'campaign',
   AccessDeniedException: 'campaign',
   BadRequestException: 'message',
 };
 
-/** Classifies an SESv2 SDK error; network faults and 5xx are retryable. */
+/**
+ * Classifies an SESv2 SDK error. Unknown names go by status: none (a network fault or a
+ * timeout), 429 and 5xx are retryable, any other 4xx is the message's fault.
+ */
 export function classifySesError(error: unknown): ProviderError {
   const name = error instanceof Error ? error.name : 'Unknown';
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  const failureClass = CLASSES[name] ?? (status === undefined || status >= 500 ? 'retryable' : 'message');
+  const failureClass =
+    CLASSES[name] ?? (status === undefined || status === 429 || status >= 500 ? 'retryable' : 'message');
   const message = error instanceof Error ? error.message : String(error);
+  const context = name === 'LimitExceededException' ? { pause: 'quota' } : {};
   return new ProviderError('ses', name, failureClass, `SES SendEmail failed: ${name}: ${message}`, {
     cause: error,
+    context,
   });
 }
 
