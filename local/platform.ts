@@ -53,7 +53,7 @@ export interface PlatformOptions {
   host?: string;
   /** Replaces every queue's visibility timeout (tests need seconds, not minutes). */
   visibilityTimeoutSeconds?: number;
-  /** Functions log at WARN unless POWERTOOLS_LOG_LEVEL says otherwise. */
+  /** Functions log at WARN unless POWERTOOLS_LOG_LEVEL says otherwise; false: at INFO. */
   quiet?: boolean;
   /**
    * Read over process.env for the local variables, and copied into process.env for the
@@ -144,7 +144,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       POWERTOOLS_LOG_LEVEL:
         options.env?.POWERTOOLS_LOG_LEVEL ??
         process.env.POWERTOOLS_LOG_LEVEL ??
-        (options.quiet ? 'WARN' : 'INFO'),
+        (options.quiet === false ? 'INFO' : 'WARN'),
     };
     // Handlers read their configuration at cold start, so this precedes the first invocation.
     environment.apply({ ...options.env, ...env, AWS_SESSION_TOKEN: undefined, AWS_PROFILE: undefined });

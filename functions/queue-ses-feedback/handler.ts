@@ -17,7 +17,6 @@ const deps = {
   feedback: feedbackStore(config.DELIVERIES_TABLE, config.CAMPAIGNS_TABLE),
   now: () => new Date(),
 };
-const processor = new BatchProcessor(EventType.SQS);
 
 async function recordHandler(record: SQSRecord): Promise<void> {
   const event = parseEvent(record);
@@ -58,7 +57,7 @@ function parseEvent(record: SQSRecord): SesEvent {
 export const handler = middy<SQSEvent, SQSBatchResponse>()
   .use(injectLambdaContext(logger))
   .handler(async (event, context) =>
-    processPartialResponse(event, recordHandler, processor, {
+    processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), {
       context,
       // One after another: a repeated event later in the batch then finds its delivery counted.
       processInParallel: false,

@@ -150,7 +150,13 @@ export type Counter = (typeof COUNTERS)[number];
 
 export interface CampaignStats {
   readonly total: number;
+  /** Recipients still to be handled: 0 once the campaign is cancelled. */
   readonly queued: number;
+  /**
+   * Recipients a cancel stopped before they ended (0 unless cancelled). A message in flight at
+   * the cancel that still goes out moves from cancelled to sent, so the sum stays the total.
+   */
+  readonly cancelled: number;
   readonly sent: number;
   readonly failed: number;
   readonly suppressed: number;
@@ -191,15 +197,21 @@ export interface Campaign {
 export const DELIVERY_OUTCOMES = ['sent', 'failed', 'suppressed'] as const;
 export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
 
-/** Derives the public stats from the counters: queued is what has not ended yet. */
+/**
+ * Derives the public stats from the counters: what has not ended yet is queued, or cancelled
+ * once the campaign is (nothing more is claimed then, so it never will be sent).
+ */
 export function campaignStats(
   counters: { total: number; segments?: number } & Partial<Record<Counter, number>>,
+  status?: CampaignStatus,
 ): CampaignStats {
   const count = (name: Counter) => counters[name] ?? 0;
   const ended = count('sent') + count('failed') + count('suppressed');
+  const open = Math.max(0, counters.total - ended);
   return {
     total: counters.total,
-    queued: Math.max(0, counters.total - ended),
+    queued: status === 'cancelled' ? 0 : open,
+    cancelled: status === 'cancelled' ? open : 0,
     sent: count('sent'),
     failed: count('failed'),
     suppressed: count('suppressed'),

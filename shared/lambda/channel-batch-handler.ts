@@ -47,7 +47,6 @@ export function channelBatchHandler(
   logger: Logger,
   deferral?: Deferral,
 ): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
-  const processor = new BatchProcessor(EventType.SQS);
   return async (event, context) => {
     const channel = await sender();
     const recordHandler = async (record: SQSRecord) => {
@@ -74,7 +73,8 @@ export function channelBatchHandler(
         throw error;
       }
     };
-    return processPartialResponse(event, recordHandler, processor, {
+    // One processor per invocation: it holds the batch's failures, and invocations may overlap.
+    return processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), {
       context,
       processInParallel: false,
       // Report every failed record rather than throw: the same retry, without a Lambda error.

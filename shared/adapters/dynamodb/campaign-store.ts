@@ -88,7 +88,8 @@ export class DynamoCampaignStore implements CampaignStore {
       if (shard === item) continue;
       for (const name of COUNTERS) counters[name] = (counters[name] ?? 0) + Number(shard[name] ?? 0);
     }
-    return { campaign: toCampaign(item), stats: campaignStats(counters) };
+    const campaign = toCampaign(item);
+    return { campaign, stats: campaignStats(counters, campaign.status) };
   }
 
   async transition(

@@ -57,12 +57,11 @@ describe('local platform lifecycle', () => {
     const before = process.env.CHAPAR_PUBLIC_BASE_URL;
 
     // Act
-    // quiet means WARN when nothing else asks for a level (the test project sets one).
+    // Functions log at WARN when nothing asks for a level, as with `npm start` (the test project sets one).
     const level = process.env.POWERTOOLS_LOG_LEVEL;
     delete process.env.POWERTOOLS_LOG_LEVEL;
     platform = await startPlatform({
       ...anyPorts,
-      quiet: true,
       env: { CHAPAR_KAVENEGAR_API_KEY: 'sim-key' },
     });
     const health = await fetch(`${platform.apiUrl}/health`);

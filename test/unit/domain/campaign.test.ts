@@ -421,6 +421,7 @@ describe('campaignStats', () => {
     expect(stats).toEqual({
       total: 100,
       queued: 25,
+      cancelled: 0,
       sent: 60,
       failed: 5,
       suppressed: 10,
@@ -453,6 +454,44 @@ describe('campaignStats', () => {
     expect(stats.queued).toBe(0);
     expect(stats.sent).toBe(9);
   });
+
+  it('has nothing queued once cancelled: what had not ended counts as cancelled', () => {
+    // Prepare: cancelled with 830 of 1,000 not yet ended
+    const counters = { total: 1000, sent: 150, failed: 5, suppressed: 15 };
+
+    // Act
+    const stats = campaignStats(counters, 'cancelled');
+
+    // Assess
+    expect(stats).toMatchObject({ total: 1000, queued: 0, cancelled: 830, sent: 150 });
+    expect(stats.cancelled + stats.sent + stats.failed + stats.suppressed).toBe(stats.total);
+  });
+
+  it('moves a message still in flight at the cancel from cancelled to sent', () => {
+    // Prepare
+    const before = campaignStats({ total: 10, sent: 4 }, 'cancelled');
+
+    // Act
+    const after = campaignStats({ total: 10, sent: 5 }, 'cancelled');
+
+    // Assess
+    expect([before.cancelled, after.cancelled]).toEqual([6, 5]);
+    expect(after.queued).toBe(0);
+  });
+
+  it.each(['scheduled', 'sending', 'paused', 'sent'] as const)(
+    'counts nothing as cancelled while %s',
+    (status) => {
+      // Prepare
+      const counters = { total: 10, sent: 4 };
+
+      // Act
+      const stats = campaignStats(counters, status);
+
+      // Assess
+      expect(stats).toMatchObject({ queued: 6, cancelled: 0 });
+    },
+  );
 
   it('queues everything before any outcome', () => {
     // Prepare
