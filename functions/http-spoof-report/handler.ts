@@ -5,7 +5,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { deliveryStore, emailProvider, reportStore, secretSource } from '../../shared/adapters/factory';
 import { templateFile } from '../../shared/adapters/templates/template-files';
-import { readConfig } from '../../shared/config';
+import { readFunctionConfig } from '../../shared/config';
 import { UnauthorizedError } from '../../shared/domain/errors';
 import { verifySignature } from '../../shared/domain/webhook-signature';
 import { httpErrors } from '../../shared/http/middleware';
@@ -13,16 +13,7 @@ import { type HttpResult, header, json, jsonBody, rawBody } from '../../shared/h
 import { createLogger } from '../../shared/observability';
 import { reportSpoofedSms } from '../../shared/use-cases/report-spoofed-sms';
 
-const config = readConfig([
-  'REPORTS_TABLE',
-  'DELIVERIES_TABLE',
-  'CAMPAIGNS_TABLE',
-  'IDEMPOTENCY_TABLE',
-  'WEBHOOK_SECRET_ID',
-  'CHAPAR_SMS_SENDER',
-  'CHAPAR_FROM_EMAIL',
-  'CHAPAR_ABUSE_EMAIL',
-]);
+const config = readFunctionConfig('http-spoof-report');
 const logger = createLogger();
 const secrets = secretSource();
 const deps = {
