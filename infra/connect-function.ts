@@ -9,7 +9,9 @@ import {
   type FunctionDefinition,
   type QueueName,
   queues,
+  RATE_LIMIT_SETTINGS,
   type SecretName,
+  type SettingName,
   secrets,
   type TableName,
   tables,
@@ -37,7 +39,7 @@ const INDEX_READ = ['dynamodb:Query', 'dynamodb:Scan'];
 export interface EmailSending {
   /** CHAPAR_FROM_EMAIL. */
   readonly fromEmail: string;
-  /** SES_CONFIGURATION_SET. */
+  /** SES_CONFIGURATION_SET, for a function that sends `withEvents`. */
   readonly configurationSetName: string;
   readonly configurationSetArn: string;
   /** SES identities the From address may use; the only resources the send grant names. */
@@ -50,18 +52,21 @@ export interface FunctionResources {
   readonly queues: Readonly<Record<QueueName, sqs.IQueue>>;
   readonly secrets: Readonly<Record<SecretName, secretsmanager.ISecret>>;
   readonly email: EmailSending;
-  /** Plain settings every function receives (no permission goes with them). */
-  readonly settings: Readonly<Partial<Record<EnvKey, string>>>;
+  /** Values of the plain settings; each function receives the ones its definition names. */
+  readonly settings: Readonly<Partial<Record<SettingName, string>>>;
   /** The limits kept in the rateLimits table (CHAPAR_SMS_RATE and its guard), given together with it. */
-  readonly rateLimits: Readonly<Partial<Record<EnvKey, string>>>;
+  readonly rateLimits: Readonly<Record<(typeof RATE_LIMIT_SETTINGS)[number], string>>;
 }
 
 /**
- * Gives a function what its definition in shared/definitions.ts asks for. Each environment
- * variable is set in the same call as the permission that makes it usable, so the two never
- * drift: table name + read or read/write on the table and read on each of its indexes (with
- * the rateLimits table, the limits kept in it), queue URL + send, secret ARN + read (never
- * the value), From address and configuration set + SES send on those two only.
+ * Gives a function what its definition in shared/definitions asks for, and nothing else: its
+ * environment is exactly `environmentOf(definition)`. Each environment variable is set in the
+ * same call as the permission that makes it usable, so the two never drift: table name + read
+ * or read/write on the table and read on each of its indexes (with the rateLimits table, the
+ * limits kept in it), queue URL + send, secret ARN + read (never the value), From address +
+ * SES send on its identities, configuration set + SES send on it (`withEvents` only), and the
+ * plain settings it names (no permission goes with them).
+ * @throws Error when `resources` has no value for a setting the definition names.
  */
 export function connectFunction(
   fn: lambda.Function,
@@ -73,7 +78,9 @@ export function connectFunction(
     grant?.();
   };
 
-  for (const [name, value] of Object.entries(resources.settings) as [EnvKey, string][]) {
+  for (const name of definition.settings) {
+    const value = resources.settings[name];
+    if (value === undefined) throw new Error(`No value for the setting ${name} of ${definition.id}`);
     provide(name, value);
   }
 
@@ -92,9 +99,7 @@ export function connectFunction(
       }
     });
     if (name === 'rateLimits') {
-      for (const [limit, value] of Object.entries(resources.rateLimits) as [EnvKey, string][]) {
-        provide(limit, value);
-      }
+      for (const limit of RATE_LIMIT_SETTINGS) provide(limit, resources.rateLimits[limit]);
     }
   }
 
@@ -110,14 +115,16 @@ export function connectFunction(
 
   if (definition.sendsEmail) {
     const { email } = resources;
-    provide('CHAPAR_FROM_EMAIL', email.fromEmail);
-    provide('SES_CONFIGURATION_SET', email.configurationSetName, () =>
+    const sendEmail = (sesResources: readonly string[]) => () =>
       fn.addToRolePolicy(
         new iam.PolicyStatement({
           actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-          resources: [...email.identityArns, email.configurationSetArn],
+          resources: [...sesResources],
         }),
-      ),
-    );
+      );
+    provide('CHAPAR_FROM_EMAIL', email.fromEmail, sendEmail(email.identityArns));
+    if (definition.sendsEmail === 'withEvents') {
+      provide('SES_CONFIGURATION_SET', email.configurationSetName, sendEmail([email.configurationSetArn]));
+    }
   }
 }

@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { environmentOf, type FunctionEnvKey, type FunctionName, functions } from './definitions';
 import { ConfigError } from './domain/errors';
 
 /**
- * Every environment variable a Chapar function may read. Each handler picks the ones it
- * needs with {@link readConfig} at cold start; a missing or malformed one is a
+ * Every environment variable a Chapar function may read. Each handler reads the ones its
+ * definition gives it with {@link readFunctionConfig} at cold start; a missing or malformed one is a
  * ConfigError before any event is handled, never a surprise mid-send.
  */
 const envSchema = z.object({
@@ -86,4 +87,38 @@ export function readConfig<K extends EnvKey>(
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`, { context: { problems } });
   }
   return Object.freeze(result.data as unknown as Pick<Env, K>);
+}
+
+// Every variable a definition can give a function must have a schema here.
+type Unparsed = Exclude<FunctionEnvKey<FunctionName>, EnvKey>;
+const everyFunctionKeyParsed: [Unparsed] extends [never] ? true : Unparsed = true;
+void everyFunctionKeyParsed;
+
+/** The configuration of function `N`: exactly the variables its definition gives it. */
+export type FunctionConfig<N extends FunctionName> = Readonly<Pick<Env, FunctionEnvKey<N> & EnvKey>>;
+
+/**
+ * Parses, once and frozen, exactly the variables the definition of `name` in
+ * shared/definitions gives it ({@link environmentOf}), so no handler keeps a list that can drift.
+ * @throws ConfigError naming every missing or malformed variable.
+ */
+export function readFunctionConfig<N extends FunctionName>(
+  name: N,
+  env: Record<string, string | undefined> = process.env,
+): FunctionConfig<N> {
+  const keys = environmentOf(functions[name]) as (FunctionEnvKey<N> & EnvKey)[];
+  return readConfig(keys, env);
+}
+
+/**
+ * The default of each of `keys` that has one, as the string a function would be given, so a
+ * deployment can set every variable a function reads explicitly.
+ */
+export function configDefaults(keys: readonly EnvKey[]): Partial<Record<EnvKey, string>> {
+  const defaults: Partial<Record<EnvKey, string>> = {};
+  for (const key of keys) {
+    const parsed = envSchema.shape[key].safeParse(undefined);
+    if (parsed.success && parsed.data !== undefined) defaults[key] = String(parsed.data);
+  }
+  return defaults;
 }

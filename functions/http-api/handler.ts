@@ -11,7 +11,7 @@ import {
   suppressionStore,
   workQueue,
 } from '../../shared/adapters/factory';
-import { readConfig } from '../../shared/config';
+import { readFunctionConfig } from '../../shared/config';
 import { NotFoundError } from '../../shared/domain/errors';
 import { smsLayout } from '../../shared/domain/sms-text';
 import { httpErrors, requireApiKey } from '../../shared/http/middleware';
@@ -21,19 +21,7 @@ import { campaignRoutes } from './routes/campaigns';
 import { contactRoutes } from './routes/contacts';
 import type { Routes } from './routes/types';
 
-const config = readConfig([
-  'CONTACTS_TABLE',
-  'CAMPAIGNS_TABLE',
-  'CONSENT_TABLE',
-  'DELIVERIES_TABLE',
-  'REPORTS_TABLE',
-  'SUPPRESSIONS_TABLE',
-  'DISPATCH_QUEUE_URL',
-  'API_KEY_SECRET_ID',
-  'ERASURE_KEY_SECRET_ID',
-  'CHAPAR_PUBLIC_BASE_URL',
-  'CHAPAR_SMS_OPT_OUT_SUFFIX',
-]);
+const config = readFunctionConfig('http-api');
 const logger = createLogger();
 const secrets = secretSource();
 const now = () => new Date();

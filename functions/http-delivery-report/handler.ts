@@ -3,7 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { consentStore, deliveryStatusStore, secretSource } from '../../shared/adapters/factory';
-import { readConfig } from '../../shared/config';
+import { readFunctionConfig } from '../../shared/config';
 import { NotFoundError, ValidationError } from '../../shared/domain/errors';
 import { parseWith } from '../../shared/domain/validation';
 import { httpErrors } from '../../shared/http/middleware';
@@ -11,12 +11,7 @@ import { type HttpResult, header, json, rawBody } from '../../shared/http/respon
 import { createLogger } from '../../shared/observability';
 import { applyDeliveryReport, deliveryReportSchema } from '../../shared/use-cases/delivery-status';
 
-const config = readConfig([
-  'DELIVERIES_TABLE',
-  'CAMPAIGNS_TABLE',
-  'CONSENT_TABLE',
-  'DELIVERY_CALLBACK_SECRET_ID',
-]);
+const config = readFunctionConfig('http-delivery-report');
 const logger = createLogger();
 const secrets = secretSource();
 const deps = {

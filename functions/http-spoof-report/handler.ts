@@ -4,7 +4,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { deliveryStore, reportStore, secretSource } from '../../shared/adapters/factory';
-import { readConfig } from '../../shared/config';
+import { readFunctionConfig } from '../../shared/config';
 import { UnauthorizedError } from '../../shared/domain/errors';
 import { reportMeaning } from '../../shared/domain/spoof-report';
 import { verifySignature } from '../../shared/domain/webhook-signature';
@@ -17,14 +17,7 @@ import {
   type SpoofReportInput,
 } from '../../shared/use-cases/report-spoofed-sms';
 
-const config = readConfig([
-  'REPORTS_TABLE',
-  'DELIVERIES_TABLE',
-  'CAMPAIGNS_TABLE',
-  'IDEMPOTENCY_TABLE',
-  'WEBHOOK_SECRET_ID',
-  'CHAPAR_SMS_SENDER',
-]);
+const config = readFunctionConfig('http-spoof-report');
 const logger = createLogger();
 const secrets = secretSource();
 const deps = {

@@ -9,7 +9,7 @@ import {
   tokenKeyring,
 } from '../../shared/adapters/factory';
 import { templateFile } from '../../shared/adapters/templates/template-files';
-import { readConfig } from '../../shared/config';
+import { readFunctionConfig } from '../../shared/config';
 import { ALL_TOPICS } from '../../shared/domain/types';
 import { httpErrors } from '../../shared/http/middleware';
 import { type HttpResult, header, html, pathParameter, rawBody } from '../../shared/http/respond';
@@ -29,7 +29,7 @@ import {
   preferenceCentrePage,
 } from '../../shared/use-cases/unsubscribe-pages';
 
-const config = readConfig(['CONTACTS_TABLE', 'CONSENT_TABLE', 'LINKS_TABLE', 'TOKEN_KEYS_SECRET_ID']);
+const config = readFunctionConfig('http-unsubscribe');
 const logger = createLogger();
 const deps = {
   contacts: contactStore(config.CONTACTS_TABLE),

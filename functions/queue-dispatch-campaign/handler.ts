@@ -3,7 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { campaignStore, contactStore, workQueue } from '../../shared/adapters/factory';
-import { readConfig } from '../../shared/config';
+import { readFunctionConfig } from '../../shared/config';
 import { DISPATCH_LEASE_MS, DISPATCH_PAGE_SIZE } from '../../shared/domain/dispatch';
 import { dispatchMessageSchema } from '../../shared/domain/messages';
 import { smsLayout } from '../../shared/domain/sms-text';
@@ -11,15 +11,7 @@ import { parseWith } from '../../shared/domain/validation';
 import { createLogger } from '../../shared/observability';
 import { dispatchCampaign } from '../../shared/use-cases/dispatch-campaign';
 
-const config = readConfig([
-  'CONTACTS_TABLE',
-  'CAMPAIGNS_TABLE',
-  'DISPATCH_QUEUE_URL',
-  'SMS_QUEUE_URL',
-  'EMAIL_QUEUE_URL',
-  'CHAPAR_PUBLIC_BASE_URL',
-  'CHAPAR_SMS_OPT_OUT_SUFFIX',
-]);
+const config = readFunctionConfig('queue-dispatch-campaign');
 const logger = createLogger();
 const deps = {
   campaigns: campaignStore(config.CAMPAIGNS_TABLE),

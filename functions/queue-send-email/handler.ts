@@ -3,21 +3,12 @@ import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { emailProvider, secretSource, tokenKeyring } from '../../shared/adapters/factory';
 import { templateFile } from '../../shared/adapters/templates/template-files';
-import { readConfig } from '../../shared/config';
+import { readFunctionConfig } from '../../shared/config';
 import { channelBatchHandler, channelDeliverDeps } from '../../shared/lambda/channel-batch-handler';
 import { createLogger } from '../../shared/observability';
 import { EmailChannel } from '../../shared/use-cases/send-email';
 
-const config = readConfig([
-  'CONTACTS_TABLE',
-  'CAMPAIGNS_TABLE',
-  'CONSENT_TABLE',
-  'DELIVERIES_TABLE',
-  'TOKEN_KEYS_SECRET_ID',
-  'CHAPAR_FROM_EMAIL',
-  'CHAPAR_PUBLIC_BASE_URL',
-  'SES_CONFIGURATION_SET',
-]);
+const config = readFunctionConfig('queue-send-email');
 const logger = createLogger();
 const channel = new EmailChannel({
   email: emailProvider({

@@ -8,7 +8,7 @@ import { KavenegarClient } from '../../shared/adapters/kavenegar/client';
 import { KavenegarSmsLookup } from '../../shared/adapters/kavenegar/sms-lookup';
 import { KavenegarSmsProvider } from '../../shared/adapters/kavenegar/sms-provider';
 import { SqsMessageVisibility } from '../../shared/adapters/sqs/message-visibility';
-import { readConfig } from '../../shared/config';
+import { readFunctionConfig } from '../../shared/config';
 import { deferUntil, parseQuietHours } from '../../shared/domain/quiet-hours';
 import { smsLayout } from '../../shared/domain/sms-text';
 import { channelBatchHandler, channelDeliverDeps } from '../../shared/lambda/channel-batch-handler';
@@ -17,23 +17,7 @@ import { RateLimitedSmsProvider } from '../../shared/use-cases/rate-limited-sms-
 import { SmsChannel } from '../../shared/use-cases/send-sms';
 
 // The sender is configuration only: missing or malformed, the function refuses to start.
-const config = readConfig([
-  'CONTACTS_TABLE',
-  'CAMPAIGNS_TABLE',
-  'CONSENT_TABLE',
-  'DELIVERIES_TABLE',
-  'KAVENEGAR_API_KEY_SECRET_ID',
-  'KAVENEGAR_BASE_URL',
-  'KAVENEGAR_TIMEOUT_MS',
-  'CHAPAR_SMS_SENDER',
-  'RATE_LIMITS_TABLE',
-  'CHAPAR_SMS_RATE',
-  'CHAPAR_SMS_RATE_GUARD_MS',
-  'LINKS_TABLE',
-  'CHAPAR_PUBLIC_BASE_URL',
-  'CHAPAR_SMS_OPT_OUT_SUFFIX',
-  'CHAPAR_QUIET_HOURS',
-]);
+const config = readFunctionConfig('queue-send-sms');
 const logger = createLogger();
 const secrets = secretSource();
 // Messages per second to Kavenegar, one budget for every concurrent instance of this function.

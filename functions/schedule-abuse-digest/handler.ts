@@ -2,17 +2,11 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { emailProvider, reportStore } from '../../shared/adapters/factory';
 import { templateFile } from '../../shared/adapters/templates/template-files';
-import { readConfig } from '../../shared/config';
+import { readFunctionConfig } from '../../shared/config';
 import { createLogger } from '../../shared/observability';
 import { type AbuseDigestRun, sendAbuseDigests } from '../../shared/use-cases/abuse-digest';
 
-const config = readConfig([
-  'REPORTS_TABLE',
-  'CHAPAR_SMS_SENDER',
-  'CHAPAR_FROM_EMAIL',
-  'CHAPAR_ABUSE_EMAIL',
-  'CHAPAR_ABUSE_DIGEST_MINUTES',
-]);
+const config = readFunctionConfig('schedule-abuse-digest');
 const logger = createLogger();
 const deps = {
   reports: reportStore(config.REPORTS_TABLE),

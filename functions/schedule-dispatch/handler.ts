@@ -1,11 +1,11 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { campaignStore, workQueue } from '../../shared/adapters/factory';
-import { readConfig } from '../../shared/config';
+import { readFunctionConfig } from '../../shared/config';
 import { createLogger } from '../../shared/observability';
 import { dispatchDueCampaigns } from '../../shared/use-cases/campaigns';
 
-const config = readConfig(['CAMPAIGNS_TABLE', 'DISPATCH_QUEUE_URL']);
+const config = readFunctionConfig('schedule-dispatch');
 const logger = createLogger();
 const deps = {
   campaigns: campaignStore(config.CAMPAIGNS_TABLE),

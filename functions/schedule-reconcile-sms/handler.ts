@@ -3,18 +3,11 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { consentStore, deliveryStatusStore, secretSource } from '../../shared/adapters/factory';
 import { KavenegarClient } from '../../shared/adapters/kavenegar/client';
-import { readConfig } from '../../shared/config';
+import { readFunctionConfig } from '../../shared/config';
 import { createLogger } from '../../shared/observability';
 import { type ReconcileSummary, reconcileSmsStatuses } from '../../shared/use-cases/delivery-status';
 
-const config = readConfig([
-  'DELIVERIES_TABLE',
-  'CAMPAIGNS_TABLE',
-  'CONSENT_TABLE',
-  'KAVENEGAR_API_KEY_SECRET_ID',
-  'KAVENEGAR_BASE_URL',
-  'KAVENEGAR_TIMEOUT_MS',
-]);
+const config = readFunctionConfig('schedule-reconcile-sms');
 const logger = createLogger();
 const secrets = secretSource();
 const deps = {

@@ -10,6 +10,7 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as ses from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
+import { configDefaults } from '../../shared/config';
 import {
   type FunctionDefinition,
   type FunctionName,
@@ -19,6 +20,7 @@ import {
   queues,
   type RouteDefinition,
   routes,
+  SETTING_NAMES,
   type SecretName,
   schedules,
   type TableName,
@@ -88,7 +90,9 @@ export class ApiStack extends Stack {
       secrets: props.secrets,
       queues: mapRecord(props.queues, (queue) => queue.queue),
       email: this.emailSending(props),
+      // Settings left to their defaults are set to them, so every variable a function reads is in its environment.
       settings: {
+        ...configDefaults(SETTING_NAMES),
         CHAPAR_SMS_SENDER: operator.smsSender,
         CHAPAR_ABUSE_EMAIL: operator.abuseEmail,
         CHAPAR_PUBLIC_BASE_URL: this.publicBaseUrl,

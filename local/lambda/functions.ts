@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { type FunctionName, functions } from '../../shared/definitions';
+import { ALL_FUNCTION_ENV_KEYS, environmentOf, type FunctionName, functions } from '../../shared/definitions';
 import { createContext } from './context';
 
 /**
@@ -35,20 +35,57 @@ const projectRoot = new URL('../../', import.meta.url);
 
 /**
  * Loads `functions/<name>/handler.ts` (its `handler` export) on first use, as Lambda does
- * at a cold start, so the module reads process.env only once the platform has set it. A
- * module that fails to load is retried on the next invocation.
+ * at a cold start, so the module reads process.env only once the platform has set it, and
+ * sees only its function's environment then (see {@link hiddenVariables}): a handler that
+ * reads a variable its definition does not give it fails at its cold start, as in the cloud.
+ * A module that fails to load is retried on the next invocation.
  */
 export function createHandlerLoader(root: URL = projectRoot): HandlerLoader {
   const loaded = new Map<FunctionName, Promise<LambdaHandler>>();
   return (name) => {
     let handler = loaded.get(name);
     if (handler === undefined) {
-      handler = importHandler(new URL(functions[name].entry, root));
+      const entry = new URL(functions[name].entry, root);
+      handler = withEnvironmentOf(name, () => importHandler(entry));
       loaded.set(name, handler);
       handler.catch(() => loaded.delete(name));
     }
     return handler;
   };
+}
+
+/**
+ * The variables of process.env that function `name` must not see: every variable another
+ * function may be given and every CHAPAR_* one (the local platform's own, secret values
+ * included), unless `environmentOf` its definition names it. What stays is its environment,
+ * the SDK's endpoint, region and credential variables (AWS_*), Powertools' (POWERTOOLS_*) and
+ * the process's own (PATH, HOME, a test runner's), as Lambda's runtime has its own.
+ */
+export function hiddenVariables(
+  name: FunctionName,
+  env: Record<string, string | undefined> = process.env,
+): string[] {
+  const own = new Set<string>(environmentOf(functions[name]));
+  const chapar = new Set(ALL_FUNCTION_ENV_KEYS);
+  return Object.keys(env).filter((key) => !own.has(key) && (chapar.has(key) || key.startsWith('CHAPAR_')));
+}
+
+// process.env is one for the whole process: cold starts take turns, so none sees another's.
+let coldStarts: Promise<unknown> = Promise.resolve();
+
+/** Runs `load` with process.env cut to the environment of `name`, then restores it. */
+function withEnvironmentOf<T>(name: FunctionName, load: () => Promise<T>): Promise<T> {
+  const run = coldStarts.then(async () => {
+    const saved = hiddenVariables(name).map((key) => [key, process.env[key]] as const);
+    for (const [key] of saved) delete process.env[key];
+    try {
+      return await load();
+    } finally {
+      for (const [key, value] of saved) if (value !== undefined) process.env[key] = value;
+    }
+  });
+  coldStarts = run.catch(() => undefined);
+  return run;
 }
 
 async function importHandler(entry: URL): Promise<LambdaHandler> {

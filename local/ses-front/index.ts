@@ -42,7 +42,7 @@ export async function startSesFront(options: SesFrontOptions): Promise<SesFront>
     });
   });
   const listening = await listen(server, host, options.port ?? 8005, 'SES front');
-  return { url: listening.url, port: listening.port, end: listening.close };
+  return { url: listening.url, port: listening.port, end: listening.end };
 }
 
 async function handle(

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { assertConcurrencyFits, METRICS_NAMESPACE, SERVICE_NAME } from '../../infra/stacks/api-stack';
 import {
   type Access,
+  environmentOf,
   type FunctionDefinition,
   type FunctionName,
   functions,
@@ -33,15 +34,8 @@ function importedName(value: unknown): string | undefined {
   return typeof name === 'string' ? name : undefined;
 }
 
-const ALWAYS = [
-  'NODE_OPTIONS',
-  'POWERTOOLS_SERVICE_NAME',
-  'POWERTOOLS_METRICS_NAMESPACE',
-  'CHAPAR_SMS_SENDER',
-  'CHAPAR_ABUSE_EMAIL',
-  'CHAPAR_PUBLIC_BASE_URL',
-  'KAVENEGAR_BASE_URL',
-];
+/** What the AppFunction construct gives every function, beside its definition's environment. */
+const RUNTIME_VARIABLES = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE'];
 const TABLE_WRITE = [
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
@@ -82,17 +76,7 @@ describe('api stack: functions', () => {
     });
 
     it('has exactly the environment its definition implies', () => {
-      const expected = [
-        ...ALWAYS,
-        ...tableEntries.map(([table]) => tables[table].envVar),
-        ...definition.sendsTo.map((queue) => queues[queue].envVar),
-        ...definition.secrets.map((secret) => secrets[secret].envVar),
-        ...(definition.sendsEmail ? ['CHAPAR_FROM_EMAIL', 'SES_CONFIGURATION_SET'] : []),
-        // The limits kept in the rateLimits table come with it.
-        ...(tableEntries.some(([table]) => table === 'rateLimits')
-          ? ['CHAPAR_SMS_RATE', 'CHAPAR_SMS_RATE_GUARD_MS']
-          : []),
-      ];
+      const expected = [...RUNTIME_VARIABLES, ...environmentOf(definition)];
       expect(Object.keys(env).sort()).toEqual(expected.sort());
       expect(env).toMatchObject({
         NODE_OPTIONS: '--enable-source-maps',
@@ -157,7 +141,10 @@ describe('api stack: functions', () => {
       }
       expect(sesResources.length).toBeGreaterThan(0);
       expect(sesResources).not.toContain('"*"');
-      expect(sesResources.some((r) => r.includes(':configuration-set/'))).toBe(true);
+      // Only a function sending with events uses (and may name) the configuration set.
+      expect(sesResources.some((r) => r.includes(':configuration-set/'))).toBe(
+        definition.sendsEmail === 'withEvents',
+      );
       expect(sesResources.some((r) => r.includes(':identity/'))).toBe(true);
       expect(resourcesAllowed(statements, 'ses:SendRawEmail')).toEqual(sesResources);
     });

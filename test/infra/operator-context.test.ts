@@ -7,7 +7,7 @@ import { logicalIdOf, resourceOf } from './support/resources';
 function environmentOf(context: Record<string, unknown>, name: keyof typeof functions) {
   const { stacks, api } = synthChapar(context);
   const fn = resourceOf(api, stacks.api.functions[name].function).Properties;
-  return { stacks, env: (fn.Environment as { Variables: Record<string, unknown> }).Variables };
+  return { stacks, api, env: (fn.Environment as { Variables: Record<string, unknown> }).Variables };
 }
 
 describe('operator context', () => {
@@ -37,11 +37,15 @@ describe('operator context', () => {
   });
 
   it('defaults smsSender, fromEmail and abuseEmail, and links to the API itself', () => {
-    const { stacks, env } = environmentOf({}, 'schedule-abuse-digest');
+    const { stacks, api, env } = environmentOf({}, 'schedule-abuse-digest');
     expect(env.CHAPAR_SMS_SENDER).toBe(CONTEXT_DEFAULTS.smsSender);
     expect(env.CHAPAR_FROM_EMAIL).toBe(CONTEXT_DEFAULTS.fromEmail);
     expect(env.CHAPAR_ABUSE_EMAIL).toBe(CONTEXT_DEFAULTS.abuseEmail);
-    expect(env.CHAPAR_PUBLIC_BASE_URL).toEqual({
+    // The spoof report links nowhere: the email sender builds unsubscribe links.
+    const emailSender = resourceOf(api, stacks.api.functions['queue-send-email'].function).Properties;
+    expect(
+      (emailSender.Environment as { Variables: Record<string, unknown> }).Variables.CHAPAR_PUBLIC_BASE_URL,
+    ).toEqual({
       'Fn::GetAtt': [logicalIdOf(stacks.api.httpApi.api), 'ApiEndpoint'],
     });
   });
@@ -65,15 +69,18 @@ describe('operator context', () => {
   });
 
   it('derives the addresses from sendingDomain and takes publicBaseUrl without its trailing slash', () => {
-    const { env } = environmentOf(
+    const { stacks, api, env } = environmentOf(
       { sendingDomain: 'mail.chapar.ir', publicBaseUrl: 'https://go.chapar.ir/', smsSender: 30005006 },
       'schedule-abuse-digest',
     );
     expect(env).toMatchObject({
       CHAPAR_FROM_EMAIL: 'no-reply@mail.chapar.ir',
       CHAPAR_ABUSE_EMAIL: 'abuse@mail.chapar.ir',
-      CHAPAR_PUBLIC_BASE_URL: 'https://go.chapar.ir',
       CHAPAR_SMS_SENDER: '30005006',
+    });
+    const emailSender = resourceOf(api, stacks.api.functions['queue-send-email'].function).Properties;
+    expect((emailSender.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({
+      CHAPAR_PUBLIC_BASE_URL: 'https://go.chapar.ir',
     });
   });
 });

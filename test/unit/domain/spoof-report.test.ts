@@ -310,7 +310,11 @@ describe('senderKey and reportMeaning', () => {
     });
     expect(JSON.stringify(a)).toBe(JSON.stringify(b));
     expect(
-      reportMeaning({ sender: '9120001111', text: 'برنده جایزه 11 میلیونی شدید', reporterPhone: '+989121234567' }),
+      reportMeaning({
+        sender: '9120001111',
+        text: 'برنده جایزه 11 میلیونی شدید',
+        reporterPhone: '+989121234567',
+      }),
     ).not.toEqual(a);
     expect(reportMeaning({ sender: 'x', text: 't', receivedAt: 'not a date' }).receivedAt).toBeNull();
   });

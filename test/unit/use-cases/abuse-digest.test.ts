@@ -76,7 +76,8 @@ describe('sendAbuseDigests', () => {
   it('gathers a burst of reports into one email per sending line, whatever way the line was written', async () => {
     // Prepare
     const { outbox, deps, report, store } = setup();
-    for (let i = 0; i < 150; i++) report(i % 3 === 0 ? '+98 912 000 1111' : i % 3 === 1 ? '۰۰۹۸۹۱۲۰۰۰۱۱۱۱' : '9120001111');
+    for (let i = 0; i < 150; i++)
+      report(i % 3 === 0 ? '+98 912 000 1111' : i % 3 === 1 ? '۰۰۹۸۹۱۲۰۰۰۱۱۱۱' : '9120001111');
     report('30004000');
 
     // Act

@@ -1,0 +1,218 @@
+/** Lambda functions and what each may read, write, send to and is configured with. */
+
+import type { QueueName } from './queues';
+import type { SecretName } from './secrets';
+import type { TableName } from './tables';
+
+/** Function names: `<trigger>-<action>`, one folder each under functions/. */
+export const FUNCTION_NAMES = [
+  'http-api',
+  'http-unsubscribe',
+  'http-spoof-report',
+  'schedule-dispatch',
+  'queue-dispatch-campaign',
+  'queue-send-sms',
+  'queue-send-email',
+  'http-delivery-report',
+  'schedule-reconcile-sms',
+  'queue-ses-feedback',
+  'schedule-abuse-digest',
+] as const;
+export type FunctionName = (typeof FUNCTION_NAMES)[number];
+
+export type Access = 'read' | 'readWrite';
+
+/**
+ * How a function sends email through SES: `plain` with the From address only, `withEvents`
+ * through the configuration set too, which publishes bounces and complaints (sesEvents).
+ */
+export type EmailSending = 'plain' | 'withEvents';
+
+/**
+ * Plain settings a function may name: configuration with no resource or permission behind it.
+ * The rate limits and the SES variables are not here: they come with the rateLimits table and
+ * with `sendsEmail`.
+ */
+export const SETTING_NAMES = [
+  'CHAPAR_SMS_SENDER',
+  'CHAPAR_ABUSE_EMAIL',
+  'CHAPAR_ABUSE_DIGEST_MINUTES',
+  'CHAPAR_PUBLIC_BASE_URL',
+  'CHAPAR_SMS_OPT_OUT_SUFFIX',
+  'CHAPAR_QUIET_HOURS',
+  'KAVENEGAR_BASE_URL',
+  'KAVENEGAR_TIMEOUT_MS',
+] as const;
+export type SettingName = (typeof SETTING_NAMES)[number];
+
+export interface FunctionDefinition {
+  readonly id: string;
+  /** Path of the handler module from the project root; it exports `handler`. */
+  readonly entry: string;
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+  readonly tables: Partial<Record<TableName, Access>>;
+  readonly sendsTo: readonly QueueName[];
+  readonly secrets: readonly SecretName[];
+  /** Sends email through SES, and how; false when it sends none. */
+  readonly sendsEmail: false | EmailSending;
+  /** The plain settings the function reads. */
+  readonly settings: readonly SettingName[];
+  /** Reserved concurrency, when the function must never exceed a provider's limits. */
+  readonly reservedConcurrency?: number;
+}
+
+export const functions = {
+  'http-api': {
+    id: 'HttpApiFunction',
+    entry: 'functions/http-api/handler.ts',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    tables: {
+      contacts: 'readWrite',
+      campaigns: 'readWrite',
+      consent: 'readWrite',
+      deliveries: 'readWrite',
+      reports: 'readWrite',
+      suppressions: 'readWrite',
+    },
+    sendsTo: ['dispatch'],
+    secrets: ['apiKey', 'erasureKey'],
+    sendsEmail: false,
+    settings: ['CHAPAR_PUBLIC_BASE_URL', 'CHAPAR_SMS_OPT_OUT_SUFFIX'],
+  },
+  'http-unsubscribe': {
+    id: 'HttpUnsubscribeFunction',
+    entry: 'functions/http-unsubscribe/handler.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    tables: { contacts: 'read', consent: 'readWrite', links: 'read' },
+    sendsTo: [],
+    secrets: ['tokenKeys'],
+    sendsEmail: false,
+    settings: [],
+  },
+  'http-spoof-report': {
+    id: 'HttpSpoofReportFunction',
+    entry: 'functions/http-spoof-report/handler.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    // Reading deliveries needs the campaigns table's name: the store counts outcomes there.
+    tables: { reports: 'readWrite', deliveries: 'read', campaigns: 'read', idempotency: 'readWrite' },
+    sendsTo: [],
+    secrets: ['webhookSecret'],
+    // Spoofed reports wait for schedule-abuse-digest: the webhook itself sends no email.
+    sendsEmail: false,
+    settings: ['CHAPAR_SMS_SENDER'],
+  },
+  'schedule-dispatch': {
+    id: 'ScheduleDispatchFunction',
+    entry: 'functions/schedule-dispatch/handler.ts',
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    tables: { campaigns: 'read' },
+    sendsTo: ['dispatch'],
+    secrets: [],
+    sendsEmail: false,
+    settings: [],
+  },
+  'queue-dispatch-campaign': {
+    id: 'QueueDispatchCampaignFunction',
+    entry: 'functions/queue-dispatch-campaign/handler.ts',
+    timeoutSeconds: 60,
+    memoryMb: 512,
+    tables: { contacts: 'read', campaigns: 'readWrite' },
+    sendsTo: ['dispatch', 'sms', 'email'],
+    secrets: [],
+    sendsEmail: false,
+    settings: ['CHAPAR_PUBLIC_BASE_URL', 'CHAPAR_SMS_OPT_OUT_SUFFIX'],
+  },
+  'queue-send-sms': {
+    id: 'QueueSendSmsFunction',
+    entry: 'functions/queue-send-sms/handler.ts',
+    timeoutSeconds: 60,
+    memoryMb: 512,
+    tables: {
+      contacts: 'read',
+      campaigns: 'readWrite',
+      consent: 'read',
+      deliveries: 'readWrite',
+      links: 'readWrite',
+      rateLimits: 'readWrite',
+    },
+    sendsTo: [],
+    secrets: ['kavenegarApiKey'],
+    sendsEmail: false,
+    settings: [
+      'CHAPAR_SMS_SENDER',
+      'CHAPAR_PUBLIC_BASE_URL',
+      'CHAPAR_SMS_OPT_OUT_SUFFIX',
+      'CHAPAR_QUIET_HOURS',
+      'KAVENEGAR_BASE_URL',
+      'KAVENEGAR_TIMEOUT_MS',
+    ],
+    reservedConcurrency: 2,
+  },
+  'queue-send-email': {
+    id: 'QueueSendEmailFunction',
+    entry: 'functions/queue-send-email/handler.ts',
+    timeoutSeconds: 60,
+    memoryMb: 512,
+    tables: {
+      contacts: 'read',
+      campaigns: 'readWrite',
+      consent: 'read',
+      deliveries: 'readWrite',
+    },
+    sendsTo: [],
+    secrets: ['tokenKeys'],
+    sendsEmail: 'withEvents',
+    settings: ['CHAPAR_PUBLIC_BASE_URL'],
+    reservedConcurrency: 4,
+  },
+  'http-delivery-report': {
+    id: 'HttpDeliveryReportFunction',
+    entry: 'functions/http-delivery-report/handler.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    tables: { deliveries: 'readWrite', campaigns: 'readWrite', consent: 'readWrite' },
+    sendsTo: [],
+    secrets: ['deliveryCallbackSecret'],
+    sendsEmail: false,
+    settings: [],
+  },
+  'schedule-reconcile-sms': {
+    id: 'ScheduleReconcileSmsFunction',
+    entry: 'functions/schedule-reconcile-sms/handler.ts',
+    timeoutSeconds: 120,
+    memoryMb: 512,
+    tables: { deliveries: 'readWrite', campaigns: 'readWrite', consent: 'readWrite' },
+    sendsTo: [],
+    secrets: ['kavenegarApiKey'],
+    sendsEmail: false,
+    settings: ['KAVENEGAR_BASE_URL', 'KAVENEGAR_TIMEOUT_MS'],
+  },
+  'queue-ses-feedback': {
+    id: 'QueueSesFeedbackFunction',
+    entry: 'functions/queue-ses-feedback/handler.ts',
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    tables: { contacts: 'read', deliveries: 'readWrite', campaigns: 'readWrite', consent: 'readWrite' },
+    sendsTo: [],
+    secrets: [],
+    sendsEmail: false,
+    settings: [],
+  },
+  'schedule-abuse-digest': {
+    id: 'ScheduleAbuseDigestFunction',
+    entry: 'functions/schedule-abuse-digest/handler.ts',
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    tables: { reports: 'readWrite' },
+    sendsTo: [],
+    secrets: [],
+    // Digests go to an inbox: no bounce or complaint tracking, so no configuration set.
+    sendsEmail: 'plain',
+    settings: ['CHAPAR_SMS_SENDER', 'CHAPAR_ABUSE_EMAIL', 'CHAPAR_ABUSE_DIGEST_MINUTES'],
+  },
+} as const satisfies Record<FunctionName, FunctionDefinition>;

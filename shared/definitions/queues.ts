@@ -1,0 +1,81 @@
+/** SQS queues (each with its consumer and event source settings) and the SNS topics feeding them. */
+
+import type { FunctionName } from './functions';
+
+export const QUEUE_NAMES = ['dispatch', 'sms', 'email', 'sesFeedback'] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
+export interface QueueDefinition {
+  readonly id: string;
+  readonly envVar: string;
+  /** Consumer function; Lambda's event source mapping settings. */
+  readonly consumer: FunctionName;
+  readonly batchSize: number;
+  readonly maxBatchingWindowSeconds: number;
+  /** Caps how hard a provider is hit; at or under the consumer's reserved concurrency. */
+  readonly maximumConcurrency: number;
+  /** At least 6 times the consumer's timeout (AWS guidance). */
+  readonly visibilityTimeoutSeconds: number;
+  /** Receives before a message moves to the queue's DLQ. */
+  readonly maxReceiveCount: number;
+  /** Recipients carried by one message of this queue (dispatcher chunking). */
+  readonly recipientsPerMessage: number;
+}
+
+export const queues = {
+  /** Fan-out work: one message per page of a campaign's audience. */
+  dispatch: {
+    id: 'DispatchQueue',
+    envVar: 'DISPATCH_QUEUE_URL',
+    consumer: 'queue-dispatch-campaign',
+    batchSize: 1,
+    maxBatchingWindowSeconds: 0,
+    maximumConcurrency: 2,
+    visibilityTimeoutSeconds: 6 * 60,
+    maxReceiveCount: 5,
+    recipientsPerMessage: 0,
+  },
+  sms: {
+    id: 'SmsQueue',
+    envVar: 'SMS_QUEUE_URL',
+    consumer: 'queue-send-sms',
+    // One record carries up to 200 recipients: one Kavenegar call (its per-call maximum).
+    batchSize: 1,
+    maxBatchingWindowSeconds: 0,
+    maximumConcurrency: 2,
+    visibilityTimeoutSeconds: 6 * 60,
+    maxReceiveCount: 5,
+    recipientsPerMessage: 200,
+  },
+  email: {
+    id: 'EmailQueue',
+    envVar: 'EMAIL_QUEUE_URL',
+    consumer: 'queue-send-email',
+    batchSize: 5,
+    maxBatchingWindowSeconds: 1,
+    maximumConcurrency: 4,
+    visibilityTimeoutSeconds: 6 * 60,
+    maxReceiveCount: 5,
+    recipientsPerMessage: 10,
+  },
+  /** SES bounce and complaint events, delivered from the `sesEvents` topic. */
+  sesFeedback: {
+    id: 'SesFeedbackQueue',
+    envVar: 'SES_FEEDBACK_QUEUE_URL',
+    consumer: 'queue-ses-feedback',
+    batchSize: 10,
+    maxBatchingWindowSeconds: 1,
+    maximumConcurrency: 2,
+    visibilityTimeoutSeconds: 3 * 60,
+    maxReceiveCount: 5,
+    recipientsPerMessage: 0,
+  },
+} as const satisfies Record<QueueName, QueueDefinition>;
+
+/** SNS topics and the queues subscribed to them (SNS envelopes: raw message delivery off). */
+export const topics = {
+  /** The SES configuration set's event destination: bounces, complaints, deliveries. */
+  sesEvents: { id: 'SesEventsTopic', subscribers: ['sesFeedback'] as readonly QueueName[] },
+} as const;
+
+export type TopicName = keyof typeof topics;

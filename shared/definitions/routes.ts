@@ -1,0 +1,57 @@
+/** HTTP API routes and the function serving each. */
+
+import type { FunctionName } from './functions';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface RouteDefinition {
+  readonly method: HttpMethod;
+  /** API Gateway route path with {parameters}. */
+  readonly path: string;
+  readonly function: FunctionName;
+  /** Public routes carry their own proof (a signed token or signature) instead of the API key. */
+  readonly public: boolean;
+  /** For a public route: what protects it instead of the API key (cdk-nag's written reason). */
+  readonly proof?: string;
+  /** Requests per second (steady and burst) below the stage's default, for routes others call. */
+  readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
+}
+
+const TOKEN_PROOF = 'Unsubscribe link: the path carries a signed, opaque token (RFC 8058 forbids auth on it)';
+const SHORT_LINK_PROOF =
+  'SMS unsubscribe link: the path carries an unguessable random code; a GET changes nothing';
+
+export const routes: readonly RouteDefinition[] = [
+  { method: 'PUT', path: '/v1/contacts/{contactId}', function: 'http-api', public: false },
+  { method: 'GET', path: '/v1/contacts/{contactId}', function: 'http-api', public: false },
+  { method: 'POST', path: '/v1/campaigns', function: 'http-api', public: false },
+  { method: 'GET', path: '/v1/campaigns/{campaignId}', function: 'http-api', public: false },
+  { method: 'POST', path: '/v1/campaigns/{campaignId}/cancel', function: 'http-api', public: false },
+  { method: 'POST', path: '/v1/campaigns/{campaignId}/resume', function: 'http-api', public: false },
+  { method: 'POST', path: '/v1/campaigns/preview', function: 'http-api', public: false },
+  { method: 'GET', path: '/v1/contacts/{contactId}/consent', function: 'http-api', public: false },
+  { method: 'POST', path: '/v1/contacts/{contactId}/consent', function: 'http-api', public: false },
+  { method: 'GET', path: '/v1/contacts/{contactId}/export', function: 'http-api', public: false },
+  { method: 'DELETE', path: '/v1/contacts/{contactId}', function: 'http-api', public: false },
+  { method: 'GET', path: '/u/{token}', function: 'http-unsubscribe', public: true, proof: TOKEN_PROOF },
+  { method: 'POST', path: '/u/{token}', function: 'http-unsubscribe', public: true, proof: TOKEN_PROOF },
+  { method: 'GET', path: '/s/{code}', function: 'http-unsubscribe', public: true, proof: SHORT_LINK_PROOF },
+  { method: 'POST', path: '/s/{code}', function: 'http-unsubscribe', public: true, proof: SHORT_LINK_PROOF },
+  {
+    method: 'POST',
+    path: '/v1/reports/spoofed-sms',
+    function: 'http-spoof-report',
+    public: true,
+    proof: 'Webhook: the body is verified by HMAC-SHA256 signature and timestamp inside the function',
+    // One caller (the reporting app's backend): enough for real reports, far too little to flood.
+    throttle: { rateLimit: 5, burstLimit: 20 },
+  },
+  {
+    method: 'POST',
+    path: '/v1/callbacks/kavenegar/{secret}',
+    function: 'http-delivery-report',
+    public: true,
+    proof:
+      'Delivery reports: Kavenegar cannot sign them, so the path carries a secret compared in constant time',
+  },
+];
