@@ -8,8 +8,9 @@ import { templateFile } from '../../shared/adapters/templates/template-files';
 import { readConfig } from '../../shared/config';
 import { UnauthorizedError } from '../../shared/domain/errors';
 import { verifySignature } from '../../shared/domain/webhook-signature';
+import { BODY_LIMITS, bodyText, jsonBody } from '../../shared/http/body';
 import { httpErrors } from '../../shared/http/middleware';
-import { type HttpResult, header, json, jsonBody, rawBody } from '../../shared/http/respond';
+import { type HttpResult, header, json } from '../../shared/http/respond';
 import { createLogger } from '../../shared/observability';
 import { reportSpoofedSms } from '../../shared/use-cases/report-spoofed-sms';
 
@@ -35,15 +36,14 @@ const deps = {
   now: () => new Date(),
 };
 
+const LIMIT = { maxBytes: BODY_LIMITS.spoofReport };
+
 // A webhook sender retries: the same report body within a day gets the same report back.
 const idempotency = new IdempotencyConfig({ expiresAfterSeconds: 24 * 3600 });
-const judgeOnce = makeIdempotent(
-  async (body: { raw: string }) => reportSpoofedSms(deps, JSON.parse(body.raw)),
-  {
-    persistenceStore: new DynamoDBPersistenceLayer({ tableName: config.IDEMPOTENCY_TABLE }),
-    config: idempotency,
-  },
-);
+const judgeOnce = makeIdempotent(async (body: { report: unknown }) => reportSpoofedSms(deps, body.report), {
+  persistenceStore: new DynamoDBPersistenceLayer({ tableName: config.IDEMPOTENCY_TABLE }),
+  config: idempotency,
+});
 
 /** Signed webhook for reports of SMS received in the brand's name; each gets a verdict. */
 export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
@@ -51,7 +51,8 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
   .use(injectLambdaContext(logger, { logEvent: false }))
   .use(httpErrors(logger))
   .handler(async (event, context) => {
-    const raw = rawBody(event);
+    // Capped before the signature is checked: an HMAC over megabytes is work for an attacker's asking.
+    const raw = bodyText(event, LIMIT);
     const secret = await secrets.getSecret(config.WEBHOOK_SECRET_ID);
     const check = verifySignature(
       header(event, 'x-chapar-signature'),
@@ -60,9 +61,9 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
       Math.floor(Date.now() / 1000),
     );
     if (!check.ok) throw new UnauthorizedError(`Invalid webhook signature: ${check.reason}`);
-    jsonBody(event);
+    const report = jsonBody(event, LIMIT);
     idempotency.registerLambdaContext(context);
-    const { reportId, verdict } = await judgeOnce({ raw });
+    const { reportId, verdict } = await judgeOnce({ report });
     logger.info('Spoof report judged', { reportId, verdict });
     return json(202, { reportId, verdict });
   });
