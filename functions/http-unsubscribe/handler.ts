@@ -56,8 +56,9 @@ async function show(event: APIGatewayProxyEventV2): Promise<HttpResult> {
 }
 
 async function change(event: APIGatewayProxyEventV2): Promise<HttpResult> {
-  const link = await openLink(deps, linkOf(event));
+  // The body first: an oversized one is refused before the link costs a secret and a read.
   const form = await formBody(event, { maxBytes: BODY_LIMITS.unsubscribeForm });
+  const link = await openLink(deps, linkOf(event));
   const choice = readChoice(form, link.claims.topic);
   const userAgent = header(event, 'user-agent');
   const outcome = await changeConsent(deps, link, choice, {
