@@ -73,9 +73,10 @@ beforeAll(async () => {
   await useEmulators();
   const load = async (name: string) =>
     ((await import(`../../../functions/${name}/handler`)) as { handler: Handler }).handler;
-  [api, spoof, callback, unsubscribe] = await Promise.all(
-    ['http-api', 'http-spoof-report', 'http-delivery-report', 'http-unsubscribe'].map(load),
-  );
+  api = await load('http-api');
+  spoof = await load('http-spoof-report');
+  callback = await load('http-delivery-report');
+  unsubscribe = await load('http-unsubscribe');
 });
 
 describe('body size caps, checked on the raw bytes before anything else reads the body', () => {
