@@ -94,7 +94,7 @@ export function jsonBody(event: APIGatewayProxyEventV2, options: BodyOptions): u
 
 /**
  * A form's fields: `application/x-www-form-urlencoded` (what browsers send, and what is
- * assumed without a Content-Type) or `multipart/form-data` (RFC 8058 allows either for
+ * assumed without a Content-Type or as text/plain) or `multipart/form-data` (RFC 8058 allows either for
  * one-click unsubscribes). File parts are skipped. Any other type is a 415.
  */
 export async function formBody(
@@ -105,7 +105,10 @@ export async function formBody(
   const type = mediaTypeOf(contentType);
   const bytes = bodyBytes(event, options);
   if (type === 'multipart') return multipartFields(bytes, contentType ?? '');
-  if (type === 'urlencoded' || type === 'none') return new URLSearchParams(bytes.toString('utf8'));
+  // text/plain is what fetch() and curl label a bare string; such bodies were always read as a form.
+  if (type === 'urlencoded' || type === 'none' || type === 'text') {
+    return new URLSearchParams(bytes.toString('utf8'));
+  }
   throw unsupported(contentType, 'application/x-www-form-urlencoded or multipart/form-data');
 }
 

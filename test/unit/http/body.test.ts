@@ -180,6 +180,17 @@ describe('formBody', () => {
     });
   });
 
+  it('reads a text/plain body as a URL-encoded form, as a bare fetch() sends it', async () => {
+    // Prepare
+    const event = eventWith('action=opt_out&topic=*', 'text/plain;charset=UTF-8');
+
+    // Act
+    const form = await formBody(event, { maxBytes: 100 });
+
+    // Assess
+    expect(Object.fromEntries(form)).toEqual({ action: 'opt_out', topic: '*' });
+  });
+
   it('refuses JSON with 415', async () => {
     // Prepare
     const event = eventWith('{"List-Unsubscribe":"One-Click"}', 'application/json');
