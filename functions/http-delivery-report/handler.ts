@@ -1,13 +1,14 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { consentStore, deliveryStatusStore, secretSource } from '../../shared/adapters/factory';
 import { readFunctionConfig } from '../../shared/config';
-import { NotFoundError, ValidationError } from '../../shared/domain/errors';
+import { secretsEqual } from '../../shared/domain/constant-time';
+import { NotFoundError } from '../../shared/domain/errors';
 import { parseWith } from '../../shared/domain/validation';
+import { BODY_LIMITS, requestFields } from '../../shared/http/body';
 import { httpErrors } from '../../shared/http/middleware';
-import { type HttpResult, header, json, rawBody } from '../../shared/http/respond';
+import { type HttpResult, json } from '../../shared/http/respond';
 import { createLogger } from '../../shared/observability';
 import { applyDeliveryReport, deliveryReportSchema } from '../../shared/use-cases/delivery-status';
 
@@ -20,8 +21,6 @@ const deps = {
   now: () => new Date(),
 };
 
-const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
-
 /**
  * The path secret against the callback secret, in constant time. A mismatch answers 404 as
  * for any unknown route, so the endpoint's existence is not confirmed.
@@ -29,23 +28,7 @@ const digest = (value: string): Buffer => createHash('sha256').update(value).dig
 async function requireCallbackSecret(event: APIGatewayProxyEventV2): Promise<void> {
   const given = event.pathParameters?.secret ?? '';
   const expected = await secrets.getSecret(config.DELIVERY_CALLBACK_SECRET_ID);
-  if (!timingSafeEqual(digest(given), digest(expected))) throw new NotFoundError('Not Found');
-}
-
-/** The report's fields: a form or JSON body, else the query string. */
-function reportFields(event: APIGatewayProxyEventV2): Record<string, unknown> {
-  const body = rawBody(event).trim();
-  if (body === '') return { ...event.queryStringParameters };
-  if (/json/i.test(header(event, 'content-type') ?? '') || body.startsWith('{')) {
-    try {
-      const parsed: unknown = JSON.parse(body);
-      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return { ...parsed };
-    } catch {
-      // reported below
-    }
-    throw new ValidationError('Request body must be a JSON object with messageid and status');
-  }
-  return Object.fromEntries(new URLSearchParams(body));
+  if (!secretsEqual(given, expected)) throw new NotFoundError('Not Found');
 }
 
 /**
@@ -59,7 +42,9 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
   .use(httpErrors(logger))
   .handler(async (event) => {
     await requireCallbackSecret(event);
-    const fields = parseWith(deliveryReportSchema, reportFields(event), 'delivery report');
+    // The report's fields: a form or JSON body, else the query string.
+    const body = await requestFields(event, { maxBytes: BODY_LIMITS.deliveryReport });
+    const fields = parseWith(deliveryReportSchema, body, 'delivery report');
     const report = { messageId: fields.messageid, status: fields.status };
     const outcome = await applyDeliveryReport(deps, report);
     if (outcome === 'unknown_message') logger.warn('Delivery report for an unknown message id', report);

@@ -8,8 +8,9 @@ import { readFunctionConfig } from '../../shared/config';
 import { UnauthorizedError } from '../../shared/domain/errors';
 import { reportMeaning } from '../../shared/domain/spoof-report';
 import { verifySignature } from '../../shared/domain/webhook-signature';
+import { BODY_LIMITS, bodyText, jsonBody } from '../../shared/http/body';
 import { httpErrors } from '../../shared/http/middleware';
-import { type HttpResult, header, json, jsonBody, rawBody } from '../../shared/http/respond';
+import { type HttpResult, header, json } from '../../shared/http/respond';
 import { createLogger } from '../../shared/observability';
 import {
   parseSpoofReport,
@@ -26,6 +27,8 @@ const deps = {
   verifiedSender: config.CHAPAR_SMS_SENDER,
   now: () => new Date(),
 };
+
+const LIMIT = { maxBytes: BODY_LIMITS.spoofReport };
 
 // A webhook sender retries, and a replay may be re-spaced or re-signed: the same report by its
 // meaning (line, text, reporter, receivedAt), not its bytes, within a day gets the same answer.
@@ -44,7 +47,8 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
   .use(injectLambdaContext(logger, { logEvent: false }))
   .use(httpErrors(logger))
   .handler(async (event, context) => {
-    const raw = rawBody(event);
+    // Capped before the signature is checked: an HMAC over megabytes is work for an attacker's asking.
+    const raw = bodyText(event, LIMIT);
     const secret = await secrets.getSecret(config.WEBHOOK_SECRET_ID);
     const check = verifySignature(
       header(event, 'x-chapar-signature'),
@@ -53,7 +57,7 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
       Math.floor(Date.now() / 1000),
     );
     if (!check.ok) throw new UnauthorizedError(`Invalid webhook signature: ${check.reason}`);
-    const input = parseSpoofReport(jsonBody(event));
+    const input = parseSpoofReport(jsonBody(event, LIMIT));
     idempotency.registerLambdaContext(context);
     const meaning = reportMeaning({
       sender: input.sender,

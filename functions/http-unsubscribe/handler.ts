@@ -11,12 +11,12 @@ import {
 import { templateFile } from '../../shared/adapters/templates/template-files';
 import { readFunctionConfig } from '../../shared/config';
 import { ALL_TOPICS } from '../../shared/domain/types';
+import { BODY_LIMITS, formBody } from '../../shared/http/body';
 import { httpErrors } from '../../shared/http/middleware';
-import { type HttpResult, header, html, pathParameter, rawBody } from '../../shared/http/respond';
+import { type HttpResult, header, html, pathParameter } from '../../shared/http/respond';
 import { createLogger } from '../../shared/observability';
 import {
   changeConsent,
-  formFields,
   openLink,
   readChoice,
   readPreferences,
@@ -56,8 +56,9 @@ async function show(event: APIGatewayProxyEventV2): Promise<HttpResult> {
 }
 
 async function change(event: APIGatewayProxyEventV2): Promise<HttpResult> {
+  // The body first: an oversized one is refused before the link costs a secret and a read.
+  const form = await formBody(event, { maxBytes: BODY_LIMITS.unsubscribeForm });
   const link = await openLink(deps, linkOf(event));
-  const form = formFields(rawBody(event), header(event, 'content-type'));
   const choice = readChoice(form, link.claims.topic);
   const userAgent = header(event, 'user-agent');
   const outcome = await changeConsent(deps, link, choice, {

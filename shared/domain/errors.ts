@@ -50,6 +50,11 @@ export class PayloadTooLargeError extends ChaparError {
   override readonly name = 'PayloadTooLargeError';
 }
 
+/** The request body's Content-Type is not one the route reads: 415. */
+export class UnsupportedMediaTypeError extends ChaparError {
+  override readonly name = 'UnsupportedMediaTypeError';
+}
+
 /**
  * How a provider failure should be handled:
  * - `retryable`: transient; retry later with backoff (throttling, timeouts, 5xx);

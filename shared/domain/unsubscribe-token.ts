@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { secretsEqual } from './constant-time';
 import { CHANNELS, type Channel } from './types';
 
 /**
@@ -85,7 +86,7 @@ export function verifyUnsubscribeToken(
   if (given.length !== expected.length || given.toString('base64url') !== signature) {
     return { ok: false, reason: 'bad-signature' };
   }
-  if (!timingSafeEqual(given, expected)) return { ok: false, reason: 'bad-signature' };
+  if (!secretsEqual(given, expected)) return { ok: false, reason: 'bad-signature' };
   if (Buffer.from(payload, 'base64url').toString('base64url') !== payload)
     return { ok: false, reason: 'malformed' };
   const claims = decodeClaims(payload);

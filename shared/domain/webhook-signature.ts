@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { secretsEqual } from './constant-time';
 
 /**
  * Webhook signatures as payment processors do them: header `t=<unix seconds>,v1=<hex>`,
@@ -43,6 +44,6 @@ export function verifySignature(
   if (Math.abs(nowSeconds - timestamp) > toleranceSeconds)
     return { ok: false, reason: 'timestamp outside tolerance' };
   const expected = Buffer.from(computeSignature(secret, timestamp, rawBody), 'hex');
-  const matches = candidates.some((candidate) => timingSafeEqual(Buffer.from(candidate, 'hex'), expected));
+  const matches = candidates.some((candidate) => secretsEqual(Buffer.from(candidate, 'hex'), expected));
   return matches ? { ok: true, timestamp } : { ok: false, reason: 'signature does not match' };
 }

@@ -1,7 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { secretsEqual } from '../domain/constant-time';
 import { UnauthorizedError } from '../domain/errors';
 import type { SecretSource } from '../ports';
 import { errorBody, type HttpResult, header, json } from './respond';
@@ -26,10 +26,6 @@ export function httpErrors(
   };
 }
 
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
-}
-
 /** Requires `Authorization: Bearer <key>` matching the API key secret, compared in constant time. */
 export function requireApiKey(secrets: SecretSource, secretId: string): HttpMiddleware {
   return {
@@ -37,7 +33,7 @@ export function requireApiKey(secrets: SecretSource, secretId: string): HttpMidd
       const given = /^Bearer\s+(\S+)$/i.exec(header(request.event, 'authorization') ?? '')?.[1];
       if (!given) throw new UnauthorizedError('Missing API key: send Authorization: Bearer <key>');
       const expected = await secrets.getSecret(secretId);
-      if (!timingSafeEqual(digest(given), digest(expected))) throw new UnauthorizedError('Invalid API key');
+      if (!secretsEqual(given, expected)) throw new UnauthorizedError('Invalid API key');
     },
   };
 }

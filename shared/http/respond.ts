@@ -6,6 +6,7 @@ import {
   PayloadTooLargeError,
   ProviderError,
   UnauthorizedError,
+  UnsupportedMediaTypeError,
   ValidationError,
 } from '../domain/errors';
 
@@ -45,6 +46,7 @@ export function statusOf(error: unknown): number {
   if (error instanceof NotFoundError) return 404;
   if (error instanceof ConflictError) return 409;
   if (error instanceof PayloadTooLargeError) return 413;
+  if (error instanceof UnsupportedMediaTypeError) return 415;
   if (error instanceof ProviderError && error.retryable) return 503;
   return 500;
 }
@@ -61,23 +63,6 @@ export function errorBody(error: unknown): { status: number; body: Record<string
   return { status, body: { message, ...issues } };
 }
 
-/** The raw request body as text (API Gateway base64-encodes non-text content types). */
-export function rawBody(event: APIGatewayProxyEventV2): string {
-  if (!event.body) return '';
-  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-}
-
-/** The body parsed as JSON, or a 400 that says so. */
-export function jsonBody(event: APIGatewayProxyEventV2): unknown {
-  const text = rawBody(event);
-  if (text.trim() === '') throw new ValidationError('Request body is required (JSON)');
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new ValidationError('Request body must be valid JSON');
-  }
-}
-
 /** A header by name, whatever its case. */
 export function header(event: APIGatewayProxyEventV2, name: string): string | undefined {
   const wanted = name.toLowerCase();
@@ -86,13 +71,12 @@ export function header(event: APIGatewayProxyEventV2, name: string): string | un
   return undefined;
 }
 
-/** A path parameter, or a 400 when API Gateway did not give it. */
+/**
+ * A path parameter, or a 400 when API Gateway did not give it. API Gateway has already
+ * percent-decoded it once; decoding again would turn a literal `%2B` into `+`.
+ */
 export function pathParameter(event: APIGatewayProxyEventV2, name: string): string {
   const value = event.pathParameters?.[name];
   if (!value) throw new ValidationError(`Missing path parameter ${name}`);
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    throw new ValidationError(`Path parameter ${name} is not valid percent-encoding`);
-  }
+  return value;
 }

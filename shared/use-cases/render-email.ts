@@ -1,3 +1,4 @@
+import { convert, type HtmlToTextOptions } from 'html-to-text';
 import type { Campaign } from '../domain/campaign';
 import { directionOf, MESSAGES, topicName } from '../domain/i18n';
 import { contactValues, renderTemplate } from '../domain/placeholders';
@@ -15,15 +16,20 @@ export interface RenderedEmail {
 const CONTENT = '<!--content-->';
 const FOOTER = '<!--footer-->';
 
-/** Strips tags for the plain-text part when the marketer gave none. */
-function htmlToText(html: string): string {
-  return html
-    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, '')
-    .replace(/<br\s*\/?>|<\/(p|div|h[1-6]|li|tr)>/gi, '\n')
-    .replace(/<[^>]+>/g, '')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
+// Links keep their address as `text [url]` (a text-only reader must still reach them), images
+// and their alt text are left out, and headings keep their case: uppercasing means nothing in fa.
+const TEXT_OPTIONS: HtmlToTextOptions = {
+  wordwrap: false,
+  selectors: [
+    { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
+    { selector: 'img', format: 'skip' },
+    ...['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((selector) => ({ selector, options: { uppercase: false } })),
+  ],
+};
+
+/** The plain-text part when the marketer gave none: the HTML as text, links and all. */
+export function htmlToText(html: string): string {
+  return convert(html, TEXT_OPTIONS);
 }
 
 /**

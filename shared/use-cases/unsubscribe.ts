@@ -120,23 +120,7 @@ export interface ConsentChoice {
 }
 
 /**
- * The fields of a POST body. RFC 8058 lets a mail provider send its one-click field as
- * `application/x-www-form-urlencoded` or as `multipart/form-data`; browsers send the former.
- */
-export function formFields(body: string, contentType: string | undefined): URLSearchParams {
-  const boundary = /^multipart\/form-data\s*;.*\bboundary="?([^";]+)"?/i.exec(contentType ?? '')?.[1];
-  if (!boundary) return new URLSearchParams(body);
-  const fields = new URLSearchParams();
-  for (const part of body.split(`--${boundary}`)) {
-    const [head, ...value] = part.replace(/^\r?\n/, '').split(/\r?\n\r?\n/);
-    const name = /^content-disposition:[^\r\n]*;\s*name="([^"]*)"/im.exec(head ?? '')?.[1];
-    if (name !== undefined) fields.append(name, value.join('\r\n\r\n').replace(/\r?\n$/, ''));
-  }
-  return fields;
-}
-
-/**
- * Reads a POST's fields: RFC 8058's `List-Unsubscribe=One-Click`, the preference centre's
+ * Reads a POST's already-parsed form fields (shared/http/body.ts): RFC 8058's `List-Unsubscribe=One-Click`, the preference centre's
  * `action` + `topic` (+ `via=link` from the confirm button), or the older `scope=topic|all`
  * form. A body naming none of them confirms the link's own topic, as the first page did.
  * Undefined when a field holds something the centre never sends.

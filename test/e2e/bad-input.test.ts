@@ -99,6 +99,37 @@ describe('bad input on every route gets a 4xx with a message, never a 5xx', () =
       auth: false,
       status: 404,
     },
+    ...[1, 5, 9.9].map((megabytes) => ({
+      what: `a ${megabytes} MB spoof report (the webhook reads 64 KiB, before any signature check)`,
+      method: 'POST',
+      path: '/v1/reports/spoofed-sms',
+      body: { sender: '1000', text: 'x'.repeat(Math.round(megabytes * 1024 * 1024)) },
+      auth: false,
+      status: 413,
+    })),
+    {
+      what: 'a campaign past the marketer API cap of 1 MiB',
+      method: 'POST',
+      path: '/v1/campaigns',
+      body: { name: 'huge', email: { subject: 's', html: 'x'.repeat(1024 * 1024) } },
+      status: 413,
+    },
+    {
+      what: 'a delivery report past 64 KiB under the right secret',
+      method: 'POST',
+      path: '/v1/callbacks/kavenegar/local-callback-secret',
+      raw: `messageid=1&status=10&pad=${'x'.repeat(64 * 1024)}`,
+      auth: false,
+      status: 413,
+    },
+    {
+      what: 'an unsubscribe form past 16 KiB',
+      method: 'POST',
+      path: '/u/some.link.token',
+      raw: `List-Unsubscribe=One-Click&pad=${'x'.repeat(16 * 1024)}`,
+      auth: false,
+      status: 413,
+    },
   ];
 
   for (const item of cases) {
@@ -117,4 +148,15 @@ describe('bad input on every route gets a 4xx with a message, never a 5xx', () =
       if (reply.headers.get('content-type')?.includes('json')) expect(reply.body.message).toBeTruthy();
     });
   }
+});
+
+describe('path parameters are percent-decoded once, as API Gateway does', () => {
+  it('hands %252B to the handler as %2B, not +', async () => {
+    // Act
+    const reply = await call<{ message?: string }>(api, 'GET', '/v1/campaigns/x%252By');
+
+    // Assess
+    expect(reply.status).toBe(404);
+    expect(reply.body.message).toBe('Campaign x%2By not found');
+  });
 });

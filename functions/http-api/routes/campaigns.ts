@@ -2,7 +2,8 @@ import type { Campaign, CampaignStats } from '../../../shared/domain/campaign';
 import { DISPATCH_LEASE_MS } from '../../../shared/domain/dispatch';
 import { analyseSms } from '../../../shared/domain/sms-segments';
 import { type SmsLayout, sampleSms } from '../../../shared/domain/sms-text';
-import { json, jsonBody, pathParameter } from '../../../shared/http/respond';
+import { jsonBody } from '../../../shared/http/body';
+import { json, pathParameter } from '../../../shared/http/respond';
 import type { CampaignStore, WorkQueue } from '../../../shared/ports';
 import {
   cancelCampaign,
@@ -11,7 +12,7 @@ import {
   previewCampaign,
   resumeCampaign,
 } from '../../../shared/use-cases/campaigns';
-import type { Routes } from './types';
+import { API_BODY, type Routes } from './types';
 
 export interface CampaignRouteDeps {
   readonly campaigns: CampaignStore;
@@ -43,9 +44,9 @@ export function campaignRoutes(deps: CampaignRouteDeps): Routes {
   const layout = deps.smsLayout;
   return {
     'POST /v1/campaigns/preview': async (event) =>
-      json(200, previewCampaign({ now: deps.now, smsLayout: layout }, jsonBody(event))),
+      json(200, previewCampaign({ now: deps.now, smsLayout: layout }, jsonBody(event, API_BODY))),
     'POST /v1/campaigns': async (event) => {
-      const campaign = await createCampaign(deps, jsonBody(event));
+      const campaign = await createCampaign(deps, jsonBody(event, API_BODY));
       return json(201, { id: campaign.id, status: campaign.status, sendAt: campaign.sendAt });
     },
     'GET /v1/campaigns/{campaignId}': async (event) => {

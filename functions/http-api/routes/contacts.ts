@@ -1,6 +1,7 @@
 import { NotFoundError } from '../../../shared/domain/errors';
 import type { Contact } from '../../../shared/domain/types';
-import { type HttpResult, json, jsonBody, pathParameter } from '../../../shared/http/respond';
+import { jsonBody } from '../../../shared/http/body';
+import { type HttpResult, json, pathParameter } from '../../../shared/http/respond';
 import type { ContactStore, PersonalDataStore } from '../../../shared/ports';
 import {
   assertContactId,
@@ -11,7 +12,7 @@ import {
 import { eraseContact } from '../../../shared/use-cases/erase-contact';
 import { exportContact } from '../../../shared/use-cases/export-contact';
 import { upsertContact } from '../../../shared/use-cases/upsert-contact';
-import type { Routes } from './types';
+import { API_BODY, type Routes } from './types';
 
 export interface ContactRouteDeps extends TombstoneDeps {
   readonly contacts: ContactStore;
@@ -29,7 +30,10 @@ const noContent: HttpResult = { statusCode: 204, headers: { 'cache-control': 'no
 export function contactRoutes(deps: ContactRouteDeps): Routes {
   return {
     'PUT /v1/contacts/{contactId}': async (event) =>
-      json(200, contactView(await upsertContact(deps, pathParameter(event, 'contactId'), jsonBody(event)))),
+      json(
+        200,
+        contactView(await upsertContact(deps, pathParameter(event, 'contactId'), jsonBody(event, API_BODY))),
+      ),
     'GET /v1/contacts/{contactId}': async (event) => {
       const id = pathParameter(event, 'contactId');
       assertContactId(id);
@@ -45,7 +49,11 @@ export function contactRoutes(deps: ContactRouteDeps): Routes {
       json(200, await getContactConsent(deps, pathParameter(event, 'contactId'))),
     'POST /v1/contacts/{contactId}/consent': async (event) => {
       const contactId = pathParameter(event, 'contactId');
-      const { event: recorded, state } = await recordContactConsent(deps, contactId, jsonBody(event));
+      const { event: recorded, state } = await recordContactConsent(
+        deps,
+        contactId,
+        jsonBody(event, API_BODY),
+      );
       return json(201, { contactId, event: recorded, state });
     },
     'GET /v1/contacts/{contactId}/export': async (event) => {

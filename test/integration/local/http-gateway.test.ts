@@ -88,6 +88,14 @@ describe('local HTTP gateway (API Gateway HTTP API, payload 2.0)', () => {
     expect(event.requestContext.timeEpoch).toBeGreaterThan(0);
   });
 
+  it('percent-decodes a path parameter exactly once, as API Gateway does', async () => {
+    // Act
+    await fetch(`${gateway.url}/v1/contacts/a%252Bb%20c`);
+
+    // Assess
+    expect(lastEvent().pathParameters).toEqual({ contactId: 'a%2Bb c' });
+  });
+
   it('gives the handler a Lambda context with the time left before its timeout', async () => {
     // Act
     await fetch(`${gateway.url}/v1/campaigns`, { method: 'POST', body: '{}' });
