@@ -7,7 +7,7 @@ import { signatureHeader } from '../../shared/domain/webhook-signature';
 import type { DeliveryRecord, SpoofReport } from '../../shared/ports';
 import { linesWithPersonalData, personalDataPatterns } from '../integration/consent/pii';
 import { type CampaignView, runCampaign } from '../support/campaigns';
-import { call, eventually, sesEmails, simMessages, WEBHOOK_SECRET } from '../support/http';
+import { call, sesEmails, simMessages, WEBHOOK_SECRET } from '../support/http';
 import { startTestPlatform } from '../support/platform';
 
 type Platform = Awaited<ReturnType<typeof startTestPlatform>>;

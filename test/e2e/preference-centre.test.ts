@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consentStore, contactStore, linkStore } from '../../shared/adapters/factory';
 import type { ConsentEvent, ConsentState } from '../../shared/domain/consent';
 import { ALL_TOPICS, type Channel } from '../../shared/domain/types';
-import { type CampaignView, runCampaign } from '../support/campaigns';
-import { call, eventually, headerOf, type StoredEmail, sesEmails, simMessages } from '../support/http';
+import { runCampaign } from '../support/campaigns';
+import { call, headerOf, type StoredEmail, sesEmails, simMessages } from '../support/http';
 import { startTestPlatform } from '../support/platform';
 
 /**

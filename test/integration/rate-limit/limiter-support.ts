@@ -1,17 +1,6 @@
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { RateGrant } from '../../../shared/adapters/dynamodb/rate-limiter';
 
-/** A clock that stands still until someone sleeps: sleeping moves it forward by exactly that long. */
-export function fakeClock(startMs = Date.UTC(2030, 0, 1, 12, 0, 0, 500)) {
-  let now = startMs;
-  return {
-    now: () => now,
-    sleep: async (ms: number) => {
-      now += ms;
-    },
-  };
-}
-
 /**
  * A document client that passes everything on and keeps every grant of every rate log the
  * table accepted: the limiter prunes its log to one window, this keeps the whole history.

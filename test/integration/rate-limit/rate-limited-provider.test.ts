@@ -10,8 +10,9 @@ import type {
   RateLimitedSmsProvider,
 } from '../../../shared/use-cases/rate-limited-sms-provider';
 import { type TestEmulators, testSecretValues, useEmulators } from '../../support/emulators';
+import { fakeClock } from '../../support/fakes/clock';
 import { mobile, simRequests } from '../kavenegar/sim-control';
-import { busiestWindow, fakeClock, recordingClient } from './limiter-support';
+import { busiestWindow, recordingClient } from './limiter-support';
 
 const SENDER = '50004001051233';
 let emulators: TestEmulators;

@@ -7,7 +7,8 @@ import type {
   RateGrant,
 } from '../../../shared/adapters/dynamodb/rate-limiter';
 import { type TestEmulators, useEmulators } from '../../support/emulators';
-import { busiestWindow, fakeClock, recordingClient } from './limiter-support';
+import { fakeClock } from '../../support/fakes/clock';
+import { busiestWindow, recordingClient } from './limiter-support';
 
 let emulators: TestEmulators;
 let client: DynamoDBDocumentClient;

@@ -1,17 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { feedbackOf, sesNotificationSchema } from '../../../functions/queue-ses-feedback/ses-event';
-import type { ConsentEvent } from '../../../shared/domain/consent';
 import type { Contact } from '../../../shared/domain/types';
-import type {
-  ConsentStore,
-  ContactStore,
-  DeliveryKey,
-  FeedbackCount,
-  FeedbackCounter,
-  FeedbackStore,
-} from '../../../shared/ports';
 import { recordSesFeedback, type SesFeedback } from '../../../shared/use-cases/ses-feedback';
 import { bounceEvent, complaintEvent, deliveryEvent } from '../../fixtures/ses-events';
+import { MemoryConsentStore } from '../../support/fakes/consent-store';
+import { MemoryContactStore } from '../../support/fakes/contact-store';
+import { MemoryDeliveryStore } from '../../support/fakes/delivery-store';
+import { MemoryFeedbackStore } from '../../support/fakes/feedback-store';
 
 const contact: Contact = {
   id: 'c1',
@@ -25,30 +20,22 @@ const contact: Contact = {
 const tags = { campaign: 'camp-1', ref: 'ref-1', channel: 'email', topic: 'newsletter' };
 
 function fakes(options: { delivery?: boolean } = {}) {
-  const recorded: ConsentEvent[] = [];
-  const marks = new Set<string>();
-  const counts: Record<FeedbackCounter, number> = { bounced: 0, complained: 0 };
-  const mark = (key: DeliveryKey, counter: FeedbackCounter) =>
-    `${key.campaignId}/${key.contactId}/${counter}`;
-  const feedback: FeedbackStore = {
-    isCounted: async (key, counter) => marks.has(mark(key, counter)),
-    count: async (key, counter): Promise<FeedbackCount> => {
-      if (options.delivery === false) return 'no_delivery';
-      if (marks.has(mark(key, counter))) return 'duplicate';
-      marks.add(mark(key, counter));
-      counts[counter] += 1;
-      return 'counted';
-    },
-  };
-  const contacts = { getByRef: async (ref: string) => (ref === contact.ref ? contact : undefined) };
-  const consent = { record: async (event: ConsentEvent) => void recorded.push(event) };
+  const consent = new MemoryConsentStore();
+  const deliveries = new MemoryDeliveryStore();
+  if (options.delivery !== false) {
+    deliveries.put(
+      { campaignId: 'camp-1', contactId: 'c1', channel: 'email' },
+      { status: 'sent', attempts: 1 },
+    );
+  }
+  const feedback = new MemoryFeedbackStore(deliveries);
   const deps = {
-    contacts: contacts as unknown as ContactStore,
-    consent: consent as unknown as ConsentStore,
+    contacts: new MemoryContactStore([contact]),
+    consent,
     feedback,
     now: () => new Date('2025-06-01T10:00:00.000Z'),
   };
-  return { deps, recorded, counts };
+  return { deps, recorded: consent.events, counts: feedback.counts };
 }
 
 const bounce = (overrides: Partial<SesFeedback> = {}): SesFeedback => ({

@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { type ConsentEvent, type ConsentState, statusAfter } from '../../../shared/domain/consent';
+import type { ConsentState } from '../../../shared/domain/consent';
 import { NotFoundError, ValidationError } from '../../../shared/domain/errors';
-import { ALL_TOPICS, type Channel, type Contact } from '../../../shared/domain/types';
+import { ALL_TOPICS, type Contact } from '../../../shared/domain/types';
 import { signUnsubscribeToken, type TokenKeyring } from '../../../shared/domain/unsubscribe-token';
-import type {
-  ConsentRecordResult,
-  ConsentStore,
-  ContactStore,
-  LinkStore,
-  ShortLink,
-} from '../../../shared/ports';
+import type { ShortLink } from '../../../shared/ports';
 import {
   changeConsent,
   openLink,
@@ -17,6 +11,9 @@ import {
   readChoice,
   type UnsubscribeDeps,
 } from '../../../shared/use-cases/unsubscribe';
+import { MemoryConsentStore } from '../../support/fakes/consent-store';
+import { MemoryContactStore } from '../../support/fakes/contact-store';
+import { MemoryLinkStore } from '../../support/fakes/link-store';
 
 const KEYRING: TokenKeyring = { current: 'k1', keys: { k1: { secret: 'a-test-secret' } } };
 const NOW = new Date('2025-03-21T08:30:00.000Z');
@@ -30,48 +27,13 @@ const CONTACT: Contact = {
 };
 const CLAIMS = { ref: CONTACT.ref, channel: 'email', topic: 'newsletter', campaignId: 'camp1' } as const;
 
-class MemoryConsent implements ConsentStore {
-  readonly events: ConsentEvent[] = [];
-  private readonly current = new Map<string, ConsentState>();
-
-  async states(contactId: string, channel: Channel): Promise<ConsentState[]> {
-    return [...this.current.entries()]
-      .filter(([key]) => key.startsWith(`${contactId}|${channel}|`))
-      .map(([, value]) => value);
-  }
-  async statesForMany(): Promise<Map<string, ConsentState[]>> {
-    throw new Error('not used');
-  }
-  async record(event: ConsentEvent): Promise<ConsentRecordResult> {
-    this.events.push(event);
-    this.current.set(`${event.contactId}|${event.channel}|${event.topic}`, {
-      channel: event.channel,
-      topic: event.topic,
-      status: statusAfter(event.action),
-      source: event.source,
-      at: event.at,
-    });
-    return 'recorded';
-  }
-  async history(): Promise<ConsentEvent[]> {
-    return this.events;
-  }
-}
-
 function makeDeps(links: ShortLink[] = []) {
-  const consent = new MemoryConsent();
+  const consent = new MemoryConsentStore();
   let tick = 0;
   const deps: UnsubscribeDeps = {
-    contacts: {
-      getByRef: async (ref: string) => (ref === CONTACT.ref ? CONTACT : undefined),
-    } as ContactStore,
+    contacts: new MemoryContactStore([CONTACT]),
     consent,
-    links: {
-      find: async (code: string) => links.find((link) => link.code === code),
-      linkFor: async () => {
-        throw new Error('not used');
-      },
-    } satisfies LinkStore,
+    links: new MemoryLinkStore(links),
     keyring: async () => KEYRING,
     // Each change a millisecond later, as a person's clicks are.
     now: () => new Date(NOW.getTime() + tick++),

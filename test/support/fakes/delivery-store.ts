@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import type { Counter, DeliveryOutcome } from '../../../shared/domain/campaign';
+import type {
+  ClaimResult,
+  DeliveryEnd,
+  DeliveryKey,
+  DeliveryStore,
+  SentMessage,
+} from '../../../shared/ports';
+
+/** One ledger item, as shared/adapters/dynamodb/delivery-store.ts keeps it. */
+export interface DeliveryItem {
+  readonly status: 'sending' | 'retry' | DeliveryOutcome;
+  readonly claimId?: string;
+  readonly leaseUntil?: number;
+  /** `provider` once the sender marked the message as about to reach the provider. */
+  readonly phase?: 'provider';
+  readonly attempts: number;
+  readonly reason?: string;
+  readonly recipient?: string;
+  readonly content?: string;
+  readonly providerMessageId?: string;
+  readonly providerStatus?: number;
+  readonly sentAt?: string;
+  readonly endedAt?: string;
+}
+
+const ENDED = new Set(['sent', 'failed', 'suppressed']);
+const MAX_TRANSACTION_ITEMS = 100;
+
+const keyString = (key: DeliveryKey) => `${key.campaignId}/${key.contactId}#${key.channel}`;
+
+/**
+ * DeliveryStore in memory with the adapter's conditions: a claim takes a new, released or
+ * expired delivery (a takeover when the expired sender had reached the provider), an ended
+ * one answers `ended` and a held one `held`; mark, release and end need the current claim,
+ * and an end counts its outcome on the campaign once.
+ */
+export class MemoryDeliveryStore implements DeliveryStore {
+  private readonly items = new Map<string, DeliveryItem>();
+
+  /** @param counters where ended outcomes are counted (the campaign's stats shards). */
+  constructor(private readonly counters?: { addCount(campaignId: string, counter: Counter): void }) {}
+
+  async claim(key: DeliveryKey, now: Date, leaseMs: number): Promise<ClaimResult> {
+    const previous = this.items.get(keyString(key));
+    const free =
+      !previous ||
+      previous.status === 'retry' ||
+      (previous.status === 'sending' && (previous.leaseUntil ?? 0) < now.getTime());
+    if (!free) return ENDED.has(previous.status) ? { kind: 'ended' } : { kind: 'held' };
+    const claimId = randomUUID();
+    const { phase: _phase, ...rest } = previous ?? { attempts: 0 };
+    this.items.set(keyString(key), {
+      ...rest,
+      status: 'sending',
+      claimId,
+      leaseUntil: now.getTime() + leaseMs,
+      attempts: (previous?.attempts ?? 0) + 1,
+    });
+    return {
+      kind: 'claimed',
+      claimId,
+      takeover: previous?.status === 'sending' && previous.phase === 'provider',
+    };
+  }
+
+  async markAttempts(
+    claims: readonly { readonly key: DeliveryKey; readonly claimId: string }[],
+  ): Promise<void> {
+    // One transaction per 100, as DynamoDB allows: all of a part are marked, or none and it throws.
+    for (let start = 0; start < claims.length; start += MAX_TRANSACTION_ITEMS) {
+      const part = claims.slice(start, start + MAX_TRANSACTION_ITEMS);
+      const lost = part.find(({ key, claimId }) => this.items.get(keyString(key))?.claimId !== claimId);
+      if (lost) throw new Error(`Transaction cancelled: claim on ${keyString(lost.key)} was lost`);
+      for (const { key } of part) {
+        const item = this.items.get(keyString(key));
+        if (item) this.items.set(keyString(key), { ...item, phase: 'provider' });
+      }
+    }
+  }
+
+  async release(key: DeliveryKey, claimId: string, reason: string): Promise<void> {
+    const item = this.items.get(keyString(key));
+    // Another sender took the delivery over: it is theirs now.
+    if (item?.claimId !== claimId) return;
+    const { claimId: _claim, leaseUntil: _lease, phase: _phase, ...rest } = item;
+    this.items.set(keyString(key), { ...rest, status: 'retry', reason });
+  }
+
+  async end(key: DeliveryKey, claimId: string, end: DeliveryEnd, now: Date): Promise<void> {
+    const item = this.items.get(keyString(key));
+    if (item?.claimId !== claimId) return;
+    const { claimId: _claim, leaseUntil: _lease, phase: _phase, ...rest } = item;
+    const sent = end.outcome === 'sent' && end.recipient !== undefined;
+    this.items.set(keyString(key), {
+      ...rest,
+      status: end.outcome,
+      endedAt: now.toISOString(),
+      ...(end.content === undefined ? {} : { content: end.content }),
+      ...(end.providerMessageId === undefined ? {} : { providerMessageId: end.providerMessageId }),
+      ...(end.providerStatus === undefined ? {} : { providerStatus: end.providerStatus }),
+      ...(end.reason === undefined ? {} : { reason: end.reason }),
+      ...(sent ? { recipient: end.recipient, sentAt: now.toISOString() } : {}),
+    });
+    this.counters?.addCount(key.campaignId, end.outcome);
+  }
+
+  async sentTo(recipient: string, since: Date): Promise<SentMessage[]> {
+    return [...this.items.entries()]
+      .filter(([, item]) => item.recipient === recipient && (item.sentAt ?? '') >= since.toISOString())
+      .sort(([, a], [, b]) => (b.sentAt ?? '').localeCompare(a.sentAt ?? ''))
+      .slice(0, 100)
+      .map(([id, item]) => ({
+        campaignId: id.slice(0, id.indexOf('/')),
+        channel: id.slice(id.lastIndexOf('#') + 1) as SentMessage['channel'],
+        content: item.content ?? '',
+        sentAt: item.sentAt ?? '',
+      }));
+  }
+
+  /** The ledger item of a delivery, to assess what the use case left. */
+  item(key: DeliveryKey): DeliveryItem | undefined {
+    return this.items.get(keyString(key));
+  }
+
+  /** Writes a ledger item as an earlier run would have left it. */
+  put(key: DeliveryKey, item: DeliveryItem): void {
+    this.items.set(keyString(key), item);
+  }
+}

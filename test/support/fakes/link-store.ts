@@ -1,0 +1,39 @@
+import { randomBytes } from 'node:crypto';
+import type { LinkStore, ShortLink } from '../../../shared/ports';
+
+const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+const claimsKey = (claims: Omit<ShortLink, 'code'>) =>
+  [claims.ref, claims.channel, claims.topic, claims.campaignId].join('\u0000');
+
+/**
+ * LinkStore in memory, like shared/adapters/dynamodb/link-store.ts: random 10-character base62
+ * codes, the same claims always get the same link, and a malformed code finds nothing.
+ */
+export class MemoryLinkStore implements LinkStore {
+  private readonly byCode = new Map<string, ShortLink>();
+  private readonly byClaims = new Map<string, string>();
+
+  /** @param seed links stored as they are. */
+  constructor(seed: readonly ShortLink[] = []) {
+    for (const link of seed) {
+      this.byCode.set(link.code, link);
+      this.byClaims.set(claimsKey(link), link.code);
+    }
+  }
+
+  async linkFor(claims: Omit<ShortLink, 'code'>): Promise<ShortLink> {
+    const existing = this.byClaims.get(claimsKey(claims));
+    if (existing) return { ...claims, code: existing };
+    let code = '';
+    for (const byte of randomBytes(10)) code += ALPHABET[byte % 62];
+    this.byCode.set(code, { ...claims, code });
+    this.byClaims.set(claimsKey(claims), code);
+    return { ...claims, code };
+  }
+
+  async find(code: string): Promise<ShortLink | undefined> {
+    if (!/^[0-9A-Za-z]{10}$/.test(code)) return undefined;
+    return this.byCode.get(code);
+  }
+}

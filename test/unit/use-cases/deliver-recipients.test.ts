@@ -1,0 +1,406 @@
+import { describe, expect, it } from 'vitest';
+import type { Campaign } from '../../../shared/domain/campaign';
+import type { ConsentEvent } from '../../../shared/domain/consent';
+import { ProviderError } from '../../../shared/domain/errors';
+import type { Contact } from '../../../shared/domain/types';
+import type { DeliveryKey } from '../../../shared/ports';
+import {
+  type ChannelSender,
+  type DeliverDeps,
+  deliverRecipients,
+  type Recipient,
+  RetryLaterError,
+  resultForError,
+  type SendResult,
+} from '../../../shared/use-cases/deliver-recipients';
+import { campaignFixture, sendingCampaign } from '../../fixtures/campaigns';
+import { RecordingAlarms } from '../../support/fakes/alarms';
+import { MemoryCampaignStore } from '../../support/fakes/campaign-store';
+import { MemoryConsentStore } from '../../support/fakes/consent-store';
+import { MemoryContactStore } from '../../support/fakes/contact-store';
+import { MemoryDeliveryStore } from '../../support/fakes/delivery-store';
+
+const NOW = new Date('2025-06-01T10:00:00.000Z');
+const LEASE_MS = 60_000;
+
+function contact(id: string, fields: Partial<Contact> = {}): Contact {
+  return {
+    id,
+    ref: `ref-${id}`,
+    phone: `+98912000000${id.slice(-1)}`,
+    email: `${id}@example.com`,
+    locale: 'fa',
+    name: id,
+    attributes: {},
+    createdAt: NOW.toISOString(),
+    updatedAt: NOW.toISOString(),
+    ...fields,
+  };
+}
+
+/** A channel that answers from a script and notes what it was asked, and what the ledger said then. */
+class ScriptedChannel implements ChannelSender {
+  readonly channel = 'sms' as const;
+  readonly calls: Recipient[][] = [];
+  readonly markedAtSend: boolean[] = [];
+
+  constructor(
+    private readonly deliveries: MemoryDeliveryStore,
+    private readonly answer: (recipient: Recipient) => SendResult = (recipient) => ({
+      kind: 'sent',
+      content: `text for ${recipient.contact.id}`,
+      providerMessageId: `m-${recipient.contact.id}`,
+      providerStatus: 1,
+    }),
+  ) {}
+
+  async send(_campaign: Campaign, recipients: readonly Recipient[]): Promise<SendResult[]> {
+    this.calls.push([...recipients]);
+    for (const recipient of recipients) {
+      this.markedAtSend.push(this.deliveries.item(recipient.key)?.phase === 'provider');
+    }
+    return recipients.map(this.answer);
+  }
+}
+
+async function world(
+  contacts: Contact[],
+  options: { total?: number; answer?: (r: Recipient) => SendResult } = {},
+) {
+  const campaigns = new MemoryCampaignStore();
+  const deliveries = new MemoryDeliveryStore(campaigns);
+  const consent = new MemoryConsentStore();
+  const alarms = new RecordingAlarms();
+  const campaign = await sendingCampaign(campaigns, options.total ?? contacts.length, { channels: ['sms'] });
+  const deps: DeliverDeps = {
+    campaigns,
+    contacts: new MemoryContactStore(contacts),
+    consent,
+    deliveries,
+    alarms,
+    now: () => NOW,
+    leaseMs: LEASE_MS,
+  };
+  const channel = new ScriptedChannel(deliveries, options.answer);
+  const key = (contactId: string): DeliveryKey => ({ campaignId: campaign.id, contactId, channel: 'sms' });
+  const message = (...contactIds: string[]) => ({
+    v: 1 as const,
+    campaignId: campaign.id,
+    channel: 'sms' as const,
+    contactIds,
+  });
+  const stats = async () => (await campaigns.getWithStats(campaign.id))?.stats;
+  const status = async () => (await campaigns.get(campaign.id))?.status;
+  return { deps, campaign, campaigns, deliveries, consent, alarms, channel, key, message, stats, status };
+}
+
+function optOut(contactId: string, topic: string): ConsentEvent {
+  return {
+    id: `e-${contactId}-${topic}`,
+    contactId,
+    action: 'opt_out',
+    channel: 'sms',
+    topic,
+    source: 'api',
+    at: '2025-05-01T00:00:00.000Z',
+    evidence: {},
+  };
+}
+
+describe('deliverRecipients', () => {
+  it('sends to each recipient once, ends each delivery as sent with what was sent, and completes the campaign', async () => {
+    // Prepare
+    const w = await world([contact('c1'), contact('c2')]);
+
+    // Act
+    await deliverRecipients(w.deps, w.channel, w.message('c1', 'c2'));
+
+    // Assess
+    expect(w.channel.calls).toHaveLength(1);
+    expect(w.channel.calls[0]?.map((r) => [r.contact.id, r.address, r.takeover])).toEqual([
+      ['c1', '+989120000001', false],
+      ['c2', '+989120000002', false],
+    ]);
+    expect(w.deliveries.item(w.key('c1'))).toMatchObject({
+      status: 'sent',
+      recipient: '+989120000001',
+      content: 'text for c1',
+      providerMessageId: 'm-c1',
+      providerStatus: 1,
+      sentAt: NOW.toISOString(),
+    });
+    expect(w.deliveries.item(w.key('c1'))?.claimId).toBeUndefined();
+    expect(await w.stats()).toMatchObject({ total: 2, sent: 2, queued: 0 });
+    expect(await w.status()).toBe('sent');
+  });
+
+  it('marks every recipient as handed to the provider before the channel sends', async () => {
+    // Prepare
+    const w = await world([contact('c1'), contact('c2')]);
+
+    // Act
+    await deliverRecipients(w.deps, w.channel, w.message('c1', 'c2'));
+
+    // Assess
+    expect(w.channel.markedAtSend).toEqual([true, true]);
+  });
+
+  it('skips deliveries that ended before or that another sender holds, and counts nothing twice', async () => {
+    // Prepare
+    const w = await world([contact('c1'), contact('c2'), contact('c3')], { total: 3 });
+    w.deliveries.put(w.key('c1'), { status: 'sent', attempts: 1 });
+    w.deliveries.put(w.key('c2'), {
+      status: 'sending',
+      claimId: 'other',
+      leaseUntil: NOW.getTime() + 1,
+      attempts: 1,
+    });
+
+    // Act
+    await deliverRecipients(w.deps, w.channel, w.message('c1', 'c2', 'c3'));
+
+    // Assess
+    expect(w.channel.calls.flat().map((r) => r.contact.id)).toEqual(['c3']);
+    expect(w.deliveries.item(w.key('c2'))).toMatchObject({ status: 'sending', claimId: 'other' });
+    expect(await w.stats()).toMatchObject({ sent: 1, queued: 2 });
+    expect(await w.status()).toBe('sending');
+  });
+
+  it.each([
+    ['the topic', 'newsletter'],
+    ['every topic', '*'],
+  ])('suppresses a contact who opted out of %s, without sending', async (_what, topic) => {
+    // Prepare
+    const w = await world([contact('c1'), contact('c2')]);
+    await w.consent.record(optOut('c1', topic));
+
+    // Act
+    await deliverRecipients(w.deps, w.channel, w.message('c1', 'c2'));
+
+    // Assess
+    expect(w.channel.calls.flat().map((r) => r.contact.id)).toEqual(['c2']);
+    expect(w.deliveries.item(w.key('c1'))).toMatchObject({ status: 'suppressed', reason: 'opted_out' });
+    expect(await w.stats()).toMatchObject({ sent: 1, suppressed: 1, queued: 0 });
+  });
+
+  it('still sends to a contact who opted out of another topic only', async () => {
+    // Prepare
+    const w = await world([contact('c1')]);
+    await w.consent.record(optOut('c1', 'promotions'));
+
+    // Act
+    await deliverRecipients(w.deps, w.channel, w.message('c1'));
+
+    // Assess
+    expect(w.deliveries.item(w.key('c1'))).toMatchObject({ status: 'sent' });
+  });
+
+  it('suppresses an erased contact and fails one without an address on the channel', async () => {
+    // Prepare: c1 is gone, c2 has no phone
+    const w = await world([contact('c2', { phone: undefined })], { total: 2 });
+
+    // Act
+    await deliverRecipients(w.deps, w.channel, w.message('c1', 'c2'));
+
+    // Assess
+    expect(w.channel.calls).toEqual([]);
+    expect(w.deliveries.item(w.key('c1'))).toMatchObject({ status: 'suppressed', reason: 'contact_erased' });
+    expect(w.deliveries.item(w.key('c2'))).toMatchObject({ status: 'failed', reason: 'no_address' });
+    expect(await w.stats()).toMatchObject({ suppressed: 1, failed: 1, queued: 0 });
+    expect(await w.status()).toBe('sent');
+  });
+
+  it('ends a recipient the channel failed, with the reason and no recipient kept', async () => {
+    // Prepare
+    const w = await world([contact('c1')], { answer: () => ({ kind: 'failed', reason: 'kavenegar:411' }) });
+
+    // Act
+    await deliverRecipients(w.deps, w.channel, w.message('c1'));
+
+    // Assess
+    const item = w.deliveries.item(w.key('c1'));
+    expect(item).toMatchObject({ status: 'failed', reason: 'kavenegar:411' });
+    expect(item?.recipient).toBeUndefined();
+    expect(await w.stats()).toMatchObject({ failed: 1, sent: 0 });
+  });
+
+  it('releases recipients of a passing failure and throws RetryLaterError so the message comes back', async () => {
+    // Prepare
+    const w = await world([contact('c1'), contact('c2')], {
+      answer: (r) =>
+        r.contact.id === 'c1'
+          ? { kind: 'retry', reason: 'kavenegar:502' }
+          : { kind: 'sent', content: 'x', providerMessageId: 'm-2' },
+    });
+
+    // Act
+    const delivering = deliverRecipients(w.deps, w.channel, w.message('c1', 'c2'));
+
+    // Assess
+    await expect(delivering).rejects.toBeInstanceOf(RetryLaterError);
+    await expect(delivering).rejects.toThrow('kavenegar:502');
+    expect(w.deliveries.item(w.key('c1'))).toMatchObject({ status: 'retry', reason: 'kavenegar:502' });
+    expect(w.deliveries.item(w.key('c1'))?.claimId).toBeUndefined();
+    expect(w.deliveries.item(w.key('c2'))).toMatchObject({ status: 'sent' });
+    expect(await w.status()).toBe('sending');
+  });
+
+  it('keeps the claim of an unknown outcome, so the next attempt after the lease reconciles first', async () => {
+    // Prepare
+    const w = await world([contact('c1')], {
+      answer: () => ({ kind: 'unknown', reason: 'kavenegar:timeout' }),
+    });
+
+    // Act
+    const delivering = deliverRecipients(w.deps, w.channel, w.message('c1'));
+
+    // Assess
+    await expect(delivering).rejects.toBeInstanceOf(RetryLaterError);
+    expect(w.deliveries.item(w.key('c1'))).toMatchObject({ status: 'sending', phase: 'provider' });
+    const later: DeliverDeps = { ...w.deps, now: () => new Date(NOW.getTime() + LEASE_MS + 1) };
+    const again = new ScriptedChannel(w.deliveries);
+    await deliverRecipients(later, again, w.message('c1'));
+    expect(again.calls[0]?.map((r) => r.takeover)).toEqual([true]);
+  });
+
+  it('hands over an expired claim whose sender died before the provider call as no takeover', async () => {
+    // Prepare
+    const w = await world([contact('c1')]);
+    w.deliveries.put(w.key('c1'), {
+      status: 'sending',
+      claimId: 'dead',
+      leaseUntil: NOW.getTime() - 1,
+      attempts: 1,
+    });
+
+    // Act
+    await deliverRecipients(w.deps, w.channel, w.message('c1'));
+
+    // Assess
+    expect(w.channel.calls[0]?.map((r) => r.takeover)).toEqual([false]);
+    expect(w.deliveries.item(w.key('c1'))).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+
+  it('pauses the campaign with the reason and raises the alarm once on a failure that will not heal', async () => {
+    // Prepare
+    const w = await world([contact('c1'), contact('c2')], {
+      answer: () => ({ kind: 'stop', reason: 'kavenegar:418 credit' }),
+    });
+
+    // Act
+    await deliverRecipients(w.deps, w.channel, w.message('c1', 'c2'));
+
+    // Assess
+    expect(await w.campaigns.get(w.campaign.id)).toMatchObject({
+      status: 'paused',
+      pausedReason: 'kavenegar:418 credit',
+    });
+    expect(w.alarms.paused).toEqual([{ campaignId: w.campaign.id, reason: 'kavenegar:418 credit' }]);
+    expect(w.deliveries.item(w.key('c1'))).toMatchObject({ status: 'retry' });
+    expect(w.deliveries.item(w.key('c2'))).toMatchObject({ status: 'retry' });
+    expect(await w.stats()).toMatchObject({ sent: 0, queued: 2 });
+  });
+
+  it.each(['paused', 'cancelled', 'sent'] as const)('sends nothing for a %s campaign', async (status) => {
+    // Prepare
+    const w = await world([contact('c1')]);
+    await w.campaigns.transition(w.campaign.id, status, ['sending'], NOW);
+
+    // Act
+    await deliverRecipients(w.deps, w.channel, w.message('c1'));
+
+    // Assess
+    expect(w.channel.calls).toEqual([]);
+    expect(w.deliveries.item(w.key('c1'))).toBeUndefined();
+  });
+
+  it('sends nothing for a campaign that does not exist', async () => {
+    // Prepare
+    const w = await world([contact('c1')]);
+
+    // Act
+    await deliverRecipients(w.deps, w.channel, { ...w.message('c1'), campaignId: campaignFixture().id });
+
+    // Assess
+    expect(w.channel.calls).toEqual([]);
+  });
+
+  it('leaves the campaign sending while its audience is still being dispatched', async () => {
+    // Prepare: dispatch has saved a first page but not the last
+    const campaigns = new MemoryCampaignStore();
+    const campaign = campaignFixture({ channels: ['sms'] });
+    await campaigns.create(campaign);
+    await campaigns.transition(campaign.id, 'sending', ['scheduled'], NOW, { leaseUntil: NOW });
+    await campaigns.saveDispatchPage(
+      campaign.id,
+      { expected: null, next: 'p2', added: 1, leaseUntil: NOW },
+      NOW,
+    );
+    const deliveries = new MemoryDeliveryStore(campaigns);
+    const deps: DeliverDeps = {
+      campaigns,
+      contacts: new MemoryContactStore([contact('c1')]),
+      consent: new MemoryConsentStore(),
+      deliveries,
+      alarms: new RecordingAlarms(),
+      now: () => NOW,
+      leaseMs: LEASE_MS,
+    };
+
+    // Act
+    await deliverRecipients(deps, new ScriptedChannel(deliveries), {
+      v: 1,
+      campaignId: campaign.id,
+      channel: 'sms',
+      contactIds: ['c1'],
+    });
+
+    // Assess
+    expect(await campaigns.getWithStats(campaign.id)).toMatchObject({
+      campaign: { status: 'sending' },
+      stats: { sent: 1, queued: 0 },
+    });
+  });
+});
+
+describe('resultForError', () => {
+  it.each([
+    ['retryable', { kind: 'retry', reason: 'kavenegar:502' }],
+    ['recipient', { kind: 'failed', reason: 'kavenegar:502' }],
+    ['message', { kind: 'failed', reason: 'kavenegar:502' }],
+    ['campaign', { kind: 'stop', reason: 'kavenegar:502 Bad gateway' }],
+  ] as const)('maps a %s provider failure', (failureClass, expected) => {
+    // Prepare
+    const error = new ProviderError('kavenegar', '502', failureClass, 'Bad gateway');
+
+    // Act
+    const result = resultForError(error);
+
+    // Assess
+    expect(result).toEqual(expected);
+  });
+
+  it('maps a failure whose outcome is unknown, whatever its class', () => {
+    // Prepare
+    const error = Object.assign(new ProviderError('kavenegar', 'timeout', 'retryable', 'Timed out'), {
+      outcomeUnknown: true,
+    });
+
+    // Act
+    const result = resultForError(error);
+
+    // Assess
+    expect(result).toEqual({ kind: 'unknown', reason: 'kavenegar:timeout' });
+  });
+
+  it('rethrows anything that is not a provider failure', () => {
+    // Prepare
+    const bug = new TypeError('undefined is not a function');
+
+    // Act
+    const act = () => resultForError(bug);
+
+    // Assess
+    expect(act).toThrow(bug);
+  });
+});
