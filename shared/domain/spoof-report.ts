@@ -57,3 +57,20 @@ export function spoofVerdict(input: {
   if (!isSameSender(input.sender, input.verifiedSender)) return 'spoofed';
   return input.textsSentToReporter.some((sent) => textsMatch(input.text, sent)) ? 'genuine' : 'unverified';
 }
+
+export interface SpoofReport {
+  readonly id: string;
+  readonly sender: string;
+  readonly text: string;
+  readonly receivedAt?: string;
+  readonly reporterPhone?: string;
+  readonly reporterEmail?: string;
+  readonly verdict: Verdict;
+  readonly createdAt: string;
+}
+
+/** Who filed a spoof report, as the report keeps it. */
+export interface Reporter {
+  readonly phone?: string;
+  readonly email?: string;
+}

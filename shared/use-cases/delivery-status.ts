@@ -1,15 +1,9 @@
 import { z } from 'zod';
 import { ProviderError } from '../domain/errors';
 import { newId } from '../domain/ids';
+import type { DeliveryStatus, FinalStatus, TrackedSms } from '../domain/sms';
 import { ALL_TOPICS } from '../domain/types';
-import type {
-  ConsentStore,
-  DeliveryStatus,
-  DeliveryStatusStore,
-  FinalStatus,
-  SmsStatusSource,
-  TrackedSms,
-} from '../ports';
+import type { ConsentStore, DeliveryStatusStore, SmsStatusSource } from '../ports';
 import { mapWithConcurrency } from './concurrency';
 
 /** What a Kavenegar status means for a sent SMS. */

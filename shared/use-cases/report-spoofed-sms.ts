@@ -3,10 +3,10 @@ import { normaliseEmail } from '../domain/email';
 import { newId } from '../domain/ids';
 import { normaliseIranianMobile } from '../domain/phone';
 import { escapeHtml, renderTemplate } from '../domain/placeholders';
+import type { SpoofReport } from '../domain/spoof-report';
 import { spoofVerdict, type Verdict } from '../domain/spoof-report';
 import { parseWith } from '../domain/validation';
-import type { DeliveryStore, EmailProvider, ReportStore, SpoofReport } from '../ports';
-import type { TemplateSource } from './render-email';
+import type { DeliveryStore, EmailProvider, ReportStore, TemplateSource } from '../ports';
 
 /** How far back we look for what we sent the reporter. */
 const LOOKBACK_DAYS = 30;

@@ -1,7 +1,8 @@
 import type { ConsentSource } from '../domain/consent';
+import type { DeliveryKey } from '../domain/delivery';
 import { newId } from '../domain/ids';
 import { ALL_TOPICS } from '../domain/types';
-import type { ConsentStore, ContactStore, DeliveryKey, FeedbackCounter, FeedbackStore } from '../ports';
+import type { ConsentStore, ContactStore, FeedbackCounter, FeedbackStore } from '../ports';
 
 /**
  * The message tags campaign email carries (send-email.ts) and SES publishes back with every

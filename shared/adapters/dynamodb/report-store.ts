@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { ReportStore, SpoofReport } from '../../ports';
+import type { SpoofReport } from '../../domain/spoof-report';
+import type { ReportStore } from '../../ports';
 
 /** Spoofed-SMS reports, one item each. */
 export class DynamoReportStore implements ReportStore {

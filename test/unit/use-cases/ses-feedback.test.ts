@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { feedbackOf, sesNotificationSchema } from '../../../functions/queue-ses-feedback/ses-event';
 import type { ConsentEvent } from '../../../shared/domain/consent';
+import type { DeliveryKey } from '../../../shared/domain/delivery';
 import type { Contact } from '../../../shared/domain/types';
 import type {
   ConsentStore,
   ContactStore,
-  DeliveryKey,
   FeedbackCount,
   FeedbackCounter,
   FeedbackStore,

@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { type ConsentEvent, type ConsentState, statusAfter } from '../../../shared/domain/consent';
 import { NotFoundError, ValidationError } from '../../../shared/domain/errors';
+import type { ShortLink } from '../../../shared/domain/short-link';
 import { ALL_TOPICS, type Channel, type Contact } from '../../../shared/domain/types';
 import { signUnsubscribeToken, type TokenKeyring } from '../../../shared/domain/unsubscribe-token';
-import type {
-  ConsentRecordResult,
-  ConsentStore,
-  ContactStore,
-  LinkStore,
-  ShortLink,
-} from '../../../shared/ports';
+import type { ConsentRecordResult, ConsentStore, ContactStore, LinkStore } from '../../../shared/ports';
 import {
   changeConsent,
   formFields,
