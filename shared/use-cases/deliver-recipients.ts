@@ -16,7 +16,7 @@ export class RetryLaterError extends Error {
 export function resultForError(error: unknown): SendResult {
   if (!(error instanceof ProviderError)) throw error;
   const reason = `${error.provider}:${error.code}`;
-  if ((error as { outcomeUnknown?: boolean }).outcomeUnknown === true) return { kind: 'unknown', reason };
+  if (error.outcomeUnknown) return { kind: 'unknown', reason };
   switch (error.failureClass) {
     case 'retryable':
       return { kind: 'retry', reason };
