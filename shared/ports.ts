@@ -16,7 +16,7 @@ import type {
 import type { EmailMessage } from './domain/email-message';
 import type { DispatchMessage, ReceivedMessage, RecipientsMessage } from './domain/messages';
 import type { ShortLink } from './domain/short-link';
-import type { FinalStatus, SmsMessage, SmsSendOutcome, TrackedSms } from './domain/sms';
+import type { FinalStatus, SmsMessage, SmsSendOutcome, SmsStatusReport, TrackedSms } from './domain/sms';
 import type { Reporter, SpoofReport } from './domain/spoof-report';
 import type { Channel, Contact, ContactFields } from './domain/types';
 
@@ -213,9 +213,12 @@ export interface DeliveryStatusStore {
   settleOptOut(sms: TrackedSms): Promise<void>;
 }
 
-/** Asks the provider for the current status of sent SMS (Kavenegar's sms/status: at most 500 ids). */
+/**
+ * Asks the provider for the current status of sent SMS (Kavenegar's sms/status: at most 500
+ * ids), each answer mapped to Chapar's terms by the adapter.
+ */
 export interface SmsStatusSource {
-  status(messageIds: readonly string[]): Promise<{ readonly messageId: string; readonly status: number }[]>;
+  status(messageIds: readonly string[]): Promise<SmsStatusReport[]>;
 }
 
 /** Tombstones of erased people: keyed hashes of the phone and email they had. */

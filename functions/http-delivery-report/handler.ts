@@ -3,13 +3,13 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { consentStore, deliveryStatusStore, secretSource } from '../../shared/adapters/factory';
+import { parseDeliveryReport } from '../../shared/adapters/kavenegar/delivery-report';
 import { readConfig } from '../../shared/config';
 import { NotFoundError, ValidationError } from '../../shared/domain/errors';
-import { parseWith } from '../../shared/domain/validation';
 import { httpErrors } from '../../shared/http/middleware';
 import { type HttpResult, header, json, rawBody } from '../../shared/http/respond';
 import { createLogger } from '../../shared/observability';
-import { applyDeliveryReport, deliveryReportSchema } from '../../shared/use-cases/delivery-status';
+import { applyDeliveryReport } from '../../shared/use-cases/delivery-status';
 
 const config = readConfig([
   'DELIVERIES_TABLE',
@@ -64,10 +64,10 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
   .use(httpErrors(logger))
   .handler(async (event) => {
     await requireCallbackSecret(event);
-    const fields = parseWith(deliveryReportSchema, reportFields(event), 'delivery report');
-    const report = { messageId: fields.messageid, status: fields.status };
+    const report = parseDeliveryReport(reportFields(event));
     const outcome = await applyDeliveryReport(deps, report);
-    if (outcome === 'unknown_message') logger.warn('Delivery report for an unknown message id', report);
+    if (outcome === 'unknown_message')
+      logger.warn('Delivery report for an unknown message id', { ...report });
     else logger.info('Delivery report handled', { ...report, outcome });
     return json(200, { outcome });
   });

@@ -52,3 +52,17 @@ export interface FinalStatus {
   /** Status 14: keep the SMS tracked until its opt-out is recorded ({@link DeliveryStatusStore.settleOptOut}). */
   readonly optOut: boolean;
 }
+
+/**
+ * A provider's status for one sent SMS, already in Chapar's terms (the provider's adapter maps
+ * its own codes): a final status, `pending` while the operator still has it, or `unknown` for
+ * a status Chapar does not act on (an id the provider does not know, a code it never sends).
+ */
+export interface SmsStatusReport {
+  readonly messageId: string;
+  readonly status: DeliveryStatus | 'pending' | 'unknown';
+  /** The recipient refuses SMS from advertising lines: the status is also an opt-out. */
+  readonly optOut: boolean;
+  /** The provider's own code, kept with a final status. */
+  readonly providerStatus: number;
+}
