@@ -13,6 +13,7 @@ import type {
   SendResult,
   SentMessage,
 } from './domain/delivery';
+import type { FeedbackCounter } from './domain/email-feedback';
 import type { EmailMessage } from './domain/email-message';
 import type { DispatchMessage, ReceivedMessage, RecipientsMessage } from './domain/messages';
 import type { ShortLink } from './domain/short-link';
@@ -137,9 +138,6 @@ export interface SmsLookup {
 export interface EmailProvider {
   send(message: EmailMessage): Promise<{ messageId: string }>;
 }
-
-/** Campaign counters SES feedback adds to, each at most once per delivery. */
-export type FeedbackCounter = 'bounced' | 'complained';
 
 /** What {@link FeedbackStore.count} did: counted now, counted before, or no such delivery. */
 export type FeedbackCount = 'counted' | 'duplicate' | 'no_delivery';
