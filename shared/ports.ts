@@ -2,21 +2,24 @@
  * The interfaces Chapar's use cases need. Adapters in shared/adapters implement them;
  * use cases and the domain never import an AWS SDK or call a provider directly.
  */
-import type { Campaign, CampaignStats, CampaignStatus, DeliveryOutcome } from './domain/campaign';
+import type { Campaign, CampaignStats, CampaignStatus } from './domain/campaign';
 import type { ConsentEvent, ConsentState } from './domain/consent';
-import type { ProviderError } from './domain/errors';
-import type { DispatchMessage, RecipientsMessage } from './domain/messages';
-import type { Verdict } from './domain/spoof-report';
-import type { AttributeValue, Channel, Contact, Locale } from './domain/types';
-
-/** A contact as the API writes it; ref and createdAt are kept by the store. */
-export interface ContactFields {
-  readonly phone?: string;
-  readonly email?: string;
-  readonly locale: Locale;
-  readonly name?: string;
-  readonly attributes: Readonly<Record<string, AttributeValue>>;
-}
+import type {
+  ClaimResult,
+  DeliveryEnd,
+  DeliveryKey,
+  DeliveryRecord,
+  Recipient,
+  SendResult,
+  SentMessage,
+} from './domain/delivery';
+import type { FeedbackCounter } from './domain/email-feedback';
+import type { EmailMessage } from './domain/email-message';
+import type { DispatchMessage, ReceivedMessage, RecipientsMessage } from './domain/messages';
+import type { ShortLink } from './domain/short-link';
+import type { FinalStatus, SmsMessage, SmsSendOutcome, SmsStatusReport, TrackedSms } from './domain/sms';
+import type { Reporter, SpoofReport } from './domain/spoof-report';
+import type { Channel, Contact, ContactFields } from './domain/types';
 
 export interface ContactStore {
   /** Creates or replaces a contact's fields, keeping its ref and createdAt. */
@@ -70,45 +73,6 @@ export interface CampaignStore {
   ): Promise<boolean>;
 }
 
-export interface DeliveryKey {
-  readonly campaignId: string;
-  readonly contactId: string;
-  readonly channel: Channel;
-}
-
-/** Result of trying to take a delivery: go ahead, already ended, or someone holds it. */
-export type ClaimResult =
-  | {
-      readonly kind: 'claimed';
-      readonly claimId: string;
-      /**
-       * Taken over from a sender whose lease expired after it had handed the message to the
-       * provider: it may have gone out. False when the previous sender died before that.
-       */
-      readonly takeover: boolean;
-    }
-  | { readonly kind: 'ended' }
-  | { readonly kind: 'held' };
-
-export interface DeliveryEnd {
-  readonly outcome: DeliveryOutcome;
-  /** E.164 phone or email, kept for sent messages (spoof verdicts, export, erasure). */
-  readonly recipient?: string;
-  /** What was sent: the SMS text or the email subject. */
-  readonly content?: string;
-  readonly providerMessageId?: string;
-  readonly providerStatus?: number;
-  readonly reason?: string;
-}
-
-/** A message Chapar sent to one recipient. */
-export interface SentMessage {
-  readonly campaignId: string;
-  readonly channel: Channel;
-  readonly content: string;
-  readonly sentAt: string;
-}
-
 /** The exactly-once ledger of deliveries, one per campaign, contact and channel. */
 export interface DeliveryStore {
   /** Takes a delivery for `leaseMs`; an expired lease of a crashed sender can be taken over. */
@@ -149,17 +113,6 @@ export interface ConsentStore {
   history(contactId: string): Promise<ConsentEvent[]>;
 }
 
-export interface SpoofReport {
-  readonly id: string;
-  readonly sender: string;
-  readonly text: string;
-  readonly receivedAt?: string;
-  readonly reporterPhone?: string;
-  readonly reporterEmail?: string;
-  readonly verdict: Verdict;
-  readonly createdAt: string;
-}
-
 export interface ReportStore {
   /** Stores a report; with `awaitsDigest` it waits for its sending line's next abuse digest. */
   put(report: SpoofReport, options?: { readonly awaitsDigest?: boolean }): Promise<void>;
@@ -185,41 +138,6 @@ export interface WorkQueue {
   sendRecipients(messages: readonly RecipientsMessage[]): Promise<void>;
 }
 
-/** One SMS for one recipient. */
-export interface SmsMessage {
-  /** E.164 (+989xxxxxxxxx); adapters convert to the provider's form. */
-  readonly receptor: string;
-  readonly text: string;
-  /** Stable id derived from campaign, contact and channel; lets an unknown outcome be looked up. */
-  readonly localId: string;
-}
-
-/** What the provider answered for one accepted SMS. */
-export interface SmsReceipt {
-  readonly receptor: string;
-  readonly localId: string;
-  readonly messageId: string;
-  /** Provider status code (1 queued, 2 scheduled, 4/5 with operator, 10 delivered ...). */
-  readonly status: number;
-  /** Cost in Rial. */
-  readonly cost: number;
-}
-
-/**
- * Sends SMS from the one verified sender the adapter was built with: the port takes no
- * sender, so no caller can choose another.
- * @throws ProviderError classified as retryable, recipient, message or campaign.
- */
-export interface SmsProvider {
-  send(messages: readonly SmsMessage[]): Promise<SmsReceipt[]>;
-}
-
-/** Per-message outcome of a multi-recipient SMS send. */
-export interface SmsSendOutcome {
-  readonly receipts: SmsReceipt[];
-  readonly failures: { localId: string; error: ProviderError }[];
-}
-
 /** Sends many SMS and reports each message's fate instead of failing the lot. */
 export interface SmsBatchProvider {
   sendDetailed(messages: readonly SmsMessage[]): Promise<SmsSendOutcome>;
@@ -230,24 +148,10 @@ export interface SmsLookup {
   findByLocalIds(localIds: readonly string[]): Promise<Map<string, { messageId: string; status: number }>>;
 }
 
-export interface EmailMessage {
-  readonly to: string;
-  readonly subject: string;
-  readonly html: string;
-  readonly text: string;
-  /** Extra headers, e.g. List-Unsubscribe and List-Unsubscribe-Post. */
-  readonly headers: Readonly<Record<string, string>>;
-  /** Tags published with SES events (campaign, channel ...). */
-  readonly tags?: Readonly<Record<string, string>>;
-}
-
 /** @throws ProviderError classified as retryable, recipient, message or campaign. */
 export interface EmailProvider {
   send(message: EmailMessage): Promise<{ messageId: string }>;
 }
-
-/** Campaign counters SES feedback adds to, each at most once per delivery. */
-export type FeedbackCounter = 'bounced' | 'complained';
 
 /** What {@link FeedbackStore.count} did: counted now, counted before, or no such delivery. */
 export type FeedbackCount = 'counted' | 'duplicate' | 'no_delivery';
@@ -265,20 +169,9 @@ export interface SecretSource {
   getSecret(id: string): Promise<string>;
 }
 
-export type { Channel };
-
 /** Raises what an operator must act on (a CloudWatch metric and alarm in the cloud). */
 export interface Alarms {
   campaignPaused(campaignId: string, reason: string): void;
-}
-
-/** What a short SMS unsubscribe link stands for: the claims of an unsubscribe token. */
-export interface ShortLink {
-  readonly code: string;
-  readonly ref: string;
-  readonly channel: Channel;
-  readonly topic: string;
-  readonly campaignId: string;
 }
 
 /** Short unsubscribe links for SMS (`/s/{code}`): unguessable random codes kept in DynamoDB. */
@@ -286,13 +179,6 @@ export interface LinkStore {
   /** Stores the link for these claims, or returns the one already stored for them. */
   linkFor(claims: Omit<ShortLink, 'code'>): Promise<ShortLink>;
   find(code: string): Promise<ShortLink | undefined>;
-}
-
-/** A message received from a queue, as an SQS record names it. */
-export interface ReceivedMessage {
-  /** The record's eventSourceARN. */
-  readonly queueArn: string;
-  readonly receiptHandle: string;
 }
 
 /** Holds a received message back on its queue instead of handling it now. */
@@ -307,30 +193,13 @@ export interface RateLimiter {
   acquire(units: number): Promise<void>;
 }
 
-/** Final and intermediate SMS statuses reported by the provider after the send. */
-export type DeliveryStatus = 'delivered' | 'undelivered' | 'failed' | 'blocked';
-
-/** A sent SMS as status tracking sees it: waiting for its final status, or holding one. */
-export interface TrackedSms {
-  readonly campaignId: string;
-  readonly contactId: string;
-  readonly providerMessageId: string;
-  readonly sentAt: string;
-  /** Set once a final status was applied. */
-  readonly deliveryStatus?: DeliveryStatus;
-  readonly deliveryStatusAt?: string;
-  /** Status 14 was applied but its opt-out is not recorded yet (a crash came in between). */
-  readonly optOutPending?: boolean;
-}
-
-/** A final status to apply once, with the campaign counter it adds to. */
-export interface FinalStatus {
-  readonly status: DeliveryStatus;
-  readonly counter: 'delivered' | 'undelivered';
-  /** The provider's own code (10, 11, 6, 13, 14). */
-  readonly providerStatus: number;
-  /** Status 14: keep the SMS tracked until its opt-out is recorded ({@link DeliveryStatusStore.settleOptOut}). */
-  readonly optOut: boolean;
+/**
+ * A {@link RateLimiter} that can also grant part of a request from the room left in the
+ * current window (see DynamoRateLimiter), so no window's remainder is wasted.
+ */
+export interface PartialRateLimiter extends RateLimiter {
+  /** Spends 1 to `max` units now, waiting while the window is full; 0 once `deadline` has come. */
+  acquireUpTo(max: number, options?: { deadline?: number }): Promise<number>;
 }
 
 /** Final statuses of sent SMS: found by provider message id or in the in-flight index. */
@@ -356,9 +225,12 @@ export interface DeliveryStatusStore {
   settleOptOut(sms: TrackedSms): Promise<void>;
 }
 
-/** Asks the provider for the current status of sent SMS (Kavenegar's sms/status: at most 500 ids). */
+/**
+ * Asks the provider for the current status of sent SMS (Kavenegar's sms/status: at most 500
+ * ids), each answer mapped to Chapar's terms by the adapter.
+ */
 export interface SmsStatusSource {
-  status(messageIds: readonly string[]): Promise<{ readonly messageId: string; readonly status: number }[]>;
+  status(messageIds: readonly string[]): Promise<SmsStatusReport[]>;
 }
 
 /** Tombstones of erased people: keyed hashes of the phone and email they had. */
@@ -368,25 +240,6 @@ export interface SuppressionStore {
   find(hashes: readonly string[]): Promise<Set<string>>;
   /** Lifts tombstones: an explicit, evidenced opt-in made the address reachable again. */
   remove(hashes: readonly string[]): Promise<void>;
-}
-
-/** One delivery of a contact, as an export shows it. */
-export interface DeliveryRecord {
-  readonly campaignId: string;
-  readonly channel: Channel;
-  /** The ledger status: sent, failed, suppressed ... */
-  readonly status: string;
-  readonly recipient?: string;
-  /** The SMS text or the email subject. */
-  readonly content?: string;
-  readonly sentAt?: string;
-  readonly deliveryStatus?: string;
-}
-
-/** Who filed a spoof report, as the report keeps it. */
-export interface Reporter {
-  readonly phone?: string;
-  readonly email?: string;
 }
 
 /**
@@ -406,4 +259,32 @@ export interface PersonalDataStore {
   scrubConsentEvidence(contactId: string): Promise<void>;
   /** Deletes the contact item. */
   deleteContact(contactId: string): Promise<void>;
+}
+
+/** A channel's way of sending; results come back in the order of `recipients`. */
+export interface ChannelSender {
+  readonly channel: Channel;
+  send(campaign: Campaign, recipients: readonly Recipient[]): Promise<SendResult[]>;
+}
+
+/** What delivering a recipients message needs, whatever the channel. */
+export interface DeliverDeps {
+  readonly campaigns: CampaignStore;
+  readonly contacts: ContactStore;
+  readonly consent: ConsentStore;
+  readonly deliveries: DeliveryStore;
+  readonly alarms: Alarms;
+  readonly now: () => Date;
+  /** How long a claim protects a delivery from a second sender. */
+  readonly leaseMs: number;
+}
+
+/** Reads a template file by name (templates/<purpose>.<channel>.<ext>). */
+export type TemplateSource = (name: string) => string;
+
+/** A channel's way of holding messages back (SMS in quiet hours). */
+export interface Deferral {
+  /** When a message handled at `now` may go out instead, or undefined to handle it now. */
+  readonly defer: (now: Date) => Date | undefined;
+  readonly visibility: MessageVisibility;
 }

@@ -2,15 +2,15 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { consentStore, deliveryStatusStore, secretSource } from '../../shared/adapters/factory';
+import { parseDeliveryReport } from '../../shared/adapters/kavenegar/delivery-report';
 import { readFunctionConfig } from '../../shared/config';
 import { secretsEqual } from '../../shared/domain/constant-time';
 import { NotFoundError } from '../../shared/domain/errors';
-import { parseWith } from '../../shared/domain/validation';
 import { BODY_LIMITS, requestFields } from '../../shared/http/body';
 import { httpErrors } from '../../shared/http/middleware';
 import { type HttpResult, json } from '../../shared/http/respond';
 import { createLogger } from '../../shared/observability';
-import { applyDeliveryReport, deliveryReportSchema } from '../../shared/use-cases/delivery-status';
+import { applyDeliveryReport } from '../../shared/use-cases/delivery-status';
 
 const config = readFunctionConfig('http-delivery-report');
 const logger = createLogger();
@@ -43,11 +43,10 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
   .handler(async (event) => {
     await requireCallbackSecret(event);
     // The report's fields: a form or JSON body, else the query string.
-    const body = await requestFields(event, { maxBytes: BODY_LIMITS.deliveryReport });
-    const fields = parseWith(deliveryReportSchema, body, 'delivery report');
-    const report = { messageId: fields.messageid, status: fields.status };
+    const report = parseDeliveryReport(await requestFields(event, { maxBytes: BODY_LIMITS.deliveryReport }));
     const outcome = await applyDeliveryReport(deps, report);
-    if (outcome === 'unknown_message') logger.warn('Delivery report for an unknown message id', report);
+    if (outcome === 'unknown_message')
+      logger.warn('Delivery report for an unknown message id', { ...report });
     else logger.info('Delivery report handled', { ...report, outcome });
     return json(200, { outcome });
   });

@@ -7,13 +7,13 @@ import { linkStore, secretSource } from '../../shared/adapters/factory';
 import { KavenegarClient } from '../../shared/adapters/kavenegar/client';
 import { KavenegarSmsLookup } from '../../shared/adapters/kavenegar/sms-lookup';
 import { KavenegarSmsProvider } from '../../shared/adapters/kavenegar/sms-provider';
+import { RateLimitedSmsProvider } from '../../shared/adapters/rate-limited-sms-provider';
 import { SqsMessageVisibility } from '../../shared/adapters/sqs/message-visibility';
 import { readFunctionConfig } from '../../shared/config';
 import { deferUntil, parseQuietHours } from '../../shared/domain/quiet-hours';
 import { smsLayout } from '../../shared/domain/sms-text';
 import { channelBatchHandler, channelDeliverDeps } from '../../shared/lambda/channel-batch-handler';
 import { createLogger } from '../../shared/observability';
-import { RateLimitedSmsProvider } from '../../shared/use-cases/rate-limited-sms-provider';
 import { SmsChannel } from '../../shared/use-cases/send-sms';
 
 // The sender is configuration only: missing or malformed, the function refuses to start.

@@ -3,11 +3,11 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { consentStore, contactStore, feedbackStore } from '../../shared/adapters/factory';
+import { feedbackOf, type SesEvent, sesNotificationSchema } from '../../shared/adapters/ses/feedback-event';
 import { readFunctionConfig } from '../../shared/config';
 import { parseWith } from '../../shared/domain/validation';
 import { createLogger } from '../../shared/observability';
 import { recordSesFeedback } from '../../shared/use-cases/ses-feedback';
-import { feedbackOf, type SesEvent, sesNotificationSchema } from './ses-event';
 
 const config = readFunctionConfig('queue-ses-feedback');
 const logger = createLogger();

@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { consentStore, deliveryStatusStore, secretSource } from '../../shared/adapters/factory';
 import { KavenegarClient } from '../../shared/adapters/kavenegar/client';
+import { KavenegarSmsStatusSource } from '../../shared/adapters/kavenegar/sms-status-source';
 import { readFunctionConfig } from '../../shared/config';
 import { createLogger } from '../../shared/observability';
 import { type ReconcileSummary, reconcileSmsStatuses } from '../../shared/use-cases/delivery-status';
@@ -34,11 +35,13 @@ export type ReconcileResult = Omit<ReconcileSummary, 'error'> & { stoppedByProvi
 export const handler = middy<ScheduleInput, ReconcileResult>()
   .use(injectLambdaContext(logger))
   .handler(async (event, context: Context) => {
-    const provider = new KavenegarClient({
-      baseUrl: config.KAVENEGAR_BASE_URL,
-      apiKey: await secrets.getSecret(config.KAVENEGAR_API_KEY_SECRET_ID),
-      timeoutMs: config.KAVENEGAR_TIMEOUT_MS,
-    });
+    const provider = new KavenegarSmsStatusSource(
+      new KavenegarClient({
+        baseUrl: config.KAVENEGAR_BASE_URL,
+        apiKey: await secrets.getSecret(config.KAVENEGAR_API_KEY_SECRET_ID),
+        timeoutMs: config.KAVENEGAR_TIMEOUT_MS,
+      }),
+    );
     const { error, ...summary } = await reconcileSmsStatuses(
       { ...deps, provider },
       { hasTime: () => context.getRemainingTimeInMillis() > SAFETY_MARGIN_MS },

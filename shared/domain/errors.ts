@@ -70,18 +70,26 @@ export class ProviderError extends ChaparError {
   readonly provider: string;
   readonly code: string;
   readonly failureClass: FailureClass;
+  /**
+   * True when the call may have reached the provider and been accepted although no answer
+   * arrived (timeout, connection lost, garbled reply): the messages may have gone out, so the
+   * caller must look them up before sending again. False when the provider surely refused, or
+   * the call was never made. Set by the adapter, which alone knows what its transport saw.
+   */
+  readonly outcomeUnknown: boolean;
 
   constructor(
     provider: string,
     code: string,
     failureClass: FailureClass,
     message: string,
-    options: { cause?: unknown; context?: Record<string, unknown> } = {},
+    options: { cause?: unknown; context?: Record<string, unknown>; outcomeUnknown?: boolean } = {},
   ) {
     super(message, options);
     this.provider = provider;
     this.code = code;
     this.failureClass = failureClass;
+    this.outcomeUnknown = options.outcomeUnknown ?? false;
   }
 
   get retryable(): boolean {

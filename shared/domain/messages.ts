@@ -23,3 +23,10 @@ export const recipientsMessageSchema = z.strictObject({
   contactIds: z.array(z.string().regex(CONTACT_ID)).min(1).max(200),
 });
 export type RecipientsMessage = z.infer<typeof recipientsMessageSchema>;
+
+/** A message received from a queue, as an SQS record names it. */
+export interface ReceivedMessage {
+  /** The record's eventSourceARN. */
+  readonly queueArn: string;
+  readonly receiptHandle: string;
+}

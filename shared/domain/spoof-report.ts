@@ -107,3 +107,21 @@ export function reportMeaning(report: {
     reporterEmail: report.reporterEmail ?? null,
   };
 }
+
+/** A report as Chapar keeps it. */
+export interface SpoofReport {
+  readonly id: string;
+  readonly sender: string;
+  readonly text: string;
+  readonly receivedAt?: string;
+  readonly reporterPhone?: string;
+  readonly reporterEmail?: string;
+  readonly verdict: Verdict;
+  readonly createdAt: string;
+}
+
+/** Who filed a spoof report, as the report keeps it. */
+export interface Reporter {
+  readonly phone?: string;
+  readonly email?: string;
+}

@@ -29,3 +29,12 @@ export interface Contact {
   readonly createdAt: string;
   readonly updatedAt: string;
 }
+
+/** A contact as the API writes it; ref and createdAt are kept by the store. */
+export interface ContactFields {
+  readonly phone?: string;
+  readonly email?: string;
+  readonly locale: Locale;
+  readonly name?: string;
+  readonly attributes: Readonly<Record<string, AttributeValue>>;
+}

@@ -7,20 +7,8 @@ import { CLAIM_LEASE_MS } from '../domain/dispatch';
 import { recipientsMessageSchema } from '../domain/messages';
 import { parseWith } from '../domain/validation';
 import { createMetrics, MetricAlarms } from '../observability';
-import type { MessageVisibility } from '../ports';
-import {
-  type ChannelSender,
-  type DeliverDeps,
-  deliverRecipients,
-  RetryLaterError,
-} from '../use-cases/deliver-recipients';
-
-/** A channel's way of holding messages back (SMS in quiet hours). */
-export interface Deferral {
-  /** When a message handled at `now` may go out instead, or undefined to handle it now. */
-  readonly defer: (now: Date) => Date | undefined;
-  readonly visibility: MessageVisibility;
-}
+import type { ChannelSender, Deferral, DeliverDeps } from '../ports';
+import { deliverRecipients, RetryLaterError } from '../use-cases/deliver-recipients';
 
 /**
  * SQS keeps a message in flight for at most 12 hours counted from its receive, moments before

@@ -1,7 +1,7 @@
 import { escapeHtml, renderTemplate } from '../domain/placeholders';
+import type { SpoofReport } from '../domain/spoof-report';
 import { senderKey } from '../domain/spoof-report';
-import type { AbuseDigestStore, EmailProvider, SpoofReport } from '../ports';
-import type { TemplateSource } from './render-email';
+import type { AbuseDigestStore, EmailProvider, TemplateSource } from '../ports';
 
 /** Reports read per run: far above what the webhook's throttle lets in between two runs. */
 const PENDING_PER_RUN = 1000;

@@ -4,15 +4,10 @@ import { CONTACT_ID, TOPIC } from '../domain/campaign';
 import { type ConsentEvent, type ConsentEvidence, type ConsentState, ipPrefix } from '../domain/consent';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import { newId } from '../domain/ids';
+import type { ContactFields } from '../domain/types';
 import { ALL_TOPICS, CHANNELS, type Channel } from '../domain/types';
 import { parseWith } from '../domain/validation';
-import type {
-  ConsentRecordResult,
-  ConsentStore,
-  ContactFields,
-  ContactStore,
-  SuppressionStore,
-} from '../ports';
+import type { ConsentRecordResult, ConsentStore, ContactStore, SuppressionStore } from '../ports';
 
 /** @throws ValidationError when `contactId` cannot name a contact. */
 export function assertContactId(contactId: string): void {

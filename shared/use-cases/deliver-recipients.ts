@@ -1,52 +1,11 @@
-import type { Campaign } from '../domain/campaign';
 import { isSuppressed } from '../domain/consent';
+import type { DeliveryKey, Recipient, SendResult } from '../domain/delivery';
 import { ProviderError } from '../domain/errors';
 import type { RecipientsMessage } from '../domain/messages';
 import type { Channel, Contact } from '../domain/types';
-import type { Alarms, CampaignStore, ConsentStore, ContactStore, DeliveryKey, DeliveryStore } from '../ports';
+import type { ChannelSender, DeliverDeps } from '../ports';
 import { completeIfDone } from './campaigns';
 import { mapWithConcurrency } from './concurrency';
-
-/** One recipient ready to send: claimed, reachable and not opted out. */
-export interface Recipient {
-  readonly key: DeliveryKey;
-  readonly claimId: string;
-  readonly contact: Contact;
-  readonly address: string;
-  /** A previous sender reached the provider and died: the message may have gone out. */
-  readonly takeover: boolean;
-}
-
-/** What a channel reports for one recipient. */
-export type SendResult =
-  | {
-      readonly kind: 'sent';
-      readonly content: string;
-      readonly providerMessageId: string;
-      readonly providerStatus?: number;
-    }
-  | { readonly kind: 'failed'; readonly reason: string; readonly content?: string }
-  | { readonly kind: 'retry'; readonly reason: string }
-  /** The provider may have accepted it: keep the claim so the next attempt reconciles first. */
-  | { readonly kind: 'unknown'; readonly reason: string }
-  | { readonly kind: 'stop'; readonly reason: string };
-
-/** A channel's way of sending; results come back in the order of `recipients`. */
-export interface ChannelSender {
-  readonly channel: Channel;
-  send(campaign: Campaign, recipients: readonly Recipient[]): Promise<SendResult[]>;
-}
-
-export interface DeliverDeps {
-  readonly campaigns: CampaignStore;
-  readonly contacts: ContactStore;
-  readonly consent: ConsentStore;
-  readonly deliveries: DeliveryStore;
-  readonly alarms: Alarms;
-  readonly now: () => Date;
-  /** How long a claim protects a delivery from a second sender. */
-  readonly leaseMs: number;
-}
 
 /** Thrown so the queue message comes back later: some recipients met a passing failure. */
 export class RetryLaterError extends Error {
@@ -57,7 +16,7 @@ export class RetryLaterError extends Error {
 export function resultForError(error: unknown): SendResult {
   if (!(error instanceof ProviderError)) throw error;
   const reason = `${error.provider}:${error.code}`;
-  if ((error as { outcomeUnknown?: boolean }).outcomeUnknown === true) return { kind: 'unknown', reason };
+  if (error.outcomeUnknown) return { kind: 'unknown', reason };
   switch (error.failureClass) {
     case 'retryable':
       return { kind: 'retry', reason };

@@ -1,64 +1,14 @@
-import { z } from 'zod';
+import type { ConsentSource } from '../domain/consent';
 import { ProviderError } from '../domain/errors';
 import { newId } from '../domain/ids';
+import type { DeliveryStatus, FinalStatus, SmsStatusReport, TrackedSms } from '../domain/sms';
 import { ALL_TOPICS } from '../domain/types';
-import type {
-  ConsentStore,
-  DeliveryStatus,
-  DeliveryStatusStore,
-  FinalStatus,
-  SmsStatusSource,
-  TrackedSms,
-} from '../ports';
+import type { ConsentStore, DeliveryStatusStore, SmsStatusSource } from '../ports';
 import { mapWithConcurrency } from './concurrency';
 
-/** What a Kavenegar status means for a sent SMS. */
-export type StatusMove =
-  | { readonly kind: 'final'; readonly status: DeliveryStatus; readonly counter: FinalStatus['counter'] }
-  | { readonly kind: 'in_flight' }
-  | { readonly kind: 'unknown' };
-
-const FINAL = new Map<number, Extract<StatusMove, { kind: 'final' }>>([
-  [10, { kind: 'final', status: 'delivered', counter: 'delivered' }],
-  [11, { kind: 'final', status: 'undelivered', counter: 'undelivered' }],
-  // Cancelled and refunded: it never reached the phone.
-  [13, { kind: 'final', status: 'undelivered', counter: 'undelivered' }],
-  [6, { kind: 'final', status: 'failed', counter: 'undelivered' }],
-  // The recipient refuses SMS from advertising lines: also an opt-out.
-  [14, { kind: 'final', status: 'blocked', counter: 'undelivered' }],
-]);
-/** Queued, scheduled, with the operator: a final status is still to come. */
-const IN_FLIGHT = new Set([1, 2, 4, 5]);
-
-/**
- * Maps a Kavenegar status to a move. 100 (unknown id) and any code Chapar does not know are
- * `unknown`: ignored, so a wrong guess never counts anything.
- */
-export function statusMoveFor(providerStatus: number): StatusMove {
-  const final = FINAL.get(providerStatus);
-  if (final) return final;
-  return IN_FLIGHT.has(providerStatus) ? { kind: 'in_flight' } : { kind: 'unknown' };
-}
-
-/** A field as a form (string) or JSON (number or string) carries it; missing reads 'is required'. */
-const field = (expected: string) =>
-  z.union([z.string(), z.number()], {
-    error: (issue) => (issue.input === undefined ? 'is required' : `must be ${expected}`),
-  });
-const messageId = field('a Kavenegar message id (digits)')
-  .transform((value) => String(value).trim())
-  .pipe(z.string().regex(/^\d{1,20}$/, 'must be a Kavenegar message id (digits)'));
-const STATUS_CODE = 'must be a status code (an integer from 0 to 999)';
-const providerStatus = field('a status code (an integer)')
-  .transform((value) => (typeof value === 'number' ? value : Number(value.trim() || Number.NaN)))
-  .pipe(z.number({ error: STATUS_CODE }).int(STATUS_CODE).min(0, STATUS_CODE).max(999, STATUS_CODE));
-
-/** A delivery report's fields, as Kavenegar sends them (form, query or JSON; strings or numbers). */
-export const deliveryReportSchema = z.object({ messageid: messageId, status: providerStatus });
-
-export interface DeliveryReport {
-  readonly messageId: string;
-  readonly status: number;
+/** The campaign counter a final status adds to: only a delivery counts as delivered. */
+export function counterFor(status: DeliveryStatus): FinalStatus['counter'] {
+  return status === 'delivered' ? 'delivered' : 'undelivered';
 }
 
 /** What became of one status for one SMS. */
@@ -78,30 +28,30 @@ export interface DeliveryStatusDeps {
  */
 export async function applyDeliveryReport(
   deps: DeliveryStatusDeps,
-  report: DeliveryReport,
+  report: SmsStatusReport,
 ): Promise<ReportOutcome> {
   const sms = await deps.statuses.findByProviderMessage(report.messageId);
   if (!sms) return 'unknown_message';
-  return settleStatus(deps, sms, report.status);
+  return settleStatus(deps, sms, report);
 }
 
 /** Applies a provider status to one SMS: a final status once, with its counter and opt-out. */
 export async function settleStatus(
   deps: DeliveryStatusDeps,
   sms: TrackedSms,
-  status: number,
+  report: SmsStatusReport,
 ): Promise<StatusOutcome> {
   if (sms.deliveryStatus) {
     await finishPendingOptOut(deps, sms);
     return 'already_final';
   }
-  const move = statusMoveFor(status);
-  if (move.kind !== 'final') return move.kind === 'in_flight' ? 'in_flight' : 'ignored';
+  const { status, optOut, providerStatus } = report;
+  if (status === 'pending') return 'in_flight';
+  if (status === 'unknown') return 'ignored';
   const now = deps.now();
-  const optOut = move.status === 'blocked';
   const applied = await deps.statuses.applyFinal(
     sms,
-    { status: move.status, counter: move.counter, providerStatus: status, optOut },
+    { status, counter: counterFor(status), providerStatus, optOut },
     now,
   );
   if (!applied) return 'already_final';
@@ -109,9 +59,13 @@ export async function settleStatus(
   return 'applied';
 }
 
-const OPT_OUT_SOURCE = 'kavenegar_status_14';
+/**
+ * The consent source of a provider opt-out. It stays here rather than in the report: finishing
+ * a crashed opt-out looks it up again with no report at hand.
+ */
+const OPT_OUT_SOURCE: ConsentSource = 'kavenegar_status_14';
 
-/** Status 14 as a consent event: no SMS marketing on any topic; then the SMS leaves the index. */
+/** A provider opt-out as a consent event: no SMS marketing on any topic; then the SMS leaves the index. */
 async function recordOptOut(deps: DeliveryStatusDeps, sms: TrackedSms, at: string): Promise<void> {
   await deps.consent.record({
     id: newId(Date.parse(at)),
@@ -263,13 +217,12 @@ async function reconcilePage(
     const answers = await deps.provider.status(batch.map((sms) => sms.providerMessageId));
     summary.batches += 1;
     summary.polled += batch.length;
-    const statusOf = new Map(answers.map((answer) => [answer.messageId, answer.status]));
+    const reportOf = new Map(answers.map((answer) => [answer.messageId, answer]));
     await mapWithConcurrency(batch, WRITE_CONCURRENCY, async (sms) => {
-      const status = statusOf.get(sms.providerMessageId);
-      if (status === undefined) return;
-      if ((await settleStatus(deps, sms, status)) !== 'applied') return;
-      const move = statusMoveFor(status);
-      if (move.kind === 'final') summary.applied[move.status] += 1;
+      const report = reportOf.get(sms.providerMessageId);
+      if (report === undefined) return;
+      if ((await settleStatus(deps, sms, report)) !== 'applied') return;
+      if (report.status !== 'pending' && report.status !== 'unknown') summary.applied[report.status] += 1;
     });
   }
 }

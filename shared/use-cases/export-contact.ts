@@ -1,5 +1,7 @@
+import type { DeliveryRecord } from '../domain/delivery';
+import type { SpoofReport } from '../domain/spoof-report';
 import type { Contact } from '../domain/types';
-import type { ConsentStore, ContactStore, DeliveryRecord, PersonalDataStore, SpoofReport } from '../ports';
+import type { ConsentStore, ContactStore, PersonalDataStore } from '../ports';
 import { type ConsentView, getContactConsent } from './contact-consent';
 
 /** Everything Chapar holds about one contact. */

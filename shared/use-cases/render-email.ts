@@ -3,9 +3,7 @@ import type { Campaign } from '../domain/campaign';
 import { directionOf, MESSAGES, topicName } from '../domain/i18n';
 import { contactValues, renderTemplate } from '../domain/placeholders';
 import type { Contact } from '../domain/types';
-
-/** Reads a template file by name (templates/<purpose>.<channel>.<ext>). */
-export type TemplateSource = (name: string) => string;
+import type { TemplateSource } from '../ports';
 
 export interface RenderedEmail {
   readonly subject: string;

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { normaliseEmail } from '../domain/email';
 import { newId } from '../domain/ids';
 import { normaliseIranianMobile } from '../domain/phone';
-import { spoofVerdict, type Verdict } from '../domain/spoof-report';
+import { type SpoofReport, spoofVerdict, type Verdict } from '../domain/spoof-report';
 import { parseWith } from '../domain/validation';
-import type { DeliveryStore, ReportStore, SpoofReport } from '../ports';
+import type { DeliveryStore, ReportStore } from '../ports';
 
 /** How far back we look for what we sent the reporter. */
 const LOOKBACK_DAYS = 30;

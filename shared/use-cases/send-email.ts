@@ -1,10 +1,10 @@
 import type { Campaign } from '../domain/campaign';
+import type { Recipient, SendResult } from '../domain/delivery';
 import { signUnsubscribeToken, type TokenKeyring } from '../domain/unsubscribe-token';
-import type { EmailProvider } from '../ports';
+import type { ChannelSender, EmailProvider, TemplateSource } from '../ports';
 import { mapWithConcurrency } from './concurrency';
-import type { ChannelSender, Recipient, SendResult } from './deliver-recipients';
 import { resultForError } from './deliver-recipients';
-import { renderCampaignEmail, type TemplateSource } from './render-email';
+import { renderCampaignEmail } from './render-email';
 
 export interface EmailChannelDeps {
   readonly email: EmailProvider;

@@ -1,10 +1,11 @@
 import type { Campaign } from '../domain/campaign';
+import type { Recipient, SendResult } from '../domain/delivery';
 import { deliveryLocalId } from '../domain/ids';
 import { contactValues, renderTemplate } from '../domain/placeholders';
+import type { SmsMessage } from '../domain/sms';
 import { composeSms, MAX_SMS_LENGTH, type SmsLayout } from '../domain/sms-text';
-import type { LinkStore, SmsBatchProvider, SmsLookup, SmsMessage } from '../ports';
+import type { ChannelSender, LinkStore, SmsBatchProvider, SmsLookup } from '../ports';
 import { mapWithConcurrency } from './concurrency';
-import type { ChannelSender, Recipient, SendResult } from './deliver-recipients';
 import { resultForError } from './deliver-recipients';
 
 export interface SmsChannelDeps {

@@ -1,24 +1,15 @@
 import type { ConsentSource } from '../domain/consent';
+import type { DeliveryKey } from '../domain/delivery';
+import type { EmailFeedback, FeedbackCounter } from '../domain/email-feedback';
 import { newId } from '../domain/ids';
 import { ALL_TOPICS } from '../domain/types';
-import type { ConsentStore, ContactStore, DeliveryKey, FeedbackCounter, FeedbackStore } from '../ports';
+import type { ConsentStore, ContactStore, FeedbackStore } from '../ports';
 
 /**
  * The message tags campaign email carries (send-email.ts) and SES publishes back with every
  * event: enough to find the delivery, nothing personal.
  */
 export const FEEDBACK_TAGS = { campaign: 'campaign', ref: 'ref', channel: 'channel' } as const;
-
-/** A bounce or complaint SES reported for one message. */
-export interface SesFeedback {
-  readonly kind: 'bounce' | 'complaint';
-  /** A hard bounce: the address will never accept mail. False for complaints and soft bounces. */
-  readonly permanent: boolean;
-  /** The addresses the feedback names, lower-cased (a complaint may name none). */
-  readonly recipients: readonly string[];
-  /** The message's tags, one value each. */
-  readonly tags: Readonly<Record<string, string>>;
-}
 
 export type SesFeedbackResult =
   /** Not campaign email of ours (no campaign or ref tag): nothing to do. */
@@ -44,8 +35,11 @@ export interface SesFeedbackDeps {
   readonly now: () => Date;
 }
 
-const COUNTER: Record<SesFeedback['kind'], FeedbackCounter> = { bounce: 'bounced', complaint: 'complained' };
-const SOURCE: Record<SesFeedback['kind'], ConsentSource> = {
+const COUNTER: Record<EmailFeedback['kind'], FeedbackCounter> = {
+  bounce: 'bounced',
+  complaint: 'complained',
+};
+const SOURCE: Record<EmailFeedback['kind'], ConsentSource> = {
   bounce: 'ses_bounce',
   complaint: 'ses_complaint',
 };
@@ -60,7 +54,7 @@ const SOURCE: Record<SesFeedback['kind'], ConsentSource> = {
  */
 export async function recordSesFeedback(
   deps: SesFeedbackDeps,
-  feedback: SesFeedback,
+  feedback: EmailFeedback,
 ): Promise<SesFeedbackResult> {
   const campaignId = feedback.tags[FEEDBACK_TAGS.campaign];
   const ref = feedback.tags[FEEDBACK_TAGS.ref];

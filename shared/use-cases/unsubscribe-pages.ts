@@ -1,7 +1,7 @@
 import { channelName, directionOf, formatDate, formatNumber, MESSAGES, topicName } from '../domain/i18n';
 import { renderTemplate, type TemplateValues } from '../domain/placeholders';
 import { ALL_TOPICS, type Locale } from '../domain/types';
-import type { TemplateSource } from './render-email';
+import type { TemplateSource } from '../ports';
 import type { ConsentChoice, Preferences, TopicPreference } from './unsubscribe';
 
 type Text = (typeof MESSAGES)[Locale];

@@ -6,8 +6,8 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { newRef } from '../../domain/ids';
-import type { Contact } from '../../domain/types';
-import type { ContactFields, ContactStore } from '../../ports';
+import type { Contact, ContactFields } from '../../domain/types';
+import type { ContactStore } from '../../ports';
 import { batchGet } from './batch-get';
 import { decodeCursor, encodeCursor } from './client';
 

@@ -4,7 +4,8 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { DeliveryStatus, DeliveryStatusStore, FinalStatus, TrackedSms } from '../../ports';
+import type { DeliveryStatus, FinalStatus, TrackedSms } from '../../domain/sms';
+import type { DeliveryStatusStore } from '../../ports';
 import { decodeCursor, encodeCursor, isConditionFailure, isTransactionConditionFailure } from './client';
 import { countOnce } from './counters';
 import { IN_FLIGHT_SHARDS } from './delivery-store';

@@ -5,8 +5,9 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { ClaimResult, DeliveryEnd, DeliveryKey, SentMessage } from '../../domain/delivery';
 import type { Channel } from '../../domain/types';
-import type { ClaimResult, DeliveryEnd, DeliveryKey, DeliveryStore, SentMessage } from '../../ports';
+import type { DeliveryStore } from '../../ports';
 import { chunk, isConditionFailure, isTransactionConditionFailure } from './client';
 import { countOnce } from './counters';
 

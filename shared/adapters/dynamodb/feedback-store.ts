@@ -1,5 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { DeliveryKey, FeedbackCount, FeedbackCounter, FeedbackStore } from '../../ports';
+import type { DeliveryKey } from '../../domain/delivery';
+import type { FeedbackCounter } from '../../domain/email-feedback';
+import type { FeedbackCount, FeedbackStore } from '../../ports';
 import { isTransactionConditionFailure } from './client';
 import { countOnce } from './counters';
 

@@ -1,7 +1,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { ShortLink } from '../../domain/short-link';
 import type { Channel } from '../../domain/types';
-import type { LinkStore, ShortLink } from '../../ports';
+import type { LinkStore } from '../../ports';
 import { isConditionFailure } from './client';
 
 /** Unsubscribe links in SMS must stay short: 10 base62 characters hold about 59 random bits. */

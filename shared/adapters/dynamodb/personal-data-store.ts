@@ -5,8 +5,10 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { DeliveryRecord } from '../../domain/delivery';
+import type { Reporter, SpoofReport } from '../../domain/spoof-report';
 import { CHANNELS, type Channel } from '../../domain/types';
-import type { DeliveryRecord, PersonalDataStore, Reporter, SpoofReport } from '../../ports';
+import type { PersonalDataStore } from '../../ports';
 import { batchGet } from './batch-get';
 import { chunk, isConditionFailure } from './client';
 

@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { AbuseDigestStore, ReportStore, SpoofReport } from '../../ports';
+import type { SpoofReport } from '../../domain/spoof-report';
+import type { AbuseDigestStore, ReportStore } from '../../ports';
 import { isConditionFailure } from './client';
 
 /** The value of the sparse `digestPending` key: every waiting report sits under it. */

@@ -41,12 +41,6 @@ export interface KavenegarErrorContext extends Record<string, unknown> {
  * {@link KavenegarTransportCode}; `failureClass` says what the caller should do.
  */
 export class KavenegarError extends ProviderError {
-  /**
-   * True when an sms/send or sms/sendarray request may have reached Kavenegar and been
-   * accepted although no answer arrived (timeout, connection lost, garbled reply). The
-   * caller must look the messages up by localId (sms/statuslocalmessageid) before resending.
-   */
-  readonly outcomeUnknown: boolean;
   override readonly context: KavenegarErrorContext;
 
   constructor(
@@ -55,9 +49,14 @@ export class KavenegarError extends ProviderError {
     message: string,
     options: { context: KavenegarErrorContext; outcomeUnknown?: boolean; cause?: unknown },
   ) {
-    super('kavenegar', code, failureClass, message, { context: options.context, cause: options.cause });
+    // outcomeUnknown: an sms/send or sms/sendarray that may have been accepted; the caller
+    // looks the messages up by localId (sms/statuslocalmessageid) before resending.
+    super('kavenegar', code, failureClass, message, {
+      context: options.context,
+      cause: options.cause,
+      outcomeUnknown: options.outcomeUnknown ?? false,
+    });
     this.context = options.context;
-    this.outcomeUnknown = options.outcomeUnknown ?? false;
   }
 
   /** An error for a Kavenegar code, classified by {@link classifyKavenegarCode}. */

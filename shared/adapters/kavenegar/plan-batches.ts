@@ -1,4 +1,4 @@
-import type { SmsMessage } from '../../ports';
+import type { SmsMessage } from '../../domain/sms';
 import { MAX_RECEPTORS_PER_CALL } from './types';
 
 /** A message with its position in the caller's list, so answers can be put back in order. */

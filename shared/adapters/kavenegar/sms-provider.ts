@@ -1,4 +1,5 @@
-import type { SmsBatchProvider, SmsMessage, SmsProvider, SmsReceipt, SmsSendOutcome } from '../../ports';
+import type { SmsMessage, SmsReceipt, SmsSendOutcome } from '../../domain/sms';
+import type { SmsBatchProvider } from '../../ports';
 import type { KavenegarClient } from './client';
 import { KavenegarError } from './errors';
 import { fromKavenegarReceptor, toKavenegarReceptor } from './phone';
@@ -25,7 +26,7 @@ export interface KavenegarSmsProviderOptions {
 }
 
 /**
- * Chapar's SmsProvider over Kavenegar. A text shared by several messages goes through
+ * Chapar's SmsBatchProvider over Kavenegar. A text shared by several messages goes through
  * sms/send, 200 receptors a call; personalised texts through sms/sendarray, 200 a call
  * (fewer when `maxPerCall` says so).
  * Calls are made one after another, never in parallel, to stay under Kavenegar's throttle.
@@ -40,7 +41,7 @@ export interface KavenegarSmsProviderOptions {
  * Receptors that are no Iranian mobile (411) and empty or over-long texts (413) fail
  * before any call.
  */
-export class KavenegarSmsProvider implements SmsProvider, SmsBatchProvider {
+export class KavenegarSmsProvider implements SmsBatchProvider {
   readonly #client: KavenegarSmsProviderOptions['client'];
   readonly #sender: string;
   readonly #maxPerCall: number;
@@ -53,18 +54,6 @@ export class KavenegarSmsProvider implements SmsProvider, SmsBatchProvider {
     this.#client = options.client;
     this.#sender = options.sender;
     this.#maxPerCall = Math.min(maxPerCall, MAX_RECEPTORS_PER_CALL);
-  }
-
-  /**
-   * The port method: receipts of the accepted messages, in input order. A message without
-   * a receipt was not accepted: {@link sendDetailed} says why.
-   * @throws KavenegarError the first failure, when no message at all was accepted.
-   */
-  async send(messages: readonly SmsMessage[]): Promise<SmsReceipt[]> {
-    const outcome = await this.sendDetailed(messages);
-    const [first] = outcome.failures;
-    if (outcome.receipts.length === 0 && first !== undefined) throw first.error;
-    return outcome.receipts;
   }
 
   /**

@@ -1,6 +1,7 @@
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import type { EmailMessage } from '../../domain/email-message';
 import { type FailureClass, ProviderError } from '../../domain/errors';
-import type { EmailMessage, EmailProvider } from '../../ports';
+import type { EmailProvider } from '../../ports';
 
 /** SESv2 errors by what a sender should do about them (see the SES rules in shared/reference). */
 const CLASSES: Record<string, FailureClass> = {

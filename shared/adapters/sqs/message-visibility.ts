@@ -1,5 +1,6 @@
 import { ChangeMessageVisibilityCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { MessageVisibility, ReceivedMessage } from '../../ports';
+import type { ReceivedMessage } from '../../domain/messages';
+import type { MessageVisibility } from '../../ports';
 
 /** SQS's longest visibility timeout: 12 hours. */
 export const MAX_VISIBILITY_SECONDS = 12 * 3600;

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { SpoofReport } from '../../../shared/ports';
+import type { SpoofReport } from '../../../shared/domain/spoof-report';
 import { type TestEmulators, useEmulators } from '../../support/emulators';
 
 let emulators: TestEmulators;

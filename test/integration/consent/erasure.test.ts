@@ -2,14 +2,10 @@ import { type DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sd
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Campaign } from '../../../shared/domain/campaign';
 import { type ConsentEvent, type ConsentState, isSuppressed } from '../../../shared/domain/consent';
+import type { DeliveryRecord } from '../../../shared/domain/delivery';
+import type { SpoofReport } from '../../../shared/domain/spoof-report';
 import type { Channel } from '../../../shared/domain/types';
-import type {
-  CampaignStore,
-  ConsentStore,
-  DeliveryRecord,
-  DeliveryStore,
-  SpoofReport,
-} from '../../../shared/ports';
+import type { CampaignStore, ConsentStore, DeliveryStore } from '../../../shared/ports';
 import { tombstoneHashes } from '../../../shared/use-cases/contact-consent';
 import { sendingCampaign } from '../../fixtures/campaigns';
 import { type TestEmulators, useEmulators } from '../../support/emulators';

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KavenegarSimulator, startKavenegarSimulator } from '../../../local/kavenegar-simulator';
 import { createContext } from '../../../local/lambda/context';
 import type { ScheduleInput } from '../../../local/lambda/scheduler';
+import { KavenegarSmsStatusSource } from '../../../shared/adapters/kavenegar/sms-status-source';
 import type { Campaign } from '../../../shared/domain/campaign';
 import type { CampaignStore, ConsentStore, ContactStore } from '../../../shared/ports';
 import type { ReconcileDeps } from '../../../shared/use-cases/delivery-status';
@@ -301,11 +302,9 @@ describe('reconcileSmsStatuses', () => {
     const { campaign } = await sentCampaign([contactId]);
     await backdate(campaign, 2 * 60_000);
     const { KavenegarClient } = await import('../../../shared/adapters/kavenegar/client');
-    const provider = new KavenegarClient({
-      baseUrl: sim.url,
-      apiKey: testSecretValues.kavenegarApiKey,
-      timeoutMs: 2000,
-    });
+    const provider = new KavenegarSmsStatusSource(
+      new KavenegarClient({ baseUrl: sim.url, apiKey: testSecretValues.kavenegarApiKey, timeoutMs: 2000 }),
+    );
     const crashing: ConsentStore = {
       history: (id) => consent.history(id),
       states: (id, channel) => consent.states(id, channel),
@@ -344,11 +343,9 @@ describe('reconcileSmsStatuses', () => {
     const { campaign, ids: messageIds } = await sentCampaign(ids);
     await backdate(campaign, 2 * 60_000);
     const { KavenegarClient } = await import('../../../shared/adapters/kavenegar/client');
-    const provider = new KavenegarClient({
-      baseUrl: sim.url,
-      apiKey: testSecretValues.kavenegarApiKey,
-      timeoutMs: 2000,
-    });
+    const provider = new KavenegarSmsStatusSource(
+      new KavenegarClient({ baseUrl: sim.url, apiKey: testSecretValues.kavenegarApiKey, timeoutMs: 2000 }),
+    );
     const requestsBefore = (await simRequests(sim.url)).length;
 
     // Act
@@ -374,10 +371,10 @@ describe('reconcileSmsStatuses', () => {
     const { campaign, ids: messageIds } = await sentCampaign(ids);
     await backdate(campaign, 2 * 60_000);
     const answers = new Map(messageIds.map((id, index) => [id, codes[index] as number]));
-    const provider = {
+    const provider = new KavenegarSmsStatusSource({
       status: async (asked: readonly string[]) =>
-        asked.map((messageId) => ({ messageId, status: answers.get(messageId) ?? 100 })),
-    };
+        asked.map((messageId) => ({ messageId, status: answers.get(messageId) ?? 100, statusText: '' })),
+    });
 
     // Act
     const summary = await useCase.reconcileSmsStatuses({ ...deps, provider });

@@ -1,10 +1,10 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Campaign } from '../../../shared/domain/campaign';
+import type { Recipient } from '../../../shared/domain/delivery';
 import type { RecipientsMessage } from '../../../shared/domain/messages';
 import type { Contact } from '../../../shared/domain/types';
-import type { CampaignStore } from '../../../shared/ports';
-import type { ChannelSender, DeliverDeps, Recipient } from '../../../shared/use-cases/deliver-recipients';
+import type { CampaignStore, ChannelSender, DeliverDeps } from '../../../shared/ports';
 import { sendingCampaign } from '../../fixtures/campaigns';
 import { type TestEmulators, useEmulators } from '../../support/emulators';
 

@@ -3,8 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Campaign } from '../../../shared/domain/campaign';
 import { newId } from '../../../shared/domain/ids';
 import type { Contact } from '../../../shared/domain/types';
-import type { CampaignStore, ConsentStore, ContactStore } from '../../../shared/ports';
-import type { DeliverDeps } from '../../../shared/use-cases/deliver-recipients';
+import type { CampaignStore, ConsentStore, ContactStore, DeliverDeps } from '../../../shared/ports';
 import { sendingCampaign, sqsEvent } from '../../fixtures/campaigns';
 import { type TestEmulators, useEmulators } from '../../support/emulators';
 
@@ -14,7 +13,7 @@ let contacts: ContactStore;
 let consent: ConsentStore;
 let deps: DeliverDeps;
 let handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
-let emailChannel: () => Promise<import('../../../shared/use-cases/deliver-recipients').ChannelSender>;
+let emailChannel: () => Promise<import('../../../shared/ports').ChannelSender>;
 let deliverRecipients: typeof import('../../../shared/use-cases/deliver-recipients').deliverRecipients;
 const context = { getRemainingTimeInMillis: () => 60_000, awsRequestId: 'test' } as Context;
 const people: Contact[] = [];

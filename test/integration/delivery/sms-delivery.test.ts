@@ -4,8 +4,14 @@ import { type KavenegarSimulator, startKavenegarSimulator } from '../../../local
 import type { Campaign } from '../../../shared/domain/campaign';
 import { smsLayout } from '../../../shared/domain/sms-text';
 import type { Contact } from '../../../shared/domain/types';
-import type { Alarms, CampaignStore, DeliveryStore, LinkStore, WorkQueue } from '../../../shared/ports';
-import type { DeliverDeps } from '../../../shared/use-cases/deliver-recipients';
+import type {
+  Alarms,
+  CampaignStore,
+  DeliverDeps,
+  DeliveryStore,
+  LinkStore,
+  WorkQueue,
+} from '../../../shared/ports';
 import { sendingCampaign, sqsEvent } from '../../fixtures/campaigns';
 import { type TestEmulators, testSecretValues, useEmulators } from '../../support/emulators';
 import { resetSim, setFaults, simMessages, simRequests } from '../kavenegar/sim-control';

@@ -1,9 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type KavenegarSimulator, startKavenegarSimulator } from '../../../local/kavenegar-simulator';
 import { KavenegarClient } from '../../../shared/adapters/kavenegar/client';
-import { KavenegarError } from '../../../shared/adapters/kavenegar/errors';
 import { KavenegarSmsProvider } from '../../../shared/adapters/kavenegar/sms-provider';
-import type { SmsMessage } from '../../../shared/ports';
+import type { SmsMessage } from '../../../shared/domain/sms';
 import { mobile, resetSim, setFaults, simMessages, simRequests } from './sim-control';
 
 const API_KEY = 'provider-test-key-c4e19a';
@@ -50,7 +49,7 @@ describe('KavenegarSmsProvider', () => {
     const batch = messages(450);
 
     // Act
-    const receipts = await provider.send(batch);
+    const { receipts } = await provider.sendDetailed(batch);
 
     // Assess
     const calls = await simRequests(simulator.url);
@@ -71,7 +70,7 @@ describe('KavenegarSmsProvider', () => {
     const batch = messages(3, (i) => `سلام ${['علی', 'مریم', 'سارا'][i]}، تخفیف ویژه شما`);
 
     // Act
-    const receipts = await provider.send(batch);
+    const { receipts } = await provider.sendDetailed(batch);
 
     // Assess
     expect((await simRequests(simulator.url)).map((call) => call.path)).toEqual([
@@ -96,7 +95,7 @@ describe('KavenegarSmsProvider', () => {
     ];
 
     // Act
-    await provider.send(batch);
+    await provider.sendDetailed(batch);
 
     // Assess
     const senders = new Set((await simMessages(simulator.url)).map((message) => message.sender));
@@ -156,24 +155,12 @@ describe('KavenegarSmsProvider', () => {
     expect((await simRequests(simulator.url)).map((call) => call.code)).toEqual([200, 418]);
   });
 
-  it('throws the failure when no message at all was accepted', async () => {
-    // Prepare
-    await setFaults(simulator.url, { credit: 0 });
-
-    // Act
-    const error = await provider.send(messages(2)).catch((reason: unknown) => reason);
-
-    // Assess
-    expect(error).toBeInstanceOf(KavenegarError);
-    expect(error).toMatchObject({ code: '418', failureClass: 'campaign', outcomeUnknown: false });
-  });
-
   it('answers nothing and calls nothing for no message', async () => {
     // Act
-    const receipts = await provider.send([]);
+    const outcome = await provider.sendDetailed([]);
 
     // Assess
-    expect(receipts).toEqual([]);
+    expect(outcome).toEqual({ receipts: [], failures: [] });
     expect(await simRequests(simulator.url)).toEqual([]);
   });
 });

@@ -3,12 +3,10 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KavenegarSimulator, startKavenegarSimulator } from '../../../local/kavenegar-simulator';
 import type { DynamoRateLimiter } from '../../../shared/adapters/dynamodb/rate-limiter';
+import type { RateLimitedSmsProvider } from '../../../shared/adapters/rate-limited-sms-provider';
 import { ProviderError } from '../../../shared/domain/errors';
-import type { SmsBatchProvider, SmsMessage, SmsSendOutcome } from '../../../shared/ports';
-import type {
-  PartialRateLimiter,
-  RateLimitedSmsProvider,
-} from '../../../shared/use-cases/rate-limited-sms-provider';
+import type { SmsMessage, SmsSendOutcome } from '../../../shared/domain/sms';
+import type { PartialRateLimiter, SmsBatchProvider } from '../../../shared/ports';
 import { type TestEmulators, testSecretValues, useEmulators } from '../../support/emulators';
 import { fakeClock } from '../../support/fakes/clock';
 import { mobile, simRequests } from '../kavenegar/sim-control';
@@ -20,7 +18,7 @@ let sim: KavenegarSimulator;
 let client: DynamoDBDocumentClient;
 let modules: {
   limiter: typeof import('../../../shared/adapters/dynamodb/rate-limiter');
-  decorator: typeof import('../../../shared/use-cases/rate-limited-sms-provider');
+  decorator: typeof import('../../../shared/adapters/rate-limited-sms-provider');
   kavenegar: typeof import('../../../shared/adapters/kavenegar/client');
   provider: typeof import('../../../shared/adapters/kavenegar/sms-provider');
 };
@@ -31,7 +29,7 @@ beforeAll(async () => {
   client = (await import('../../../shared/adapters/dynamodb/client')).dynamoDocumentClient();
   modules = {
     limiter: await import('../../../shared/adapters/dynamodb/rate-limiter'),
-    decorator: await import('../../../shared/use-cases/rate-limited-sms-provider'),
+    decorator: await import('../../../shared/adapters/rate-limited-sms-provider'),
     kavenegar: await import('../../../shared/adapters/kavenegar/client'),
     provider: await import('../../../shared/adapters/kavenegar/sms-provider'),
   };

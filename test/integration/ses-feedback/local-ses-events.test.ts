@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { Message } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sesNotificationSchema } from '../../../functions/queue-ses-feedback/ses-event';
 import { LOCAL_CONFIGURATION_SET, type SesEvents, start } from '../../../local/ses-events';
+import { sesNotificationSchema } from '../../../shared/adapters/ses/feedback-event';
 import { type TestEmulators, useEmulators } from '../../support/emulators';
 
 let emulators: TestEmulators;

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ConsentEvent } from '../../../shared/domain/consent';
+import type { DeliveryKey } from '../../../shared/domain/delivery';
 import { newId } from '../../../shared/domain/ids';
-import type { ConsentStore, DeliveryKey, DeliveryStore } from '../../../shared/ports';
+import type { ConsentStore, DeliveryStore } from '../../../shared/ports';
 import { type TestEmulators, useEmulators } from '../../support/emulators';
 
 let emulators: TestEmulators;

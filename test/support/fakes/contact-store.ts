@@ -1,6 +1,6 @@
 import { newRef } from '../../../shared/domain/ids';
-import type { Contact } from '../../../shared/domain/types';
-import type { ContactFields, ContactStore } from '../../../shared/ports';
+import type { Contact, ContactFields } from '../../../shared/domain/types';
+import type { ContactStore } from '../../../shared/ports';
 
 /**
  * ContactStore in memory, like shared/adapters/dynamodb/contact-store.ts: an upsert keeps the

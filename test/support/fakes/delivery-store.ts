@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Counter, DeliveryOutcome } from '../../../shared/domain/campaign';
-import type {
-  ClaimResult,
-  DeliveryEnd,
-  DeliveryKey,
-  DeliveryStore,
-  SentMessage,
-} from '../../../shared/ports';
+import type { ClaimResult, DeliveryEnd, DeliveryKey, SentMessage } from '../../../shared/domain/delivery';
+import type { DeliveryStore } from '../../../shared/ports';
 
 /** One ledger item, as shared/adapters/dynamodb/delivery-store.ts keeps it. */
 export interface DeliveryItem {

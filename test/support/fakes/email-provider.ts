@@ -1,4 +1,5 @@
-import type { EmailMessage, EmailProvider } from '../../../shared/ports';
+import type { EmailMessage } from '../../../shared/domain/email-message';
+import type { EmailProvider } from '../../../shared/ports';
 
 /** EmailProvider in memory: keeps every message it accepted, or throws what `failures` names for an address. */
 export class FakeEmailProvider implements EmailProvider {

@@ -1,5 +1,7 @@
 import type { Counter } from '../../../shared/domain/campaign';
-import type { DeliveryKey, FeedbackCount, FeedbackCounter, FeedbackStore } from '../../../shared/ports';
+import type { DeliveryKey } from '../../../shared/domain/delivery';
+import type { FeedbackCounter } from '../../../shared/domain/email-feedback';
+import type { FeedbackCount, FeedbackStore } from '../../../shared/ports';
 
 const mark = (key: DeliveryKey, counter: FeedbackCounter) =>
   `${key.campaignId}/${key.contactId}#${key.channel}/${counter}`;

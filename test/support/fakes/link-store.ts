@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { LinkStore, ShortLink } from '../../../shared/ports';
+import type { ShortLink } from '../../../shared/domain/short-link';
+import type { LinkStore } from '../../../shared/ports';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 

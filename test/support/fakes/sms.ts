@@ -1,11 +1,6 @@
 import type { ProviderError } from '../../../shared/domain/errors';
-import type {
-  SmsBatchProvider,
-  SmsLookup,
-  SmsMessage,
-  SmsReceipt,
-  SmsSendOutcome,
-} from '../../../shared/ports';
+import type { SmsMessage, SmsReceipt, SmsSendOutcome } from '../../../shared/domain/sms';
+import type { SmsBatchProvider, SmsLookup } from '../../../shared/ports';
 
 /**
  * SmsBatchProvider in memory: accepts every message (status 1, queued) unless `failures` names

@@ -86,4 +86,17 @@ describe('error hierarchy', () => {
       expect(error.failureClass).toBe(failureClass);
     },
   );
+
+  it('says a ProviderError left the outcome known unless its adapter says otherwise', () => {
+    // Prepare, Act
+    const refused = new ProviderError('kavenegar', '418', 'campaign', 'credit');
+    const timedOut = new ProviderError('kavenegar', 'timeout', 'retryable', 'no answer', {
+      outcomeUnknown: true,
+    });
+
+    // Assess
+    expect(refused.outcomeUnknown).toBe(false);
+    expect(timedOut.outcomeUnknown).toBe(true);
+    expect(timedOut.context).toEqual({});
+  });
 });

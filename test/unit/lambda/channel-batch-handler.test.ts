@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Campaign } from '../../../shared/domain/campaign';
 import type { RecipientsMessage } from '../../../shared/domain/messages';
 import { channelBatchHandler } from '../../../shared/lambda/channel-batch-handler';
-import type { ChannelSender, DeliverDeps } from '../../../shared/use-cases/deliver-recipients';
+import type { ChannelSender, DeliverDeps } from '../../../shared/ports';
 import { sqsRecord } from '../../fixtures/campaigns';
 
 const context = { getRemainingTimeInMillis: () => 60_000, awsRequestId: 'test' } as Context;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { AbuseDigestStore, EmailMessage, EmailProvider, SpoofReport } from '../../../shared/ports';
+import type { EmailMessage } from '../../../shared/domain/email-message';
+import type { SpoofReport } from '../../../shared/domain/spoof-report';
+import type { AbuseDigestStore, EmailProvider } from '../../../shared/ports';
 import { sendAbuseDigests } from '../../../shared/use-cases/abuse-digest';
 
 /** Pending reports and per-line digest times, as the DynamoDB store keeps them. */

@@ -1,17 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Campaign } from '../../../shared/domain/campaign';
 import type { ConsentEvent } from '../../../shared/domain/consent';
+import type { DeliveryKey, Recipient, SendResult } from '../../../shared/domain/delivery';
 import { ProviderError } from '../../../shared/domain/errors';
 import type { Contact } from '../../../shared/domain/types';
-import type { DeliveryKey } from '../../../shared/ports';
+import type { ChannelSender, DeliverDeps } from '../../../shared/ports';
 import {
-  type ChannelSender,
-  type DeliverDeps,
   deliverRecipients,
-  type Recipient,
   RetryLaterError,
   resultForError,
-  type SendResult,
 } from '../../../shared/use-cases/deliver-recipients';
 import { campaignFixture, sendingCampaign } from '../../fixtures/campaigns';
 import { RecordingAlarms } from '../../support/fakes/alarms';

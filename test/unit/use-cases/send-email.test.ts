@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Campaign } from '../../../shared/domain/campaign';
+import type { Recipient } from '../../../shared/domain/delivery';
 import { ProviderError } from '../../../shared/domain/errors';
 import type { Contact } from '../../../shared/domain/types';
 import { type TokenKeyring, verifyUnsubscribeToken } from '../../../shared/domain/unsubscribe-token';
-import type { Recipient } from '../../../shared/use-cases/deliver-recipients';
 import { EmailChannel, unsubscribeUrl } from '../../../shared/use-cases/send-email';
 import { campaignFixture } from '../../fixtures/campaigns';
 import { FakeEmailProvider } from '../../support/fakes/email-provider';

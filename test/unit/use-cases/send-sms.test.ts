@@ -1,10 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Campaign } from '../../../shared/domain/campaign';
+import type { Recipient } from '../../../shared/domain/delivery';
 import { ProviderError } from '../../../shared/domain/errors';
 import { deliveryLocalId } from '../../../shared/domain/ids';
 import type { SmsLayout } from '../../../shared/domain/sms-text';
 import type { Contact } from '../../../shared/domain/types';
-import type { Recipient } from '../../../shared/use-cases/deliver-recipients';
 import { SmsChannel } from '../../../shared/use-cases/send-sms';
 import { campaignFixture } from '../../fixtures/campaigns';
 import { MemoryLinkStore } from '../../support/fakes/link-store';

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { feedbackOf, sesNotificationSchema } from '../../../functions/queue-ses-feedback/ses-event';
+import type { EmailFeedback } from '../../../shared/domain/email-feedback';
 import type { Contact } from '../../../shared/domain/types';
-import { recordSesFeedback, type SesFeedback } from '../../../shared/use-cases/ses-feedback';
-import { bounceEvent, complaintEvent, deliveryEvent } from '../../fixtures/ses-events';
+import { recordSesFeedback } from '../../../shared/use-cases/ses-feedback';
 import { MemoryConsentStore } from '../../support/fakes/consent-store';
 import { MemoryContactStore } from '../../support/fakes/contact-store';
 import { MemoryDeliveryStore } from '../../support/fakes/delivery-store';
@@ -38,7 +37,7 @@ function fakes(options: { delivery?: boolean } = {}) {
   return { deps, recorded: consent.events, counts: feedback.counts };
 }
 
-const bounce = (overrides: Partial<SesFeedback> = {}): SesFeedback => ({
+const bounce = (overrides: Partial<EmailFeedback> = {}): EmailFeedback => ({
   kind: 'bounce',
   permanent: true,
   recipients: ['sara@example.com'],
@@ -146,65 +145,5 @@ describe('recordSesFeedback', () => {
     expect(result).toEqual({ outcome });
     expect(recorded).toEqual([]);
     expect(counts).toEqual({ bounced: 0, complained: 0 });
-  });
-});
-
-describe('SES event notifications (queue-ses-feedback)', () => {
-  const envelope = (event: object) => ({
-    Type: 'Notification',
-    MessageId: '95df01b4-ee98-5cb9-9903-4c221d41eb5e',
-    TopicArn: 'arn:aws:sns:us-east-1:123456789012:ChaparMessaging-SesEventsTopic',
-    Message: JSON.stringify(event),
-    Timestamp: '2025-06-01T10:00:00.000Z',
-    SignatureVersion: '1',
-    Signature: 'EXAMPLE',
-    SigningCertURL: 'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-0000.pem',
-    UnsubscribeURL: 'https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=arn',
-  });
-
-  it.each([
-    ['a hard bounce', bounceEvent({ to: 'Sara@Example.com', tags }), { kind: 'bounce', permanent: true }],
-    [
-      'a soft bounce',
-      bounceEvent({ to: 'sara@example.com', tags }, 'Transient'),
-      { kind: 'bounce', permanent: false },
-    ],
-    [
-      'a complaint',
-      complaintEvent({ to: 'sara@example.com', tags }),
-      { kind: 'complaint', permanent: false },
-    ],
-  ])('reads %s with our tags, without SES ones, and lower-cased recipients', (_what, event, expected) => {
-    // Act
-    const feedback = feedbackOf(sesNotificationSchema.parse(envelope(event)).Message);
-
-    // Assess
-    expect(feedback).toEqual({ ...expected, recipients: ['sara@example.com'], tags });
-  });
-
-  it('reads a delivery as needing nothing', () => {
-    // Act
-    const event = sesNotificationSchema.parse(
-      envelope(deliveryEvent({ to: 'sara@example.com', tags })),
-    ).Message;
-
-    // Assess
-    expect(event.eventType).toBe('Delivery');
-    expect(feedbackOf(event)).toBeUndefined();
-  });
-
-  it.each([
-    ['the older notification format', { notificationType: 'Bounce', bounce: {}, mail: {} }],
-    [
-      'a bounce without recipients',
-      { ...bounceEvent({ to: 'a@b.co' }), bounce: { bounceType: 'Permanent' } },
-    ],
-    ['an unknown event type', { ...deliveryEvent({ to: 'a@b.co' }), eventType: 'Teleport' }],
-  ])('refuses %s', (_what, event) => {
-    // Act
-    const result = sesNotificationSchema.safeParse(envelope(event));
-
-    // Assess
-    expect(result.success).toBe(false);
   });
 });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ConsentState } from '../../../shared/domain/consent';
 import { NotFoundError, ValidationError } from '../../../shared/domain/errors';
+import type { ShortLink } from '../../../shared/domain/short-link';
 import { ALL_TOPICS, type Contact } from '../../../shared/domain/types';
 import { signUnsubscribeToken, type TokenKeyring } from '../../../shared/domain/unsubscribe-token';
-import type { ShortLink } from '../../../shared/ports';
 import {
   changeConsent,
   openLink,

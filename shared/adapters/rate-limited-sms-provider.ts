@@ -1,14 +1,6 @@
 import { ProviderError } from '../domain/errors';
-import type { RateLimiter, SmsBatchProvider, SmsMessage, SmsSendOutcome } from '../ports';
-
-/**
- * A {@link RateLimiter} that can also grant part of a request from the room left in the
- * current window (see DynamoRateLimiter), so no window's remainder is wasted.
- */
-export interface PartialRateLimiter extends RateLimiter {
-  /** Spends 1 to `max` units now, waiting while the window is full; 0 once `deadline` has come. */
-  acquireUpTo(max: number, options?: { deadline?: number }): Promise<number>;
-}
+import type { SmsMessage, SmsSendOutcome } from '../domain/sms';
+import type { PartialRateLimiter, SmsBatchProvider } from '../ports';
 
 export interface RateLimitedSmsProviderOptions {
   /**

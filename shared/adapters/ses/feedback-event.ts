@@ -1,7 +1,7 @@
 import { JSONStringified } from '@aws-lambda-powertools/parser/helpers';
 import { SnsSqsNotificationSchema } from '@aws-lambda-powertools/parser/schemas/sns';
 import { z } from 'zod';
-import type { SesFeedback } from '../../shared/use-cases/ses-feedback';
+import type { EmailFeedback } from '../../domain/email-feedback';
 
 /*
  * SES *event publishing* records (a configuration set's event destination), not the older
@@ -88,8 +88,8 @@ function tagsOf(event: SesEvent): Record<string, string> {
   return tags;
 }
 
-/** The feedback a bounce or complaint carries; undefined for events that need no action. */
-export function feedbackOf(event: SesEvent): SesFeedback | undefined {
+/** Chapar's feedback model for a bounce or complaint; undefined for events that need no action. */
+export function feedbackOf(event: SesEvent): EmailFeedback | undefined {
   const lower = (recipients: { emailAddress: string }[]) =>
     recipients.map((recipient) => recipient.emailAddress.toLowerCase());
   switch (event.eventType) {

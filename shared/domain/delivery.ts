@@ -1,0 +1,79 @@
+/** Deliveries: one per campaign, contact and channel, claimed, sent and ended exactly once. */
+import type { DeliveryOutcome } from './campaign';
+import type { Channel, Contact } from './types';
+
+export interface DeliveryKey {
+  readonly campaignId: string;
+  readonly contactId: string;
+  readonly channel: Channel;
+}
+
+/** Result of trying to take a delivery: go ahead, already ended, or someone holds it. */
+export type ClaimResult =
+  | {
+      readonly kind: 'claimed';
+      readonly claimId: string;
+      /**
+       * Taken over from a sender whose lease expired after it had handed the message to the
+       * provider: it may have gone out. False when the previous sender died before that.
+       */
+      readonly takeover: boolean;
+    }
+  | { readonly kind: 'ended' }
+  | { readonly kind: 'held' };
+
+export interface DeliveryEnd {
+  readonly outcome: DeliveryOutcome;
+  /** E.164 phone or email, kept for sent messages (spoof verdicts, export, erasure). */
+  readonly recipient?: string;
+  /** What was sent: the SMS text or the email subject. */
+  readonly content?: string;
+  readonly providerMessageId?: string;
+  readonly providerStatus?: number;
+  readonly reason?: string;
+}
+
+/** A message Chapar sent to one recipient. */
+export interface SentMessage {
+  readonly campaignId: string;
+  readonly channel: Channel;
+  readonly content: string;
+  readonly sentAt: string;
+}
+
+/** One delivery of a contact, as an export shows it. */
+export interface DeliveryRecord {
+  readonly campaignId: string;
+  readonly channel: Channel;
+  /** The ledger status: sent, failed, suppressed ... */
+  readonly status: string;
+  readonly recipient?: string;
+  /** The SMS text or the email subject. */
+  readonly content?: string;
+  readonly sentAt?: string;
+  readonly deliveryStatus?: string;
+}
+
+/** One recipient ready to send: claimed, reachable and not opted out. */
+export interface Recipient {
+  readonly key: DeliveryKey;
+  readonly claimId: string;
+  readonly contact: Contact;
+  readonly address: string;
+  /** A previous sender reached the provider and died: the message may have gone out. */
+  readonly takeover: boolean;
+}
+
+/** What a channel reports for one recipient. */
+export type SendResult =
+  | {
+      readonly kind: 'sent';
+      readonly content: string;
+      readonly providerMessageId: string;
+      readonly providerStatus?: number;
+    }
+  | { readonly kind: 'failed'; readonly reason: string; readonly content?: string }
+  | { readonly kind: 'retry'; readonly reason: string }
+  /** The provider may have accepted it: keep the claim so the next attempt reconciles first. */
+  | { readonly kind: 'unknown'; readonly reason: string }
+  | { readonly kind: 'stop'; readonly reason: string };
