@@ -1,6 +1,7 @@
 import type { Campaign } from '../domain/campaign';
 import { deliveryLocalId } from '../domain/ids';
 import { contactValues, renderTemplate } from '../domain/placeholders';
+import { smsLength } from '../domain/sms-segments';
 import { composeSms, MAX_SMS_LENGTH, type SmsLayout } from '../domain/sms-text';
 import type { LinkStore, SmsBatchProvider, SmsLookup, SmsMessage } from '../ports';
 import { mapWithConcurrency } from './concurrency';
@@ -50,7 +51,8 @@ export class SmsChannel implements ChannelSender {
       try {
         const message = await this.compose(campaign, recipient);
         // Long placeholder values can push a text past Kavenegar's limit: never cut the suffix.
-        if (message.text.length > MAX_SMS_LENGTH) results[index] = { kind: 'failed', reason: 'sms_too_long' };
+        if (smsLength(message.text) > MAX_SMS_LENGTH)
+          results[index] = { kind: 'failed', reason: 'sms_too_long' };
         return message;
       } catch (error) {
         // Nothing reached the provider: the claim is released and the message comes back.
