@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { contactIdProblem } from './contact';
+import { contactIdProblem } from './ids';
 import { templateProblem } from './placeholders';
 import { smsLength } from './sms-segments';
 import { MAX_SMS_BODY_LENGTH } from './sms-text';
