@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { normaliseEmail } from '../domain/email';
+import { sanitiseHeaderField } from '../domain/header-field';
 import { newId } from '../domain/ids';
 import { normaliseIranianMobile } from '../domain/phone';
 import { escapeHtml, renderTemplate } from '../domain/placeholders';
@@ -89,7 +90,8 @@ export async function reportSpoofedSms(
     });
     await deps.email.send({
       to: deps.abuseEmail,
-      subject: `Spoofed SMS report ${report.id}: sender ${report.sender}`,
+      // The sender is whatever the reporter typed: a CR/LF in it would write headers.
+      subject: sanitiseHeaderField(`Spoofed SMS report ${report.id}: sender ${report.sender}`),
       text,
       html: `<pre dir="auto">${escapeHtml(text)}</pre>`,
       headers: {},
