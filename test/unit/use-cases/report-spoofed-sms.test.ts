@@ -36,7 +36,7 @@ describe('reportSpoofedSms: the abuse email', () => {
     expect(sent[0]?.subject).toBe(
       `Spoofed SMS report ${result.reportId}: sender 3000 Bcc: all@victim.testevil`,
     );
-    expect(sent[0]?.subject).not.toMatch(/[\r\n\u0000\u202E]/);
+    for (const unsafe of ['\r', '\n', '\u0000', '\u202E']) expect(sent[0]?.subject).not.toContain(unsafe);
     expect(stored[0]?.sender).toBe(body.sender);
   });
 });
