@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { contactIdProblem } from './contact';
+import { contactIdProblem } from './ids';
 import { templateProblem } from './placeholders';
+import { smsLength } from './sms-segments';
 import { MAX_SMS_BODY_LENGTH } from './sms-text';
 import { CHANNELS, type Channel } from './types';
 
@@ -37,15 +38,38 @@ export const MAX_CAMPAIGN_BYTES = 350_000;
 /** Kavenegar takes 900 characters; the short unsubscribe link and the opt-out suffix need the rest. */
 export const MAX_SMS_TEXT = MAX_SMS_BODY_LENGTH;
 
-const template = (max: number, why = '') =>
+const template = (max: number) =>
   z
     .string()
     .min(1, 'must not be empty')
-    .max(max, `must be at most ${max} characters${why}`)
+    .max(max, `must be at most ${max} characters`)
     .superRefine((value, ctx) => {
       const problem = templateProblem(value);
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     });
+
+/**
+ * An SMS template, measured as the SMS is (zod counts code points, so 500 emoji would pass a
+ * 778 limit and then fail every recipient at Kavenegar's 900).
+ */
+const smsTemplate = z
+  .string()
+  .min(1, 'must not be empty')
+  .superRefine((value, ctx) => {
+    const length = smsLength(value);
+    if (length > MAX_SMS_TEXT) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          `must be at most ${MAX_SMS_TEXT} characters as SMS count them (this one is ${length}: an emoji ` +
+          'counts 2, and so does each of € [ ] { } | ^ ~ \\ in a Latin text), so that the unsubscribe ' +
+          'link and opt-out keyword still fit in 900',
+      });
+      return;
+    }
+    const problem = templateProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 export const audienceSchema = z.union([
   z.strictObject({ all: z.literal(true) }),
@@ -83,7 +107,7 @@ export const campaignInputSchema = z
     audience: audienceSchema,
     sms: z
       .strictObject({
-        text: template(MAX_SMS_TEXT, ', so that the unsubscribe link and opt-out keyword still fit in 900'),
+        text: smsTemplate,
       })
       .optional(),
     email: z

@@ -1,27 +1,12 @@
 import { z } from 'zod';
 import { normaliseEmail } from './email';
-import { normaliseIranianMobile, toLatinDigits } from './phone';
+import { normaliseIranianMobile } from './phone';
 import { type AttributeValue, LOCALES } from './types';
 
 const ATTRIBUTE_KEY = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
-/**
- * Why an id may not name a contact being stored, or undefined when it may. A contact id lives
- * on after an erasure (in delivery keys, the consent ledger, campaign audiences), so it must not
- * be the person's phone number or email address: those are erased, the id is not.
- */
-export function contactIdProblem(contactId: string): string | undefined {
-  // A bare 9xxxxxxxxx is also a common shape of numeric CRM ids: only the written forms of a
-  // mobile (09…, +989…, 989…, 00989…) are refused.
-  const bare = /^9\d{9}$/.test(toLatinDigits(contactId).replace(/[^\d+]/g, ''));
-  if (!bare && normaliseIranianMobile(contactId).ok) {
-    return 'must not be a phone number: it outlives an erasure; use an opaque id such as your CRM id';
-  }
-  if (contactId.includes('@') && normaliseEmail(contactId).ok) {
-    return 'must not be an email address: it outlives an erasure; use an opaque id such as your CRM id';
-  }
-  return undefined;
-}
+/** The contact-id rule lives with the other ids; re-exported for this module's callers. */
+export { contactIdProblem } from './ids';
 
 /** The body of PUT /v1/contacts/{id}: phone and email arrive as people write them and leave normalised. */
 export const contactInputSchema = z

@@ -63,11 +63,26 @@ function countSegments(units: readonly number[], total: number, encoding: SmsEnc
   return segments;
 }
 
+/** The text's encoding and the units each of its characters takes in it. */
+function encode(text: string): { encoding: SmsEncoding; units: number[] } {
+  const gsm = gsmUnits(text);
+  if (gsm) return { encoding: 'GSM-7', units: gsm };
+  return { encoding: 'UCS-2', units: [...text].map((char) => char.length) };
+}
+
+/**
+ * The length of an SMS text as Kavenegar and the carriers count it: GSM-7 septets (an
+ * extension character counts 2) when the whole text fits GSM 03.38, else UCS-2 code units
+ * (a surrogate pair such as an emoji counts 2). Not `text.length`, nor code points: this is
+ * the one measure every SMS limit (MAX_SMS_LENGTH, the campaign text limit) is checked with.
+ */
+export function smsLength(text: string): number {
+  return encode(text).units.reduce((sum, size) => sum + size, 0);
+}
+
 /** Encoding, length and segments of an SMS text exactly as it will be sent. */
 export function analyseSms(text: string): SmsAnalysis {
-  const gsm = gsmUnits(text);
-  const encoding: SmsEncoding = gsm ? 'GSM-7' : 'UCS-2';
-  const units = gsm ?? [...text].map((char) => char.length);
+  const { encoding, units } = encode(text);
   const characters = units.reduce((sum, size) => sum + size, 0);
   const segments = countSegments(units, characters, encoding);
   const { single, perPart } = LIMITS[encoding];

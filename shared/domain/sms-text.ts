@@ -1,5 +1,6 @@
 import { ConfigError } from './errors';
 import { renderTemplate, type TemplateValues } from './placeholders';
+import { smsLength } from './sms-segments';
 
 /**
  * The final text of a marketing SMS. The campaign's rendered text comes first, then one line
@@ -16,7 +17,10 @@ import { renderTemplate, type TemplateValues } from './placeholders';
  * regulator asks.
  */
 
-/** Kavenegar's longest message, in UTF-16 code units. */
+/**
+ * Kavenegar's longest message, in characters as {@link smsLength} counts them (GSM-7 septets or
+ * UCS-2 code units): every SMS limit below is in the same measure.
+ */
 export const MAX_SMS_LENGTH = 900;
 /** Length of a short link's code (shared/adapters/dynamodb/link-store.ts mints them). */
 export const SHORT_LINK_CODE_LENGTH = 10;
@@ -49,14 +53,14 @@ export interface SmsLayout {
 export function smsLayout(options: { publicBaseUrl: string; optOutSuffix: string }): SmsLayout {
   const publicBaseUrl = options.publicBaseUrl.replace(/\/+$/, '');
   const optOutSuffix = options.optOutSuffix.trim();
-  const linkLength = publicBaseUrl.length + '/s/'.length + SHORT_LINK_CODE_LENGTH;
+  const linkLength = smsLength(publicBaseUrl) + '/s/'.length + SHORT_LINK_CODE_LENGTH;
   if (linkLength > MAX_SHORT_LINK_LENGTH) {
     throw new ConfigError(
       `CHAPAR_PUBLIC_BASE_URL makes SMS links of ${linkLength} characters; at most ${MAX_SHORT_LINK_LENGTH} fit`,
       { context: { linkLength } },
     );
   }
-  if (optOutSuffix.length > MAX_OPT_OUT_SUFFIX_LENGTH || /[\r\n]/.test(optOutSuffix)) {
+  if (smsLength(optOutSuffix) > MAX_OPT_OUT_SUFFIX_LENGTH || /[\r\n]/.test(optOutSuffix)) {
     throw new ConfigError(
       `CHAPAR_SMS_OPT_OUT_SUFFIX must be one line of at most ${MAX_OPT_OUT_SUFFIX_LENGTH} characters`,
     );

@@ -1,3 +1,4 @@
+import { sanitiseHeaderField } from '../domain/header-field';
 import { escapeHtml, renderTemplate } from '../domain/placeholders';
 import type { SpoofReport } from '../domain/spoof-report';
 import { senderKey } from '../domain/spoof-report';
@@ -57,7 +58,10 @@ export async function sendAbuseDigests(deps: AbuseDigestDeps): Promise<AbuseDige
     const text = digestText(deps, group, now);
     await deps.email.send({
       to: deps.abuseEmail,
-      subject: `Spoofed SMS from ${group[0]?.sender ?? line}: ${group.length} report${group.length === 1 ? '' : 's'}`,
+      // The sender is whatever the reporter typed: a CR/LF in it would write headers.
+      subject: sanitiseHeaderField(
+        `Spoofed SMS from ${group[0]?.sender ?? line}: ${group.length} report${group.length === 1 ? '' : 's'}`,
+      ),
       text,
       html: `<pre dir="auto">${escapeHtml(text)}</pre>`,
       headers: {},

@@ -1,5 +1,6 @@
 import { convert, type HtmlToTextOptions } from 'html-to-text';
 import type { Campaign } from '../domain/campaign';
+import { sanitiseHeaderField } from '../domain/header-field';
 import { directionOf, MESSAGES, topicName } from '../domain/i18n';
 import { contactValues, renderTemplate } from '../domain/placeholders';
 import type { Contact } from '../domain/types';
@@ -63,7 +64,8 @@ export function renderCampaignEmail(
         .replace(FOOTER, () => footer);
   const text = renderTemplate(email.text ?? htmlToText(email.html), values);
   return {
-    subject: renderTemplate(email.subject, values),
+    // A contact's attribute must not add a header or reverse the subject it is shown in.
+    subject: sanitiseHeaderField(renderTemplate(email.subject, values)),
     html,
     text: `${text}\n\n${footerValues.footer} ${messages.footerLink}: ${unsubscribeUrl}`,
   };

@@ -3,6 +3,7 @@ import type { Recipient, SendResult } from '../domain/delivery';
 import { deliveryLocalId } from '../domain/ids';
 import { contactValues, renderTemplate } from '../domain/placeholders';
 import type { SmsMessage } from '../domain/sms';
+import { smsLength } from '../domain/sms-segments';
 import { composeSms, MAX_SMS_LENGTH, type SmsLayout } from '../domain/sms-text';
 import type { ChannelSender, LinkStore, SmsBatchProvider, SmsLookup } from '../ports';
 import { mapWithConcurrency } from './concurrency';
@@ -51,7 +52,8 @@ export class SmsChannel implements ChannelSender {
       try {
         const message = await this.compose(campaign, recipient);
         // Long placeholder values can push a text past Kavenegar's limit: never cut the suffix.
-        if (message.text.length > MAX_SMS_LENGTH) results[index] = { kind: 'failed', reason: 'sms_too_long' };
+        if (smsLength(message.text) > MAX_SMS_LENGTH)
+          results[index] = { kind: 'failed', reason: 'sms_too_long' };
         return message;
       } catch (error) {
         // Nothing reached the provider: the claim is released and the message comes back.

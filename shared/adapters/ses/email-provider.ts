@@ -1,6 +1,7 @@
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { EmailMessage } from '../../domain/email-message';
 import { type FailureClass, ProviderError } from '../../domain/errors';
+import { sanitiseHeaderField } from '../../domain/header-field';
 import type { EmailProvider } from '../../ports';
 
 /** SESv2 errors by what a sender should do about them (see the SES rules in shared/reference). */
@@ -52,12 +53,13 @@ export class SesEmailProvider implements EmailProvider {
     try {
       const result = await this.client.send(
         new SendEmailCommand({
-          FromEmailAddress: this.options.from,
+          FromEmailAddress: sanitiseHeaderField(this.options.from),
           Destination: { ToAddresses: [message.to] },
           ConfigurationSetName: this.options.configurationSet,
           Content: {
             Simple: {
-              Subject: { Data: message.subject, Charset: 'UTF-8' },
+              // Every caller sanitises its subject; this keeps a new one from forgetting.
+              Subject: { Data: sanitiseHeaderField(message.subject), Charset: 'UTF-8' },
               Body: {
                 Html: { Data: message.html, Charset: 'UTF-8' },
                 Text: { Data: message.text, Charset: 'UTF-8' },

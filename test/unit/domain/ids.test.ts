@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deliveryLocalId, newId, newRef } from '../../../shared/domain/ids';
+import { contactIdProblem, deliveryLocalId, newId, newRef } from '../../../shared/domain/ids';
 
 /** Crockford base32: digits and upper-case letters without I, L, O and U. */
 const CROCKFORD_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
@@ -155,5 +155,83 @@ describe('deliveryLocalId', () => {
 
     // Assess
     expect(new Set(ids).size).toBe(3);
+  });
+});
+
+describe('contactIdProblem', () => {
+  it.each([
+    ['+989121234567'],
+    ['09121234567'],
+    ['989121234567'],
+    ['00989121234567'],
+    ['9125550003'],
+    ['912.123.4567'],
+    ['9876543210'],
+    ['0912_555_0004'],
+    ['tel:09125550004'],
+    ['sms:+989125550004'],
+    ['09125550004x'],
+    ['cust-09125550004'],
+    ['c1:98-912-555-0004'],
+    ['۰۹۱۲۱۲۳۴۵۶۷'],
+    ['٠٩١٢١٢٣٤٥٦٧'],
+  ])('refuses %s: a phone number can be read in it', (id) => {
+    // Act
+    const problem = contactIdProblem(id);
+
+    // Assess
+    expect(problem).toBe(
+      'must not contain a phone number: it outlives an erasure; use an opaque id such as your CRM id',
+    );
+  });
+
+  it.each([
+    ['ali@example.ir'],
+    ['Ali.Rezaei+news@Example.com'],
+    ['sara@example'],
+    ['mailto:sara@example.com'],
+    ['shop:42@tenant'],
+    ['user@local'],
+  ])('refuses %s: an email address can be read in it', (id) => {
+    // Act
+    const problem = contactIdProblem(id);
+
+    // Assess
+    expect(problem).toBe(
+      'must not contain an email address: it outlives an erasure; use an opaque id such as your CRM id',
+    );
+  });
+
+  it.each([
+    ['c1'],
+    ['cust-000123'],
+    ['crm-1042'],
+    ['shop:42'],
+    ['c_123456'],
+    ['01HZX3K9QF'],
+    ['01JABCDEFGHJKMNPQRSTVWXYZ0'],
+    ['123e4567-e89b-12d3-a456-426614174000'],
+    ['0912123456'],
+    ['912345678'],
+    ['8123456789'],
+    ['@acme'],
+    ['user@'],
+  ])('accepts the opaque id %s', (id) => {
+    // Act
+    const problem = contactIdProblem(id);
+
+    // Assess
+    expect(problem).toBeUndefined();
+  });
+
+  it('accepts a UUID whose hex digits, dashes dropped, would read as a mobile', () => {
+    // Prepare: "4991-2345-6789" loses its dashes as 9912345678…, a mobile's shape by chance
+    const id = 'a1b2c3d4-4991-2345-6789-abcdefabcdef';
+
+    // Act
+    const problem = contactIdProblem(id);
+
+    // Assess
+    expect(problem).toBeUndefined();
   });
 });

@@ -248,6 +248,96 @@ describe('renderTemplate', () => {
   });
 });
 
+describe('renderTemplate in html mode: where a value stands', () => {
+  it.each([
+    { label: 'a javascript: link', value: 'javascript:alert(1)' },
+    { label: 'one with leading spaces', value: '  javascript:alert(1)' },
+    { label: 'one with a tab inside the scheme', value: 'java\tscript:alert(1)' },
+    { label: 'a data: URL', value: 'data:text/html,<script>alert(1)</script>' },
+    { label: 'a mailto: link (only http(s) is rendered)', value: 'mailto:x@example.com' },
+    { label: 'a protocol-relative URL', value: '//evil.example/x' },
+  ])('renders $label in an href as #', ({ value }) => {
+    // Act
+    const output = renderTemplate('<a href="{{site}}">x</a>', { site: value }, 'html');
+
+    // Assess
+    expect(output).toBe('<a href="#">x</a>');
+  });
+
+  it.each([
+    {
+      template: '<a href="{{site}}">',
+      value: 'https://shop.example/?a=1&b=2',
+      out: '<a href="https://shop.example/?a=1&amp;b=2">',
+    },
+    {
+      template: "<img src='{{site}}'>",
+      value: 'http://cdn.example/x.png',
+      out: "<img src='http://cdn.example/x.png'>",
+    },
+    { template: '<form action="{{site}}">', value: '/u/abc', out: '<form action="/u/abc">' },
+    {
+      template: '<a href="https://shop.example/?q={{site}}">',
+      value: 'javascript:x',
+      out: '<a href="https://shop.example/?q=javascript:x">',
+    },
+  ])(
+    'keeps an http(s) URL, a same-site path, or a value after the URL began: $template',
+    ({ template, value, out }) => {
+      // Act
+      const output = renderTemplate(template, { site: value }, 'html');
+
+      // Assess
+      expect(output).toBe(out);
+    },
+  );
+
+  it('checks a URL attribute written without quotes, whatever its case', () => {
+    // Act
+    const output = renderTemplate('<a HREF={{site}}>x</a>', { site: 'javascript:alert(1)' }, 'html');
+
+    // Assess
+    expect(output).toBe('<a HREF=#>x</a>');
+  });
+
+  it('keeps a value inside an unquoted attribute from adding attributes', () => {
+    // Prepare
+    const values = { color: 'red onmouseover=alert(1) x="y\'z`<>&' };
+
+    // Act
+    const output = renderTemplate('<td class={{color}} id=a>', values, 'html');
+
+    // Assess
+    expect(output).toBe(
+      '<td class=red&#32;onmouseover&#61;alert(1)&#32;x&#61;&#34;y&#39;z&#96;&#60;&#62;&#38; id=a>',
+    );
+  });
+
+  it('drops a value standing between attributes or as a tag name', () => {
+    // Prepare
+    const values = { extra: 'onload=alert(1)', tag: 'img src=x onerror=alert(1)' };
+
+    // Act
+    const output = renderTemplate('<div {{extra}} id="a"><{{tag}}></div>', values, 'html');
+
+    // Assess
+    expect(output).toBe('<div  id="a"><></div>');
+  });
+
+  it('escapes a value in text and comments, after attribute values closed', () => {
+    // Prepare
+    const values = { name: '<b>"Ali"</b>' };
+
+    // Act
+    const output = renderTemplate('<p title="x" data-y=z>{{name}}</p><!-- {{name}} -->', values, 'html');
+
+    // Assess
+    expect(output).toBe(
+      '<p title="x" data-y=z>&lt;b&gt;&quot;Ali&quot;&lt;/b&gt;</p><!-- &lt;b&gt;&quot;Ali&quot;&lt;/b&gt; -->',
+    );
+  });
+});
+
 describe('escapeHtml', () => {
   it('escapes each special character and leaves the rest alone', () => {
     // Prepare

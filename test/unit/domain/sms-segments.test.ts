@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyseSms } from '../../../shared/domain/sms-segments';
+import { analyseSms, smsLength } from '../../../shared/domain/sms-segments';
 
 const PERSIAN = 'س';
 const EMOJI = '😀';
@@ -193,5 +193,34 @@ describe('analyseSms: UCS-2 texts', () => {
 
     // Assess
     expect(analysis.encoding).toBe('UCS-2');
+  });
+});
+
+describe('smsLength', () => {
+  it.each([
+    { label: 'a Latin text in septets', text: 'Hello', length: 5 },
+    { label: 'a GSM extension character as two septets', text: 'Price 5€ [x]', length: 15 },
+    { label: 'a Persian text in UCS-2 code units', text: 'سلام', length: 4 },
+    { label: 'an emoji as two code units (a surrogate pair)', text: `${EMOJI}!`, length: 3 },
+    { label: 'an extension character as one unit once the text is UCS-2', text: `${PERSIAN}€`, length: 2 },
+    { label: 'an empty text as nothing', text: '', length: 0 },
+  ])('counts $label', ({ text, length }) => {
+    // Act
+    const counted = smsLength(text);
+
+    // Assess
+    expect(counted).toBe(length);
+  });
+
+  it('agrees with the characters analyseSms reports, for 500 emoji too', () => {
+    // Prepare
+    const texts = [EMOJI.repeat(500), '€'.repeat(500), `${PERSIAN.repeat(10)}{}`, 'plain'];
+
+    // Act
+    const lengths = texts.map(smsLength);
+
+    // Assess
+    expect(lengths).toEqual(texts.map((text) => analyseSms(text).characters));
+    expect(lengths[0]).toBe(1000);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { campaignInputSchema } from '../../../shared/domain/campaign';
 import { ConfigError } from '../../../shared/domain/errors';
-import { analyseSms } from '../../../shared/domain/sms-segments';
+import { analyseSms, smsLength } from '../../../shared/domain/sms-segments';
 import {
   composeSms,
   LONGEST_SMS_LAYOUT,
@@ -92,6 +92,10 @@ describe('smsLayout', () => {
       },
     },
     {
+      label: 'a Latin suffix over 40 characters as SMS count them (each ~ takes two septets)',
+      options: { publicBaseUrl: 'https://chapar.test', optOutSuffix: `STOP${'~'.repeat(19)}` },
+    },
+    {
       label: 'a suffix of two lines',
       options: { publicBaseUrl: 'https://chapar.test', optOutSuffix: 'لغو\n۱۱' },
     },
@@ -159,6 +163,52 @@ describe('the 900-character limit', () => {
 
     // Assess
     expect(result.success).toBe(true);
+  });
+
+  it.each([
+    { label: '500 emoji (1,000 UTF-16 units, 500 code points)', text: '😀'.repeat(500), length: 1000 },
+    { label: '390 emoji (780 units)', text: '😀'.repeat(390), length: 780 },
+    { label: 'a Latin text whose € count two septets each', text: '€'.repeat(390), length: 780 },
+    { label: 'a Latin text one extension character too long', text: `${'x'.repeat(777)}{`, length: 779 },
+  ])('refuses $label: it would fail every recipient at 900', ({ text, length }) => {
+    // Prepare
+    const input = { ...base, sms: { text } };
+
+    // Act
+    const result = campaignInputSchema.safeParse(input);
+
+    // Assess
+    expect(result.success).toBe(false);
+    expect(result.error?.issues).toHaveLength(1);
+    expect(result.error?.issues[0]).toMatchObject({
+      path: ['sms', 'text'],
+      message: expect.stringContaining(
+        `at most ${MAX_SMS_BODY_LENGTH} characters as SMS count them (this one is ${length}`,
+      ),
+    });
+  });
+
+  it.each([
+    { label: '389 emoji (778 units)', text: '😀'.repeat(389) },
+    {
+      label: 'a Persian text with 778 characters, € among them (one unit in UCS-2)',
+      text: `${'س'.repeat(777)}€`,
+    },
+    { label: 'a Latin text of 389 €', text: '€'.repeat(389) },
+  ])('accepts $label: the final SMS still fits 900', ({ text }) => {
+    // Prepare
+    const input = { ...base, sms: { text } };
+    const longest = smsLayout({
+      publicBaseUrl: LONGEST_SMS_LAYOUT.publicBaseUrl,
+      optOutSuffix: 'ن'.repeat(MAX_OPT_OUT_SUFFIX_LENGTH),
+    });
+
+    // Act
+    const result = campaignInputSchema.safeParse(input);
+
+    // Assess
+    expect(result.success).toBe(true);
+    expect(smsLength(composeSms(longest, text, CODE))).toBeLessThanOrEqual(MAX_SMS_LENGTH);
   });
 
   it('refuses a campaign text that could not fit once the link and suffix are added', () => {

@@ -142,3 +142,21 @@ describe('sendAbuseDigests', () => {
     expect(store.waiting.size).toBe(0);
   });
 });
+
+describe('sendAbuseDigests: the Subject', () => {
+  it('keeps CR/LF, NUL and a bidi override of the reported sender out of it', async () => {
+    // Prepare
+    const { outbox, deps, report, store } = setup();
+    const sender = '3000\r\nBcc: all@victim.test\u0000\u202Eevil';
+    report(sender);
+
+    // Act
+    await sendAbuseDigests(deps);
+
+    // Assess
+    expect(outbox.sent[0]?.subject).toBe('Spoofed SMS from 3000 Bcc: all@victim.testevil: 1 report');
+    for (const unsafe of ['\r', '\n', '\u0000', '\u202E'])
+      expect(outbox.sent[0]?.subject).not.toContain(unsafe);
+    expect(store.waiting.size).toBe(0);
+  });
+});
