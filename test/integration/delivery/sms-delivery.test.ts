@@ -275,8 +275,8 @@ describe('a sender that dies mid-batch', () => {
       release: (...args) => deliveries.release(...args),
       end: (...args) => deliveries.end(...args),
       sentTo: (...args) => deliveries.sentTo(...args),
-      markAttempts: async (claims) => {
-        await deliveries.markAttempts(claims.slice(0, 1));
+      markAttempts: async (claims, now) => {
+        await deliveries.markAttempts(claims.slice(0, 1), now);
         throw new Error('function crashed');
       },
     };
