@@ -75,15 +75,32 @@ export interface CampaignStore {
 
 /** The exactly-once ledger of deliveries, one per campaign, contact and channel. */
 export interface DeliveryStore {
-  /** Takes a delivery for `leaseMs`; an expired lease of a crashed sender can be taken over. */
+  /**
+   * Takes a delivery for `leaseMs`; an expired lease of a crashed sender can be taken over.
+   * A delivery still marked as handed to the provider (an attempt no lookup or end resolved)
+   * is claimed as a takeover with that attempt's `attemptedAt`, and keeps its mark.
+   */
   claim(key: DeliveryKey, now: Date, leaseMs: number): Promise<ClaimResult>;
   /**
    * Records that these messages are about to reach the provider (outcome unknown if we die
-   * now), up to 100 in one write. Throws when a claim was lost to another sender.
+   * now), up to 100 in one write; `now` becomes each one's `attemptedAt` unless an unresolved
+   * attempt already set it. Throws when a claim was lost to another sender.
    */
-  markAttempts(claims: readonly { readonly key: DeliveryKey; readonly claimId: string }[]): Promise<void>;
-  /** Gives a claimed delivery back for a later retry (retryable failures). */
-  release(key: DeliveryKey, claimId: string, reason: string): Promise<void>;
+  markAttempts(
+    claims: readonly { readonly key: DeliveryKey; readonly claimId: string }[],
+    now: Date,
+  ): Promise<void>;
+  /**
+   * Gives a claimed delivery back for a later retry. The provider mark is cleared (the message
+   * surely did not go out), unless `outcomeUnknown`: then the next claim is a takeover that
+   * asks the provider first.
+   */
+  release(
+    key: DeliveryKey,
+    claimId: string,
+    reason: string,
+    options?: { readonly outcomeUnknown?: boolean },
+  ): Promise<void>;
   /** Ends a claimed delivery and counts its outcome in the same transaction. */
   end(key: DeliveryKey, claimId: string, end: DeliveryEnd, now: Date): Promise<void>;
   /** Messages sent to a recipient (phone or email) since `since`, newest first. */

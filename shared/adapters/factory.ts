@@ -45,7 +45,9 @@ export function workQueue(urls: QueueUrls): SqsWorkQueue {
 
 let ses: SESv2Client | undefined;
 export function emailProvider(options: { from: string; configurationSet?: string }): SesEmailProvider {
-  ses ??= new SESv2Client({});
+  // One attempt: a retry after a 5xx or a lost answer can send the mail twice (SES has no
+  // idempotency key); failures are classified and retried, or not, by the delivery loop.
+  ses ??= new SESv2Client({ maxAttempts: 1 });
   return new SesEmailProvider(ses, options);
 }
 

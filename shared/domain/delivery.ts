@@ -18,6 +18,11 @@ export type ClaimResult =
        * provider: it may have gone out. False when the previous sender died before that.
        */
       readonly takeover: boolean;
+      /**
+       * With a takeover: when the unresolved provider attempt was first made (ISO 8601), so a
+       * channel can tell whether its provider can still be asked about it.
+       */
+      readonly attemptedAt?: string;
     }
   | { readonly kind: 'ended' }
   | { readonly kind: 'held' };
@@ -62,6 +67,8 @@ export interface Recipient {
   readonly address: string;
   /** A previous sender reached the provider and died: the message may have gone out. */
   readonly takeover: boolean;
+  /** With a takeover: when that unresolved provider attempt was first made (ISO 8601). */
+  readonly attemptedAt?: string;
 }
 
 /** What a channel reports for one recipient. */
@@ -76,4 +83,13 @@ export type SendResult =
   | { readonly kind: 'retry'; readonly reason: string }
   /** The provider may have accepted it: keep the claim so the next attempt reconciles first. */
   | { readonly kind: 'unknown'; readonly reason: string }
-  | { readonly kind: 'stop'; readonly reason: string };
+  | {
+      readonly kind: 'stop';
+      readonly reason: string;
+      /**
+       * The provider may have accepted the message and could not be asked (a lookup refused for
+       * a reason that pauses the campaign): the delivery stays marked as handed to the
+       * provider, so the attempt after the resume asks again before sending.
+       */
+      readonly outcomeUnknown?: boolean;
+    };

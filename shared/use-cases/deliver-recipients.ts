@@ -66,16 +66,24 @@ export async function deliverRecipients(
     if (!contact) return end('suppressed', 'contact_erased');
     if (!address) return end('failed', 'no_address');
     if (isSuppressed(consent.get(contactId) ?? [], campaign.topic)) return end('suppressed', 'opted_out');
-    ready.push({ key, claimId: claim.claimId, contact, address, takeover: claim.takeover });
+    ready.push({
+      key,
+      claimId: claim.claimId,
+      contact,
+      address,
+      takeover: claim.takeover,
+      ...(claim.attemptedAt === undefined ? {} : { attemptedAt: claim.attemptedAt }),
+    });
   });
 
   // Past this write a crash leaves the outcome unknown; before it, a retry may simply send.
-  await deps.deliveries.markAttempts(ready);
+  await deps.deliveries.markAttempts(ready, deps.now());
   const results = ready.length > 0 ? await sender.send(campaign, ready) : [];
   let retry: string | undefined;
   let stop: string | undefined;
   await mapWithConcurrency(ready, CLAIM_CONCURRENCY, async (recipient, index) => {
-    const result = results[index] ?? { kind: 'retry', reason: 'no result from channel' };
+    // The channel may have reached the provider for it: never treat a missing answer as unsent.
+    const result: SendResult = results[index] ?? { kind: 'unknown', reason: 'no result from channel' };
     const now = deps.now();
     if (result.kind === 'sent') {
       await deps.deliveries.end(
@@ -98,12 +106,15 @@ export async function deliverRecipients(
         now,
       );
     } else if (result.kind === 'unknown') {
-      // The lease runs out and the next attempt reconciles with the provider before sending.
+      // The claim and its provider mark stay: the next attempt after the lease asks the provider
+      // first, and sends only if the provider says it never got the message.
       retry ??= result.reason;
     } else {
       if (result.kind === 'stop') stop ??= result.reason;
       else retry ??= result.reason;
-      await deps.deliveries.release(recipient.key, recipient.claimId, result.reason);
+      // A stop that left the outcome unknown keeps the provider mark through the pause and resume.
+      const outcomeUnknown = result.kind === 'stop' && result.outcomeUnknown === true;
+      await deps.deliveries.release(recipient.key, recipient.claimId, result.reason, { outcomeUnknown });
     }
   });
 

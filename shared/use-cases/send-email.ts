@@ -1,5 +1,6 @@
 import type { Campaign } from '../domain/campaign';
 import type { Recipient, SendResult } from '../domain/delivery';
+import { ProviderError } from '../domain/errors';
 import { signUnsubscribeToken, type TokenKeyring } from '../domain/unsubscribe-token';
 import type { ChannelSender, EmailProvider, TemplateSource } from '../ports';
 import { mapWithConcurrency } from './concurrency';
@@ -66,6 +67,9 @@ export class EmailChannel implements ChannelSender {
         });
         return { kind: 'sent', content: rendered.subject, providerMessageId: messageId };
       } catch (error) {
+        // SES may have accepted it and cannot be asked: fail it now rather than risk a second copy.
+        if (error instanceof ProviderError && error.outcomeUnknown)
+          return { kind: 'failed', reason: 'outcome_unknown' };
         return resultForError(error);
       }
     });

@@ -16,6 +16,21 @@ export interface SmsChannelDeps {
   readonly links: LinkStore;
   /** Public base URL of the links and the opt-out suffix every SMS ends with. */
   readonly layout: SmsLayout;
+  /** The clock the lookup window is measured on; the system clock by default. */
+  readonly now?: () => Date;
+}
+
+/**
+ * How long sms/statuslocalmessageid knows a local id (about 12 h, shared/reference/kavenegar.md).
+ * Past it, "not found" no longer means "not sent".
+ */
+export const LOOKUP_WINDOW_MS = 12 * 60 * 60 * 1000;
+
+/** The provider may have the message and could not be asked: keep the recipient unresolved. */
+function unresolvedAfter(error: unknown): SendResult {
+  const result = resultForError(error);
+  if (result.kind === 'stop') return { ...result, outcomeUnknown: true };
+  return { kind: 'unknown', reason: `lookup ${'reason' in result ? result.reason : 'failed'}` };
 }
 
 const LINK_CONCURRENCY = 16;
@@ -56,8 +71,10 @@ export class SmsChannel implements ChannelSender {
           results[index] = { kind: 'failed', reason: 'sms_too_long' };
         return message;
       } catch (error) {
-        // Nothing reached the provider: the claim is released and the message comes back.
-        results[index] = { kind: 'retry', reason: `short link: ${(error as Error).message}` };
+        // Nothing reached the provider this time: the claim is released and the message comes
+        // back, unless an earlier attempt may have: then it stays unresolved for its lookup.
+        const reason = `short link: ${(error as Error).message}`;
+        results[index] = recipient.takeover ? { kind: 'unknown', reason } : { kind: 'retry', reason };
         return undefined;
       }
     });
@@ -67,27 +84,34 @@ export class SmsChannel implements ChannelSender {
       (_, index) => results[index] === undefined && recipients[index]?.takeover,
     );
     if (takenOver.length > 0) {
+      // Only a lookup that answers "not sent", within its window, lets a taken-over message go out.
+      let found: Map<string, { messageId: string; status: number }> | undefined;
+      let failed: SendResult | undefined;
       try {
-        const found = await this.deps.lookup.findByLocalIds(takenOver.map((message) => message.localId));
-        messages.forEach((message, index) => {
-          const receipt = found.get(message.localId);
-          if (receipt) {
-            results[index] = {
-              kind: 'sent',
-              content: message.text,
-              providerMessageId: receipt.messageId,
-              providerStatus: receipt.status,
-            };
-          }
-        });
+        found = await this.deps.lookup.findByLocalIds(takenOver.map((message) => message.localId));
       } catch (error) {
-        const result = resultForError(error);
-        const unresolved: SendResult =
-          result.kind === 'unknown' ? { kind: 'retry', reason: result.reason } : result;
-        messages.forEach((message, index) => {
-          if (takenOver.includes(message)) results[index] = unresolved;
-        });
+        failed = unresolvedAfter(error);
       }
+      const now = (this.deps.now ?? (() => new Date()))().getTime();
+      messages.forEach((message, index) => {
+        const recipient = recipients[index];
+        if (!recipient || !takenOver.includes(message)) return;
+        const receipt = found?.get(message.localId);
+        const attemptedAt = recipient.attemptedAt === undefined ? now : Date.parse(recipient.attemptedAt);
+        if (receipt) {
+          results[index] = {
+            kind: 'sent',
+            content: message.text,
+            providerMessageId: receipt.messageId,
+            providerStatus: receipt.status,
+          };
+        } else if (!(now - attemptedAt < LOOKUP_WINDOW_MS)) {
+          // Kavenegar no longer knows the local id: a second send could be a duplicate.
+          results[index] = { kind: 'failed', reason: 'outcome_unknown' };
+        } else if (failed) {
+          results[index] = failed;
+        }
+      });
     }
     const toSend = messages.filter((_, index) => results[index] === undefined);
     if (toSend.length > 0) {
@@ -107,7 +131,8 @@ export class SmsChannel implements ChannelSender {
             }
           : error
             ? resultForError(error)
-            : { kind: 'retry', reason: 'no answer for this message' };
+            : // The call went out and said nothing of this message: it may have been accepted.
+              { kind: 'unknown', reason: 'no answer for this message' };
       });
     }
     return results.map((result) => result ?? { kind: 'retry', reason: 'no answer for this message' });

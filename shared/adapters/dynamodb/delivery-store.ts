@@ -47,7 +47,9 @@ export class DynamoDeliveryStore implements DeliveryStore {
           TableName: this.tableName,
           Key: keyOf(key),
           UpdateExpression:
-            'SET #status = :sending, claimId = :claim, leaseUntil = :lease, updatedAt = :now, attempts = if_not_exists(attempts, :zero) + :one REMOVE phase',
+            // The phase stays: an unresolved provider attempt must survive every later claim
+            // until a lookup or an end resolves it, or a crash before the next mark resends.
+            'SET #status = :sending, claimId = :claim, leaseUntil = :lease, updatedAt = :now, attempts = if_not_exists(attempts, :zero) + :one',
           ConditionExpression:
             'attribute_not_exists(pk) OR #status = :retry OR (#status = :sending AND leaseUntil < :nowMs)',
           ExpressionAttributeNames: { '#status': 'status' },
@@ -66,10 +68,14 @@ export class DynamoDeliveryStore implements DeliveryStore {
         }),
       );
       const previous = result.Attributes;
+      if (previous?.phase !== 'provider') return { kind: 'claimed', claimId, takeover: false };
+      // Items marked before attemptedAt existed: their last claim is the closest known time.
+      const attemptedAt = previous.attemptedAt ?? previous.updatedAt;
       return {
         kind: 'claimed',
         claimId,
-        takeover: previous?.status === 'sending' && previous.phase === 'provider',
+        takeover: true,
+        ...(typeof attemptedAt === 'string' ? { attemptedAt } : {}),
       };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
@@ -79,7 +85,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
     }
   }
 
-  async markAttempts(claims: readonly { key: DeliveryKey; claimId: string }[]): Promise<void> {
+  async markAttempts(claims: readonly { key: DeliveryKey; claimId: string }[], now: Date): Promise<void> {
     // One transaction per 100 (its limit): all of a part are marked, or none and it throws.
     for (const part of chunk(claims, MAX_TRANSACTION_ITEMS)) {
       await this.client.send(
@@ -88,9 +94,14 @@ export class DynamoDeliveryStore implements DeliveryStore {
             Update: {
               TableName: this.tableName,
               Key: keyOf(key),
-              UpdateExpression: 'SET phase = :provider',
+              // attemptedAt is kept from the first unresolved attempt: the lookup window runs from it.
+              UpdateExpression: 'SET phase = :provider, attemptedAt = if_not_exists(attemptedAt, :now)',
               ConditionExpression: 'claimId = :claim',
-              ExpressionAttributeValues: { ':provider': 'provider', ':claim': claimId },
+              ExpressionAttributeValues: {
+                ':provider': 'provider',
+                ':claim': claimId,
+                ':now': now.toISOString(),
+              },
             },
           })),
         }),
@@ -98,13 +109,19 @@ export class DynamoDeliveryStore implements DeliveryStore {
     }
   }
 
-  async release(key: DeliveryKey, claimId: string, reason: string): Promise<void> {
+  async release(
+    key: DeliveryKey,
+    claimId: string,
+    reason: string,
+    options: { readonly outcomeUnknown?: boolean } = {},
+  ): Promise<void> {
+    const remove = options.outcomeUnknown ? 'claimId, leaseUntil' : 'claimId, leaseUntil, phase, attemptedAt';
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keyOf(key),
-          UpdateExpression: 'SET #status = :retry, reason = :reason REMOVE claimId, leaseUntil, phase',
+          UpdateExpression: `SET #status = :retry, reason = :reason REMOVE ${remove}`,
           ConditionExpression: 'claimId = :claim',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':retry': 'retry', ':reason': reason, ':claim': claimId },
@@ -149,7 +166,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
               Update: {
                 TableName: this.tableName,
                 Key: keyOf(key),
-                UpdateExpression: `SET ${set.join(', ')} REMOVE claimId, leaseUntil, phase`,
+                UpdateExpression: `SET ${set.join(', ')} REMOVE claimId, leaseUntil, phase, attemptedAt`,
                 ConditionExpression: 'claimId = :claim',
                 ExpressionAttributeNames: { '#status': 'status' },
                 ExpressionAttributeValues: values,

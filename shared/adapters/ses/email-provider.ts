@@ -26,23 +26,49 @@ const CLASSES: Record<string, FailureClass> = {
 };
 
 /**
+ * SESv2's modelled answers that refuse a send before accepting it: the mail surely did not go
+ * out, so it may be sent again later.
+ */
+const REFUSALS = new Set([
+  'TooManyRequestsException',
+  'ThrottlingException',
+  'MessageRejected',
+  'SendingPausedException',
+  'AccountSuspendedException',
+  'LimitExceededException',
+  'MailFromDomainNotVerifiedException',
+  'NotFoundException',
+  'AccessDeniedException',
+  'BadRequestException',
+]);
+
+/**
  * Classifies an SESv2 SDK error. Unknown names go by status: none (a network fault or a
  * timeout), 429 and 5xx are retryable, any other 4xx is the message's fault.
+ *
+ * The outcome is unknown unless SES refused the request (a modelled refusal or any 4xx): after
+ * a lost answer, a timeout, a 5xx or a reply the SDK could not read, SES may have accepted the
+ * mail, and it cannot be asked afterwards.
  */
 export function classifySesError(error: unknown): ProviderError {
   const name = error instanceof Error ? error.name : 'Unknown';
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   const failureClass =
     CLASSES[name] ?? (status === undefined || status === 429 || status >= 500 ? 'retryable' : 'message');
+  const refused = REFUSALS.has(name) || (status !== undefined && status >= 400 && status < 500);
   const message = error instanceof Error ? error.message : String(error);
   const context = name === 'LimitExceededException' ? { pause: 'quota' } : {};
   return new ProviderError('ses', name, failureClass, `SES SendEmail failed: ${name}: ${message}`, {
     cause: error,
     context,
+    outcomeUnknown: !refused,
   });
 }
 
-/** Sends campaign email through SESv2 Simple content, which carries custom headers. */
+/**
+ * Sends campaign email through SESv2 Simple content, which carries custom headers. Give it a
+ * client with `maxAttempts: 1`: an SDK retry after a lost answer can send the mail twice.
+ */
 export class SesEmailProvider implements EmailProvider {
   constructor(
     private readonly client: SESv2Client,

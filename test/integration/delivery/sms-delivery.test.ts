@@ -86,11 +86,11 @@ beforeEach(async () => {
   paused.length = 0;
 });
 
-function smsChannel() {
+function smsChannel(timeoutMs = 2000) {
   const client = new modules.kavenegar.KavenegarClient({
     baseUrl: sim.url,
     apiKey: testSecretValues.kavenegarApiKey,
-    timeoutMs: 2000,
+    timeoutMs,
   });
   return new modules.sms.SmsChannel({
     sms: new modules.provider.KavenegarSmsProvider({ client, sender: SENDER }),
@@ -275,8 +275,8 @@ describe('a sender that dies mid-batch', () => {
       release: (...args) => deliveries.release(...args),
       end: (...args) => deliveries.end(...args),
       sentTo: (...args) => deliveries.sentTo(...args),
-      markAttempts: async (claims) => {
-        await deliveries.markAttempts(claims.slice(0, 1));
+      markAttempts: async (claims, now) => {
+        await deliveries.markAttempts(claims.slice(0, 1), now);
         throw new Error('function crashed');
       },
     };
@@ -298,5 +298,50 @@ describe('a sender that dies mid-batch', () => {
     const receptors = (await simMessages(sim.url)).map((sms) => sms.receptor).sort();
     expect(receptors).toEqual(['09121110001', '09121110002', '09121110003']);
     expect(await stats(campaign)).toMatchObject({ status: 'sent', sent: 3 });
+  });
+});
+
+describe('an unknown outcome whose lookup also fails', () => {
+  it('sends each of 20 recipients exactly one SMS when the send and then the lookup time out', async () => {
+    // Prepare: 20 more contacts; the simulator answers after the client has given up
+    const many: Contact[] = [];
+    const contactStore = baseDeps.contacts as import('../../../shared/ports').ContactStore;
+    for (let i = 0; i < 20; i += 1) {
+      const phone = `+98912333${String(i).padStart(4, '0')}`;
+      many.push(
+        await contactStore.upsert(
+          `u${i}`,
+          { phone, locale: 'fa', name: `u${i}`, attributes: {} },
+          new Date(),
+        ),
+      );
+    }
+    const campaign = await sendingCampaign(campaigns, many.length, { channels: ['sms'] });
+    const probe = { ...message(campaign), contactIds: many.map((contact) => contact.id) };
+    const at = (leases: number) => ({
+      ...baseDeps,
+      alarms,
+      now: () => new Date(Date.now() + leases * (baseDeps.leaseMs + 1_000)),
+    });
+    const timeoutMs = 300;
+    await setFaults(sim.url, { latencyMs: 800 });
+
+    // Act: the send times out after the simulator accepted it; the takeover's lookup times out
+    // too; then the simulator answers in time again
+    const sending = modules.deliver.deliverRecipients(at(0), smsChannel(timeoutMs), probe);
+    await expect(sending).rejects.toBeInstanceOf(modules.deliver.RetryLaterError);
+    const lookingUp = modules.deliver.deliverRecipients(at(1), smsChannel(timeoutMs), probe);
+    await expect(lookingUp).rejects.toBeInstanceOf(modules.deliver.RetryLaterError);
+    await setFaults(sim.url, { latencyMs: 0 });
+    await modules.deliver.deliverRecipients(at(2), smsChannel(timeoutMs), probe);
+
+    // Assess: one SMS per recipient, one send call, lookups before any resend, and the stats agree
+    const receptors = (await simMessages(sim.url)).map((sms) => sms.receptor);
+    expect(receptors).toHaveLength(20);
+    expect(new Set(receptors).size).toBe(20);
+    const paths = (await simRequests(sim.url)).map((request) => request.path);
+    expect(paths.filter((path) => /\/sms\/send(array)?\.json$/.test(path))).toHaveLength(1);
+    expect(paths.filter((path) => path.endsWith('/sms/statuslocalmessageid.json'))).toHaveLength(2);
+    expect(await stats(campaign)).toMatchObject({ status: 'sent', total: 20, sent: 20, failed: 0 });
   });
 });

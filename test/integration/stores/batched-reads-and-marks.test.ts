@@ -88,7 +88,7 @@ describe('DeliveryStore.markAttempts', () => {
     const claims = await claimed(130);
 
     // Act
-    await deliveries.markAttempts(claims);
+    await deliveries.markAttempts(claims, new Date());
 
     // Assess
     const phases = await Promise.all(claims.map(({ key }) => phaseOf(key)));
@@ -101,7 +101,7 @@ describe('DeliveryStore.markAttempts', () => {
     const lost = claims.map((claim, i) => (i === 1 ? { ...claim, claimId: 'someone-else' } : claim));
 
     // Act
-    const attempt = deliveries.markAttempts(lost);
+    const attempt = deliveries.markAttempts(lost, new Date());
 
     // Assess
     await expect(attempt).rejects.toMatchObject({ name: 'TransactionCanceledException' });

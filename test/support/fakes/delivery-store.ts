@@ -10,6 +10,10 @@ export interface DeliveryItem {
   readonly leaseUntil?: number;
   /** `provider` once the sender marked the message as about to reach the provider. */
   readonly phase?: 'provider';
+  /** When the unresolved provider attempt was first made (ISO 8601), kept while `phase` is. */
+  readonly attemptedAt?: string;
+  /** When the delivery was last claimed (ISO 8601). */
+  readonly updatedAt?: string;
   readonly attempts: number;
   readonly reason?: string;
   readonly recipient?: string;
@@ -45,23 +49,23 @@ export class MemoryDeliveryStore implements DeliveryStore {
       (previous.status === 'sending' && (previous.leaseUntil ?? 0) < now.getTime());
     if (!free) return ENDED.has(previous.status) ? { kind: 'ended' } : { kind: 'held' };
     const claimId = randomUUID();
-    const { phase: _phase, ...rest } = previous ?? { attempts: 0 };
+    // The phase stays, as in the adapter: only a lookup or an end resolves a provider attempt.
     this.items.set(keyString(key), {
-      ...rest,
+      ...(previous ?? { attempts: 0 }),
       status: 'sending',
       claimId,
       leaseUntil: now.getTime() + leaseMs,
+      updatedAt: now.toISOString(),
       attempts: (previous?.attempts ?? 0) + 1,
     });
-    return {
-      kind: 'claimed',
-      claimId,
-      takeover: previous?.status === 'sending' && previous.phase === 'provider',
-    };
+    if (previous?.phase !== 'provider') return { kind: 'claimed', claimId, takeover: false };
+    const attemptedAt = previous.attemptedAt ?? previous.updatedAt;
+    return { kind: 'claimed', claimId, takeover: true, ...(attemptedAt ? { attemptedAt } : {}) };
   }
 
   async markAttempts(
     claims: readonly { readonly key: DeliveryKey; readonly claimId: string }[],
+    now: Date,
   ): Promise<void> {
     // One transaction per 100, as DynamoDB allows: all of a part are marked, or none and it throws.
     for (let start = 0; start < claims.length; start += MAX_TRANSACTION_ITEMS) {
@@ -70,23 +74,35 @@ export class MemoryDeliveryStore implements DeliveryStore {
       if (lost) throw new Error(`Transaction cancelled: claim on ${keyString(lost.key)} was lost`);
       for (const { key } of part) {
         const item = this.items.get(keyString(key));
-        if (item) this.items.set(keyString(key), { ...item, phase: 'provider' });
+        if (item)
+          this.items.set(keyString(key), {
+            ...item,
+            phase: 'provider',
+            attemptedAt: item.attemptedAt ?? now.toISOString(),
+          });
       }
     }
   }
 
-  async release(key: DeliveryKey, claimId: string, reason: string): Promise<void> {
+  async release(
+    key: DeliveryKey,
+    claimId: string,
+    reason: string,
+    options: { readonly outcomeUnknown?: boolean } = {},
+  ): Promise<void> {
     const item = this.items.get(keyString(key));
     // Another sender took the delivery over: it is theirs now.
     if (item?.claimId !== claimId) return;
-    const { claimId: _claim, leaseUntil: _lease, phase: _phase, ...rest } = item;
-    this.items.set(keyString(key), { ...rest, status: 'retry', reason });
+    const { claimId: _claim, leaseUntil: _lease, phase, attemptedAt, ...rest } = item;
+    const unresolved =
+      options.outcomeUnknown && phase ? { phase, ...(attemptedAt ? { attemptedAt } : {}) } : {};
+    this.items.set(keyString(key), { ...rest, ...unresolved, status: 'retry', reason });
   }
 
   async end(key: DeliveryKey, claimId: string, end: DeliveryEnd, now: Date): Promise<void> {
     const item = this.items.get(keyString(key));
     if (item?.claimId !== claimId) return;
-    const { claimId: _claim, leaseUntil: _lease, phase: _phase, ...rest } = item;
+    const { claimId: _claim, leaseUntil: _lease, phase: _phase, attemptedAt: _at, ...rest } = item;
     const sent = end.outcome === 'sent' && end.recipient !== undefined;
     this.items.set(keyString(key), {
       ...rest,

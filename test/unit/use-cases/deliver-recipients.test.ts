@@ -260,6 +260,136 @@ describe('deliverRecipients', () => {
     expect(again.calls[0]?.map((r) => r.takeover)).toEqual([true]);
   });
 
+  it('records when the provider was first attempted and hands that time to every takeover', async () => {
+    // Prepare: the first attempt ends unknown at NOW, the takeover's too
+    const w = await world([contact('c1')], {
+      answer: () => ({ kind: 'unknown', reason: 'kavenegar:timeout' }),
+    });
+    await expect(deliverRecipients(w.deps, w.channel, w.message('c1'))).rejects.toBeInstanceOf(
+      RetryLaterError,
+    );
+    const later = (leases: number): DeliverDeps => ({
+      ...w.deps,
+      now: () => new Date(NOW.getTime() + leases * (LEASE_MS + 1)),
+    });
+    await expect(deliverRecipients(later(1), w.channel, w.message('c1'))).rejects.toBeInstanceOf(
+      RetryLaterError,
+    );
+
+    // Act
+    const third = new ScriptedChannel(w.deliveries);
+    await deliverRecipients(later(2), third, w.message('c1'));
+
+    // Assess
+    expect(w.channel.calls.flat().map((r) => [r.takeover, r.attemptedAt])).toEqual([
+      [false, undefined],
+      [true, NOW.toISOString()],
+    ]);
+    expect(third.calls[0]?.map((r) => [r.takeover, r.attemptedAt])).toEqual([[true, NOW.toISOString()]]);
+    expect(w.deliveries.item(w.key('c1'))).toMatchObject({ status: 'sent' });
+    expect(w.deliveries.item(w.key('c1'))?.attemptedAt).toBeUndefined();
+  });
+
+  it('keeps the provider mark of a taken-over delivery when the run dies before marking again', async () => {
+    // Prepare: an unresolved attempt, then a takeover that dies between its claim and its mark
+    const w = await world([contact('c1')]);
+    w.deliveries.put(w.key('c1'), {
+      status: 'sending',
+      claimId: 'dead',
+      leaseUntil: NOW.getTime() - 1,
+      phase: 'provider',
+      attemptedAt: '2025-06-01T09:00:00.000Z',
+      attempts: 1,
+    });
+    const dying: DeliverDeps = {
+      ...w.deps,
+      deliveries: Object.assign(Object.create(w.deliveries), {
+        markAttempts: async () => {
+          throw new Error('function crashed');
+        },
+      }),
+    };
+    await expect(deliverRecipients(dying, w.channel, w.message('c1'))).rejects.toThrow('function crashed');
+
+    // Act
+    const later: DeliverDeps = { ...w.deps, now: () => new Date(NOW.getTime() + LEASE_MS + 1) };
+    await deliverRecipients(later, w.channel, w.message('c1'));
+
+    // Assess: the second run is a takeover too, with the first attempt's time
+    expect(w.channel.calls.map((call) => call.map((r) => [r.takeover, r.attemptedAt]))).toEqual([
+      [[true, '2025-06-01T09:00:00.000Z']],
+    ]);
+  });
+
+  it('keeps a recipient the channel gave no result for unresolved, as an unknown outcome', async () => {
+    // Prepare
+    const w = await world([contact('c1')]);
+    const silent: ChannelSender = { channel: 'sms', send: async () => [] };
+
+    // Act
+    const delivering = deliverRecipients(w.deps, silent, w.message('c1'));
+
+    // Assess
+    await expect(delivering).rejects.toBeInstanceOf(RetryLaterError);
+    expect(w.deliveries.item(w.key('c1'))).toMatchObject({ status: 'sending', phase: 'provider' });
+  });
+
+  it('clears the provider mark when a passing failure says the message did not go out', async () => {
+    // Prepare: an unresolved attempt whose lookup said "not sent", then the send was throttled
+    const w = await world([contact('c1')], { answer: () => ({ kind: 'retry', reason: 'kavenegar:451' }) });
+    w.deliveries.put(w.key('c1'), {
+      status: 'sending',
+      claimId: 'dead',
+      leaseUntil: NOW.getTime() - 1,
+      phase: 'provider',
+      attemptedAt: '2025-06-01T09:00:00.000Z',
+      attempts: 1,
+    });
+    await expect(deliverRecipients(w.deps, w.channel, w.message('c1'))).rejects.toBeInstanceOf(
+      RetryLaterError,
+    );
+
+    // Act
+    const again = new ScriptedChannel(w.deliveries);
+    await deliverRecipients(w.deps, again, w.message('c1'));
+
+    // Assess
+    expect(again.calls[0]?.map((r) => [r.takeover, r.attemptedAt])).toEqual([[false, undefined]]);
+  });
+
+  it('keeps the provider mark through a pause and the resume when the outcome was left unknown', async () => {
+    // Prepare: the takeover's lookup is refused for a reason that pauses the campaign
+    const w = await world([contact('c1'), contact('c2')], {
+      answer: (r) =>
+        r.contact.id === 'c1'
+          ? { kind: 'stop', reason: 'kavenegar:403 Bad key', outcomeUnknown: true }
+          : { kind: 'stop', reason: 'kavenegar:403 Bad key' },
+    });
+    w.deliveries.put(w.key('c1'), {
+      status: 'sending',
+      claimId: 'dead',
+      leaseUntil: NOW.getTime() - 1,
+      phase: 'provider',
+      attemptedAt: '2025-06-01T09:00:00.000Z',
+      attempts: 1,
+    });
+    await deliverRecipients(w.deps, w.channel, w.message('c1', 'c2'));
+    expect(await w.status()).toBe('paused');
+    expect(w.deliveries.item(w.key('c1'))).toMatchObject({ status: 'retry', phase: 'provider' });
+    expect(w.deliveries.item(w.key('c2'))?.phase).toBeUndefined();
+
+    // Act: resumed at once, before any lease would have run out
+    await w.campaigns.transition(w.campaign.id, 'sending', ['paused'], NOW);
+    const resumed = new ScriptedChannel(w.deliveries);
+    await deliverRecipients(w.deps, resumed, w.message('c1', 'c2'));
+
+    // Assess: c1 is asked about again with its first attempt's time; c2 simply sends
+    expect(resumed.calls[0]?.map((r) => [r.contact.id, r.takeover, r.attemptedAt])).toEqual([
+      ['c1', true, '2025-06-01T09:00:00.000Z'],
+      ['c2', false, undefined],
+    ]);
+  });
+
   it('hands over an expired claim whose sender died before the provider call as no takeover', async () => {
     // Prepare
     const w = await world([contact('c1')]);

@@ -125,6 +125,24 @@ describe('EmailChannel', () => {
     ]);
   });
 
+  it('fails a recipient as outcome_unknown when SES may have accepted the mail, whatever the class', async () => {
+    // Prepare: a 5xx after SES may have stored the mail, and a lost answer
+    const { email, sender } = channel();
+    const unknown = (code: string) =>
+      new ProviderError('ses', code, 'retryable', 'No answer', { outcomeUnknown: true });
+    email.failures.set('c1@example.com', unknown('InternalFailure'));
+    email.failures.set('c2@example.com', unknown('TimeoutError'));
+
+    // Act
+    const results = await sender.send(CAMPAIGN, [recipient('c1'), recipient('c2')]);
+
+    // Assess
+    expect(results).toEqual([
+      { kind: 'failed', reason: 'outcome_unknown' },
+      { kind: 'failed', reason: 'outcome_unknown' },
+    ]);
+  });
+
   it('lets an error that is not a provider failure through', async () => {
     // Prepare
     const { email, sender } = channel();

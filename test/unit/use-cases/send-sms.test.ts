@@ -17,7 +17,10 @@ const CAMPAIGN: Campaign = campaignFixture({
   sms: { text: '{{name}} عزیز، تخفیف پاییزه  ' },
 });
 
-function recipient(id: string, fields: { takeover?: boolean; name?: string } = {}): Recipient {
+function recipient(
+  id: string,
+  fields: { takeover?: boolean; name?: string; attemptedAt?: string } = {},
+): Recipient {
   const contact: Contact = {
     id,
     ref: `ref-${id}`,
@@ -34,14 +37,19 @@ function recipient(id: string, fields: { takeover?: boolean; name?: string } = {
     contact,
     address: contact.phone ?? '',
     takeover: fields.takeover ?? false,
+    ...(fields.attemptedAt === undefined ? {} : { attemptedAt: fields.attemptedAt }),
   };
 }
+
+const NOW = new Date('2025-06-01T10:00:00.000Z');
+const hoursAgo = (hours: number) => new Date(NOW.getTime() - hours * 3_600_000).toISOString();
 
 function channel() {
   const sms = new FakeSmsProvider();
   const lookup = new FakeSmsLookup(sms.accepted);
   const links = new MemoryLinkStore();
-  return { sms, lookup, links, channel: new SmsChannel({ sms, lookup, links, layout: LAYOUT }) };
+  const sender = new SmsChannel({ sms, lookup, links, layout: LAYOUT, now: () => NOW });
+  return { sms, lookup, links, channel: sender };
 }
 
 const localId = (id: string) => deliveryLocalId(CAMPAIGN.id, id, 'sms');
@@ -156,31 +164,120 @@ describe('SmsChannel', () => {
   });
 
   it.each([
-    ['a retryable failure', new ProviderError('kavenegar', '502', 'retryable', 'Bad gateway'), 'retry'],
+    [
+      'a retryable failure',
+      new ProviderError('kavenegar', '502', 'retryable', 'Bad gateway'),
+      { kind: 'unknown', reason: 'lookup kavenegar:502' },
+    ],
+    [
+      'a timeout',
+      new ProviderError('kavenegar', 'timeout', 'retryable', 'Timed out'),
+      { kind: 'unknown', reason: 'lookup kavenegar:timeout' },
+    ],
     [
       'an unknown outcome',
       Object.assign(new ProviderError('kavenegar', 'timeout', 'retryable', 'Timed out'), {
         outcomeUnknown: true,
       }),
-      'retry',
+      { kind: 'unknown', reason: 'lookup kavenegar:timeout' },
     ],
-    ['a failure that will not heal', new ProviderError('kavenegar', '418', 'campaign', 'No credit'), 'stop'],
+    [
+      "the message's fault",
+      new ProviderError('kavenegar', '400', 'message', 'Parameters incomplete'),
+      { kind: 'unknown', reason: 'lookup kavenegar:400' },
+    ],
+    [
+      'a failure that will not heal',
+      new ProviderError('kavenegar', '403', 'campaign', 'Bad key'),
+      { kind: 'stop', reason: 'kavenegar:403 Bad key', outcomeUnknown: true },
+    ],
   ])(
-    'holds taken-over recipients back when the lookup meets %s, and sends the others',
-    async (_what, error, kind) => {
+    'keeps taken-over recipients unresolved when the lookup meets %s, and sends the others',
+    async (_what, error, expected) => {
       // Prepare
       const { sms, lookup, channel: sender } = channel();
       lookup.failure = error;
 
       // Act
-      const results = await sender.send(CAMPAIGN, [recipient('c1', { takeover: true }), recipient('c2')]);
+      const results = await sender.send(CAMPAIGN, [
+        recipient('c1', { takeover: true, attemptedAt: hoursAgo(1) }),
+        recipient('c2'),
+      ]);
 
       // Assess
-      expect(results[0]?.kind).toBe(kind);
+      expect(results[0]).toEqual(expected);
       expect(results[1]?.kind).toBe('sent');
       expect(sms.sent.map((message) => message.localId)).toEqual([localId('c2')]);
     },
   );
+
+  it('sends to a taken-over recipient the provider does not know while the lookup window lasts', async () => {
+    // Prepare
+    const { sms, channel: sender } = channel();
+
+    // Act
+    const results = await sender.send(CAMPAIGN, [
+      recipient('c1', { takeover: true, attemptedAt: hoursAgo(11.9) }),
+    ]);
+
+    // Assess
+    expect(results.map((result) => result.kind)).toEqual(['sent']);
+    expect(sms.sent.map((message) => message.localId)).toEqual([localId('c1')]);
+  });
+
+  it('fails a taken-over recipient as outcome_unknown past the 12 h lookup window, never sending again', async () => {
+    // Prepare: c1 is unknown to the lookup, c2's lookup fails, both first attempted 12 h ago
+    const { sms, lookup, channel: sender } = channel();
+    const unknownToLookup = await sender.send(CAMPAIGN, [
+      recipient('c1', { takeover: true, attemptedAt: hoursAgo(12) }),
+    ]);
+    lookup.failure = new ProviderError('kavenegar', 'timeout', 'retryable', 'Timed out');
+
+    // Act
+    const lookupFailed = await sender.send(CAMPAIGN, [
+      recipient('c2', { takeover: true, attemptedAt: hoursAgo(30) }),
+    ]);
+
+    // Assess
+    expect(unknownToLookup).toEqual([{ kind: 'failed', reason: 'outcome_unknown' }]);
+    expect(lookupFailed).toEqual([{ kind: 'failed', reason: 'outcome_unknown' }]);
+    expect(sms.calls).toEqual([]);
+  });
+
+  it('records as sent a taken-over recipient the lookup still finds past the window', async () => {
+    // Prepare
+    const { sms, channel: sender } = channel();
+    await sender.send(CAMPAIGN, [recipient('c1')]);
+
+    // Act
+    const results = await sender.send(CAMPAIGN, [
+      recipient('c1', { takeover: true, attemptedAt: hoursAgo(13) }),
+    ]);
+
+    // Assess
+    expect(results.map((result) => result.kind)).toEqual(['sent']);
+    expect(sms.calls).toHaveLength(1);
+  });
+
+  it('keeps a taken-over recipient unresolved when its short link cannot be read, without a lookup', async () => {
+    // Prepare
+    const { sms, lookup, links, channel: sender } = channel();
+    vi.spyOn(links, 'linkFor').mockRejectedValue(new Error('links table unreachable'));
+
+    // Act
+    const results = await sender.send(CAMPAIGN, [
+      recipient('c1', { takeover: true, attemptedAt: hoursAgo(1) }),
+      recipient('c2'),
+    ]);
+
+    // Assess
+    expect(results).toEqual([
+      { kind: 'unknown', reason: 'short link: links table unreachable' },
+      { kind: 'retry', reason: 'short link: links table unreachable' },
+    ]);
+    expect(lookup.calls).toEqual([]);
+    expect(sms.calls).toEqual([]);
+  });
 
   it('reports each message its own provider failure', async () => {
     // Prepare
@@ -206,7 +303,7 @@ describe('SmsChannel', () => {
     ]);
   });
 
-  it('retries a message the provider gave no answer for', async () => {
+  it('keeps a message the provider gave no answer for unknown, since the call may have sent it', async () => {
     // Prepare
     const { sms, channel: sender } = channel();
     vi.spyOn(sms, 'sendDetailed').mockResolvedValue({ receipts: [], failures: [] });
@@ -215,6 +312,6 @@ describe('SmsChannel', () => {
     const results = await sender.send(CAMPAIGN, [recipient('c1')]);
 
     // Assess
-    expect(results).toEqual([{ kind: 'retry', reason: 'no answer for this message' }]);
+    expect(results).toEqual([{ kind: 'unknown', reason: 'no answer for this message' }]);
   });
 });

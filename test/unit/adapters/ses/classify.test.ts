@@ -80,6 +80,30 @@ describe('classifySesError', () => {
     expect(classified.failureClass).toBe(expected);
   });
 
+  it.each([
+    ['InternalFailure (500)', common('InternalFailure', 500), true],
+    ['ServiceUnavailable (503)', common('ServiceUnavailable', 503), true],
+    ['an unknown 5xx', common('SomethingNew', 502), true],
+    ['a network fault', Object.assign(new Error('socket hang up'), { name: 'ECONNRESET' }), true],
+    ['a timeout', Object.assign(new Error('timed out'), { name: 'TimeoutError' }), true],
+    ['an unreadable 200 reply', common('SyntaxError', 200), true],
+    ['something that is not an Error', 'boom', true],
+    ['TooManyRequestsException (429)', new TooManyRequestsException(metadata(429)), false],
+    ['ThrottlingException', common('ThrottlingException', 400), false],
+    ['MessageRejected', new MessageRejected(metadata(400)), false],
+    ['SendingPausedException', new SendingPausedException(metadata(400)), false],
+    ['AccountSuspendedException', new AccountSuspendedException(metadata(400)), false],
+    ['LimitExceededException', new LimitExceededException(metadata(400)), false],
+    ['a modelled refusal without metadata', new MessageRejected({ $metadata: {}, message: 'm' }), false],
+    ['an unknown 4xx', common('SomethingWrong', 403), false],
+  ] as const)('marks %s as outcome unknown: %s', (_, error, expected) => {
+    // Act
+    const classified = classifySesError(error);
+
+    // Assess
+    expect(classified.outcomeUnknown).toBe(expected);
+  });
+
   it('keeps retryable in step with the class', () => {
     // Act
     const throttled = classifySesError(new TooManyRequestsException(metadata(429)));
