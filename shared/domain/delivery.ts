@@ -76,4 +76,5 @@ export type SendResult =
   | { readonly kind: 'retry'; readonly reason: string }
   /** The provider may have accepted it: keep the claim so the next attempt reconciles first. */
   | { readonly kind: 'unknown'; readonly reason: string }
-  | { readonly kind: 'stop'; readonly reason: string };
+  /** `pause: 'quota'`: SES's daily quota ran out, and the campaign resumes by itself later. */
+  | { readonly kind: 'stop'; readonly reason: string; readonly pause?: 'quota' };
