@@ -25,7 +25,8 @@ export interface BackoffOptions {
  * reason (SQS's ApproximateReceiveCount, 1 on the first receive).
  */
 export function retryDelaySeconds(receiveCount: number, options: BackoffOptions = {}): number {
-  const index = Math.min(Math.max(1, Math.floor(receiveCount)), RETRY_BACKOFF_SECONDS.length) - 1;
+  const count = Number.isFinite(receiveCount) ? Math.max(1, Math.floor(receiveCount)) : 1;
+  const index = Math.min(count, RETRY_BACKOFF_SECONDS.length) - 1;
   const base = (RETRY_BACKOFF_SECONDS[index] ?? 0) * (options.scale ?? 1);
   const lease = options.unknownLeaseMs === undefined ? 0 : options.unknownLeaseMs / 1000;
   return Math.ceil(Math.max(base, lease));
