@@ -133,7 +133,7 @@ export class DynamoCampaignStore implements CampaignStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: id, sk: CAMPAIGN_SK },
-          UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`,
+          UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
           ConditionExpression: `#status IN (${from.map((_, index) => `:from${index}`).join(', ')})`,
           ExpressionAttributeNames: { '#status': 'status', ...(extra.newRound ? { '#round': 'round' } : {}) },
           ExpressionAttributeValues: values,
