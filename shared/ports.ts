@@ -16,6 +16,7 @@ import type {
 import type { FeedbackCounter } from './domain/email-feedback';
 import type { EmailMessage } from './domain/email-message';
 import type { DispatchMessage, ReceivedMessage, RecipientsMessage } from './domain/messages';
+import type { FailureStreak } from './domain/retry-backoff';
 import type { ShortLink } from './domain/short-link';
 import type { FinalStatus, SmsMessage, SmsSendOutcome, SmsStatusReport, TrackedSms } from './domain/sms';
 import type { Reporter, SpoofReport } from './domain/spoof-report';
@@ -47,13 +48,17 @@ export interface CampaignStore {
     to: CampaignStatus,
     from: readonly CampaignStatus[],
     now: Date,
-    extra?: { pausedReason?: string; leaseUntil?: Date; newRound?: boolean },
+    extra?: { pausedReason?: string; leaseUntil?: Date; newRound?: boolean; resumeAfter?: Date },
   ): Promise<Campaign | undefined>;
   /**
    * Campaigns the dispatcher should look at now: scheduled ones whose sendAt has come, and
-   * dispatching ones whose page chain went quiet (a crash between pages), with their cursor.
+   * dispatching ones whose page chain went quiet (a crash between pages), with their cursor;
+   * and, marked `resume`, paused ones whose `resumeAfter` (a transition's) has passed.
    */
-  listDue(now: Date, limit: number): Promise<{ campaignId: string; cursor: string | null; round: number }[]>;
+  listDue(
+    now: Date,
+    limit: number,
+  ): Promise<{ campaignId: string; cursor: string | null; round: number; resume?: boolean }[]>;
   /**
    * Saves a dispatched page exactly once: adds `added` to the total and `segments` (the page's
    * expected SMS segments) to theirs, and moves the cursor from `expected` to `next` (null next =
@@ -204,6 +209,17 @@ export interface MessageVisibility {
   delay(message: ReceivedMessage, seconds: number): Promise<void>;
 }
 
+/**
+ * A provider's consecutive failed calls, counted for every concurrent sender at once (a small
+ * item per provider), so that a provider that keeps failing pauses its campaigns.
+ */
+export interface ProviderHealth {
+  /** Counts one more failed call; answers the run of failures it belongs to. */
+  recordFailure(provider: string, now: Date): Promise<FailureStreak>;
+  /** Ends the run: the provider answered. */
+  recordSuccess(provider: string): Promise<void>;
+}
+
 /** A rate shared by every concurrent sender (a provider's messages per second). */
 export interface RateLimiter {
   /** Waits until `units` may be spent now, and spends them. */
@@ -294,6 +310,8 @@ export interface DeliverDeps {
   readonly now: () => Date;
   /** How long a claim protects a delivery from a second sender. */
   readonly leaseMs: number;
+  /** The providers' failure runs; without it a failing provider is retried until the last receive. */
+  readonly health?: ProviderHealth;
 }
 
 /** Reads a template file by name (templates/<purpose>.<channel>.<ext>). */

@@ -2,8 +2,10 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { emailProvider, secretSource, tokenKeyring } from '../../shared/adapters/factory';
+import { SqsMessageVisibility } from '../../shared/adapters/sqs/message-visibility';
 import { templateFile } from '../../shared/adapters/templates/template-files';
 import { readFunctionConfig } from '../../shared/config';
+import { queues } from '../../shared/definitions/queues';
 import { channelBatchHandler, channelDeliverDeps } from '../../shared/lambda/channel-batch-handler';
 import { createLogger } from '../../shared/observability';
 import { EmailChannel } from '../../shared/use-cases/send-email';
@@ -26,4 +28,9 @@ const deps = channelDeliverDeps(config, logger);
 /** Sends campaign email through SES with one-click unsubscribe. */
 export const handler = middy<SQSEvent, SQSBatchResponse>()
   .use(injectLambdaContext(logger))
-  .handler(channelBatchHandler(deps, async () => channel, logger));
+  .handler(
+    channelBatchHandler(deps, async () => channel, logger, undefined, {
+      visibility: new SqsMessageVisibility(),
+      maxReceiveCount: queues.email.maxReceiveCount,
+    }),
+  );

@@ -10,6 +10,7 @@ import { KavenegarSmsProvider } from '../../shared/adapters/kavenegar/sms-provid
 import { RateLimitedSmsProvider } from '../../shared/adapters/rate-limited-sms-provider';
 import { SqsMessageVisibility } from '../../shared/adapters/sqs/message-visibility';
 import { readFunctionConfig } from '../../shared/config';
+import { queues } from '../../shared/definitions/queues';
 import { deferUntil, parseQuietHours } from '../../shared/domain/quiet-hours';
 import { smsLayout } from '../../shared/domain/sms-text';
 import { channelBatchHandler, channelDeliverDeps } from '../../shared/lambda/channel-batch-handler';
@@ -69,4 +70,9 @@ const deps = channelDeliverDeps(config, logger);
 /** Sends campaign SMS through Kavenegar from the one verified line. */
 export const handler = middy<SQSEvent, SQSBatchResponse>()
   .use(injectLambdaContext(logger))
-  .handler(channelBatchHandler(deps, smsChannel, logger, quietDeferral));
+  .handler(
+    channelBatchHandler(deps, smsChannel, logger, quietDeferral, {
+      visibility: quietDeferral.visibility,
+      maxReceiveCount: queues.sms.maxReceiveCount,
+    }),
+  );

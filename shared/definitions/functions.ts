@@ -110,7 +110,8 @@ export const functions = {
     entry: 'functions/schedule-dispatch/handler.ts',
     timeoutSeconds: 30,
     memoryMb: 256,
-    tables: { campaigns: 'read' },
+    // readWrite: the sweep resumes campaigns paused for SES's daily quota once it has reset.
+    tables: { campaigns: 'readWrite' },
     sendsTo: ['dispatch'],
     secrets: [],
     sendsEmail: false,
@@ -163,6 +164,8 @@ export const functions = {
       campaigns: 'readWrite',
       consent: 'read',
       deliveries: 'readWrite',
+      // SES's run of failed calls (provider health), shared by every concurrent sender.
+      rateLimits: 'readWrite',
     },
     sendsTo: [],
     secrets: ['tokenKeys'],

@@ -215,6 +215,8 @@ export interface Campaign {
   /** Dispatch round: 1 at first, one more after each resume (absent means 1). */
   readonly round?: number;
   readonly pausedReason?: string;
+  /** Paused until then only (SES's daily quota): the every-minute sweep resumes it afterwards. */
+  readonly resumeAfter?: string;
 }
 
 /** Ended outcomes a delivery can reach, each counted once. */

@@ -92,4 +92,6 @@ export type SendResult =
        * provider, so the attempt after the resume asks again before sending.
        */
       readonly outcomeUnknown?: boolean;
+      /** `quota`: SES's daily quota ran out, and the campaign resumes by itself later. */
+      readonly pause?: 'quota';
     };

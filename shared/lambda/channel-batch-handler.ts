@@ -1,13 +1,16 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { dynamoDocumentClient } from '../adapters/dynamodb/client';
+import { DynamoProviderHealth } from '../adapters/dynamodb/provider-health';
 import { campaignStore, consentStore, contactStore, deliveryStore } from '../adapters/factory';
 import type { Env } from '../config';
 import { CLAIM_LEASE_MS } from '../domain/dispatch';
 import { recipientsMessageSchema } from '../domain/messages';
+import { retryDelaySeconds } from '../domain/retry-backoff';
 import { parseWith } from '../domain/validation';
 import { createMetrics, MetricAlarms } from '../observability';
-import type { ChannelSender, Deferral, DeliverDeps } from '../ports';
+import type { ChannelSender, Deferral, DeliverDeps, MessageVisibility } from '../ports';
 import { deliverRecipients, RetryLaterError } from '../use-cases/deliver-recipients';
 
 /**
@@ -21,19 +24,32 @@ class DeferredError extends Error {
   override readonly name = 'DeferredError';
 }
 
+/** How a record that must be retried comes back: through its visibility, later each time. */
+export interface RetryPolicy {
+  readonly visibility: MessageVisibility;
+  /** The queue's receives before its DLQ: the last one pauses the campaign instead of failing. */
+  readonly maxReceiveCount: number;
+  /** Multiplies the backoff's figures (tests); default 1. */
+  readonly scale?: number;
+}
+
 /**
  * The SQS side of a channel sender: each record is one recipients message; a record that must
  * come back later is reported in batchItemFailures, and the rest of the batch is deleted.
  * Records run one after another so a provider sees one call at a time per function. With a
  * `deferral`, a record due in a window where its channel must wait is neither handled nor
  * dropped: before any claim, its visibility is moved to the end of the window and it is
- * reported failed, so SQS hands it back then.
+ * reported failed, so SQS hands it back then. With a `retry` policy, a record whose recipients
+ * met a passing failure comes back after a backoff that grows with its receive count (never
+ * before the claim lease of a recipient left unknown), and on its last receive it is not
+ * failed into the DLQ: deliverRecipients pauses the campaign instead.
  */
 export function channelBatchHandler(
   deps: DeliverDeps,
   sender: () => Promise<ChannelSender>,
   logger: Logger,
   deferral?: Deferral,
+  retry?: RetryPolicy,
 ): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
   return async (event, context) => {
     const channel = await sender();
@@ -53,11 +69,34 @@ export function channelBatchHandler(
         logger.info('Deferred', { campaignId: message.campaignId, until: until.toISOString(), seconds });
         throw new DeferredError(`Campaign ${message.campaignId} waits until ${until.toISOString()}`);
       }
+      const receiveCount = Math.max(1, Number(record.attributes.ApproximateReceiveCount) || 1);
       try {
-        await deliverRecipients(deps, channel, message);
+        await deliverRecipients(deps, channel, message, {
+          lastReceive: retry !== undefined && receiveCount >= retry.maxReceiveCount,
+        });
       } catch (error) {
-        if (error instanceof RetryLaterError) logger.warn(error.message, { campaignId: message.campaignId });
-        else logger.error('Delivery failed', { campaignId: message.campaignId, error: error as Error });
+        if (!(error instanceof RetryLaterError)) {
+          logger.error('Delivery failed', { campaignId: message.campaignId, error: error as Error });
+          throw error;
+        }
+        const seconds = retry
+          ? retryDelaySeconds(receiveCount, {
+              ...(retry.scale === undefined ? {} : { scale: retry.scale }),
+              ...(error.unknown ? { unknownLeaseMs: deps.leaseMs } : {}),
+            })
+          : undefined;
+        logger.warn(error.message, { campaignId: message.campaignId, receiveCount, retryInSeconds: seconds });
+        if (retry && seconds !== undefined) {
+          // If this fails the record comes back after the queue's visibility timeout (over the lease).
+          await retry.visibility
+            .delay({ queueArn: record.eventSourceARN, receiptHandle: record.receiptHandle }, seconds)
+            .catch((delayError: unknown) =>
+              logger.error('Retry backoff failed', {
+                campaignId: message.campaignId,
+                error: delayError as Error,
+              }),
+            );
+        }
         throw error;
       }
     };
@@ -73,7 +112,10 @@ export function channelBatchHandler(
 
 /** What every channel sender reads and writes, built from its function's configuration. */
 export function channelDeliverDeps(
-  config: Pick<Env, 'CONTACTS_TABLE' | 'CAMPAIGNS_TABLE' | 'CONSENT_TABLE' | 'DELIVERIES_TABLE'>,
+  config: Pick<
+    Env,
+    'CONTACTS_TABLE' | 'CAMPAIGNS_TABLE' | 'CONSENT_TABLE' | 'DELIVERIES_TABLE' | 'RATE_LIMITS_TABLE'
+  >,
   logger: Logger,
 ): DeliverDeps {
   return {
@@ -84,5 +126,7 @@ export function channelDeliverDeps(
     alarms: new MetricAlarms(logger, createMetrics()),
     now: () => new Date(),
     leaseMs: CLAIM_LEASE_MS,
+    // Failure runs are kept beside the rate limits: one small item per provider.
+    health: new DynamoProviderHealth(dynamoDocumentClient(), config.RATE_LIMITS_TABLE),
   };
 }

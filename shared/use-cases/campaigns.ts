@@ -7,6 +7,7 @@ import {
   sendAtProblem,
   statusesAllowing,
 } from '../domain/campaign';
+import { DISPATCH_LEASE_MS } from '../domain/dispatch';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import { newId } from '../domain/ids';
 import { analyseSms, type SmsAnalysis } from '../domain/sms-segments';
@@ -149,15 +150,28 @@ export async function completeIfDone(
 }
 
 /**
- * The sweep: hands every due campaign to the dispatcher, and revives a dispatch whose page
- * chain went quiet. Safe to run twice: the dispatcher ignores pages already saved.
+ * The sweep: hands every due campaign to the dispatcher, revives a dispatch whose page chain
+ * went quiet, and resumes a campaign paused until a time that has come (SES's daily quota).
+ * Safe to run twice: the dispatcher ignores pages already saved, and only one resume of a
+ * paused campaign wins its transition.
  */
 export async function dispatchDueCampaigns(deps: CampaignDeps, limit = 100): Promise<number> {
   const due = await deps.campaigns.listDue(deps.now(), limit);
-  if (due.length > 0) {
+  const dispatch = due.filter((entry) => !entry.resume);
+  if (dispatch.length > 0) {
     await deps.queue.sendDispatch(
-      due.map(({ campaignId, cursor, round }) => ({ v: 1 as const, campaignId, cursor, round })),
+      dispatch.map(({ campaignId, cursor, round }) => ({ v: 1 as const, campaignId, cursor, round })),
     );
   }
-  return due.length;
+  let resumed = 0;
+  for (const { campaignId } of due.filter((entry) => entry.resume)) {
+    try {
+      await resumeCampaign(deps, campaignId, DISPATCH_LEASE_MS);
+      resumed += 1;
+    } catch (error) {
+      // Resumed or cancelled meanwhile (an operator, another sweep): nothing left to do.
+      if (!(error instanceof ConflictError || error instanceof NotFoundError)) throw error;
+    }
+  }
+  return dispatch.length + resumed;
 }

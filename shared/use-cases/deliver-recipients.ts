@@ -2,6 +2,12 @@ import { isSuppressed } from '../domain/consent';
 import type { DeliveryKey, Recipient, SendResult } from '../domain/delivery';
 import { ProviderError } from '../domain/errors';
 import type { RecipientsMessage } from '../domain/messages';
+import {
+  isProviderDown,
+  PROVIDER_UNAVAILABLE,
+  QUOTA_PAUSE_MS,
+  SES_DAILY_QUOTA,
+} from '../domain/retry-backoff';
 import type { Channel, Contact } from '../domain/types';
 import type { ChannelSender, DeliverDeps } from '../ports';
 import { completeIfDone } from './campaigns';
@@ -10,6 +16,22 @@ import { mapWithConcurrency } from './concurrency';
 /** Thrown so the queue message comes back later: some recipients met a passing failure. */
 export class RetryLaterError extends Error {
   override readonly name = 'RetryLaterError';
+  /**
+   * Some recipients were left with an unknown outcome and keep their claims: the message must
+   * not come back before their lease has run out, or their held claims would be skipped.
+   */
+  readonly unknown: boolean;
+
+  constructor(message: string, options: { unknown?: boolean } = {}) {
+    super(message);
+    this.unknown = options.unknown ?? false;
+  }
+}
+
+/** Where a queue message stands among its receives. */
+export interface DeliveryAttempt {
+  /** The queue's last receive: a retry would send the message to its DLQ. */
+  readonly lastReceive?: boolean;
 }
 
 /** Maps a provider error to what the delivery loop does with the recipient. */
@@ -21,7 +43,11 @@ export function resultForError(error: unknown): SendResult {
     case 'retryable':
       return { kind: 'retry', reason };
     case 'campaign':
-      return { kind: 'stop', reason: `${reason} ${error.message}` };
+      return {
+        kind: 'stop',
+        reason: `${reason} ${error.message}`,
+        ...(error.context.pause === 'quota' ? { pause: 'quota' as const } : {}),
+      };
     default:
       return { kind: 'failed', reason };
   }
@@ -43,6 +69,7 @@ export async function deliverRecipients(
   deps: DeliverDeps,
   sender: ChannelSender,
   message: RecipientsMessage,
+  attempt: DeliveryAttempt = {},
 ): Promise<void> {
   const campaign = await deps.campaigns.get(message.campaignId);
   // Cancelled or finished: nothing more goes out. Paused: resume re-dispatches what is left.
@@ -118,13 +145,40 @@ export async function deliverRecipients(
     }
   });
 
-  if (stop) {
+  const pause = async (reason: string, detail: string, resumeAfter?: Date) => {
     const paused = await deps.campaigns.transition(campaign.id, 'paused', ['sending'], deps.now(), {
-      pausedReason: stop,
+      pausedReason: reason,
+      ...(resumeAfter ? { resumeAfter } : {}),
     });
-    if (paused) deps.alarms.campaignPaused(campaign.id, stop);
+    if (paused) deps.alarms.campaignPaused(campaign.id, detail);
+  };
+  // The provider answered someone: its run of failures ends. No answer at all: one more failure.
+  const answered = results.some((result) => result.kind === 'sent' || result.kind === 'failed');
+  if (answered) await deps.health?.recordSuccess(channel);
+  if (stop) {
+    const quota = results.some((result) => result.kind === 'stop' && result.pause === 'quota');
+    if (quota) {
+      await pause(
+        SES_DAILY_QUOTA,
+        `${SES_DAILY_QUOTA}: ${stop}`,
+        new Date(deps.now().getTime() + QUOTA_PAUSE_MS),
+      );
+    } else await pause(stop, stop);
     return;
   }
-  if (retry) throw new RetryLaterError(`Retrying recipients of campaign ${campaign.id}: ${retry}`);
+  if (retry) {
+    const now = deps.now();
+    const down =
+      !answered && deps.health ? isProviderDown(await deps.health.recordFailure(channel, now), now) : false;
+    // Never retried into the DLQ: a provider that keeps failing pauses the campaign, and resume
+    // sends what is left (ended deliveries are skipped by their claims).
+    if (down || attempt.lastReceive) {
+      await pause(PROVIDER_UNAVAILABLE, `${PROVIDER_UNAVAILABLE}: ${retry}`);
+      return;
+    }
+    throw new RetryLaterError(`Retrying recipients of campaign ${campaign.id}: ${retry}`, {
+      unknown: results.some((result) => result.kind === 'unknown'),
+    });
+  }
   await completeIfDone(deps, campaign.id);
 }

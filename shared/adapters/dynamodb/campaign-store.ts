@@ -97,7 +97,7 @@ export class DynamoCampaignStore implements CampaignStore {
     to: CampaignStatus,
     from: readonly CampaignStatus[],
     now: Date,
-    extra: { pausedReason?: string; leaseUntil?: Date; newRound?: boolean } = {},
+    extra: { pausedReason?: string; leaseUntil?: Date; newRound?: boolean; resumeAfter?: Date } = {},
   ): Promise<Campaign | undefined> {
     if (from.length === 0) return undefined;
     const values: Record<string, unknown> = { ':to': to, ':now': now.toISOString() };
@@ -111,7 +111,13 @@ export class DynamoCampaignStore implements CampaignStore {
       set.push('dueBucket = :due', 'dueAt = :lease');
       values[':due'] = DUE_BUCKET;
       values[':lease'] = extra.leaseUntil.toISOString();
+    } else if (to === 'paused' && extra.resumeAfter) {
+      // Paused for a while only: the sweep finds it in the due index once resumeAfter has come.
+      set.push('dueBucket = :due', 'dueAt = :resume', 'resumeAfter = :resume');
+      values[':due'] = DUE_BUCKET;
+      values[':resume'] = extra.resumeAfter.toISOString();
     } else if (to !== 'scheduled') remove.push('dueBucket', 'dueAt');
+    if (!(to === 'paused' && extra.resumeAfter)) remove.push('resumeAfter');
     if (extra.newRound) {
       // A resume dispatches the audience again: ended deliveries are skipped by their claims.
       set.push('#round = if_not_exists(#round, :one) + :one');
@@ -127,7 +133,7 @@ export class DynamoCampaignStore implements CampaignStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: id, sk: CAMPAIGN_SK },
-          UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`,
+          UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
           ConditionExpression: `#status IN (${from.map((_, index) => `:from${index}`).join(', ')})`,
           ExpressionAttributeNames: { '#status': 'status', ...(extra.newRound ? { '#round': 'round' } : {}) },
           ExpressionAttributeValues: values,
@@ -144,7 +150,7 @@ export class DynamoCampaignStore implements CampaignStore {
   async listDue(
     now: Date,
     limit: number,
-  ): Promise<{ campaignId: string; cursor: string | null; round: number }[]> {
+  ): Promise<{ campaignId: string; cursor: string | null; round: number; resume?: boolean }[]> {
     const result = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -158,6 +164,7 @@ export class DynamoCampaignStore implements CampaignStore {
       campaignId: item.pk as string,
       cursor: typeof item.dispatchCursor === 'string' ? item.dispatchCursor : null,
       round: typeof item.round === 'number' ? item.round : 1,
+      ...(item.status === 'paused' ? { resume: true } : {}),
     }));
   }
 

@@ -55,14 +55,17 @@ export class MemoryCampaignStore implements CampaignStore {
     to: CampaignStatus,
     from: readonly CampaignStatus[],
     now: Date,
-    extra: { pausedReason?: string; leaseUntil?: Date; newRound?: boolean } = {},
+    extra: { pausedReason?: string; leaseUntil?: Date; newRound?: boolean; resumeAfter?: Date } = {},
   ): Promise<Campaign | undefined> {
     const item = this.items.get(id);
     if (!item || !from.includes(item.campaign.status)) return undefined;
-    const { pausedReason: _reason, ...rest } = item.campaign;
+    const { pausedReason: _reason, resumeAfter: _after, ...rest } = item.campaign;
     let next: Campaign = { ...rest, status: to, updatedAt: now.toISOString() };
+    const resumeAfter = to === 'paused' ? extra.resumeAfter?.toISOString() : undefined;
     if (extra.leaseUntil) item.dueAt = extra.leaseUntil.toISOString();
+    else if (resumeAfter) item.dueAt = resumeAfter;
     else if (to !== 'scheduled') delete item.dueAt;
+    if (resumeAfter) next = { ...next, resumeAfter };
     if (extra.newRound) {
       const { dispatchCursor: _cursor, dispatchedAt: _at, ...kept } = next;
       next = { ...kept, round: (next.round ?? 1) + 1 };
@@ -75,7 +78,7 @@ export class MemoryCampaignStore implements CampaignStore {
   async listDue(
     now: Date,
     limit: number,
-  ): Promise<{ campaignId: string; cursor: string | null; round: number }[]> {
+  ): Promise<{ campaignId: string; cursor: string | null; round: number; resume?: boolean }[]> {
     return [...this.items.values()]
       .filter((item) => item.dueAt !== undefined && item.dueAt <= now.toISOString())
       .sort((a, b) => (a.dueAt ?? '').localeCompare(b.dueAt ?? ''))
@@ -84,6 +87,7 @@ export class MemoryCampaignStore implements CampaignStore {
         campaignId: campaign.id,
         cursor: campaign.dispatchCursor ?? null,
         round: campaign.round ?? 1,
+        ...(campaign.status === 'paused' ? { resume: true } : {}),
       }));
   }
 
