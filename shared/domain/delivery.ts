@@ -76,4 +76,6 @@ export type SendResult =
   | { readonly kind: 'retry'; readonly reason: string }
   /** The provider may have accepted it: keep the claim so the next attempt reconciles first. */
   | { readonly kind: 'unknown'; readonly reason: string }
-  | { readonly kind: 'stop'; readonly reason: string };
+  | { readonly kind: 'stop'; readonly reason: string }
+  /** Checked again right before the provider call and no longer reachable: never sent. */
+  | { readonly kind: 'suppressed'; readonly reason: string };
