@@ -293,6 +293,11 @@ export interface DeliverDeps {
   readonly now: () => Date;
   /** How long a claim protects a delivery from a second sender. */
   readonly leaseMs: number;
+  /** Suppressions bound to addresses (keyed hashes); the senders always wire them. */
+  readonly addressSuppressions?: {
+    readonly suppressions: SuppressionStore;
+    readonly erasureKey: () => Promise<string>;
+  };
 }
 
 /** Reads a template file by name (templates/<purpose>.<channel>.<ext>). */
