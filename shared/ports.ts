@@ -162,7 +162,16 @@ export interface WorkQueue {
 
 /** Sends many SMS and reports each message's fate instead of failing the lot. */
 export interface SmsBatchProvider {
-  sendDetailed(messages: readonly SmsMessage[]): Promise<SmsSendOutcome>;
+  sendDetailed(messages: readonly SmsMessage[], options?: SmsSendOptions): Promise<SmsSendOutcome>;
+}
+
+/** Hooks of one {@link SmsBatchProvider.sendDetailed}. */
+export interface SmsSendOptions {
+  /**
+   * Called right before each provider call with the messages it would carry; returns those
+   * still to send. The others end in the outcome's `dropped` and never reach the provider.
+   */
+  readonly beforeCall?: (messages: readonly SmsMessage[]) => Promise<readonly SmsMessage[]>;
 }
 
 /** Finds SMS the provider accepted under our local ids (answers for recent messages only). */
@@ -297,8 +306,15 @@ export interface PersonalDataStore {
 /** A channel's way of sending; results come back in the order of `recipients`. */
 export interface ChannelSender {
   readonly channel: Channel;
-  send(campaign: Campaign, recipients: readonly Recipient[]): Promise<SendResult[]>;
+  /**
+   * `reachable`, when given, is asked right before each provider call which of its recipients
+   * may still be sent to; the others come back as `suppressed`.
+   */
+  send(campaign: Campaign, recipients: readonly Recipient[], reachable?: Reachability): Promise<SendResult[]>;
 }
+
+/** Which of these recipients may still be sent to now (consent and address suppressions). */
+export type Reachability = (recipients: readonly Recipient[]) => Promise<ReadonlySet<Recipient>>;
 
 /** What delivering a recipients message needs, whatever the channel. */
 export interface DeliverDeps {
@@ -312,6 +328,11 @@ export interface DeliverDeps {
   readonly leaseMs: number;
   /** The providers' failure runs; without it a failing provider is retried until the last receive. */
   readonly health?: ProviderHealth;
+  /** Suppressions bound to addresses (keyed hashes); the senders always wire them. */
+  readonly addressSuppressions?: {
+    readonly suppressions: SuppressionStore;
+    readonly erasureKey: () => Promise<string>;
+  };
 }
 
 /** Reads a template file by name (templates/<purpose>.<channel>.<ext>). */

@@ -1,7 +1,14 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { consentStore, deliveryStatusStore, secretSource } from '../../shared/adapters/factory';
+import {
+  consentStore,
+  contactStore,
+  deliveryStatusStore,
+  erasureKey,
+  secretSource,
+  suppressionStore,
+} from '../../shared/adapters/factory';
 import { parseDeliveryReport } from '../../shared/adapters/kavenegar/delivery-report';
 import { readFunctionConfig } from '../../shared/config';
 import { secretsEqual } from '../../shared/domain/constant-time';
@@ -19,6 +26,12 @@ const deps = {
   statuses: deliveryStatusStore(config.DELIVERIES_TABLE, config.CAMPAIGNS_TABLE),
   consent: consentStore(config.CONSENT_TABLE),
   now: () => new Date(),
+  addressSuppressions: {
+    contacts: contactStore(config.CONTACTS_TABLE),
+    suppressions: suppressionStore(config.SUPPRESSIONS_TABLE),
+    erasureKey: erasureKey(secretSource(), config.ERASURE_KEY_SECRET_ID),
+    now: () => new Date(),
+  },
 };
 
 /**

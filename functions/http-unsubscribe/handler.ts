@@ -4,8 +4,10 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import {
   consentStore,
   contactStore,
+  erasureKey,
   linkStore,
   secretSource,
+  suppressionStore,
   tokenKeyring,
 } from '../../shared/adapters/factory';
 import { templateFile } from '../../shared/adapters/templates/template-files';
@@ -37,6 +39,11 @@ const deps = {
   links: linkStore(config.LINKS_TABLE),
   keyring: tokenKeyring(secretSource(), config.TOKEN_KEYS_SECRET_ID),
   now: () => new Date(),
+  addressSuppressions: {
+    suppressions: suppressionStore(config.SUPPRESSIONS_TABLE),
+    erasureKey: erasureKey(secretSource(), config.ERASURE_KEY_SECRET_ID),
+    now: () => new Date(),
+  },
 };
 
 /** `/u/{token}` carries a signed token, `/s/{code}` a short SMS code. */

@@ -1,7 +1,13 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { emailProvider, secretSource, tokenKeyring } from '../../shared/adapters/factory';
+import {
+  emailProvider,
+  erasureKey,
+  secretSource,
+  suppressionStore,
+  tokenKeyring,
+} from '../../shared/adapters/factory';
 import { SqsMessageVisibility } from '../../shared/adapters/sqs/message-visibility';
 import { templateFile } from '../../shared/adapters/templates/template-files';
 import { readFunctionConfig } from '../../shared/config';
@@ -12,18 +18,26 @@ import { EmailChannel } from '../../shared/use-cases/send-email';
 
 const config = readFunctionConfig('queue-send-email');
 const logger = createLogger();
+const secrets = secretSource();
 const channel = new EmailChannel({
   email: emailProvider({
     from: config.CHAPAR_FROM_EMAIL,
     ...(config.SES_CONFIGURATION_SET ? { configurationSet: config.SES_CONFIGURATION_SET } : {}),
   }),
-  keyring: tokenKeyring(secretSource(), config.TOKEN_KEYS_SECRET_ID),
+  keyring: tokenKeyring(secrets, config.TOKEN_KEYS_SECRET_ID),
   publicBaseUrl: config.CHAPAR_PUBLIC_BASE_URL,
   templates: templateFile,
   concurrency: 5,
 });
 
-const deps = channelDeliverDeps(config, logger);
+const deps = {
+  ...channelDeliverDeps(config, logger),
+  // Opt-outs, status 14, bounces and complaints bound to the address, whoever holds it now.
+  addressSuppressions: {
+    suppressions: suppressionStore(config.SUPPRESSIONS_TABLE),
+    erasureKey: erasureKey(secrets, config.ERASURE_KEY_SECRET_ID),
+  },
+};
 
 /** Sends campaign email through SES with one-click unsubscribe. */
 export const handler = middy<SQSEvent, SQSBatchResponse>()

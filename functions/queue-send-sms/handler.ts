@@ -3,7 +3,7 @@ import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { dynamoDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { DynamoRateLimiter } from '../../shared/adapters/dynamodb/rate-limiter';
-import { linkStore, secretSource } from '../../shared/adapters/factory';
+import { erasureKey, linkStore, secretSource, suppressionStore } from '../../shared/adapters/factory';
 import { KavenegarClient } from '../../shared/adapters/kavenegar/client';
 import { KavenegarSmsLookup } from '../../shared/adapters/kavenegar/sms-lookup';
 import { KavenegarSmsProvider } from '../../shared/adapters/kavenegar/sms-provider';
@@ -65,7 +65,14 @@ async function smsChannel(): Promise<SmsChannel> {
   });
 }
 
-const deps = channelDeliverDeps(config, logger);
+const deps = {
+  ...channelDeliverDeps(config, logger),
+  // Opt-outs, status 14, bounces and complaints bound to the address, whoever holds it now.
+  addressSuppressions: {
+    suppressions: suppressionStore(config.SUPPRESSIONS_TABLE),
+    erasureKey: erasureKey(secrets, config.ERASURE_KEY_SECRET_ID),
+  },
+};
 
 /** Sends campaign SMS through Kavenegar from the one verified line. */
 export const handler = middy<SQSEvent, SQSBatchResponse>()

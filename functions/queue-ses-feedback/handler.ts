@@ -2,7 +2,14 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { consentStore, contactStore, feedbackStore } from '../../shared/adapters/factory';
+import {
+  consentStore,
+  contactStore,
+  erasureKey,
+  feedbackStore,
+  secretSource,
+  suppressionStore,
+} from '../../shared/adapters/factory';
 import { feedbackOf, type SesEvent, sesNotificationSchema } from '../../shared/adapters/ses/feedback-event';
 import { readFunctionConfig } from '../../shared/config';
 import { parseWith } from '../../shared/domain/validation';
@@ -16,6 +23,11 @@ const deps = {
   consent: consentStore(config.CONSENT_TABLE),
   feedback: feedbackStore(config.DELIVERIES_TABLE, config.CAMPAIGNS_TABLE),
   now: () => new Date(),
+  addressSuppressions: {
+    suppressions: suppressionStore(config.SUPPRESSIONS_TABLE),
+    erasureKey: erasureKey(secretSource(), config.ERASURE_KEY_SECRET_ID),
+    now: () => new Date(),
+  },
 };
 
 async function recordHandler(record: SQSRecord): Promise<void> {

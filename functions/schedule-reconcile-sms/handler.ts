@@ -1,7 +1,14 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { consentStore, deliveryStatusStore, secretSource } from '../../shared/adapters/factory';
+import {
+  consentStore,
+  contactStore,
+  deliveryStatusStore,
+  erasureKey,
+  secretSource,
+  suppressionStore,
+} from '../../shared/adapters/factory';
 import { KavenegarClient } from '../../shared/adapters/kavenegar/client';
 import { KavenegarSmsStatusSource } from '../../shared/adapters/kavenegar/sms-status-source';
 import { readFunctionConfig } from '../../shared/config';
@@ -15,6 +22,12 @@ const deps = {
   statuses: deliveryStatusStore(config.DELIVERIES_TABLE, config.CAMPAIGNS_TABLE),
   consent: consentStore(config.CONSENT_TABLE),
   now: () => new Date(),
+  addressSuppressions: {
+    contacts: contactStore(config.CONTACTS_TABLE),
+    suppressions: suppressionStore(config.SUPPRESSIONS_TABLE),
+    erasureKey: erasureKey(secretSource(), config.ERASURE_KEY_SECRET_ID),
+    now: () => new Date(),
+  },
 };
 
 /** No new sms/status batch starts with less time left: one call and its writes must fit. */

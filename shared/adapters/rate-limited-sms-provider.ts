@@ -1,6 +1,6 @@
 import { ProviderError } from '../domain/errors';
 import type { SmsMessage, SmsSendOutcome } from '../domain/sms';
-import type { PartialRateLimiter, SmsBatchProvider } from '../ports';
+import type { PartialRateLimiter, SmsBatchProvider, SmsSendOptions } from '../ports';
 
 export interface RateLimitedSmsProviderOptions {
   /**
@@ -20,6 +20,8 @@ const DEFAULT_MAX_WAIT_MS = 20_000;
  * each provider call: the messages go out in slices of exactly the units granted, each slice
  * one `sendDetailed` of the wrapped provider. Like the provider itself, a retryable or
  * campaign failure in one slice stops the rest, which fail unattempted (outcome known).
+ * After each grant and before its call, `beforeCall` may take messages out of the slice (an
+ * opt-out recorded while the batch waited for its budget); their units stay spent.
  */
 export class RateLimitedSmsProvider implements SmsBatchProvider {
   readonly #provider: SmsBatchProvider;
@@ -38,8 +40,9 @@ export class RateLimitedSmsProvider implements SmsBatchProvider {
     this.#now = options.now ?? Date.now;
   }
 
-  async sendDetailed(messages: readonly SmsMessage[]): Promise<SmsSendOutcome> {
-    const outcome: SmsSendOutcome = { receipts: [], failures: [] };
+  async sendDetailed(messages: readonly SmsMessage[], options: SmsSendOptions = {}): Promise<SmsSendOutcome> {
+    const dropped: string[] = [];
+    const outcome: SmsSendOutcome = { receipts: [], failures: [], dropped };
     const deadline = this.#now() + this.#maxWaitMs;
     let sent = 0;
     while (sent < messages.length) {
@@ -48,8 +51,20 @@ export class RateLimitedSmsProvider implements SmsBatchProvider {
         failRest(outcome, messages.slice(sent), rateLimited(this.#maxWaitMs));
         break;
       }
-      const slice = messages.slice(sent, sent + granted);
-      sent += slice.length;
+      const grant = messages.slice(sent, sent + granted);
+      sent += grant.length;
+      let slice: readonly SmsMessage[];
+      try {
+        slice = options.beforeCall ? await options.beforeCall(grant) : grant;
+      } catch (error) {
+        // Earlier slices went out: keep their receipts and let the queue bring the rest back.
+        failRest(outcome, messages.slice(sent - grant.length), recheckFailed(error));
+        break;
+      }
+      const kept = new Set(slice.map((message) => message.localId));
+      for (const message of grant) if (!kept.has(message.localId)) dropped.push(message.localId);
+      // Units granted for dropped messages stay spent: the window may not be given twice.
+      if (slice.length === 0) continue;
       const part = await this.#provider.sendDetailed(slice);
       outcome.receipts.push(...part.receipts);
       outcome.failures.push(...part.failures);
@@ -92,5 +107,15 @@ function rateLimited(waitedMs: number): ProviderError {
     'retryable',
     `Not attempted: no send budget within ${waitedMs} ms`,
     { context: { waitedMs } },
+  );
+}
+
+function recheckFailed(cause: unknown): ProviderError {
+  return new ProviderError(
+    'rate-limiter',
+    'recheck_failed',
+    'retryable',
+    `Not attempted: the check right before the call failed: ${(cause as Error).message}`,
+    { cause },
   );
 }

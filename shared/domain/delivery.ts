@@ -94,4 +94,6 @@ export type SendResult =
       readonly outcomeUnknown?: boolean;
       /** `quota`: SES's daily quota ran out, and the campaign resumes by itself later. */
       readonly pause?: 'quota';
-    };
+    }
+  /** Checked again right before the provider call and no longer reachable: never sent. */
+  | { readonly kind: 'suppressed'; readonly reason: string };

@@ -25,6 +25,8 @@ export interface SmsReceipt {
 export interface SmsSendOutcome {
   readonly receipts: SmsReceipt[];
   readonly failures: { localId: string; error: ProviderError }[];
+  /** Local ids a `beforeCall` hook took out before the provider call: never sent. */
+  readonly dropped?: string[];
 }
 
 /** Final and intermediate SMS statuses reported by the provider after the send. */

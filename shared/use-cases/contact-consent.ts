@@ -8,6 +8,11 @@ import type { ContactFields } from '../domain/types';
 import { ALL_TOPICS, CHANNELS, type Channel } from '../domain/types';
 import { parseWith } from '../domain/validation';
 import type { ConsentRecordResult, ConsentStore, ContactStore, SuppressionStore } from '../ports';
+import {
+  type AddressSuppressionKind,
+  liftAddressSuppressions,
+  suppressAddress,
+} from './address-suppressions';
 
 /** @throws ValidationError when `contactId` cannot name a contact. */
 export function assertContactId(contactId: string): void {
@@ -180,6 +185,12 @@ const consentChangeSchema = z
     }
   });
 
+/** A hard bounce is lifted only by an explicit opt-in with evidence (or a new address). */
+const LIFTED_BY: Record<'opt_in' | 'resubscribe', readonly AddressSuppressionKind[]> = {
+  opt_in: ['opted_out', 'hard_bounce'],
+  resubscribe: ['opted_out'],
+};
+
 export interface ContactConsentDeps extends TombstoneDeps {
   readonly contacts: ContactStore;
 }
@@ -188,7 +199,9 @@ export interface ContactConsentDeps extends TombstoneDeps {
  * Records an explicit opt-in, opt-out or resubscribe made through the API, with its evidence,
  * state and ledger event in one transaction. An erased person (a tombstoned address, or an
  * erasure opt-out on the channel) becomes reachable only through an `opt_in` with evidence,
- * which also lifts the tombstone of that address.
+ * which also lifts the tombstone of that address. An opt-out of every topic binds to the
+ * address too (any contact holding it); an opt_in on the channel lifts that and a hard bounce,
+ * a resubscribe only the opt-out.
  * @throws ValidationError for a malformed change, NotFoundError for an unknown contact,
  * ConflictError for a resubscribe of an erased person.
  */
@@ -238,5 +251,12 @@ export async function recordContactConsent(
   };
   await deps.consent.record(event);
   if (tombstone && change.action === 'opt_in') await deps.suppressions.remove([tombstone]);
+  const addressOnChannel = change.channel === 'sms' ? contact.phone : contact.email;
+  if (change.action === 'opt_out') {
+    if (change.topic === ALL_TOPICS)
+      await suppressAddress(deps, change.channel, addressOnChannel, 'opted_out');
+  } else {
+    await liftAddressSuppressions(deps, change.channel, addressOnChannel, LIFTED_BY[change.action]);
+  }
   return { event, state: await allStates(deps.consent, contactId) };
 }

@@ -1,4 +1,3 @@
-import { isSuppressed } from '../domain/consent';
 import type { DeliveryKey, Recipient, SendResult } from '../domain/delivery';
 import { ProviderError } from '../domain/errors';
 import type { RecipientsMessage } from '../domain/messages';
@@ -12,6 +11,7 @@ import type { Channel, Contact } from '../domain/types';
 import type { ChannelSender, DeliverDeps } from '../ports';
 import { completeIfDone } from './campaigns';
 import { mapWithConcurrency } from './concurrency';
+import { stillReachable } from './still-reachable';
 
 /** Thrown so the queue message comes back later: some recipients met a passing failure. */
 export class RetryLaterError extends Error {
@@ -60,8 +60,9 @@ function addressOf(contact: Contact, channel: Channel): string | undefined {
 }
 
 /**
- * Delivers one queue message's recipients on its channel, exactly once each: claim, read
- * consent right before the send, send, then end the delivery with its counter. Passing
+ * Delivers one queue message's recipients on its channel, exactly once each: claim, check
+ * consent (stillReachable) after the claims and again right before each provider call, send,
+ * then end the delivery with its counter. Passing
  * failures release their claims and throw RetryLaterError; a failure that will not heal by
  * itself pauses the campaign and raises an alarm.
  */
@@ -75,12 +76,9 @@ export async function deliverRecipients(
   // Cancelled or finished: nothing more goes out. Paused: resume re-dispatches what is left.
   if (campaign?.status !== 'sending') return;
   const channel = sender.channel;
-  const [contacts, consent] = await Promise.all([
-    deps.contacts.getMany(message.contactIds),
-    deps.consent.statesForMany(message.contactIds, channel, campaign.topic),
-  ]);
+  const contacts = await deps.contacts.getMany(message.contactIds);
   const byId = new Map(contacts.map((contact) => [contact.id, contact]));
-  const ready: Recipient[] = [];
+  const claimed: Recipient[] = [];
 
   await mapWithConcurrency(message.contactIds, CLAIM_CONCURRENCY, async (contactId) => {
     const key: DeliveryKey = { campaignId: campaign.id, contactId, channel };
@@ -92,8 +90,7 @@ export async function deliverRecipients(
       deps.deliveries.end(key, claim.claimId, { outcome, reason }, deps.now());
     if (!contact) return end('suppressed', 'contact_erased');
     if (!address) return end('failed', 'no_address');
-    if (isSuppressed(consent.get(contactId) ?? [], campaign.topic)) return end('suppressed', 'opted_out');
-    ready.push({
+    claimed.push({
       key,
       claimId: claim.claimId,
       contact,
@@ -103,9 +100,29 @@ export async function deliverRecipients(
     });
   });
 
+  // Read after the claims: a sender that waited for one sees the opt-outs recorded meanwhile.
+  const reachable = await stillReachable(deps, campaign, channel, claimed);
+  const ready = claimed.filter((recipient) => reachable.has(recipient));
+  await mapWithConcurrency(
+    claimed.filter((recipient) => !reachable.has(recipient)),
+    CLAIM_CONCURRENCY,
+    (recipient) =>
+      deps.deliveries.end(
+        recipient.key,
+        recipient.claimId,
+        { outcome: 'suppressed', reason: 'opted_out' },
+        deps.now(),
+      ),
+  );
+
   // Past this write a crash leaves the outcome unknown; before it, a retry may simply send.
   await deps.deliveries.markAttempts(ready, deps.now());
-  const results = ready.length > 0 ? await sender.send(campaign, ready) : [];
+  const results =
+    ready.length > 0
+      ? await sender.send(campaign, ready, (recipients) =>
+          stillReachable(deps, campaign, channel, recipients),
+        )
+      : [];
   let retry: string | undefined;
   let stop: string | undefined;
   await mapWithConcurrency(ready, CLAIM_CONCURRENCY, async (recipient, index) => {
@@ -130,6 +147,14 @@ export async function deliverRecipients(
         recipient.key,
         recipient.claimId,
         { outcome: 'failed', reason: result.reason },
+        now,
+      );
+    } else if (result.kind === 'suppressed') {
+      // Opted out while the call waited for its turn: never handed to the provider.
+      await deps.deliveries.end(
+        recipient.key,
+        recipient.claimId,
+        { outcome: 'suppressed', reason: result.reason },
         now,
       );
     } else if (result.kind === 'unknown') {

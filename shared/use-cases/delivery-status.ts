@@ -3,7 +3,7 @@ import { ProviderError } from '../domain/errors';
 import { newId } from '../domain/ids';
 import type { DeliveryStatus, FinalStatus, SmsStatusReport, TrackedSms } from '../domain/sms';
 import { ALL_TOPICS } from '../domain/types';
-import type { ConsentStore, DeliveryStatusStore, SmsStatusSource } from '../ports';
+import type { ConsentStore, ContactStore, DeliveryStatusStore, SmsStatusSource } from '../ports';
 import { mapWithConcurrency } from './concurrency';
 
 /** The campaign counter a final status adds to: only a delivery counts as delivered. */
@@ -15,10 +15,14 @@ export function counterFor(status: DeliveryStatus): FinalStatus['counter'] {
 export type StatusOutcome = 'applied' | 'already_final' | 'in_flight' | 'ignored';
 export type ReportOutcome = StatusOutcome | 'unknown_message';
 
+import { type AddressSuppressionDeps, suppressAddress } from './address-suppressions';
+
 export interface DeliveryStatusDeps {
   readonly statuses: DeliveryStatusStore;
   readonly consent: ConsentStore;
   readonly now: () => Date;
+  /** Binds a status-14 refusal to the phone too (any contact id holding it). */
+  readonly addressSuppressions?: AddressSuppressionDeps & { readonly contacts: ContactStore };
 }
 
 /**
@@ -78,6 +82,10 @@ async function recordOptOut(deps: DeliveryStatusDeps, sms: TrackedSms, at: strin
     campaignId: sms.campaignId,
     evidence: {},
   });
+  if (deps.addressSuppressions) {
+    const contact = await deps.addressSuppressions.contacts.get(sms.contactId);
+    await suppressAddress(deps.addressSuppressions, 'sms', contact?.phone, 'opted_out');
+  }
   await deps.statuses.settleOptOut(sms);
 }
 

@@ -2,7 +2,7 @@ import type { Campaign } from '../domain/campaign';
 import type { Recipient, SendResult } from '../domain/delivery';
 import { ProviderError } from '../domain/errors';
 import { signUnsubscribeToken, type TokenKeyring } from '../domain/unsubscribe-token';
-import type { ChannelSender, EmailProvider, TemplateSource } from '../ports';
+import type { ChannelSender, EmailProvider, Reachability, TemplateSource } from '../ports';
 import { mapWithConcurrency } from './concurrency';
 import { resultForError } from './deliver-recipients';
 import { renderCampaignEmail } from './render-email';
@@ -42,13 +42,26 @@ export class EmailChannel implements ChannelSender {
 
   constructor(private readonly deps: EmailChannelDeps) {}
 
-  async send(campaign: Campaign, recipients: readonly Recipient[]): Promise<SendResult[]> {
+  async send(
+    campaign: Campaign,
+    recipients: readonly Recipient[],
+    reachable?: Reachability,
+  ): Promise<SendResult[]> {
     const keyring = await this.deps.keyring();
     return mapWithConcurrency(recipients, this.deps.concurrency, async (recipient): Promise<SendResult> => {
       // SES cannot tell whether an earlier attempt went out: never risk a second copy.
       if (recipient.takeover) return { kind: 'failed', reason: 'outcome_unknown' };
       const url = unsubscribeUrl(this.deps.publicBaseUrl, keyring, campaign, recipient);
       const rendered = renderCampaignEmail(campaign, recipient.contact, url, this.deps.templates);
+      // Checked again right before SES: an opt-out recorded while earlier emails went out holds.
+      if (reachable) {
+        try {
+          if (!(await reachable([recipient])).has(recipient))
+            return { kind: 'suppressed', reason: 'opted_out' };
+        } catch (error) {
+          return { kind: 'retry', reason: `consent re-check: ${(error as Error).message}` };
+        }
+      }
       try {
         const { messageId } = await this.deps.email.send({
           to: recipient.address,

@@ -5,7 +5,7 @@ import { contactValues, renderTemplate } from '../domain/placeholders';
 import type { SmsMessage } from '../domain/sms';
 import { smsLength } from '../domain/sms-segments';
 import { composeSms, MAX_SMS_LENGTH, type SmsLayout } from '../domain/sms-text';
-import type { ChannelSender, LinkStore, SmsBatchProvider, SmsLookup } from '../ports';
+import type { ChannelSender, LinkStore, Reachability, SmsBatchProvider, SmsLookup } from '../ports';
 import { mapWithConcurrency } from './concurrency';
 import { resultForError } from './deliver-recipients';
 
@@ -61,7 +61,11 @@ export class SmsChannel implements ChannelSender {
 
   constructor(private readonly deps: SmsChannelDeps) {}
 
-  async send(campaign: Campaign, recipients: readonly Recipient[]): Promise<SendResult[]> {
+  async send(
+    campaign: Campaign,
+    recipients: readonly Recipient[],
+    reachable?: Reachability,
+  ): Promise<SendResult[]> {
     const results = new Array<SendResult | undefined>(recipients.length);
     const composed = await mapWithConcurrency(recipients, LINK_CONCURRENCY, async (recipient, index) => {
       try {
@@ -115,11 +119,19 @@ export class SmsChannel implements ChannelSender {
     }
     const toSend = messages.filter((_, index) => results[index] === undefined);
     if (toSend.length > 0) {
-      const outcome = await this.deps.sms.sendDetailed(toSend);
+      const outcome = await this.deps.sms.sendDetailed(
+        toSend,
+        reachable ? { beforeCall: stillReachableMessages(messages, recipients, reachable) } : {},
+      );
       const receipts = new Map(outcome.receipts.map((receipt) => [receipt.localId, receipt]));
       const failures = new Map(outcome.failures.map((failure) => [failure.localId, failure.error]));
+      const dropped = new Set(outcome.dropped);
       messages.forEach((message, index) => {
         if (results[index] !== undefined) return;
+        if (dropped.has(message.localId)) {
+          results[index] = { kind: 'suppressed', reason: 'opted_out' };
+          return;
+        }
         const receipt = receipts.get(message.localId);
         const error = failures.get(message.localId);
         results[index] = receipt
@@ -147,4 +159,23 @@ export class SmsChannel implements ChannelSender {
     });
     return smsFor(campaign, recipient, this.deps.layout, link.code);
   }
+}
+
+/** The hook that asks, for each provider call's messages, which recipients are still reachable. */
+function stillReachableMessages(
+  messages: readonly SmsMessage[],
+  recipients: readonly Recipient[],
+  reachable: Reachability,
+): (slice: readonly SmsMessage[]) => Promise<readonly SmsMessage[]> {
+  const byLocalId = new Map(messages.map((message, index) => [message.localId, recipients[index]]));
+  return async (slice) => {
+    const wanted = slice
+      .map((message) => byLocalId.get(message.localId))
+      .filter((recipient): recipient is Recipient => recipient !== undefined);
+    const still = await reachable(wanted);
+    return slice.filter((message) => {
+      const recipient = byLocalId.get(message.localId);
+      return recipient !== undefined && still.has(recipient);
+    });
+  };
 }

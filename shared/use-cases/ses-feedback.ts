@@ -28,11 +28,15 @@ export type SesFeedbackResult =
       readonly counted: boolean;
     };
 
+import { type AddressSuppressionDeps, suppressAddress } from './address-suppressions';
+
 export interface SesFeedbackDeps {
   readonly contacts: ContactStore;
   readonly consent: ConsentStore;
   readonly feedback: FeedbackStore;
   readonly now: () => Date;
+  /** Binds a hard bounce or a complaint to the address too (any contact id holding it). */
+  readonly addressSuppressions?: AddressSuppressionDeps;
 }
 
 const COUNTER: Record<EmailFeedback['kind'], FeedbackCounter> = {
@@ -93,6 +97,10 @@ export async function recordSesFeedback(
       },
       { once },
     );
+    if (deps.addressSuppressions) {
+      const kind = feedback.kind === 'complaint' ? 'opted_out' : 'hard_bounce';
+      await suppressAddress(deps.addressSuppressions, 'email', contact.email, kind);
+    }
   }
   const counted = await deps.feedback.count(key, counter, now);
   return {

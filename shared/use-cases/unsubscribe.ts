@@ -6,12 +6,20 @@ import { ALL_TOPICS, type Channel, type Contact, DEFAULT_TOPICS } from '../domai
 import { type TokenClaims, type TokenKeyring, verifyUnsubscribeToken } from '../domain/unsubscribe-token';
 import type { ConsentStore, ContactStore, LinkStore } from '../ports';
 
+import {
+  type AddressSuppressionDeps,
+  liftAddressSuppressions,
+  suppressAddress,
+} from './address-suppressions';
+
 export interface UnsubscribeDeps {
   readonly contacts: ContactStore;
   readonly consent: ConsentStore;
   readonly links: LinkStore;
   readonly keyring: () => Promise<TokenKeyring>;
   readonly now: () => Date;
+  /** Binds an opt-out of every topic to the address too (any contact id holding it). */
+  readonly addressSuppressions?: AddressSuppressionDeps;
 }
 
 /** How a person reached the preference centre: a signed email token or a short SMS code. */
@@ -174,5 +182,14 @@ export async function changeConsent(
     campaignId: link.claims.campaignId,
     evidence,
   });
+  if (deps.addressSuppressions) {
+    const channel = link.claims.channel;
+    const address = channel === 'sms' ? link.contact.phone : link.contact.email;
+    if (choice.action === 'resubscribe') {
+      await liftAddressSuppressions(deps.addressSuppressions, channel, address, ['opted_out']);
+    } else if (choice.topic === ALL_TOPICS) {
+      await suppressAddress(deps.addressSuppressions, channel, address, 'opted_out');
+    }
+  }
   return { recorded: true, choice, preferences: await readPreferences(deps, link) };
 }

@@ -28,11 +28,13 @@ describe('environmentOf', () => {
       'CONSENT_TABLE',
       'CONTACTS_TABLE',
       'DELIVERIES_TABLE',
+      'ERASURE_KEY_SECRET_ID',
       'KAVENEGAR_API_KEY_SECRET_ID',
       'KAVENEGAR_BASE_URL',
       'KAVENEGAR_TIMEOUT_MS',
       'LINKS_TABLE',
       'RATE_LIMITS_TABLE',
+      'SUPPRESSIONS_TABLE',
     ]);
   });
 
@@ -72,7 +74,7 @@ describe('environmentOf', () => {
     expectTypeOf<keyof FunctionConfig<'queue-send-sms'>>().toEqualTypeOf<
       ReturnType<typeof environmentOf<(typeof functions)['queue-send-sms']>>[number]
     >();
-    expectTypeOf<FunctionConfig<'queue-send-sms'>>().not.toHaveProperty('SUPPRESSIONS_TABLE');
+    expectTypeOf<FunctionConfig<'schedule-dispatch'>>().not.toHaveProperty('SUPPRESSIONS_TABLE');
     expectTypeOf<FunctionConfig<'http-spoof-report'>>().not.toHaveProperty('SES_CONFIGURATION_SET');
   });
 });
