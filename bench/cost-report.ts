@@ -100,6 +100,8 @@ export function printCost(run: Measured): void {
   for (const [name, usage] of run.usage) {
     if (!isFunction(name)) continue;
     const own = usage.invocations - usage.benchInvocations;
+    // Invocations for the bench's own requests are no message's cost.
+    if (own === 0) continue;
     const dynamo = billed.filter((r) => r.scope === name && r.service === 'DynamoDB').length;
     const units = run.capacity.get(name) ?? { writeUnits: 0, readUnits: 0 };
     console.log(
