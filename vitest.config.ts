@@ -29,7 +29,14 @@ export default defineConfig({
       {
         test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 120_000, env: timeIndependent },
       },
-      { test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 120_000 } },
+      {
+        test: {
+          name: 'infra',
+          include: ['test/infra/**/*.test.ts'],
+          setupFiles: ['test/setup/infra-temp.ts'],
+          testTimeout: 120_000,
+        },
+      },
     ],
   },
 });
