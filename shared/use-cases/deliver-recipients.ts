@@ -79,10 +79,14 @@ export async function deliverRecipients(
   const contacts = await deps.contacts.getMany(message.contactIds);
   const byId = new Map(contacts.map((contact) => [contact.id, contact]));
   const claimed: Recipient[] = [];
+  // Claims another sender holds: a live sender ends them, but a holder that died (or kept an
+  // unknown outcome through a pause) ends nothing, so this message must come back after the lease.
+  let held = 0;
 
   await mapWithConcurrency(message.contactIds, CLAIM_CONCURRENCY, async (contactId) => {
     const key: DeliveryKey = { campaignId: campaign.id, contactId, channel };
     const claim = await deps.deliveries.claim(key, deps.now(), deps.leaseMs);
+    if (claim.kind === 'held') held += 1;
     if (claim.kind !== 'claimed') return;
     const contact = byId.get(contactId);
     const address = contact && addressOf(contact, channel);
@@ -202,7 +206,13 @@ export async function deliverRecipients(
       return;
     }
     throw new RetryLaterError(`Retrying recipients of campaign ${campaign.id}: ${retry}`, {
-      unknown: results.some((result) => result.kind === 'unknown'),
+      unknown: held > 0 || results.some((result) => result.kind === 'unknown'),
+    });
+  }
+  // On its last receive the message is let go: its holders' own messages still carry them.
+  if (held > 0 && !attempt.lastReceive) {
+    throw new RetryLaterError(`${held} recipients of campaign ${campaign.id} are held by another sender`, {
+      unknown: true,
     });
   }
   await completeIfDone(deps, campaign.id);

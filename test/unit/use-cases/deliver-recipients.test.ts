@@ -142,7 +142,7 @@ describe('deliverRecipients', () => {
     expect(w.channel.markedAtSend).toEqual([true, true]);
   });
 
-  it('skips deliveries that ended before or that another sender holds, and counts nothing twice', async () => {
+  it('skips deliveries that ended before or that another sender holds, counts nothing twice, and comes back for the held ones', async () => {
     // Prepare
     const w = await world([contact('c1'), contact('c2'), contact('c3')], { total: 3 });
     w.deliveries.put(w.key('c1'), { status: 'sent', attempts: 1 });
@@ -154,13 +154,32 @@ describe('deliverRecipients', () => {
     });
 
     // Act
-    await deliverRecipients(w.deps, w.channel, w.message('c1', 'c2', 'c3'));
+    const outcome = deliverRecipients(w.deps, w.channel, w.message('c1', 'c2', 'c3'));
 
-    // Assess
+    // Assess: the message returns after the lease, so a holder that died cannot lose c2.
+    await expect(outcome).rejects.toMatchObject({ name: 'RetryLaterError', unknown: true });
     expect(w.channel.calls.flat().map((r) => r.contact.id)).toEqual(['c3']);
     expect(w.deliveries.item(w.key('c2'))).toMatchObject({ status: 'sending', claimId: 'other' });
     expect(await w.stats()).toMatchObject({ sent: 1, queued: 2 });
     expect(await w.status()).toBe('sending');
+  });
+
+  it('lets a message with held recipients go on its last receive: their holders carry them', async () => {
+    // Prepare
+    const w = await world([contact('c1'), contact('c2')], { total: 2 });
+    w.deliveries.put(w.key('c1'), {
+      status: 'sending',
+      claimId: 'other',
+      leaseUntil: NOW.getTime() + 1,
+      attempts: 1,
+    });
+
+    // Act
+    await deliverRecipients(w.deps, w.channel, w.message('c1', 'c2'), { lastReceive: true });
+
+    // Assess
+    expect(w.channel.calls.flat().map((r) => r.contact.id)).toEqual(['c2']);
+    expect(await w.stats()).toMatchObject({ sent: 1, queued: 1 });
   });
 
   it.each([
