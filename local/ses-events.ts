@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, request } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { forward, readAll } from './http-proxy';
 
 /**
  * SES event publishing, locally. aws-ses-v2-local keeps sent mail but neither its message tags
@@ -215,46 +216,6 @@ function simulatedEvents(address: string): readonly EventType[] {
   if (at < 1 || address.slice(at + 1).toLowerCase() !== SIMULATOR_DOMAIN) return [];
   const mailbox = address.slice(0, at).split('+')[0]?.toLowerCase() ?? '';
   return SIMULATED[mailbox] ?? [];
-}
-
-async function readAll(stream: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length']);
-
-/** Headers that describe one connection or one framing, not the message: each hop sets its own. */
-function withoutHopByHop(headers: IncomingHttpHeaders): IncomingHttpHeaders {
-  return Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.has(name)));
-}
-
-async function forward(
-  target: string,
-  req: IncomingMessage,
-  body: Buffer,
-): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const upstream = request(
-      new URL(req.url ?? '/', target),
-      {
-        method: req.method,
-        headers: { ...withoutHopByHop(req.headers), 'content-length': String(body.length) },
-      },
-      (answer) => {
-        readAll(answer).then((answerBody) => {
-          resolve({
-            status: answer.statusCode ?? 502,
-            headers: withoutHopByHop(answer.headers),
-            body: answerBody,
-          });
-        }, reject);
-      },
-    );
-    upstream.once('error', reject);
-    upstream.end(body);
-  });
 }
 
 function parseJson<T>(raw: Buffer): T | undefined {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readAll, sendJson } from '../http-proxy';
 import { type FaultBook, faultsInputSchema } from './faults';
-import { readAll, sendJson } from './proxy';
 
 /** Where the front's own routes live; nothing of SES's API starts with it. */
 export const CONTROL_PREFIX = '/_ses/';

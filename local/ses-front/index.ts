@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listen } from '../http-listen';
+import { forward, readAll, relay, sendJson } from '../http-proxy';
 import { CONTROL_PREFIX, handleControl } from './control';
 import { FaultBook } from './faults';
-import { forward, readAll, relay, sendJson } from './proxy';
 import { sendSesError } from './ses-errors';
 
 /**

@@ -1,3 +1,4 @@
+/** The small HTTP proxy pieces the local fronts share (the SES front, SES event publishing). */
 import { type IncomingHttpHeaders, type IncomingMessage, request, type ServerResponse } from 'node:http';
 
 /** An answer read whole, to relay or to replace. */
