@@ -13,7 +13,7 @@ import { resourceOf } from './support/resources';
 const FIXTURE = 'test/infra/support/fixture/handler.ts';
 
 describe('AppFunction bundle (real esbuild, no Docker)', () => {
-  const outdir = mkdtempSync(join(process.env.CHAPAR_TEST_TMP ?? tmpdir(), 'bundle-'));
+  const outdir = mkdtempSync(join(tmpdir(), 'chapar-bundle-'));
   const app = new App({ outdir, context: CDK_JSON_CONTEXT });
   const stack = new Stack(app, 'Bundle');
   const fn = new AppFunction(stack, 'Fixture', {

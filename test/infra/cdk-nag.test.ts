@@ -82,7 +82,7 @@ describe('cdk-nag AwsSolutions', () => {
 
   it('lets the app synthesize with the plugin registered, as `cdk synth` does', () => {
     const app = new App({
-      outdir: mkdtempSync(join(process.env.CHAPAR_TEST_TMP ?? tmpdir(), 'nag-')),
+      outdir: mkdtempSync(join(tmpdir(), 'chapar-nag-')),
       context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] },
     });
     addChaparStacks(app, { projectRoot: stubProjectRoot() });

@@ -20,8 +20,7 @@ export const CDK_JSON_CONTEXT: Readonly<Record<string, unknown>> = JSON.parse(
  */
 export function stubProjectRoot(): string {
   if (stubRoot !== undefined) return stubRoot;
-  // Inside the file's temporary folder (test/setup/infra-temp.ts), removed after its tests.
-  const root = mkdtempSync(join(process.env.CHAPAR_TEST_TMP ?? tmpdir(), 'stub-root-'));
+  const root = mkdtempSync(join(tmpdir(), 'chapar-infra-'));
   writeFileSync(join(root, 'package-lock.json'), '{"lockfileVersion":3}\n');
   mkdirSync(join(root, 'templates'));
   for (const definition of Object.values(functions)) {
