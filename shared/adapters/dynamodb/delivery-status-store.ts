@@ -8,6 +8,7 @@ import type { DeliveryStatus, FinalStatus, TrackedSms } from '../../domain/sms';
 import type { DeliveryStatusStore } from '../../ports';
 import { decodeCursor, encodeCursor, isConditionFailure, isTransactionConditionFailure } from './client';
 import { countOnce } from './counters';
+import { deliveryItemKey } from './delivery-keys';
 import { IN_FLIGHT_SHARDS } from './delivery-store';
 
 const SMS_SUFFIX = '#sms';
@@ -16,7 +17,7 @@ const SMS_SUFFIX = '#sms';
 const SHARDS = Array.from({ length: IN_FLIGHT_SHARDS }, (_, index) => `sms#${index}`);
 
 function keyOf(sms: TrackedSms): { pk: string; sk: string } {
-  return { pk: sms.campaignId, sk: `${sms.contactId}${SMS_SUFFIX}` };
+  return deliveryItemKey({ campaignId: sms.campaignId, contactId: sms.contactId, channel: 'sms' });
 }
 
 function toTracked(item: Record<string, unknown>): TrackedSms {

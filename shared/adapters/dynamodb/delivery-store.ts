@@ -10,14 +10,13 @@ import type { Channel } from '../../domain/types';
 import type { DeliveryStore } from '../../ports';
 import { chunk, isConditionFailure, isTransactionConditionFailure } from './client';
 import { countOnce } from './counters';
+import { deliveryItemKey } from './delivery-keys';
 
 const ENDED = new Set(['sent', 'failed', 'suppressed']);
 /** DynamoDB's TransactWriteItems takes at most 100 items. */
 const MAX_TRANSACTION_ITEMS = 100;
 
-function keyOf(key: DeliveryKey): { pk: string; sk: string } {
-  return { pk: key.campaignId, sk: `${key.contactId}#${key.channel}` };
-}
+const keyOf = deliveryItemKey;
 
 /** Shards of the in-flight SMS index, so the reconciler never reads one hot partition. */
 export const IN_FLIGHT_SHARDS = 4;

@@ -4,14 +4,12 @@ import type { FeedbackCounter } from '../../domain/email-feedback';
 import type { FeedbackCount, FeedbackStore } from '../../ports';
 import { isTransactionConditionFailure } from './client';
 import { countOnce } from './counters';
+import { deliveryItemKey } from './delivery-keys';
 
 /** The attribute of a delivery item that records when SES feedback was counted under a counter. */
 const MARK: Record<FeedbackCounter, string> = { bounced: 'bouncedAt', complained: 'complainedAt' };
 
-/** A delivery's key in the send ledger (see delivery-store.ts). */
-function keyOf(key: DeliveryKey): { pk: string; sk: string } {
-  return { pk: key.campaignId, sk: `${key.contactId}#${key.channel}` };
-}
+const keyOf = deliveryItemKey;
 
 /**
  * SES feedback on the send ledger: the delivery item carries one mark per counter, set in the
