@@ -8,10 +8,8 @@ import type { DeliveryStatus, FinalStatus, TrackedSms } from '../../domain/sms';
 import type { DeliveryStatusStore } from '../../ports';
 import { decodeCursor, encodeCursor, isConditionFailure, isTransactionConditionFailure } from './client';
 import { countOnce } from './counters';
-import { deliveryItemKey } from './delivery-keys';
+import { deliveryItemKey, parseDeliveryItemKey } from './delivery-keys';
 import { IN_FLIGHT_SHARDS } from './delivery-store';
-
-const SMS_SUFFIX = '#sms';
 
 // The same names inFlightShard() gives a sent SMS in delivery-store.ts.
 const SHARDS = Array.from({ length: IN_FLIGHT_SHARDS }, (_, index) => `sms#${index}`);
@@ -21,10 +19,10 @@ function keyOf(sms: TrackedSms): { pk: string; sk: string } {
 }
 
 function toTracked(item: Record<string, unknown>): TrackedSms {
-  const sk = String(item.sk);
+  const key = parseDeliveryItemKey(item);
   return {
-    campaignId: String(item.pk),
-    contactId: sk.slice(0, sk.length - SMS_SUFFIX.length),
+    campaignId: key.campaignId,
+    contactId: key.contactId,
     providerMessageId: String(item.providerMessageId ?? ''),
     sentAt: String(item.sentAt ?? ''),
     ...(item.deliveryStatus ? { deliveryStatus: item.deliveryStatus as DeliveryStatus } : {}),
@@ -57,7 +55,7 @@ export class DynamoDeliveryStatusStore implements DeliveryStatusStore {
       }),
     );
     // The index also holds email deliveries (SES ids): only an SMS can match a Kavenegar id.
-    const item = (result.Items ?? []).find((candidate) => String(candidate.sk).endsWith(SMS_SUFFIX));
+    const item = (result.Items ?? []).find((candidate) => parseDeliveryItemKey(candidate).channel === 'sms');
     return item ? toTracked(item) : undefined;
   }
 

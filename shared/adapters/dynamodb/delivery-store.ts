@@ -6,11 +6,10 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { ClaimResult, DeliveryEnd, DeliveryKey, SentMessage } from '../../domain/delivery';
-import type { Channel } from '../../domain/types';
 import type { DeliveryStore } from '../../ports';
 import { chunk, isConditionFailure, isTransactionConditionFailure } from './client';
 import { countOnce } from './counters';
-import { deliveryItemKey } from './delivery-keys';
+import { deliveryItemKey, parseDeliveryItemKey } from './delivery-keys';
 
 const ENDED = new Set(['sent', 'failed', 'suppressed']);
 /** DynamoDB's TransactWriteItems takes at most 100 items. */
@@ -193,8 +192,8 @@ export class DynamoDeliveryStore implements DeliveryStore {
       }),
     );
     return (result.Items ?? []).map((item) => ({
-      campaignId: item.pk as string,
-      channel: String(item.sk).split('#').pop() as Channel,
+      campaignId: parseDeliveryItemKey(item).campaignId,
+      channel: parseDeliveryItemKey(item).channel,
       content: String(item.content ?? ''),
       sentAt: item.sentAt as string,
     }));

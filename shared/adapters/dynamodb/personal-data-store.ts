@@ -7,10 +7,11 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryRecord } from '../../domain/delivery';
 import type { Reporter, SpoofReport } from '../../domain/spoof-report';
-import { CHANNELS, type Channel } from '../../domain/types';
+import { CHANNELS } from '../../domain/types';
 import type { PersonalDataStore } from '../../ports';
 import { batchGet } from './batch-get';
 import { chunk, isConditionFailure } from './client';
+import { parseDeliveryItemKey } from './delivery-keys';
 
 /** The tables that hold personal data. */
 export interface PersonalDataTables {
@@ -28,8 +29,8 @@ const WRITE_CONCURRENCY = 10;
 function toDelivery(item: Item): DeliveryRecord {
   const optional = ['recipient', 'content', 'sentAt', 'deliveryStatus'] as const;
   const record: Record<string, unknown> = {
-    campaignId: item.pk,
-    channel: String(item.sk).split('#').pop() as Channel,
+    campaignId: parseDeliveryItemKey(item).campaignId,
+    channel: parseDeliveryItemKey(item).channel,
     status: item.status,
   };
   for (const name of optional) if (typeof item[name] === 'string') record[name] = item[name];
