@@ -1,9 +1,10 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { contactIdProblem } from './ids';
 import { templateProblem } from './placeholders';
 import { smsLength } from './sms-segments';
 import { MAX_SMS_BODY_LENGTH } from './sms-text';
 import { CHANNELS, type Channel } from './types';
+import './zod-english';
 
 export const CAMPAIGN_STATUSES = ['scheduled', 'sending', 'paused', 'sent', 'cancelled'] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
@@ -39,23 +40,22 @@ export const MAX_CAMPAIGN_BYTES = 350_000;
 export const MAX_SMS_TEXT = MAX_SMS_BODY_LENGTH;
 
 const template = (max: number) =>
-  z
-    .string()
-    .min(1, 'must not be empty')
-    .max(max, `must be at most ${max} characters`)
-    .superRefine((value, ctx) => {
+  z.string().check(
+    z.minLength(1, 'must not be empty'),
+    z.maxLength(max, `must be at most ${max} characters`),
+    z.superRefine((value, ctx) => {
       const problem = templateProblem(value);
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    });
+    }),
+  );
 
 /**
  * An SMS template, measured as the SMS is (zod counts code points, so 500 emoji would pass a
  * 778 limit and then fail every recipient at Kavenegar's 900).
  */
-const smsTemplate = z
-  .string()
-  .min(1, 'must not be empty')
-  .superRefine((value, ctx) => {
+const smsTemplate = z.string().check(
+  z.minLength(1, 'must not be empty'),
+  z.superRefine((value, ctx) => {
     const length = smsLength(value);
     if (length > MAX_SMS_TEXT) {
       ctx.addIssue({
@@ -69,86 +69,96 @@ const smsTemplate = z
     }
     const problem = templateProblem(value);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });
+  }),
+);
 
 export const audienceSchema = z.union([
   z.strictObject({ all: z.literal(true) }),
   z.strictObject({
-    contactIds: z
-      .array(
-        z
-          .string()
-          .regex(CONTACT_ID, 'must be 1-128 letters, digits or . _ : @ + -')
-          .superRefine((id, ctx) => {
-            // Contacts are stored under opaque ids only: a phone or email here names nobody.
-            const problem = contactIdProblem(id);
-            if (problem) ctx.addIssue({ code: 'custom', message: problem });
-          }),
-      )
-      .min(1, 'must name at least one contact')
-      .max(MAX_AUDIENCE_IDS, `may name at most ${MAX_AUDIENCE_IDS} contacts; use {"all": true} for more`)
+    contactIds: z.pipe(
+      z
+        .array(
+          z.string().check(
+            z.regex(CONTACT_ID, 'must be 1-128 letters, digits or . _ : @ + -'),
+            z.superRefine((id, ctx) => {
+              // Contacts are stored under opaque ids only: a phone or email here names nobody.
+              const problem = contactIdProblem(id);
+              if (problem) ctx.addIssue({ code: 'custom', message: problem });
+            }),
+          ),
+        )
+        .check(
+          z.minLength(1, 'must name at least one contact'),
+          z.maxLength(
+            MAX_AUDIENCE_IDS,
+            `may name at most ${MAX_AUDIENCE_IDS} contacts; use {"all": true} for more`,
+          ),
+        ),
       // A list with repeats means each person once: a repeated id would be counted in the
       // campaign's total but delivered once, and the campaign would never finish.
-      .transform((ids) => [...new Set(ids)]),
+      z.transform((ids: string[]) => [...new Set(ids)]),
+    ),
   }),
 ]);
 export type Audience = z.infer<typeof audienceSchema>;
 
 export const campaignInputSchema = z
   .strictObject({
-    name: z.string().trim().min(1, 'must not be empty').max(200),
+    name: z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(200)),
     topic: z
       .string()
-      .regex(TOPIC, 'must be a lower-case slug such as newsletter, promotions, events or surveys'),
-    channels: z
-      .array(z.enum(CHANNELS))
-      .min(1, 'must hold sms, email or both')
-      .refine((list) => new Set(list).size === list.length, 'must not repeat a channel'),
+      .check(z.regex(TOPIC, 'must be a lower-case slug such as newsletter, promotions, events or surveys')),
+    channels: z.array(z.enum(CHANNELS)).check(
+      z.minLength(1, 'must hold sms, email or both'),
+      z.refine((list) => new Set(list).size === list.length, 'must not repeat a channel'),
+    ),
     audience: audienceSchema,
-    sms: z
-      .strictObject({
+    sms: z.optional(
+      z.strictObject({
         text: smsTemplate,
-      })
-      .optional(),
-    email: z
-      .strictObject({
+      }),
+    ),
+    email: z.optional(
+      z.strictObject({
         subject: template(200),
         html: template(500_000),
-        text: template(500_000).optional(),
-      })
-      .optional(),
-    sendAt: z.iso
-      .datetime({ offset: true, message: 'must be an ISO-8601 date-time with a time zone' })
-      .optional(),
+        text: z.optional(template(500_000)),
+      }),
+    ),
+    sendAt: z.optional(
+      z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time with a time zone' }),
+    ),
   })
-  .superRefine((input, ctx) => {
-    const bytes = new TextEncoder().encode(JSON.stringify(input)).length;
-    if (bytes > MAX_CAMPAIGN_BYTES) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [],
-        message: `campaign is ${Math.ceil(bytes / 1024)} KB; its texts may take at most ${MAX_CAMPAIGN_BYTES / 1000} KB`,
-      });
-    }
-    for (const channel of input.channels) {
-      if (!input[channel]) {
+  .check(
+    z.superRefine((input, ctx) => {
+      const bytes = new TextEncoder().encode(JSON.stringify(input)).length;
+      if (bytes > MAX_CAMPAIGN_BYTES) {
         ctx.addIssue({
           code: 'custom',
-          path: [channel],
-          message: `is required when channels include ${channel}`,
+          path: [],
+          message: `campaign is ${Math.ceil(bytes / 1024)} KB; its texts may take at most ${MAX_CAMPAIGN_BYTES / 1000} KB`,
         });
       }
-    }
-    for (const channel of CHANNELS) {
-      if (input[channel] && !input.channels.includes(channel)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [channel],
-          message: `is given but channels do not include ${channel}`,
-        });
+      for (const channel of input.channels) {
+        if (!input[channel]) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [channel],
+            message: `is required when channels include ${channel}`,
+          });
+        }
       }
-    }
-  });
+      for (const channel of CHANNELS) {
+        if (input[channel] && !input.channels.includes(channel)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [channel],
+            message: `is given but channels do not include ${channel}`,
+          });
+        }
+      }
+    }),
+  );
 export type CampaignInput = z.infer<typeof campaignInputSchema>;
 
 /** Why a sendAt is unacceptable at `now`, or undefined. */

@@ -1,26 +1,27 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { CONTACT_ID } from './campaign';
 import { CHANNELS } from './types';
+import './zod-english';
 
 /** Queue message shapes; version them so old messages in flight stay readable after a deploy. */
 
 /** Work for the dispatcher: enqueue the page of the audience that starts after `cursor`. */
 export const dispatchMessageSchema = z.strictObject({
   v: z.literal(1),
-  campaignId: z.string().min(1).max(40),
+  campaignId: z.string().check(z.minLength(1), z.maxLength(40)),
   /** null for the first page. */
-  cursor: z.string().max(2048).nullable(),
+  cursor: z.nullable(z.string().check(z.maxLength(2048))),
   /** Dispatch round: 1 at first, one more after each resume; pages of older rounds are ignored. */
-  round: z.number().int().min(1).optional(),
+  round: z.optional(z.number().check(z.int(), z.minimum(1))),
 });
 export type DispatchMessage = z.infer<typeof dispatchMessageSchema>;
 
 /** Work for a channel sender: these contacts of this campaign. */
 export const recipientsMessageSchema = z.strictObject({
   v: z.literal(1),
-  campaignId: z.string().min(1).max(40),
+  campaignId: z.string().check(z.minLength(1), z.maxLength(40)),
   channel: z.enum(CHANNELS),
-  contactIds: z.array(z.string().regex(CONTACT_ID)).min(1).max(200),
+  contactIds: z.array(z.string().check(z.regex(CONTACT_ID))).check(z.minLength(1), z.maxLength(200)),
 });
 export type RecipientsMessage = z.infer<typeof recipientsMessageSchema>;
 

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { CONTACT_ID, TOPIC } from '../domain/campaign';
 import { type ConsentEvent, type ConsentEvidence, type ConsentState, ipPrefix } from '../domain/consent';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
@@ -154,36 +154,53 @@ const consentChangeSchema = z
     channel: z.enum(CHANNELS, 'must be "sms" or "email"'),
     topic: z
       .string()
-      .refine(
-        (topic) => topic === ALL_TOPICS || TOPIC.test(topic),
-        'must be "*" (every topic) or a lower-case slug such as newsletter',
+      .check(
+        z.refine(
+          (topic) => topic === ALL_TOPICS || TOPIC.test(topic),
+          'must be "*" (every topic) or a lower-case slug such as newsletter',
+        ),
       ),
-    evidence: z
-      .strictObject({
-        method: z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters'),
-        reference: z
+    evidence: z.optional(
+      z.strictObject({
+        method: z
           .string()
-          .trim()
-          .min(1, 'must not be empty')
-          .max(256, 'must be at most 256 characters')
-          .optional(),
-        userAgent: z.string().max(512, 'must be at most 512 characters').optional(),
-        ip: z.string().max(64, 'must be at most 64 characters').optional(),
-      })
-      .optional(),
+          .check(
+            z.trim(),
+            z.minLength(1, 'must not be empty'),
+            z.maxLength(64, 'must be at most 64 characters'),
+          ),
+        reference: z.optional(
+          z
+            .string()
+            .check(
+              z.trim(),
+              z.minLength(1, 'must not be empty'),
+              z.maxLength(256, 'must be at most 256 characters'),
+            ),
+        ),
+        userAgent: z.optional(z.string().check(z.maxLength(512, 'must be at most 512 characters'))),
+        ip: z.optional(z.string().check(z.maxLength(64, 'must be at most 64 characters'))),
+      }),
+    ),
   })
-  .superRefine((input, ctx) => {
-    if (input.action === 'opt_in' && !input.evidence) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['evidence'],
-        message: 'is required for opt_in: give at least its method, e.g. double-opt-in or signed-form',
-      });
-    }
-    if (input.evidence?.ip !== undefined && !ipPrefix(input.evidence.ip)) {
-      ctx.addIssue({ code: 'custom', path: ['evidence', 'ip'], message: 'must be an IPv4 or IPv6 address' });
-    }
-  });
+  .check(
+    z.superRefine((input, ctx) => {
+      if (input.action === 'opt_in' && !input.evidence) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['evidence'],
+          message: 'is required for opt_in: give at least its method, e.g. double-opt-in or signed-form',
+        });
+      }
+      if (input.evidence?.ip !== undefined && !ipPrefix(input.evidence.ip)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['evidence', 'ip'],
+          message: 'must be an IPv4 or IPv6 address',
+        });
+      }
+    }),
+  );
 
 /** A hard bounce is lifted only by an explicit opt-in with evidence (or a new address). */
 const LIFTED_BY: Record<'opt_in' | 'resubscribe', readonly AddressSuppressionKind[]> = {

@@ -1,38 +1,44 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { normaliseEmail } from '../domain/email';
 import { newId } from '../domain/ids';
 import { normaliseIranianMobile } from '../domain/phone';
 import { type SpoofReport, spoofVerdict, type Verdict } from '../domain/spoof-report';
-import { parseWith } from '../domain/validation';
+import { addIssue, parseWith } from '../domain/validation';
 import type { DeliveryStore, ReportStore } from '../ports';
 
 /** How far back we look for what we sent the reporter. */
 const LOOKBACK_DAYS = 30;
 
-export const spoofReportSchema = z
-  .strictObject({
-    sender: z.string().trim().min(1, 'must not be empty').max(64),
-    text: z.string().min(1, 'must not be empty').max(2000, 'must be at most 2000 characters'),
-    receivedAt: z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time' }).optional(),
-    reporter: z
-      .strictObject({ phone: z.string().max(64).optional(), email: z.string().max(320).optional() })
-      .optional(),
-  })
-  .transform((input, ctx) => {
+export const spoofReportSchema = z.pipe(
+  z.strictObject({
+    sender: z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(64)),
+    text: z
+      .string()
+      .check(z.minLength(1, 'must not be empty'), z.maxLength(2000, 'must be at most 2000 characters')),
+    receivedAt: z.optional(z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time' })),
+    reporter: z.optional(
+      z.strictObject({
+        phone: z.optional(z.string().check(z.maxLength(64))),
+        email: z.optional(z.string().check(z.maxLength(320))),
+      }),
+    ),
+  }),
+  z.transform((input, ctx) => {
     let phone: string | undefined;
     let email: string | undefined;
     if (input.reporter?.phone !== undefined) {
       const result = normaliseIranianMobile(input.reporter.phone);
       if (result.ok) phone = result.e164;
-      else ctx.addIssue({ code: 'custom', path: ['reporter', 'phone'], message: result.reason });
+      else addIssue(ctx, ['reporter', 'phone'], result.reason);
     }
     if (input.reporter?.email !== undefined) {
       const result = normaliseEmail(input.reporter.email);
       if (result.ok) email = result.email;
-      else ctx.addIssue({ code: 'custom', path: ['reporter', 'email'], message: result.reason });
+      else addIssue(ctx, ['reporter', 'email'], result.reason);
     }
     return { sender: input.sender, text: input.text, receivedAt: input.receivedAt, phone, email };
-  });
+  }),
+);
 
 /** A report as validated: the reporter's phone in E.164 and email normalised. */
 export type SpoofReportInput = z.output<typeof spoofReportSchema>;

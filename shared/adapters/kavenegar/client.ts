@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import { KavenegarError } from './errors';
 import { fromKavenegarReceptor, toKavenegarReceptor } from './phone';
 import {
@@ -151,13 +151,13 @@ export class KavenegarClient {
   }
 }
 
-function parse<T extends z.ZodType>(
+function parse<T extends z.core.$ZodType>(
   schema: T,
   entries: unknown,
   operation: KavenegarOperation,
   sendsMessages = false,
 ): z.output<T> {
-  const parsed = schema.safeParse(entries);
+  const parsed = z.safeParse(schema, entries);
   if (!parsed.success) throw badResponse(operation, sendsMessages);
   return parsed.data;
 }

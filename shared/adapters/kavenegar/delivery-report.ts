@@ -4,7 +4,7 @@
  * sms/status answers (reconciliation) both go through {@link smsStatusOf}, so they can never
  * disagree. https://kavenegar.com/rest.html#sms-status
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { DeliveryStatus, SmsStatusReport } from '../../domain/sms';
 import { parseWith } from '../../domain/validation';
 
@@ -38,13 +38,23 @@ const field = (expected: string) =>
   z.union([z.string(), z.number()], {
     error: (issue) => (issue.input === undefined ? 'is required' : `must be ${expected}`),
   });
-const messageId = field('a Kavenegar message id (digits)')
-  .transform((value) => String(value).trim())
-  .pipe(z.string().regex(/^\d{1,20}$/, 'must be a Kavenegar message id (digits)'));
+const messageId = z.pipe(
+  z.pipe(
+    field('a Kavenegar message id (digits)'),
+    z.transform((value) => String(value).trim()),
+  ),
+  z.string().check(z.regex(/^\d{1,20}$/, 'must be a Kavenegar message id (digits)')),
+);
 const STATUS_CODE = 'must be a status code (an integer from 0 to 999)';
-const providerStatus = field('a status code (an integer)')
-  .transform((value) => (typeof value === 'number' ? value : Number(value.trim() || Number.NaN)))
-  .pipe(z.number({ error: STATUS_CODE }).int(STATUS_CODE).min(0, STATUS_CODE).max(999, STATUS_CODE));
+const providerStatus = z.pipe(
+  z.pipe(
+    field('a status code (an integer)'),
+    z.transform((value) => (typeof value === 'number' ? value : Number(value.trim() || Number.NaN))),
+  ),
+  z
+    .number({ error: STATUS_CODE })
+    .check(z.int(STATUS_CODE), z.minimum(0, STATUS_CODE), z.maximum(999, STATUS_CODE)),
+);
 
 /** A delivery report's fields, as Kavenegar sends them (form, query or JSON; strings or numbers). */
 export const deliveryReportSchema = z.object({ messageid: messageId, status: providerStatus });

@@ -1,13 +1,14 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** Kavenegar ids and localids come back as numbers or strings; Chapar keeps them as strings. */
-const id = z.union([z.number(), z.string()]).transform(String);
-const integer = z.coerce.number().int();
-const amount = z.coerce.number().finite();
+const id = z.pipe(z.union([z.number(), z.string()]), z.transform(String));
+const integer = z.coerce.number().check(z.int());
+// zod numbers refuse Infinity and NaN already (classic zod's `.finite()` was a no-op).
+const amount = z.coerce.number();
 
 /** `{return: {status, message}, entries}`; entries is null on an error. */
 export const envelopeSchema = z.object({
-  return: z.object({ status: z.number().int(), message: z.string().default('') }),
+  return: z.object({ status: z.number().check(z.int()), message: z._default(z.string(), '') }),
   entries: z.unknown(),
 });
 
@@ -16,7 +17,7 @@ export const sendEntriesSchema = z.array(
     messageid: id,
     message: z.string(),
     status: integer,
-    statustext: z.string().default(''),
+    statustext: z._default(z.string(), ''),
     sender: z.coerce.string(),
     receptor: z.coerce.string(),
     date: integer,
@@ -24,13 +25,19 @@ export const sendEntriesSchema = z.array(
   }),
 );
 
-const statusEntry = z.object({ messageid: id, status: integer, statustext: z.string().default('') });
+const statusEntry = z.object({ messageid: id, status: integer, statustext: z._default(z.string(), '') });
 
 export const statusEntriesSchema = z.array(statusEntry);
 
-export const localStatusEntriesSchema = z.array(statusEntry.extend({ localid: id }));
+export const localStatusEntriesSchema = z.array(z.extend(statusEntry, { localid: id }));
 
 const accountInfo = z.object({ remaincredit: amount, expiredate: integer, type: z.coerce.string() });
 
 /** account/info answers an object; tolerate a one-element array too. */
-export const accountInfoSchema = z.union([accountInfo, z.tuple([accountInfo]).transform(([info]) => info)]);
+export const accountInfoSchema = z.union([
+  accountInfo,
+  z.pipe(
+    z.tuple([accountInfo]),
+    z.transform(([info]) => info),
+  ),
+]);

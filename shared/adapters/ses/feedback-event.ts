@@ -1,7 +1,6 @@
-import { JSONStringified } from '@aws-lambda-powertools/parser/helpers';
-import { SnsSqsNotificationSchema } from '@aws-lambda-powertools/parser/schemas/sns';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { EmailFeedback } from '../../domain/email-feedback';
+import '../../domain/zod-english';
 
 /*
  * SES *event publishing* records (a configuration set's event destination), not the older
@@ -12,10 +11,10 @@ import type { EmailFeedback } from '../../domain/email-feedback';
 /** The message the event is about; tags hold SES's own (`ses:*`) and ours, each a list. */
 const mailSchema = z.object({
   timestamp: z.iso.datetime(),
-  messageId: z.string().min(1),
+  messageId: z.string().check(z.minLength(1)),
   source: z.string(),
   destination: z.array(z.string()),
-  tags: z.record(z.string(), z.array(z.string())).default({}),
+  tags: z._default(z.record(z.string(), z.array(z.string())), {}),
 });
 
 const bounceSchema = z.object({
@@ -28,15 +27,15 @@ const bounceSchema = z.object({
       .array(
         z.object({
           emailAddress: z.string(),
-          action: z.string().optional(),
-          status: z.string().optional(),
-          diagnosticCode: z.string().optional(),
+          action: z.optional(z.string()),
+          status: z.optional(z.string()),
+          diagnosticCode: z.optional(z.string()),
         }),
       )
-      .min(1),
+      .check(z.minLength(1)),
     timestamp: z.iso.datetime(),
-    feedbackId: z.string().min(1),
-    reportingMTA: z.string().optional(),
+    feedbackId: z.string().check(z.minLength(1)),
+    reportingMTA: z.optional(z.string()),
   }),
 });
 
@@ -47,11 +46,11 @@ const complaintSchema = z.object({
     // Some mailbox providers redact the complaining address: the list may be empty.
     complainedRecipients: z.array(z.object({ emailAddress: z.string() })),
     timestamp: z.iso.datetime(),
-    feedbackId: z.string().min(1),
-    complaintSubType: z.string().nullish(),
-    complaintFeedbackType: z.string().optional(),
-    userAgent: z.string().optional(),
-    arrivalDate: z.string().optional(),
+    feedbackId: z.string().check(z.minLength(1)),
+    complaintSubType: z.nullish(z.string()),
+    complaintFeedbackType: z.optional(z.string()),
+    userAgent: z.optional(z.string()),
+    arrivalDate: z.optional(z.string()),
   }),
 });
 
@@ -73,9 +72,41 @@ const otherSchema = z.object({
 export const sesEventSchema = z.discriminatedUnion('eventType', [bounceSchema, complaintSchema, otherSchema]);
 export type SesEvent = z.infer<typeof sesEventSchema>;
 
-/** An SQS message from an SNS subscription with raw message delivery off: the SNS envelope. */
-export const sesNotificationSchema = SnsSqsNotificationSchema.extend({
-  Message: JSONStringified(sesEventSchema),
+/**
+ * An SQS message from an SNS subscription with raw message delivery off: the SNS envelope,
+ * with the fields Powertools' SnsSqsNotificationSchema reads (written here in zod/mini, so
+ * the function does not load classic zod), and its Message parsed as the SES event.
+ */
+export const sesNotificationSchema = z.object({
+  Type: z.literal('Notification'),
+  MessageId: z.string(),
+  TopicArn: z.string(),
+  Subject: z.nullish(z.string()),
+  Message: z.pipe(
+    z.string(),
+    z.pipe(
+      z.transform((text: string, ctx) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch (error) {
+          ctx.issues.push({
+            code: 'custom',
+            message: `Invalid JSON - ${(error as Error).message}`,
+            input: text,
+            continue: false,
+          });
+          return z.NEVER;
+        }
+      }),
+      sesEventSchema,
+    ),
+  ),
+  MessageAttributes: z.optional(z.record(z.string(), z.object({ Type: z.string(), Value: z.string() }))),
+  Timestamp: z.iso.datetime(),
+  Signature: z.optional(z.string()),
+  SignatureVersion: z.optional(z.string()),
+  SigningCertURL: z.optional(z.url()),
+  UnsubscribeURL: z.optional(z.string()),
 });
 
 /** Our tags of a message, one value each (SES publishes every tag as a list). */
