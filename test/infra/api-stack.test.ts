@@ -35,7 +35,7 @@ function importedName(value: unknown): string | undefined {
 }
 
 /** What the AppFunction construct gives every function, beside its definition's environment. */
-const RUNTIME_VARIABLES = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE'];
+const RUNTIME_VARIABLES = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE'];
 const TABLE_WRITE = [
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
@@ -78,8 +78,9 @@ describe('api stack: functions', () => {
     it('has exactly the environment its definition implies', () => {
       const expected = [...RUNTIME_VARIABLES, ...environmentOf(definition)];
       expect(Object.keys(env).sort()).toEqual(expected.sort());
+      // No NODE_OPTIONS: source maps are uploaded beside the bundle, never loaded at start.
+      expect(env.NODE_OPTIONS).toBeUndefined();
       expect(env).toMatchObject({
-        NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       });

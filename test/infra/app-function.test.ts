@@ -30,6 +30,18 @@ describe('AppFunction bundle (real esbuild, no Docker)', () => {
     expect(readdirSync(assetDir).sort()).toEqual(['index.mjs', 'index.mjs.map', 'templates']);
   });
 
+  it('uploads the source map but does not load it at start (no NODE_OPTIONS)', () => {
+    const fnProps = resourceOf(Template.fromStack(stack), fn.function).Properties as {
+      Environment: { Variables: Record<string, string> };
+    };
+    expect(fnProps.Environment.Variables.NODE_OPTIONS).toBeUndefined();
+    expect(JSON.stringify(fnProps)).not.toContain('enable-source-maps');
+    expect(JSON.parse(readFileSync(join(assetDir, 'index.mjs.map'), 'utf8'))).toMatchObject({
+      version: 3,
+      mappings: expect.any(String),
+    });
+  });
+
   it('starts with the createRequire banner', () => {
     expect(readFileSync(join(assetDir, 'index.mjs'), 'utf8')).toMatch(
       /^import \{ createRequire as \w+ \} from 'node:module'/,
