@@ -1,29 +1,36 @@
 /**
- * `npm run bench:cold`: each function's bundle as AppFunction builds it (esbuild, ESM, the
- * same banner and main fields, minified; no source maps, which production should not load),
- * its size, and its module init time: the import of the bundle in a fresh `node` process,
- * median of BENCH_COLD_RUNS (5). Next to it, in the same run and the same way, the import
- * time of a bundle holding only the SDK clients that function uses (the ones its bundle
- * contains), and the ratio of the two. Prints figures; asserts nothing.
+ * `npm run bench:cold`: each function's bundle as AppFunction builds it (the esbuild options of
+ * infra/constructs/bundling.ts: ESM, minified, the pinned SDK bundled without the credential
+ * sources Lambda never reaches; no source maps, which production does not load), its size,
+ * and its module init time: the import of the bundle in a fresh `node` process, median of
+ * BENCH_COLD_RUNS (5; BENCH_COLD_ONLY names a comma-separated subset of functions). Next to it, in the same run and the same way, the import time of a
+ * bundle holding only the SDK clients that function uses (the ones its bundle contains), and
+ * the ratio of the two.
+ *
+ * The alternative is measured in the same run: the runtime's own SDK v3 left external
+ * (`bundleAwsSdk: false`), imported from node_modules as Lambda would import its copy, against
+ * the same clients imported that way.
+ *
+ * Time is the CPU time of the import (user + system, all threads), which a busy shared machine
+ * disturbs far less than wall time (also printed). Prints figures; asserts nothing.
  *
  * The handlers read their configuration at cold start, so each import runs with the
  * function's environment (from shared/definitions) filled with placeholder values; nothing
  * is called over the network while a module initialises.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
+import { esbuildOptions } from '../infra/constructs/bundling';
 import { environmentOf, type FunctionName, functions } from '../shared/definitions';
 import { positiveInt } from './support';
 
 const runs = positiveInt('BENCH_COLD_RUNS', 5);
+/** BENCH_COLD_ONLY=http-api,queue-send-sms measures only those functions. */
+const only = (process.env.BENCH_COLD_ONLY ?? '').split(',').filter(Boolean);
 const projectRoot = new URL('..', import.meta.url).pathname;
-
-// As infra/constructs/app-function.ts bundles (NodejsFunction with these bundling props).
-const ESM_REQUIRE_BANNER =
-  "import { createRequire as topLevelCreateRequire } from 'node:module'; const require = topLevelCreateRequire(import.meta.url);";
 
 /** The SDK packages a bundle may hold, with the client each exports. */
 const SDK_CLIENTS: Readonly<Record<string, string>> = {
@@ -32,26 +39,26 @@ const SDK_CLIENTS: Readonly<Record<string, string>> = {
   '@aws-sdk/client-sqs': 'SQSClient',
   '@aws-sdk/client-sesv2': 'SESv2Client',
   '@aws-sdk/client-sns': 'SNSClient',
+  '@aws-sdk/client-s3': 'S3Client',
   '@aws-sdk/client-secrets-manager': 'SecretsManagerClient',
 };
 
-async function bundle(entry: string, outfile: string): Promise<Metafile> {
+type Mode = 'pinned' | 'runtime';
+
+async function bundle(entry: string, outfile: string, mode: Mode): Promise<Metafile> {
+  const { mainFields, ...options } = esbuildOptions(mode === 'pinned');
   const result = await build({
+    ...options,
+    mainFields: [...mainFields],
     entryPoints: [entry],
     outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node24',
-    format: 'esm',
-    mainFields: ['module', 'main'],
-    banner: { js: ESM_REQUIRE_BANNER },
-    minify: true,
     sourcemap: false,
     metafile: true,
     logLevel: 'silent',
     absWorkingDir: projectRoot,
+    nodePaths: [join(projectRoot, 'node_modules')],
   });
-  return result.metafile;
+  return result.metafile as Metafile;
 }
 
 /** Placeholder values that pass shared/config.ts for every variable a function is given. */
@@ -80,22 +87,38 @@ function placeholderEnvironment(name: FunctionName): Record<string, string> {
         ? `https://bench.invalid/${key.toLowerCase()}`
         : key.endsWith('_EMAIL')
           ? 'bench@example.com'
-          : `bench-${key.toLowerCase()}`);
+          : /_(DAYS|MINUTES|SECONDS|MS|RATE|LIMIT|COUNT)$/.test(key)
+            ? '60'
+            : `bench-${key.toLowerCase()}`);
   }
   return env;
 }
 
-/** Milliseconds to import `file` in a fresh node process, or the error it threw. */
-function importTime(file: string, env: Record<string, string>): number | string {
+interface Timing {
+  /** CPU milliseconds (user + system) of the import. */
+  cpu: number;
+  /** Wall-clock milliseconds of the import. */
+  wall: number;
+}
+
+/** The import of `file` in a fresh node process, or the error it threw. */
+function importTime(file: string, env: Record<string, string>): Timing | string {
   const script =
-    'const t = performance.now(); await import(process.argv[1]); process.stdout.write(String(performance.now() - t));';
+    'const c = process.cpuUsage(); const t = performance.now(); await import(process.argv[1]); ' +
+    'const w = performance.now() - t; const u = process.cpuUsage(c); ' +
+    'process.stdout.write(JSON.stringify({ cpu: (u.user + u.system) / 1000, wall: w }));';
   const child = spawnSync(process.execPath, ['--input-type=module', '-e', script, `file://${file}`], {
     env,
     encoding: 'utf8',
     timeout: 30_000,
   });
-  const ms = Number(child.stdout);
-  if (child.status === 0 && Number.isFinite(ms)) return ms;
+  if (child.status === 0) {
+    try {
+      return JSON.parse(child.stdout) as Timing;
+    } catch {
+      // falls through to the error below
+    }
+  }
   return (
     (child.stderr || child.error?.message || `exit ${child.status}`)
       .split('\n')
@@ -108,79 +131,109 @@ const median = (values: readonly number[]): number => {
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 };
 
+interface Side {
+  bytes: number;
+  init: Timing[];
+  sdk: Timing[];
+}
+
 interface Row {
   name: FunctionName;
-  bytes: number;
-  /** Of which zod (minified). */
+  /** Of the deployed (pinned SDK) bundle: zod's bytes, and whether classic zod is in it. */
   zodBytes: number;
+  classicZod: boolean;
   clients: string[];
-  init: number[];
-  sdk: number[];
+  pinned: Side;
+  runtime: Side;
   error?: string;
+}
+
+/** A bundle importing only `packages`' clients, kept alive so tree-shaking cannot drop them. */
+function sdkEntry(dir: string, name: string, packages: readonly string[]): string {
+  const entry = join(dir, `${name}.sdk-entry.mjs`);
+  writeFileSync(
+    entry,
+    packages.map((pkg, i) => `import { ${SDK_CLIENTS[pkg]} as c${i} } from '${pkg}';`).join('\n') +
+      `\nglobalThis.benchClients = [${packages.map((_, i) => `c${i}`).join(', ')}];\n`,
+  );
+  return entry;
+}
+
+async function measure(dir: string, name: FunctionName): Promise<Row> {
+  // The deployed bundle lives where no node_modules can be found: a static import of anything
+  // left external would fail its import here, as it would on Lambda.
+  const pinnedDir = join(dir, 'pinned');
+  // The runtime-SDK bundle finds the SDK in a node_modules beside it, as Lambda's copy is found.
+  const runtimeDir = join(dir, 'runtime');
+  const outfile = join(pinnedDir, `${name}.mjs`);
+  const metafile = await bundle(functions[name].entry, outfile, 'pinned');
+  // What the bundle holds: the inputs that left bytes in it after tree-shaking.
+  const kept = Object.entries(Object.values(metafile.outputs)[0]?.inputs ?? {}).filter(
+    ([, input]) => input.bytesInOutput > 0,
+  );
+  const bytesOf = (pkg: string) =>
+    kept
+      .filter(([path]) => path.includes(`node_modules/${pkg}/`))
+      .reduce((sum, [, input]) => sum + input.bytesInOutput, 0);
+  const packages = Object.keys(SDK_CLIENTS).filter((pkg) => bytesOf(pkg) > 0);
+  const pinnedSdk = join(pinnedDir, `${name}.sdk.mjs`);
+  await bundle(sdkEntry(dir, name, packages), pinnedSdk, 'pinned');
+  const runtimeFile = join(runtimeDir, `${name}.mjs`);
+  await bundle(functions[name].entry, runtimeFile, 'runtime');
+  const runtimeSdk = join(runtimeDir, `${name}.sdk.mjs`);
+  await bundle(sdkEntry(dir, name, packages), runtimeSdk, 'runtime');
+
+  const row: Row = {
+    name,
+    zodBytes: bytesOf('zod'),
+    classicZod: kept.some(([path]) => path.includes('node_modules/zod/v4/classic/')),
+    clients: packages.map((pkg) => pkg.replace('@aws-sdk/', '')),
+    pinned: { bytes: statSync(outfile).size, init: [], sdk: [] },
+    runtime: { bytes: statSync(runtimeFile).size, init: [], sdk: [] },
+  };
+  const env = placeholderEnvironment(name);
+  const none: Timing = { cpu: 0, wall: 0 };
+  // Alternated, so a busy moment on the shared machine weighs on every side alike.
+  for (let i = 0; i < runs && row.error === undefined; i++) {
+    const timings = [
+      importTime(outfile, env),
+      packages.length === 0 ? none : importTime(pinnedSdk, env),
+      importTime(runtimeFile, env),
+      packages.length === 0 ? none : importTime(runtimeSdk, env),
+    ];
+    const failed = timings.findIndex((timing) => typeof timing === 'string');
+    if (failed >= 0) {
+      const what = ['bundle', 'SDK bundle', 'runtime-SDK bundle', 'runtime SDK'][failed];
+      row.error = `${what}: ${timings[failed]}`;
+      break;
+    }
+    const [init, sdk, runtimeInit, runtimeSdkTime] = timings as Timing[];
+    row.pinned.init.push(init as Timing);
+    row.pinned.sdk.push(sdk as Timing);
+    row.runtime.init.push(runtimeInit as Timing);
+    row.runtime.sdk.push(runtimeSdkTime as Timing);
+  }
+  return row;
 }
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'chapar-bench-cold-'));
   try {
+    mkdirSync(join(dir, 'pinned'));
+    mkdirSync(join(dir, 'runtime'));
+    symlinkSync(join(projectRoot, 'node_modules'), join(dir, 'runtime', 'node_modules'));
     console.log(
       `Cold-start benchmark: esbuild as AppFunction (ESM, minified, no source maps), node ${process.version}`,
     );
-    console.log(`  module init = import of the bundle in a fresh node process, median of ${runs}\n`);
+    console.log(
+      `  module init = import of the bundle in a fresh node process, CPU time, median of ${runs}\n`,
+    );
     const rows: Row[] = [];
-    for (const name of Object.keys(functions) as FunctionName[]) {
-      const outfile = join(dir, `${name}.mjs`);
-      const metafile = await bundle(functions[name].entry, outfile);
-      // What the bundle holds: the inputs that left bytes in it after tree-shaking.
-      const kept = Object.entries(Object.values(metafile.outputs)[0]?.inputs ?? {}).filter(
-        ([, input]) => input.bytesInOutput > 0,
-      );
-      const bytesOf = (pkg: string) =>
-        kept
-          .filter(([path]) => path.includes(`node_modules/${pkg}/`))
-          .reduce((sum, [, input]) => sum + input.bytesInOutput, 0);
-      const packages = Object.keys(SDK_CLIENTS).filter((pkg) => bytesOf(pkg) > 0);
-      // Only the clients, kept alive so tree-shaking cannot drop them: the floor a function pays.
-      const sdkEntry = join(dir, `${name}.sdk-entry.mjs`);
-      writeFileSync(
-        sdkEntry,
-        packages.map((pkg, i) => `import { ${SDK_CLIENTS[pkg]} as c${i} } from '${pkg}';`).join('\n') +
-          `\nglobalThis.benchClients = [${packages.map((_, i) => `c${i}`).join(', ')}];\n`,
-      );
-      const sdkFile = join(dir, `${name}.sdk.mjs`);
-      await build({
-        entryPoints: [sdkEntry],
-        outfile: sdkFile,
-        bundle: true,
-        platform: 'node',
-        target: 'node24',
-        format: 'esm',
-        mainFields: ['module', 'main'],
-        banner: { js: ESM_REQUIRE_BANNER },
-        minify: true,
-        logLevel: 'silent',
-        nodePaths: [join(projectRoot, 'node_modules')],
-      });
-      rows.push({
-        name,
-        bytes: statSync(outfile).size,
-        zodBytes: bytesOf('zod'),
-        clients: packages.map((pkg) => pkg.replace('@aws-sdk/', '')),
-        init: [],
-        sdk: [],
-      });
-      const row = rows.at(-1) as Row;
-      const env = placeholderEnvironment(name);
-      // Alternated, so a busy moment on the shared machine weighs on both sides alike.
-      for (let i = 0; i < runs && row.error === undefined; i++) {
-        const init = importTime(outfile, env);
-        const sdk = packages.length === 0 ? 0 : importTime(sdkFile, env);
-        if (typeof init === 'string') row.error = init;
-        else if (typeof sdk === 'string') row.error = `SDK bundle: ${sdk}`;
-        else {
-          row.init.push(init);
-          row.sdk.push(sdk);
-        }
-      }
+    const names = (Object.keys(functions) as FunctionName[]).filter(
+      (name) => only.length === 0 || only.includes(name),
+    );
+    for (const name of names) {
+      rows.push(await measure(dir, name));
       process.stdout.write(`  measured ${name}\n`);
     }
     print(rows);
@@ -190,24 +243,38 @@ async function main(): Promise<void> {
   }
 }
 
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
+const ms = (value: number) => `${value.toFixed(0)} ms`;
+const ratio = (init: number, sdk: number) => (sdk > 0 ? (init / sdk).toFixed(2) : '-');
+
 function print(rows: readonly Row[]): void {
+  console.log(`\n  pinned SDK bundled (deployed)${' '.repeat(58)}| runtime's SDK external (alternative)`);
   console.log(
-    `\n  ${'function'.padEnd(24)} ${'bundle'.padStart(9)} ${'zod'.padStart(7)} ${'init'.padStart(9)} ${'SDK only'.padStart(9)} ${'ratio'.padStart(6)}  SDK clients in the bundle`,
+    `  ${'function'.padEnd(24)} ${'bundle'.padStart(7)} ${'zod'.padStart(6)} ${'init'.padStart(7)} ${'SDK'.padStart(7)} ${'ratio'.padStart(5)} ${'wall'.padStart(7)} ${'SDK'.padStart(7)} ${'ratio'.padStart(5)} | ${'bundle'.padStart(7)} ${'init'.padStart(7)} ${'SDK'.padStart(7)} ${'ratio'.padStart(5)}  SDK clients`,
   );
   for (const row of rows) {
-    const kb = `${(row.bytes / 1024).toFixed(0)} KB`;
     if (row.error !== undefined) {
-      console.log(`  ${row.name.padEnd(24)} ${kb.padStart(9)}  import failed: ${row.error}`);
+      console.log(
+        `  ${row.name.padEnd(24)} ${kb(row.pinned.bytes).padStart(7)}  import failed: ${row.error}`,
+      );
       continue;
     }
-    const init = median(row.init);
-    const sdk = median(row.sdk);
-    const ratio = sdk > 0 ? (init / sdk).toFixed(2) : '-';
-    const zod = `${(row.zodBytes / 1024).toFixed(0)} KB`;
+    const m = (side: Side, of: 'init' | 'sdk', field: keyof Timing) =>
+      median(side[of].map((timing) => timing[field]));
+    const p = { cpu: m(row.pinned, 'init', 'cpu'), sdk: m(row.pinned, 'sdk', 'cpu') };
+    const w = { init: m(row.pinned, 'init', 'wall'), sdk: m(row.pinned, 'sdk', 'wall') };
+    const r = { cpu: m(row.runtime, 'init', 'cpu'), sdk: m(row.runtime, 'sdk', 'cpu') };
+    const zod = `${kb(row.zodBytes)}${row.classicZod ? '!' : ''}`;
     console.log(
-      `  ${row.name.padEnd(24)} ${kb.padStart(9)} ${zod.padStart(7)} ${`${init.toFixed(0)} ms`.padStart(9)} ${`${sdk.toFixed(0)} ms`.padStart(9)} ${ratio.padStart(6)}  ${row.clients.join(', ') || '-'}`,
+      `  ${row.name.padEnd(24)} ${kb(row.pinned.bytes).padStart(7)} ${zod.padStart(6)} ${ms(p.cpu).padStart(7)} ${ms(p.sdk).padStart(7)} ${ratio(p.cpu, p.sdk).padStart(5)} ${ms(w.init).padStart(7)} ${ms(w.sdk).padStart(7)} ${ratio(w.init, w.sdk).padStart(5)} | ${kb(row.runtime.bytes).padStart(7)} ${ms(r.cpu).padStart(7)} ${ms(r.sdk).padStart(7)} ${ratio(r.cpu, r.sdk).padStart(5)}  ${row.clients.join(', ') || '-'}`,
     );
   }
+  const classic = rows.filter((row) => row.classicZod).map((row) => row.name);
+  console.log(
+    classic.length === 0
+      ? '\n  classic zod (zod/v4/classic) is in no function bundle'
+      : `\n  classic zod (marked !) is still in: ${classic.join(', ')}`,
+  );
 }
 
 await main();

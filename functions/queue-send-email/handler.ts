@@ -4,11 +4,11 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import {
   emailProvider,
   erasureKey,
+  messageVisibility,
   secretSource,
   suppressionStore,
   tokenKeyring,
 } from '../../shared/adapters/factory';
-import { SqsMessageVisibility } from '../../shared/adapters/sqs/message-visibility';
 import { templateFile } from '../../shared/adapters/templates/template-files';
 import { readFunctionConfig } from '../../shared/config';
 import { queues } from '../../shared/definitions/queues';
@@ -44,7 +44,7 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
   .use(injectLambdaContext(logger))
   .handler(
     channelBatchHandler(deps, async () => channel, logger, undefined, {
-      visibility: new SqsMessageVisibility(),
+      visibility: messageVisibility(),
       maxReceiveCount: queues.email.maxReceiveCount,
     }),
   );

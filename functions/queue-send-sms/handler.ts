@@ -3,12 +3,17 @@ import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { dynamoDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { DynamoRateLimiter } from '../../shared/adapters/dynamodb/rate-limiter';
-import { erasureKey, linkStore, secretSource, suppressionStore } from '../../shared/adapters/factory';
+import {
+  erasureKey,
+  linkStore,
+  messageVisibility,
+  secretSource,
+  suppressionStore,
+} from '../../shared/adapters/factory';
 import { KavenegarClient } from '../../shared/adapters/kavenegar/client';
 import { KavenegarSmsLookup } from '../../shared/adapters/kavenegar/sms-lookup';
 import { KavenegarSmsProvider } from '../../shared/adapters/kavenegar/sms-provider';
 import { RateLimitedSmsProvider } from '../../shared/adapters/rate-limited-sms-provider';
-import { SqsMessageVisibility } from '../../shared/adapters/sqs/message-visibility';
 import { readFunctionConfig } from '../../shared/config';
 import { queues } from '../../shared/definitions/queues';
 import { deferUntil, parseQuietHours } from '../../shared/domain/quiet-hours';
@@ -40,7 +45,7 @@ const links = linkStore(config.LINKS_TABLE);
 const quietHours = parseQuietHours(config.CHAPAR_QUIET_HOURS);
 const quietDeferral = {
   defer: (now: Date) => deferUntil(quietHours, now),
-  visibility: new SqsMessageVisibility(),
+  visibility: messageVisibility(),
 };
 
 async function smsChannel(): Promise<SmsChannel> {

@@ -1,7 +1,7 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { parseTokenKeyring, type TokenKeyring } from '../domain/unsubscribe-token';
-import type { SecretSource } from '../ports';
+import type { EmailProvider, MessageVisibility, SecretSource, WorkQueue } from '../ports';
 import { DynamoCampaignStore } from './dynamodb/campaign-store';
 import { dynamoDocumentClient } from './dynamodb/client';
 import { DynamoConsentStore } from './dynamodb/consent-store';
@@ -15,12 +15,28 @@ import { DynamoReportStore } from './dynamodb/report-store';
 import { DynamoSuppressionStore } from './dynamodb/suppression-store';
 import { SecretsManagerSource } from './secrets/secret-source';
 import { SesEmailProvider } from './ses/email-provider';
+import { SqsMessageVisibility } from './sqs/message-visibility';
 import { type QueueUrls, SqsWorkQueue } from './sqs/work-queue';
 
 /**
  * Builds adapters from configuration: the composition root the handlers share. Clients are
  * created once per container; endpoints come from the SDK's AWS_ENDPOINT_URL_* variables.
+ *
+ * The SQS and SES adapters, and their SDK clients, are built on their first call, not at cold
+ * start: a path that never enqueues or mails builds neither (the API's contact routes, a
+ * digest run with nothing to send, a batch that defers nothing). Their modules stay static
+ * imports: in a one-file bundle a dynamic import of a module shared with the rest (the SDK's
+ * core) wraps and keeps far more code than it defers.
  */
+
+/** `build` once, on the first call. */
+function onFirstUse<T>(build: () => T): () => T {
+  let built: T | undefined;
+  return () => {
+    built ??= build();
+    return built;
+  };
+}
 
 export const contactStore = (table: string) => new DynamoContactStore(dynamoDocumentClient(), table);
 export const campaignStore = (table: string) => new DynamoCampaignStore(dynamoDocumentClient(), table);
@@ -38,17 +54,32 @@ export const personalDataStore = (tables: PersonalDataTables) =>
   new DynamoPersonalDataStore(dynamoDocumentClient(), tables);
 
 let sqs: SQSClient | undefined;
-export function workQueue(urls: QueueUrls): SqsWorkQueue {
-  sqs ??= new SQSClient({});
-  return new SqsWorkQueue(sqs, urls);
+export function workQueue(urls: QueueUrls): WorkQueue {
+  const queue = onFirstUse(() => {
+    sqs ??= new SQSClient({});
+    return new SqsWorkQueue(sqs, urls);
+  });
+  return {
+    sendDispatch: (messages) => queue().sendDispatch(messages),
+    sendRecipients: (messages) => queue().sendRecipients(messages),
+  };
+}
+
+/** Delays a received message (quiet hours, a provider's backoff) on the queue it came from. */
+export function messageVisibility(): MessageVisibility {
+  const visibility = onFirstUse(() => new SqsMessageVisibility());
+  return { delay: (message, seconds) => visibility().delay(message, seconds) };
 }
 
 let ses: SESv2Client | undefined;
-export function emailProvider(options: { from: string; configurationSet?: string }): SesEmailProvider {
-  // One attempt: a retry after a 5xx or a lost answer can send the mail twice (SES has no
-  // idempotency key); failures are classified and retried, or not, by the delivery loop.
-  ses ??= new SESv2Client({ maxAttempts: 1 });
-  return new SesEmailProvider(ses, options);
+export function emailProvider(options: { from: string; configurationSet?: string }): EmailProvider {
+  const provider = onFirstUse(() => {
+    // One attempt: a retry after a 5xx or a lost answer can send the mail twice (SES has no
+    // idempotency key); failures are classified and retried, or not, by the delivery loop.
+    ses ??= new SESv2Client({ maxAttempts: 1 });
+    return new SesEmailProvider(ses, options);
+  });
+  return { send: (message) => provider().send(message) };
 }
 
 export const secretSource = (): SecretSource => new SecretsManagerSource();

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import busboy from 'busboy';
+import type busboy from 'busboy';
 import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../domain/errors';
 import { header } from './respond';
 
@@ -142,12 +142,17 @@ export async function requestFields(
   );
 }
 
-/** multipart/form-data parsed by busboy; a malformed body or missing boundary is a 400. */
-function multipartFields(bytes: Buffer, contentType: string): Promise<URLSearchParams> {
+/**
+ * multipart/form-data parsed by busboy; a malformed body or missing boundary is a 400. busboy
+ * is loaded on the first multipart body, not at cold start: almost every request is JSON or a
+ * URL-encoded form.
+ */
+async function multipartFields(bytes: Buffer, contentType: string): Promise<URLSearchParams> {
   const malformed = (cause: unknown) =>
     new ValidationError('Request body is not valid multipart/form-data', [
       { field: 'body', message: cause instanceof Error ? cause.message : 'malformed' },
     ]);
+  const { default: busboy } = await import('busboy');
   return new Promise((resolve, reject) => {
     const fields = new URLSearchParams();
     let parser: busboy.Busboy;
