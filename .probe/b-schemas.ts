@@ -1,0 +1,7 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+(globalThis as any).b = [DynamoDBDocumentClient.from(new DynamoDBClient({})), SecretsManagerClient];
+import { campaignInputSchema } from '../shared/domain/campaign';
+import { contactInputSchema } from '../shared/domain/contact';
+(globalThis as any).x = [campaignInputSchema, contactInputSchema];
