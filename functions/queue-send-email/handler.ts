@@ -1,7 +1,11 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { dynamoDocumentClient } from '../../shared/adapters/dynamodb/client';
+import { DynamoRateLimiter } from '../../shared/adapters/dynamodb/rate-limiter';
 import {
+  campaignStore,
+  emailAccount,
   emailProvider,
   erasureKey,
   secretSource,
@@ -13,12 +17,34 @@ import { templateFile } from '../../shared/adapters/templates/template-files';
 import { readFunctionConfig } from '../../shared/config';
 import { queues } from '../../shared/definitions/queues';
 import { channelBatchHandler, channelDeliverDeps } from '../../shared/lambda/channel-batch-handler';
-import { createLogger } from '../../shared/observability';
-import { EmailChannel } from '../../shared/use-cases/send-email';
+import { createLogger, createMetrics, MetricAlarms } from '../../shared/observability';
+import type { PartialRateLimiter } from '../../shared/ports';
+import { pauseEmailCampaigns } from '../../shared/use-cases/email-pauses';
+import { cachedReputation, EmailChannel } from '../../shared/use-cases/send-email';
 
 const config = readFunctionConfig('queue-send-email');
 const logger = createLogger();
 const secrets = secretSource();
+const campaigns = campaignStore(config.CAMPAIGNS_TABLE);
+const alarms = new MetricAlarms(logger, createMetrics());
+
+// SES's MaxSendRate (GetAccount) as one budget for every concurrent instance of this function;
+// one limiter per rate, all on the same item, so a changed rate is measured against the same log.
+const limiters = new Map<number, PartialRateLimiter>();
+function sesRate(perSecond: number): PartialRateLimiter {
+  let limiter = limiters.get(perSecond);
+  if (!limiter) {
+    limiter = new DynamoRateLimiter({
+      client: dynamoDocumentClient(),
+      tableName: config.RATE_LIMITS_TABLE,
+      name: 'ses-email',
+      limitPerSecond: perSecond,
+    });
+    limiters.set(perSecond, limiter);
+  }
+  return limiter;
+}
+
 const channel = new EmailChannel({
   email: emailProvider({
     from: config.CHAPAR_FROM_EMAIL,
@@ -27,7 +53,14 @@ const channel = new EmailChannel({
   keyring: tokenKeyring(secrets, config.TOKEN_KEYS_SECRET_ID),
   publicBaseUrl: config.CHAPAR_PUBLIC_BASE_URL,
   templates: templateFile,
-  concurrency: 5,
+  // A whole queue message's recipients go out at once after one grant.
+  concurrency: queues.email.recipientsPerMessage,
+  pacing: { account: emailAccount(), limiter: sesRate },
+  pauseAll: async (reason) => {
+    const paused = await pauseEmailCampaigns({ campaigns, alarms, now: () => new Date() }, reason);
+    logger.error('SES stopped the account: email campaigns paused', { reason, paused: paused.length });
+  },
+  reputation: cachedReputation(campaigns),
 });
 
 const deps = {
@@ -39,7 +72,7 @@ const deps = {
   },
 };
 
-/** Sends campaign email through SES with one-click unsubscribe. */
+/** Sends campaign email through SES at the account's rate, with one-click unsubscribe. */
 export const handler = middy<SQSEvent, SQSBatchResponse>()
   .use(injectLambdaContext(logger))
   .handler(
