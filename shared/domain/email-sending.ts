@@ -87,13 +87,15 @@ export function reputationTrip(
   if (stats.sent < limits.minSends || stats.sent <= 0) return undefined;
   const bounce = stats.bounced / stats.sent;
   if (bounce > limits.bounceRate)
-    return `${REPUTATION_PAUSE}: bounce ${percent(bounce, 1)} % (${stats.bounced}/${stats.sent})`;
+    return `${REPUTATION_PAUSE}: bounce ${percent(bounce, limits.bounceRate, 1)} % (${stats.bounced}/${stats.sent})`;
   const complaint = stats.complained / stats.sent;
   if (complaint > limits.complaintRate)
-    return `${REPUTATION_PAUSE}: complaint ${percent(complaint, 2)} % (${stats.complained}/${stats.sent})`;
+    return `${REPUTATION_PAUSE}: complaint ${percent(complaint, limits.complaintRate, 2)} % (${stats.complained}/${stats.sent})`;
   return undefined;
 }
 
-function percent(rate: number, digits: number): string {
-  return (rate * 100).toFixed(digits);
+/** The rate in percent with `digits` decimals, or one more when that much would not show it past the limit. */
+function percent(rate: number, limit: number, digits: number): string {
+  const shown = (rate * 100).toFixed(digits);
+  return Number(shown) > limit * 100 ? shown : (rate * 100).toFixed(digits + 1);
 }
