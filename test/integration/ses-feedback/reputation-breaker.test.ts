@@ -130,27 +130,23 @@ async function sendAll(campaign: Campaign, audience: readonly Contact[]): Promis
   await Promise.all([worker(), worker(), worker(), worker()]);
 }
 
-/** The SES event type inside a record's SNS envelope. */
-function eventTypeOf(message: Message): string {
-  const envelope = JSON.parse(message.Body ?? '{}') as { Message?: string };
-  return (JSON.parse(envelope.Message ?? '{}') as { eventType?: string }).eventType ?? '';
-}
-
-/** Hands every published SES event to the real feedback handler until `wanted` are bounces or complaints. */
-async function processFeedback(wanted: number): Promise<void> {
-  let seen = 0;
-  const deadline = Date.now() + 30_000;
-  while (seen < wanted && Date.now() < deadline) {
+/**
+ * Hands every published SES event to the real feedback handler, as the queue's poller would,
+ * until the campaign has paused (or two minutes have passed: a slow shared machine).
+ */
+async function processFeedbackUntilPaused(campaignId: string): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if ((await campaigns.get(campaignId))?.status === 'paused') return;
     const messages: Message[] = await emulators.receiveAll('sesFeedback', { waitSeconds: 1 });
     for (let i = 0; i < messages.length; i += 10) {
-      const slice = messages.slice(i, i + 10);
-      const records = slice.map((message) => ({ ...sqsRecord({}), body: message.Body ?? '' }));
+      const records = messages
+        .slice(i, i + 10)
+        .map((message) => ({ ...sqsRecord({}), body: message.Body ?? '' }));
       const answer = await handler({ Records: records }, context);
       expect(answer.batchItemFailures).toEqual([]);
-      seen += slice.filter((message) => ['Bounce', 'Complaint'].includes(eventTypeOf(message))).length;
     }
   }
-  expect(seen).toBe(wanted);
 }
 
 // 500 sends each: a slow shared machine takes minutes over them, hence the long test timeouts.
@@ -169,11 +165,12 @@ describe('the reputation breaker on the mailbox simulator', () => {
     await sendAll(campaign, audience);
 
     // Act
-    await processFeedback(bouncers.length);
+    await processFeedbackUntilPaused(campaign.id);
 
     // Assess: it tripped on the bounce that took the rate past 2.5 %, the 13th
     const paused = await campaigns.getWithStats(campaign.id);
-    expect(paused?.stats).toMatchObject({ sent: 516, bounced: 16 });
+    expect(paused?.stats.sent).toBe(516);
+    expect(paused?.stats.bounced).toBeGreaterThanOrEqual(13);
     expect(paused?.campaign).toMatchObject({
       status: 'paused',
       pausedReason: 'reputation: bounce 2.52 % (13/516)',
@@ -192,7 +189,7 @@ describe('the reputation breaker on the mailbox simulator', () => {
     await sendAll(campaign, audience);
 
     // Act
-    await processFeedback(1);
+    await processFeedbackUntilPaused(campaign.id);
 
     // Assess
     const paused = await campaigns.getWithStats(campaign.id);
