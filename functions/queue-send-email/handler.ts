@@ -57,8 +57,15 @@ const channel = new EmailChannel({
   concurrency: queues.email.recipientsPerMessage,
   pacing: { account: emailAccount(), limiter: sesRate },
   pauseAll: async (reason) => {
-    const paused = await pauseEmailCampaigns({ campaigns, alarms, now: () => new Date() }, reason);
-    logger.error('SES stopped the account: email campaigns paused', { reason, paused: paused.length });
+    try {
+      const paused = await pauseEmailCampaigns({ campaigns, alarms, now: () => new Date() }, reason);
+      logger.error('SES stopped the account: email campaigns paused', { reason, paused: paused.length });
+    } catch (error) {
+      logger.error('SES stopped the account; pausing the email campaigns failed', {
+        reason,
+        error: error as Error,
+      });
+    }
   },
   reputation: cachedReputation(campaigns),
 });

@@ -142,7 +142,9 @@ export class EmailChannel implements ChannelSender {
       }
       account = checked.state;
     }
-    const tripped = await this.deps.reputation?.(campaign);
+    // The breaker is also checked as feedback arrives: a failed read here skips it this time
+    // rather than fail the message (its claims are marked: a throw would leave them unknown).
+    const tripped = await this.deps.reputation?.(campaign).catch(() => undefined);
     if (tripped) {
       settle(queue, { kind: 'stop', reason: tripped });
       return done();
@@ -222,7 +224,7 @@ export class EmailChannel implements ChannelSender {
       if (accountStopReason) {
         stop ??= { kind: 'stop', reason: accountStopReason };
         settle(throttled, stop);
-        await this.deps.pauseAll?.(accountStopReason);
+        await this.pauseAll(accountStopReason);
         continue;
       }
       if (throttled.length > 0 && pacing) {
@@ -256,8 +258,16 @@ export class EmailChannel implements ChannelSender {
     }
     const reason = accountStop(state);
     if (!reason) return { kind: 'ok', state };
-    await this.deps.pauseAll?.(reason);
+    await this.pauseAll(reason);
     return { kind: 'stop', result: { kind: 'stop', reason } };
+  }
+
+  /**
+   * Pauses every email campaign; a failure is swallowed: this message's campaign still pauses
+   * through its stop results, and the others when their own senders meet the stop.
+   */
+  private async pauseAll(reason: string): Promise<void> {
+    await this.deps.pauseAll?.(reason).catch(() => undefined);
   }
 
   private async sendOne(
