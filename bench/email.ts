@@ -243,7 +243,7 @@ function report(run: {
 
 /** Polls the campaign until it is sent; stops early on a status it cannot leave by itself. */
 async function waitUntilSent(api: Api, id: string, startedAt: number): Promise<CampaignView> {
-  const deadline = Date.now() + Math.max(180_000, (4_000 * settings.recipients) / settings.rate);
+  const deadline = Date.now() + Math.max(600_000, (4_000 * settings.recipients) / settings.rate);
   let nextProgress = Date.now() + PROGRESS_EVERY_MS;
   for (;;) {
     const reply = await api('GET', `/v1/campaigns/${id}`);
