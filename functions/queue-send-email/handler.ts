@@ -45,6 +45,13 @@ function sesRate(perSecond: number): PartialRateLimiter {
   return limiter;
 }
 
+/**
+ * Waits for SES's rate end this long before the function's timeout: the last sends' answers
+ * and their ledger ends must fit in it (a timeout mid-send would leave outcomes unknown).
+ */
+const END_MARGIN_MS = 10_000;
+let sendsDeadline: number | undefined;
+
 const channel = new EmailChannel({
   email: emailProvider({
     from: config.CHAPAR_FROM_EMAIL,
@@ -55,7 +62,7 @@ const channel = new EmailChannel({
   templates: templateFile,
   // A whole queue message's recipients go out at once after one grant.
   concurrency: queues.email.recipientsPerMessage,
-  pacing: { account: emailAccount(), limiter: sesRate },
+  pacing: { account: emailAccount(), limiter: sesRate, deadline: () => sendsDeadline },
   pauseAll: async (reason) => {
     try {
       const paused = await pauseEmailCampaigns({ campaigns, alarms, now: () => new Date() }, reason);
@@ -82,6 +89,9 @@ const deps = {
 /** Sends campaign email through SES at the account's rate, with one-click unsubscribe. */
 export const handler = middy<SQSEvent, SQSBatchResponse>()
   .use(injectLambdaContext(logger))
+  .before((request) => {
+    sendsDeadline = Date.now() + request.context.getRemainingTimeInMillis() - END_MARGIN_MS;
+  })
   .handler(
     channelBatchHandler(deps, async () => channel, logger, undefined, {
       visibility: new SqsMessageVisibility(),

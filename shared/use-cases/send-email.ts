@@ -29,10 +29,14 @@ export interface EmailPacing {
   readonly limiter: (perSecond: number) => PartialRateLimiter;
   /**
    * Longest one queue message waits for its budget and its throttled retries; what is still
-   * unsent then comes back through the queue. Default 8 s: an email batch holds 5 messages
-   * and the sender has 60 s.
+   * unsent then comes back through the queue (a receive spent). Default 30 s.
    */
   readonly maxWaitMs?: number;
+  /**
+   * Epoch milliseconds by which this invocation's sends must be over (the Lambda's remaining
+   * time less a margin for the ends): no wait runs past it, whatever `maxWaitMs` says.
+   */
+  readonly deadline?: () => number | undefined;
   /** Epoch milliseconds. Default Date.now. */
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -54,7 +58,7 @@ export interface EmailChannelDeps {
   readonly reputation?: (campaign: Campaign) => Promise<string | undefined>;
 }
 
-const DEFAULT_MAX_WAIT_MS = 8_000;
+const DEFAULT_MAX_WAIT_MS = 30_000;
 /** The SESv2 answers that mean "past the account's rate": surely not sent, sent again soon. */
 const THROTTLES = new Set(['TooManyRequestsException', 'ThrottlingException']);
 const MAX_THROTTLE_BACKOFF_MS = 1_000;
@@ -163,7 +167,10 @@ export class EmailChannel implements ChannelSender {
 
     const now = pacing?.now ?? Date.now;
     const sleep = pacing?.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-    const deadline = now() + (pacing?.maxWaitMs ?? DEFAULT_MAX_WAIT_MS);
+    const deadline = Math.min(
+      now() + (pacing?.maxWaitMs ?? DEFAULT_MAX_WAIT_MS),
+      pacing?.deadline?.() ?? Number.POSITIVE_INFINITY,
+    );
     let throttles = 0;
     let stop: SendResult | undefined;
     while (queue.length > 0) {
