@@ -93,6 +93,8 @@ function channel(options: {
   grantAtMost?: number;
   overrides?: Partial<EmailChannelDeps>;
   maxWaitMs?: number;
+  /** The invocation's deadline, on the trace's clock. */
+  deadline?: number;
 }) {
   const trace = new Trace();
   const email = new ScriptedSes(trace);
@@ -108,6 +110,7 @@ function channel(options: {
       account: new ScriptedAccount(trace, options.account ?? [HEALTHY]),
       limiter: limiterFor(trace, options.grantAtMost ?? 10, rates),
       maxWaitMs: options.maxWaitMs ?? 8_000,
+      ...(options.deadline === undefined ? {} : { deadline: () => options.deadline }),
       now: () => trace.clock,
       sleep: async (ms) => {
         trace.clock += ms;
@@ -199,6 +202,19 @@ describe('EmailChannel at SES’s rate', () => {
     const retry = { kind: 'retry', reason: 'ses:rate_limited no send budget in time' };
     expect(results).toEqual([retry, retry]);
     expect(email.sent).toEqual([]);
+  });
+
+  it('never waits past the invocation’s deadline, whatever maxWaitMs allows', async () => {
+    // Prepare: the invocation must end its sends now; SES throttles the first call
+    const { email, sender, trace } = channel({ maxWaitMs: 60_000, deadline: 100 });
+    email.next.push(ses('TooManyRequestsException'));
+
+    // Act
+    const results = await sender.send(CAMPAIGN, recipients(1));
+
+    // Assess: the backoff would end past the deadline, so the recipient goes back to the queue
+    expect(results).toEqual([{ kind: 'retry', reason: 'ses:TooManyRequestsException' }]);
+    expect(trace.clock).toBeLessThanOrEqual(100);
   });
 
   it('stops at SendingPausedException: the rest is not attempted, and every email campaign pauses', async () => {
