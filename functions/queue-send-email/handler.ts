@@ -18,9 +18,8 @@ import { readFunctionConfig } from '../../shared/config';
 import { queues } from '../../shared/definitions/queues';
 import { channelBatchHandler, channelDeliverDeps } from '../../shared/lambda/channel-batch-handler';
 import { createLogger, createMetrics, MetricAlarms } from '../../shared/observability';
-import type { PartialRateLimiter } from '../../shared/ports';
 import { pauseEmailCampaigns } from '../../shared/use-cases/email-pauses';
-import { cachedReputation, EmailChannel } from '../../shared/use-cases/send-email';
+import { cachedReputation, EmailChannel, leasesOf, type SendRate } from '../../shared/use-cases/send-email';
 
 const config = readFunctionConfig('queue-send-email');
 const logger = createLogger();
@@ -30,16 +29,18 @@ const alarms = new MetricAlarms(logger, createMetrics());
 
 // SES's MaxSendRate (GetAccount) as one budget for every concurrent instance of this function;
 // one limiter per rate, all on the same item, so a changed rate is measured against the same log.
-const limiters = new Map<number, PartialRateLimiter>();
-function sesRate(perSecond: number): PartialRateLimiter {
+const limiters = new Map<number, SendRate>();
+function sesRate(perSecond: number): SendRate {
   let limiter = limiters.get(perSecond);
   if (!limiter) {
-    limiter = new DynamoRateLimiter({
-      client: dynamoDocumentClient(),
-      tableName: config.RATE_LIMITS_TABLE,
-      name: 'ses-email',
-      limitPerSecond: perSecond,
-    });
+    limiter = leasesOf(
+      new DynamoRateLimiter({
+        client: dynamoDocumentClient(),
+        tableName: config.RATE_LIMITS_TABLE,
+        name: 'ses-email',
+        limitPerSecond: perSecond,
+      }),
+    );
     limiters.set(perSecond, limiter);
   }
   return limiter;

@@ -22,11 +22,41 @@ import type {
 import { resultForError } from './deliver-recipients';
 import { type RenderedEmail, renderCampaignEmail } from './render-email';
 
+/** Units of the shared rate held for one slice of SES calls. */
+export interface SendRateLease {
+  readonly units: number;
+  /** The slice's calls answered: the units leave the window a second from now. */
+  release(): Promise<void>;
+}
+
+/**
+ * The shared limiter as the email sender uses it: units held from the grant until a second
+ * after the slice's answers, so however late a call reaches SES, no sliding second there sees
+ * more than the rate (the shape of PartialRateLimiter's lease).
+ */
+export interface SendRate {
+  lease(max: number, options?: { deadline?: number }): Promise<SendRateLease>;
+}
+
+/**
+ * A limiter that only grants (acquireUpTo) as a {@link SendRate}: its units leave the window a
+ * fixed guard after the grant, so a call later than the guard may meet a throttling answer
+ * (sent again, never lost). Pass a limiter with its own `lease` where there is one.
+ */
+export function leasesOf(limiter: PartialRateLimiter): SendRate {
+  return {
+    lease: async (max, options) => ({
+      units: await limiter.acquireUpTo(max, options),
+      release: async () => undefined,
+    }),
+  };
+}
+
 /** SES's pace: the account's MaxSendRate held by the limiter every email sender shares. */
 export interface EmailPacing {
   readonly account: EmailAccount;
   /** The shared limiter for `perSecond` recipients a second (one budget, whatever the rate). */
-  readonly limiter: (perSecond: number) => PartialRateLimiter;
+  readonly limiter: (perSecond: number) => SendRate;
   /**
    * Longest one queue message waits for its budget and its throttled retries; what is still
    * unsent then comes back through the queue (a receive spent). Default 30 s.
@@ -179,15 +209,15 @@ export class EmailChannel implements ChannelSender {
         break;
       }
       const want = Math.min(queue.length, Math.max(1, this.deps.concurrency));
-      const granted =
+      const lease =
         pacing && account
-          ? await pacing.limiter(sendRatePerSecond(account)).acquireUpTo(want, { deadline })
-          : want;
-      if (granted < 1) {
+          ? await pacing.limiter(sendRatePerSecond(account)).lease(want, { deadline })
+          : { units: want, release: async () => undefined };
+      if (lease.units < 1) {
         settle(queue.splice(0), { kind: 'retry', reason: 'ses:rate_limited no send budget in time' });
         break;
       }
-      const slice = queue.splice(0, granted);
+      const slice = queue.splice(0, lease.units);
       // Checked again right after the grant, before SES: an opt-out recorded meanwhile holds.
       let still: ReadonlySet<Recipient> | undefined;
       if (reachable) {
@@ -195,12 +225,13 @@ export class EmailChannel implements ChannelSender {
           still = await reachable(slice.map((index) => recipients[index] as Recipient));
         } catch (error) {
           settle(slice, { kind: 'retry', reason: `consent re-check: ${(error as Error).message}` });
+          await lease.release().catch(() => undefined);
           continue;
         }
       }
       const throttled: number[] = [];
       let accountStopReason: string | undefined;
-      await Promise.all(
+      const sending = Promise.all(
         slice.map(async (index) => {
           const recipient = recipients[index] as Recipient;
           if (still && !still.has(recipient)) {
@@ -228,6 +259,9 @@ export class EmailChannel implements ChannelSender {
           }
         }),
       );
+      // Every call of the slice answered (or failed): its units leave the window a second on.
+      // A failed release only keeps them held longer.
+      await sending.finally(() => lease.release().catch(() => undefined));
       if (accountStopReason) {
         stop ??= { kind: 'stop', reason: accountStopReason };
         settle(throttled, stop);

@@ -4,8 +4,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type SesEmulator, start } from '../../../local/ses';
 import type { Campaign } from '../../../shared/domain/campaign';
 import type { Contact } from '../../../shared/domain/types';
-import type { DeliverDeps, PartialRateLimiter } from '../../../shared/ports';
-import type { EmailChannel } from '../../../shared/use-cases/send-email';
+import type { DeliverDeps } from '../../../shared/ports';
+import type { EmailChannel, SendRate } from '../../../shared/use-cases/send-email';
 import { sendingCampaign } from '../../fixtures/campaigns';
 import { useEmulators } from '../../support/emulators';
 import { RecordingAlarms } from '../../support/fakes/alarms';
@@ -38,7 +38,7 @@ beforeAll(async () => {
   const { DynamoRateLimiter } = await import('../../../shared/adapters/dynamodb/rate-limiter');
   const { SesAccount } = await import('../../../shared/adapters/ses/account');
   const { SesEmailProvider } = await import('../../../shared/adapters/ses/email-provider');
-  const { EmailChannel } = await import('../../../shared/use-cases/send-email');
+  const { EmailChannel, leasesOf } = await import('../../../shared/use-cases/send-email');
   const { pauseEmailCampaigns } = await import('../../../shared/use-cases/email-pauses');
   const { templateFile } = await import('../../../shared/adapters/templates/template-files');
   modules = {
@@ -75,16 +75,18 @@ beforeAll(async () => {
       maxAttempts: 1,
     });
     clients.push(client);
-    const limiters = new Map<number, PartialRateLimiter>();
+    const limiters = new Map<number, SendRate>();
     const limiter = (perSecond: number) => {
       const found =
         limiters.get(perSecond) ??
-        new DynamoRateLimiter({
-          client: dynamoDocumentClient(),
-          tableName: names.tables.rateLimits,
-          name: limiterName,
-          limitPerSecond: perSecond,
-        });
+        leasesOf(
+          new DynamoRateLimiter({
+            client: dynamoDocumentClient(),
+            tableName: names.tables.rateLimits,
+            name: limiterName,
+            limitPerSecond: perSecond,
+          }),
+        );
       limiters.set(perSecond, found);
       return found;
     };

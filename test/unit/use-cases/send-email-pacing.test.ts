@@ -6,8 +6,13 @@ import type { EmailAccountState } from '../../../shared/domain/email-sending';
 import { ProviderError } from '../../../shared/domain/errors';
 import type { Contact } from '../../../shared/domain/types';
 import type { TokenKeyring } from '../../../shared/domain/unsubscribe-token';
-import type { EmailAccount, EmailProvider, PartialRateLimiter } from '../../../shared/ports';
-import { cachedReputation, EmailChannel, type EmailChannelDeps } from '../../../shared/use-cases/send-email';
+import type { EmailAccount, EmailProvider } from '../../../shared/ports';
+import {
+  cachedReputation,
+  EmailChannel,
+  type EmailChannelDeps,
+  type SendRate,
+} from '../../../shared/use-cases/send-email';
 import { campaignFixture } from '../../fixtures/campaigns';
 import { MemoryCampaignStore } from '../../support/fakes/campaign-store';
 
@@ -72,15 +77,19 @@ class ScriptedSes implements EmailProvider {
   }
 }
 
-function limiterFor(trace: Trace, most: number, rates: number[]): (perSecond: number) => PartialRateLimiter {
+function limiterFor(trace: Trace, most: number, rates: number[]): (perSecond: number) => SendRate {
   return (perSecond) => ({
-    acquire: async () => undefined,
-    acquireUpTo: async (max, options) => {
+    lease: async (max, options) => {
       rates.push(perSecond);
-      if (options?.deadline !== undefined && trace.clock > options.deadline) return 0;
-      const granted = Math.min(max, most);
+      const granted =
+        options?.deadline !== undefined && trace.clock > options.deadline ? 0 : Math.min(max, most);
       trace.events.push(`grant:${granted}`);
-      return granted;
+      return {
+        units: granted,
+        release: async () => {
+          trace.events.push('release');
+        },
+      };
     },
   });
 }
@@ -126,7 +135,7 @@ function channel(options: {
 }
 
 describe('EmailChannel at SES’s rate', () => {
-  it('sends each slice right after its grant, never more calls than granted, at GetAccount’s rate', async () => {
+  it('sends each slice right after its grant and releases it once answered, never more calls than granted, at GetAccount’s rate', async () => {
     // Prepare
     const { trace, sender, rates } = channel({ grantAtMost: 4 });
 
@@ -139,11 +148,14 @@ describe('EmailChannel at SES’s rate', () => {
       'account',
       'grant:4',
       ...Array(4).fill('send'),
+      'release',
       'grant:4',
       ...Array(4).fill('send'),
+      'release',
       'grant:2',
       'send',
       'send',
+      'release',
     ]);
     expect(rates).toEqual([14, 14, 14]);
     expect(results.every((result) => result.kind === 'sent')).toBe(true);
@@ -190,7 +202,7 @@ describe('EmailChannel at SES’s rate', () => {
       overrides: {
         pacing: {
           account: new ScriptedAccount(trace, [HEALTHY]),
-          limiter: () => ({ acquire: async () => undefined, acquireUpTo: async () => 0 }),
+          limiter: () => ({ lease: async () => ({ units: 0, release: async () => undefined }) }),
         },
       },
     });
