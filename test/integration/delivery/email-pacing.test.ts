@@ -85,6 +85,9 @@ beforeAll(async () => {
             tableName: names.tables.rateLimits,
             name: limiterName,
             limitPerSecond: perSecond,
+            // Today's limiter frees a grant's units a guard after it (smsrate's lease frees them
+            // a second after the answers): a guard that covers this loaded machine's latency.
+            guardMs: 1_000,
           }),
         );
       limiters.set(perSecond, found);
@@ -195,7 +198,6 @@ describe('throttling answers', () => {
     const [first, rest] = [audience.slice(0, 1), audience.slice(1)];
     await modules.deliver.deliverRecipients(deps, sender, messagesOf(campaign, first)[0] as never);
     await faults.set({ maxSendRate: 3 });
-    await faults.clearStats();
 
     // Act
     await modules.deliver.deliverRecipients(deps, sender, messagesOf(campaign, rest)[0] as never);
@@ -203,7 +205,7 @@ describe('throttling answers', () => {
     // Assess: the slice granted at 50/s met throttling answers, and no SQS retry was needed
     const stats = await faults.stats();
     expect(stats.throttled).toBeGreaterThan(0);
-    expect(stats.acceptedRecipients).toBe(rest.length);
+    expect(stats.acceptedRecipients).toBe(audience.length);
     expect(await mailCounts(audience)).toEqual(audience.map(() => 1));
     expect((await store.getWithStats(campaign.id))?.stats).toMatchObject({ sent: 10, failed: 0 });
   });
