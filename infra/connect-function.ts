@@ -125,6 +125,9 @@ export function connectFunction(
     provide('CHAPAR_FROM_EMAIL', email.fromEmail, sendEmail(email.identityArns));
     if (definition.sendsEmail === 'withEvents') {
       provide('SES_CONFIGURATION_SET', email.configurationSetName, sendEmail([email.configurationSetArn]));
+      // Campaign email reads the account's MaxSendRate and sending state; GetAccount has no
+      // resource-level permission (Resource "*", read only).
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['ses:GetAccount'], resources: ['*'] }));
     }
   }
 }

@@ -29,7 +29,7 @@ export function acknowledgeNagFindings({ data, api }: ChaparStacks): void {
     acknowledge(
       fn.role,
       'AwsSolutions-IAM5[Resource::*]',
-      'X-Ray PutTraceSegments and PutTelemetryRecords accept no resource-level permission',
+      'X-Ray PutTraceSegments and PutTelemetryRecords, and SES GetAccount (read only), accept no resource-level permission',
     );
   }
 

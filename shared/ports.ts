@@ -15,6 +15,7 @@ import type {
 } from './domain/delivery';
 import type { FeedbackCounter } from './domain/email-feedback';
 import type { EmailMessage } from './domain/email-message';
+import type { EmailAccountState } from './domain/email-sending';
 import type { DispatchMessage, ReceivedMessage, RecipientsMessage } from './domain/messages';
 import type { FailureStreak } from './domain/retry-backoff';
 import type { ShortLink } from './domain/short-link';
@@ -182,6 +183,18 @@ export interface SmsLookup {
 /** @throws ProviderError classified as retryable, recipient, message or campaign. */
 export interface EmailProvider {
   send(message: EmailMessage): Promise<{ messageId: string }>;
+}
+
+/** The email account's sending state (SES GetAccount): its rate and whether it may send. */
+export interface EmailAccount {
+  /** The state from a cache refreshed every few minutes; `fresh` asks the provider now. */
+  state(options?: { readonly fresh?: boolean }): Promise<EmailAccountState>;
+}
+
+/** Finds the campaigns an account-wide stop concerns (SES paused or suspended the account). */
+export interface SendingCampaigns {
+  /** Every campaign now `sending` that has `channel`. */
+  listSending(channel: Channel): Promise<Campaign[]>;
 }
 
 /** What {@link FeedbackStore.count} did: counted now, counted before, or no such delivery. */

@@ -1,7 +1,11 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { dynamoDocumentClient } from '../../shared/adapters/dynamodb/client';
+import { DynamoRateLimiter } from '../../shared/adapters/dynamodb/rate-limiter';
 import {
+  campaignStore,
+  emailAccount,
   emailProvider,
   erasureKey,
   messageVisibility,
@@ -13,12 +17,42 @@ import { templateFile } from '../../shared/adapters/templates/template-files';
 import { readFunctionConfig } from '../../shared/config';
 import { queues } from '../../shared/definitions/queues';
 import { channelBatchHandler, channelDeliverDeps } from '../../shared/lambda/channel-batch-handler';
-import { createLogger } from '../../shared/observability';
-import { EmailChannel } from '../../shared/use-cases/send-email';
+import { createLogger, createMetrics, MetricAlarms } from '../../shared/observability';
+import { pauseEmailCampaigns } from '../../shared/use-cases/email-pauses';
+import { cachedReputation, EmailChannel, leasesOf, type SendRate } from '../../shared/use-cases/send-email';
 
 const config = readFunctionConfig('queue-send-email');
 const logger = createLogger();
 const secrets = secretSource();
+const campaigns = campaignStore(config.CAMPAIGNS_TABLE);
+const alarms = new MetricAlarms(logger, createMetrics());
+
+// SES's MaxSendRate (GetAccount) as one budget for every concurrent instance of this function;
+// one limiter per rate, all on the same item, so a changed rate is measured against the same log.
+const limiters = new Map<number, SendRate>();
+function sesRate(perSecond: number): SendRate {
+  let limiter = limiters.get(perSecond);
+  if (!limiter) {
+    limiter = leasesOf(
+      new DynamoRateLimiter({
+        client: dynamoDocumentClient(),
+        tableName: config.RATE_LIMITS_TABLE,
+        name: 'ses-email',
+        limitPerSecond: perSecond,
+      }),
+    );
+    limiters.set(perSecond, limiter);
+  }
+  return limiter;
+}
+
+/**
+ * Waits for SES's rate end this long before the function's timeout: the last sends' answers
+ * and their ledger ends must fit in it (a timeout mid-send would leave outcomes unknown).
+ */
+const END_MARGIN_MS = 10_000;
+let sendsDeadline: number | undefined;
+
 const channel = new EmailChannel({
   email: emailProvider({
     from: config.CHAPAR_FROM_EMAIL,
@@ -27,7 +61,21 @@ const channel = new EmailChannel({
   keyring: tokenKeyring(secrets, config.TOKEN_KEYS_SECRET_ID),
   publicBaseUrl: config.CHAPAR_PUBLIC_BASE_URL,
   templates: templateFile,
-  concurrency: 5,
+  // A whole queue message's recipients go out at once after one grant.
+  concurrency: queues.email.recipientsPerMessage,
+  pacing: { account: emailAccount(), limiter: sesRate, deadline: () => sendsDeadline },
+  pauseAll: async (reason) => {
+    try {
+      const paused = await pauseEmailCampaigns({ campaigns, alarms, now: () => new Date() }, reason);
+      logger.error('SES stopped the account: email campaigns paused', { reason, paused: paused.length });
+    } catch (error) {
+      logger.error('SES stopped the account; pausing the email campaigns failed', {
+        reason,
+        error: error as Error,
+      });
+    }
+  },
+  reputation: cachedReputation(campaigns),
 });
 
 const deps = {
@@ -39,9 +87,12 @@ const deps = {
   },
 };
 
-/** Sends campaign email through SES with one-click unsubscribe. */
+/** Sends campaign email through SES at the account's rate, with one-click unsubscribe. */
 export const handler = middy<SQSEvent, SQSBatchResponse>()
   .use(injectLambdaContext(logger))
+  .before((request) => {
+    sendsDeadline = Date.now() + request.context.getRemainingTimeInMillis() - END_MARGIN_MS;
+  })
   .handler(
     channelBatchHandler(deps, async () => channel, logger, undefined, {
       visibility: messageVisibility(),

@@ -3,6 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import {
+  campaignStore,
   consentStore,
   contactStore,
   erasureKey,
@@ -13,7 +14,7 @@ import {
 import { feedbackOf, type SesEvent, sesNotificationSchema } from '../../shared/adapters/ses/feedback-event';
 import { readFunctionConfig } from '../../shared/config';
 import { parseWith } from '../../shared/domain/validation';
-import { createLogger } from '../../shared/observability';
+import { createLogger, createMetrics, MetricAlarms } from '../../shared/observability';
 import { recordSesFeedback } from '../../shared/use-cases/ses-feedback';
 
 const config = readFunctionConfig('queue-ses-feedback');
@@ -27,6 +28,11 @@ const deps = {
     suppressions: suppressionStore(config.SUPPRESSIONS_TABLE),
     erasureKey: erasureKey(secretSource(), config.ERASURE_KEY_SECRET_ID),
     now: () => new Date(),
+  },
+  // A campaign past 2.5 % bounces or 0.08 % complaints (500 sends on) pauses: the reputation breaker.
+  breaker: {
+    campaigns: campaignStore(config.CAMPAIGNS_TABLE),
+    alarms: new MetricAlarms(logger, createMetrics()),
   },
 };
 

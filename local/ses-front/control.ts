@@ -1,19 +1,23 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readAll, sendJson } from '../http-proxy';
 import { type FaultBook, faultsInputSchema } from './faults';
+import type { SendLog } from './send-log';
 
 /** Where the front's own routes live; nothing of SES's API starts with it. */
 export const CONTROL_PREFIX = '/_ses/';
 
 /**
- * The front's own routes under /_ses: the faults tests steer SES with. Not part of SES's API.
- * GET shows the faults, POST merges some in, DELETE lifts them all.
+ * The front's own routes under /_ses: the faults tests steer SES with, and what it measured.
+ * Not part of SES's API. /_ses/faults: GET shows the faults, POST merges some in, DELETE lifts
+ * them all. /_ses/stats: GET the SendEmail figures since the last DELETE (accepted, refused by
+ * error, the busiest sliding second, duplicate addresses); /_ses/sent: accepted mail per address.
  */
 export async function handleControl(
   request: IncomingMessage,
   response: ServerResponse,
   pathname: string,
   faults: FaultBook,
+  log: SendLog,
 ): Promise<void> {
   const route = `${request.method ?? 'GET'} ${pathname}`;
   switch (route) {
@@ -24,6 +28,13 @@ export async function handleControl(
     case 'DELETE /_ses/faults':
       faults.reset();
       return sendJson(response, 200, faults.describe());
+    case 'GET /_ses/stats':
+      return sendJson(response, 200, log.stats());
+    case 'DELETE /_ses/stats':
+      log.clear();
+      return sendJson(response, 200, log.stats());
+    case 'GET /_ses/sent':
+      return sendJson(response, 200, log.sent());
     default:
       return sendJson(response, 404, { error: `no route ${route}` });
   }

@@ -8,6 +8,8 @@ export const faultsInputSchema = z.strictObject({
   maxSendRate: z.number().int().positive().max(100_000).optional(),
   /** SendEmail answers SendingPausedException; GetAccount says SendingEnabled: false. */
   sendingPaused: z.boolean().optional(),
+  /** SendEmail answers AccountSuspendedException; GetAccount says EnforcementStatus: SHUTDOWN. */
+  accountSuspended: z.boolean().optional(),
   /** SendEmail answers LimitExceededException, "Daily message quota exceeded." */
   dailyQuotaExceeded: z.boolean().optional(),
   /** A send to any of these (To, Cc or Bcc, any case) answers MessageRejected; added to those set. */
@@ -37,6 +39,7 @@ const DAY_MS = 24 * 60 * 60 * 1_000;
 export class FaultBook {
   #maxSendRate: number | undefined;
   #sendingPaused = false;
+  #accountSuspended = false;
   #dailyQuotaExceeded = false;
   readonly #rejectAddresses = new Set<string>();
   #failNext: { error: SesErrorName; count: number } | undefined;
@@ -47,6 +50,7 @@ export class FaultBook {
   merge(input: FaultsInput): void {
     if (input.maxSendRate !== undefined) this.#maxSendRate = input.maxSendRate;
     if (input.sendingPaused !== undefined) this.#sendingPaused = input.sendingPaused;
+    if (input.accountSuspended !== undefined) this.#accountSuspended = input.accountSuspended;
     if (input.dailyQuotaExceeded !== undefined) this.#dailyQuotaExceeded = input.dailyQuotaExceeded;
     for (const address of input.rejectAddresses ?? []) this.#rejectAddresses.add(address.toLowerCase());
     if (input.failNext !== undefined) this.#failNext = { ...input.failNext };
@@ -57,6 +61,7 @@ export class FaultBook {
   reset(): void {
     this.#maxSendRate = undefined;
     this.#sendingPaused = false;
+    this.#accountSuspended = false;
     this.#dailyQuotaExceeded = false;
     this.#rejectAddresses.clear();
     this.#failNext = undefined;
@@ -76,6 +81,7 @@ export class FaultBook {
       if (failNext.count <= 0) this.#failNext = undefined;
       return { kind: 'error', error: failNext.error };
     }
+    if (this.#accountSuspended) return { kind: 'error', error: 'AccountSuspendedException' };
     if (this.#sendingPaused) return { kind: 'error', error: 'SendingPausedException' };
     if (this.#dailyQuotaExceeded) return { kind: 'error', error: 'LimitExceededException' };
     if (
@@ -102,9 +108,9 @@ export class FaultBook {
     const sent = this.#day.used(nowMs);
     return {
       DedicatedIpAutoWarmupEnabled: false,
-      EnforcementStatus: 'HEALTHY',
+      EnforcementStatus: this.#accountSuspended ? 'SHUTDOWN' : 'HEALTHY',
       ProductionAccessEnabled: true,
-      SendingEnabled: !this.#sendingPaused,
+      SendingEnabled: !this.#sendingPaused && !this.#accountSuspended,
       SendQuota: {
         Max24HourSend: DEFAULT_MAX_24_HOUR_SEND,
         MaxSendRate: this.#maxSendRate ?? DEFAULT_MAX_SEND_RATE,
@@ -120,6 +126,7 @@ export class FaultBook {
     return {
       maxSendRate: this.#maxSendRate,
       sendingPaused: this.#sendingPaused,
+      accountSuspended: this.#accountSuspended,
       dailyQuotaExceeded: this.#dailyQuotaExceeded,
       rejectAddresses: [...this.#rejectAddresses],
       failNext: this.#failNext,

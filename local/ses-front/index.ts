@@ -3,6 +3,7 @@ import { listen } from '../http-listen';
 import { forward, readAll, relay, sendJson } from '../http-proxy';
 import { CONTROL_PREFIX, handleControl } from './control';
 import { FaultBook } from './faults';
+import { SendLog } from './send-log';
 import { sendSesError } from './ses-errors';
 
 /**
@@ -35,8 +36,9 @@ export interface SesFront {
 export async function startSesFront(options: SesFrontOptions): Promise<SesFront> {
   const host = options.host ?? '127.0.0.1';
   const faults = new FaultBook();
+  const log = new SendLog();
   const server = createServer((request, response) => {
-    handle(request, response, options.upstreamUrl, faults).catch((error: unknown) => {
+    handle(request, response, options.upstreamUrl, faults, log).catch((error: unknown) => {
       console.error('[ses-front] could not pass a request to the SES emulator:', error);
       if (!response.headersSent) response.writeHead(502).end();
     });
@@ -50,9 +52,10 @@ async function handle(
   response: ServerResponse,
   upstreamUrl: string,
   faults: FaultBook,
+  log: SendLog,
 ): Promise<void> {
   const { pathname } = new URL(request.url ?? '/', 'http://ses.local');
-  if (pathname.startsWith(CONTROL_PREFIX)) return handleControl(request, response, pathname, faults);
+  if (pathname.startsWith(CONTROL_PREFIX)) return handleControl(request, response, pathname, faults, log);
   // aws-ses-v2-local answers GetAccount only from an environment variable: the front answers it.
   if (request.method === 'GET' && pathname === GET_ACCOUNT_PATH)
     return sendJson(response, 200, faults.account(Date.now()));
@@ -61,10 +64,17 @@ async function handle(
     return relay(response, await forward(upstreamUrl, request, body));
 
   const recipients = recipientsOf(body);
-  const verdict = faults.judge(recipients, Date.now());
-  if (verdict.kind === 'error') return sendSesError(response, verdict.error);
+  const arrivedAt = Date.now();
+  const verdict = faults.judge(recipients, arrivedAt);
+  if (verdict.kind === 'error') {
+    log.refused(verdict.error);
+    return sendSesError(response, verdict.error);
+  }
   const upstream = await forward(upstreamUrl, request, body);
-  if (upstream.status === 200) faults.recordSent(Math.max(1, recipients.length), Date.now());
+  if (upstream.status === 200) {
+    faults.recordSent(Math.max(1, recipients.length), Date.now());
+    log.accepted(arrivedAt, recipients);
+  }
   // The mail is stored and its answer lost: SES accepted a message its caller never heard of.
   if (verdict.kind === 'lose-answer' && upstream.status === 200)
     return sendSesError(response, 'InternalFailure');

@@ -14,6 +14,7 @@ import { DynamoPersonalDataStore, type PersonalDataTables } from './dynamodb/per
 import { DynamoReportStore } from './dynamodb/report-store';
 import { DynamoSuppressionStore } from './dynamodb/suppression-store';
 import { SecretsManagerSource } from './secrets/secret-source';
+import { SesAccount } from './ses/account';
 import { SesEmailProvider } from './ses/email-provider';
 import { SqsMessageVisibility } from './sqs/message-visibility';
 import { type QueueUrls, SqsWorkQueue } from './sqs/work-queue';
@@ -80,6 +81,13 @@ export function emailProvider(options: { from: string; configurationSet?: string
     return new SesEmailProvider(ses, options);
   });
   return { send: (message) => provider().send(message) };
+}
+
+let sesAccount: SesAccount | undefined;
+/** The SES account's state (GetAccount, a read: the SDK's own retries are safe), one per container. */
+export function emailAccount(): SesAccount {
+  sesAccount ??= new SesAccount(new SESv2Client({}));
+  return sesAccount;
 }
 
 export const secretSource = (): SecretSource => new SecretsManagerSource();

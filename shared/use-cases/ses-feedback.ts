@@ -3,7 +3,8 @@ import type { DeliveryKey } from '../domain/delivery';
 import type { EmailFeedback, FeedbackCounter } from '../domain/email-feedback';
 import { newId } from '../domain/ids';
 import { ALL_TOPICS } from '../domain/types';
-import type { ConsentStore, ContactStore, FeedbackStore } from '../ports';
+import type { Alarms, CampaignStore, ConsentStore, ContactStore, FeedbackStore } from '../ports';
+import { tripReputationBreaker } from './email-pauses';
 
 /**
  * The message tags campaign email carries (send-email.ts) and SES publishes back with every
@@ -26,6 +27,8 @@ export type SesFeedbackResult =
       readonly suppressed: boolean;
       /** False when the delivery is not in the ledger (the counter could not be kept). */
       readonly counted: boolean;
+      /** The reputation breaker's reason when the campaign is past its limits. */
+      readonly reputation?: string;
     };
 
 import { type AddressSuppressionDeps, suppressAddress } from './address-suppressions';
@@ -37,6 +40,11 @@ export interface SesFeedbackDeps {
   readonly now: () => Date;
   /** Binds a hard bounce or a complaint to the address too (any contact id holding it). */
   readonly addressSuppressions?: AddressSuppressionDeps;
+  /** The reputation breaker: checked after each bounce or complaint counted. */
+  readonly breaker?: {
+    readonly campaigns: Pick<CampaignStore, 'transition' | 'getWithStats'>;
+    readonly alarms: Alarms;
+  };
 }
 
 const COUNTER: Record<EmailFeedback['kind'], FeedbackCounter> = {
@@ -103,11 +111,17 @@ export async function recordSesFeedback(
     }
   }
   const counted = await deps.feedback.count(key, counter, now);
+  // Checked on every recorded event (a redelivery whose count landed before may trip it too).
+  const reputation =
+    deps.breaker && counted !== 'no_delivery'
+      ? await tripReputationBreaker({ ...deps.breaker, now: deps.now }, campaignId)
+      : undefined;
   return {
     outcome: 'recorded',
     campaignId,
     contactId: contact.id,
     suppressed: suppress,
     counted: counted !== 'no_delivery',
+    ...(reputation ? { reputation } : {}),
   };
 }

@@ -9,25 +9,40 @@
 export interface SesFaultsInput {
   readonly maxSendRate?: number;
   readonly sendingPaused?: boolean;
+  readonly accountSuspended?: boolean;
   readonly dailyQuotaExceeded?: boolean;
   readonly rejectAddresses?: readonly string[];
   readonly failNext?: { readonly error: string; readonly count: number };
   readonly failAfterAccept?: number;
 }
 
+/** What the front measured at SendEmail's arrival (GET /_ses/stats). */
+export interface SesSendStats {
+  readonly acceptedCalls: number;
+  readonly acceptedRecipients: number;
+  readonly refused: Readonly<Record<string, number>>;
+  readonly throttled: number;
+  readonly busiestSlidingSecond: number;
+  readonly duplicateAddresses: number;
+  readonly firstAcceptedAt: number | null;
+  readonly lastAcceptedAt: number | null;
+}
+
 /** Steers the SES front at `endpoint` (the SES address, e.g. endpoints.ses). */
 export function sesFaults(endpoint: string) {
-  const control = async (method: string, body?: unknown): Promise<Record<string, unknown>> => {
-    const response = await fetch(`${endpoint}/_ses/faults`, {
+  const request = async (method: string, path: string, body?: unknown): Promise<unknown> => {
+    const response = await fetch(`${endpoint}${path}`, {
       method,
       ...(body === undefined
         ? {}
         : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
     });
     if (!response.ok)
-      throw new Error(`${method} /_ses/faults answered ${response.status}: ${await response.text()}`);
-    return (await response.json()) as Record<string, unknown>;
+      throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
+    return response.json();
   };
+  const control = async (method: string, body?: unknown) =>
+    (await request(method, '/_ses/faults', body)) as Record<string, unknown>;
   return {
     /** Merges faults into those in force; returns them all. */
     set: (faults: SesFaultsInput) => control('POST', faults),
@@ -35,5 +50,10 @@ export function sesFaults(endpoint: string) {
     clear: () => control('DELETE'),
     /** The faults in force. */
     get: () => control('GET'),
+    /** The SendEmail figures since the last clearStats. */
+    stats: async () => (await request('GET', '/_ses/stats')) as SesSendStats,
+    clearStats: async () => (await request('DELETE', '/_ses/stats')) as SesSendStats,
+    /** Accepted mail per address (lower-cased). */
+    sent: async () => (await request('GET', '/_ses/sent')) as Record<string, number>,
   };
 }

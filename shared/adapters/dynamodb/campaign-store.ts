@@ -3,6 +3,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import {
@@ -14,7 +15,8 @@ import {
   campaignStats,
 } from '../../domain/campaign';
 import { ConflictError } from '../../domain/errors';
-import type { CampaignStore } from '../../ports';
+import type { Channel } from '../../domain/types';
+import type { CampaignStore, SendingCampaigns } from '../../ports';
 import { isConditionFailure } from './client';
 
 /** Sort key of the campaign item; its counters sit beside it as `stats#<shard>`. */
@@ -27,7 +29,7 @@ function toCampaign(item: Record<string, unknown>): Campaign {
 }
 
 /** Campaigns in DynamoDB with their sharded counters. */
-export class DynamoCampaignStore implements CampaignStore {
+export class DynamoCampaignStore implements CampaignStore, SendingCampaigns {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -145,6 +147,30 @@ export class DynamoCampaignStore implements CampaignStore {
       if (isConditionFailure(error)) return undefined;
       throw error;
     }
+  }
+
+  /**
+   * Every sending campaign with `channel`, for an account-wide stop (rare): a Scan of the
+   * campaigns table, whose items are campaigns and their few counter shards.
+   */
+  async listSending(channel: Channel): Promise<Campaign[]> {
+    const found: Campaign[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'sk = :sk AND #status = :sending AND contains(channels, :channel)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':sk': CAMPAIGN_SK, ':sending': 'sending', ':channel': channel },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      found.push(...(page.Items ?? []).map(toCampaign));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return found;
   }
 
   async listDue(

@@ -148,6 +148,45 @@ describe('faults through the real SESv2 client', () => {
     expect(await storedFor(to)).toEqual([]);
   });
 
+  it('answers AccountSuspendedException while the account is suspended, and GetAccount says SHUTDOWN', async () => {
+    // Prepare
+    await faults.set({ accountSuspended: true });
+    const to = address();
+
+    // Act
+    const error = await sendError(to);
+
+    // Assess
+    expect(error).toBeInstanceOf(AccountSuspendedException);
+    const account = await client.send(new GetAccountCommand({}));
+    expect(account).toMatchObject({ SendingEnabled: false, EnforcementStatus: 'SHUTDOWN' });
+    expect(await storedFor(to)).toEqual([]);
+  });
+
+  it('measures accepted mail in sliding seconds at arrival, refusals by name and duplicates', async () => {
+    // Prepare
+    await faults.clearStats();
+    await faults.set({ maxSendRate: 2 });
+    const twice = address();
+
+    // Act: two admitted, a third in the same second throttled
+    const results = await Promise.allSettled([send(twice), send(twice), send()]);
+    const stats = await faults.stats();
+    const sent = await faults.sent();
+
+    // Assess
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(2);
+    expect(stats).toMatchObject({
+      acceptedCalls: 2,
+      acceptedRecipients: 2,
+      throttled: 1,
+      refused: { TooManyRequestsException: 1 },
+      busiestSlidingSecond: 2,
+    });
+    expect(Object.values(sent).reduce((sum, count) => sum + count, 0)).toBe(2);
+    expect((await faults.clearStats()).acceptedCalls).toBe(0);
+  });
+
   it('answers LimitExceededException with the daily-quota message', async () => {
     // Prepare
     await faults.set({ dailyQuotaExceeded: true });
@@ -281,6 +320,7 @@ describe('the /_ses/faults control route', () => {
     expect(shown).toEqual({
       maxSendRate: 5,
       sendingPaused: true,
+      accountSuspended: false,
       dailyQuotaExceeded: false,
       rejectAddresses: ['a@example.com'],
       failNext: { error: 'InternalFailure', count: 3 },
@@ -289,6 +329,7 @@ describe('the /_ses/faults control route', () => {
     expect(await faults.get()).toEqual(cleared);
     expect(cleared).toEqual({
       sendingPaused: false,
+      accountSuspended: false,
       dailyQuotaExceeded: false,
       rejectAddresses: [],
       failAfterAccept: 0,

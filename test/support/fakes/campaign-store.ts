@@ -6,7 +6,8 @@ import {
   campaignStats,
 } from '../../../shared/domain/campaign';
 import { ConflictError } from '../../../shared/domain/errors';
-import type { CampaignStore } from '../../../shared/ports';
+import type { Channel } from '../../../shared/domain/types';
+import type { CampaignStore, SendingCampaigns } from '../../../shared/ports';
 
 interface StoredCampaign {
   campaign: Campaign;
@@ -22,7 +23,7 @@ interface StoredCampaign {
  * a transition only from an allowed status, a dispatch page saved once per cursor, the due
  * index kept by sendAt and the dispatch lease, and counters beside the campaign.
  */
-export class MemoryCampaignStore implements CampaignStore {
+export class MemoryCampaignStore implements CampaignStore, SendingCampaigns {
   private readonly items = new Map<string, StoredCampaign>();
 
   async create(campaign: Campaign): Promise<void> {
@@ -117,6 +118,12 @@ export class MemoryCampaignStore implements CampaignStore {
       item.dueAt = page.leaseUntil.toISOString();
     }
     return true;
+  }
+
+  async listSending(channel: Channel): Promise<Campaign[]> {
+    return [...this.items.values()]
+      .filter(({ campaign }) => campaign.status === 'sending' && campaign.channels.includes(channel))
+      .map(({ campaign }) => ({ ...campaign }));
   }
 
   /** Adds one to a campaign's counter, as the delivery and feedback transactions do. */
