@@ -139,7 +139,8 @@ async function dispatchPage(
   const leaseId = newId(startedAt.getTime());
   const page = { round, unit, expected: cursor, leaseId };
   const leaseUntil = new Date(startedAt.getTime() + deps.leaseMs);
-  if (!(await deps.campaigns.takeDispatchPage(campaign.id, { ...page, leaseUntil }, startedAt))) return 'skipped';
+  if (!(await deps.campaigns.takeDispatchPage(campaign.id, { ...page, leaseUntil }, startedAt)))
+    return 'skipped';
 
   const read = await deps.audience.page(campaign.audience, { index: unit, of: units }, cursor, deps.pageSize);
   const messages = recipientMessages(campaign, read.contacts);

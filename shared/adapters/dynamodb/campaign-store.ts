@@ -177,7 +177,12 @@ export class DynamoCampaignStore implements CampaignStore {
     }));
   }
 
-  async planDispatch(id: string, round: number, units: number, leaseUntil: Date): Promise<number | undefined> {
+  async planDispatch(
+    id: string,
+    round: number,
+    units: number,
+    leaseUntil: Date,
+  ): Promise<number | undefined> {
     const values: Record<string, unknown> = {
       ':units': units,
       ':due': DUE_BUCKET,
@@ -320,7 +325,8 @@ export class DynamoCampaignStore implements CampaignStore {
 
   async finishDispatch(id: string, round: number, now: Date): Promise<boolean> {
     const campaign = await this.get(id);
-    if (campaign?.status !== 'sending' || campaign.dispatchedAt || (campaign.round ?? 1) !== round) return false;
+    if (campaign?.status !== 'sending' || campaign.dispatchedAt || (campaign.round ?? 1) !== round)
+      return false;
     if (!roundDispatched(campaign.dispatchUnits ?? 1, await this.dispatchUnits(id, round))) return false;
     const values: Record<string, unknown> = { ':now': now.toISOString(), ':sending': 'sending' };
     try {
@@ -328,7 +334,8 @@ export class DynamoCampaignStore implements CampaignStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: id, sk: CAMPAIGN_SK },
-          UpdateExpression: 'SET dispatchedAt = :now, updatedAt = :now REMOVE dispatchCursor, dueBucket, dueAt',
+          UpdateExpression:
+            'SET dispatchedAt = :now, updatedAt = :now REMOVE dispatchCursor, dueBucket, dueAt',
           ConditionExpression: `#status = :sending AND attribute_not_exists(dispatchedAt) AND ${roundIs(round, values)}`,
           ExpressionAttributeNames: { '#status': 'status', '#round': 'round' },
           ExpressionAttributeValues: values,

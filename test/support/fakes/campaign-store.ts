@@ -52,7 +52,8 @@ export class MemoryCampaignStore implements CampaignStore {
       .filter(([key]) => key.startsWith(`${id}#`))
       .map(([key, unit]) => ({ ...unit, round: Number(key.split('#')[1]) }));
     const dispatched = dispatchTotals(units);
-    const totals = item.total > dispatched.total ? { total: item.total, segments: item.segments } : dispatched;
+    const totals =
+      item.total > dispatched.total ? { total: item.total, segments: item.segments } : dispatched;
     return { campaign: { ...item.campaign }, stats: campaignStats({ ...totals, ...item.counters }) };
   }
 
@@ -97,7 +98,12 @@ export class MemoryCampaignStore implements CampaignStore {
       }));
   }
 
-  async planDispatch(id: string, round: number, units: number, leaseUntil: Date): Promise<number | undefined> {
+  async planDispatch(
+    id: string,
+    round: number,
+    units: number,
+    leaseUntil: Date,
+  ): Promise<number | undefined> {
     const item = this.items.get(id);
     if (!item || !this.dispatching(item, round)) return undefined;
     const dispatchUnits = item.campaign.dispatchUnits ?? units;
