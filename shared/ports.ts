@@ -85,7 +85,9 @@ export interface CampaignStore {
   ): Promise<Campaign | undefined>;
   /**
    * Campaigns the dispatcher should look at now: scheduled ones whose sendAt has come, and
-   * dispatching ones whose page chain went quiet (a crash between pages), with their cursor;
+   * dispatching ones whose sweep lease ({@link planDispatch}) has passed, so that their units
+   * are looked at again (a chain that died is revived); `cursor` is only ever set for a
+   * dispatch begun before audience units;
    * and, marked `resume`, paused ones whose `resumeAfter` (a transition's) has passed.
    */
   listDue(
