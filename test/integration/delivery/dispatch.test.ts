@@ -189,6 +189,41 @@ describe('dispatching a campaign', () => {
     expect(email).toHaveLength(10);
   });
 
+  it('stops every unit on a pause and counts the whole audience once after the resume', async () => {
+    // Prepare: round 1 enqueues each unit's first page of 2, then the campaign pauses
+    await emulators.purge();
+    const campaign = campaignFixture({ audience: { all: true }, channels: ['email'] });
+    await campaigns.create(campaign);
+    const small = { ...deps, pageSize: 2 };
+    await dispatch.dispatchCampaign(small, { v: 1, campaignId: campaign.id, cursor: null });
+    for (const message of await emulators.receiveAll('dispatch', { waitSeconds: 1 }))
+      await dispatch.dispatchCampaign(small, JSON.parse(message.Body ?? ''));
+    const partial = (await campaigns.getWithStats(campaign.id))?.stats.total;
+    await campaigns.transition(campaign.id, 'paused', ['sending'], new Date(), { pausedReason: 'credit' });
+    // Act: round 1's next pages arrive during the pause, then the resume's round runs to the end
+    const stopped = await Promise.all(
+      (await emulators.receiveAll('dispatch', { waitSeconds: 1 })).map((message) =>
+        dispatch.dispatchCampaign(small, JSON.parse(message.Body ?? '')),
+      ),
+    );
+    await sweep.resumeCampaign({ campaigns, queue, now: () => new Date() }, campaign.id, deps.leaseMs);
+    for (;;) {
+      const messages = await emulators.receiveAll('dispatch', { waitSeconds: 1 });
+      if (messages.length === 0) break;
+      for (const message of messages) await dispatch.dispatchCampaign(small, JSON.parse(message.Body ?? ''));
+    }
+    // Assess
+    expect(partial).toBeGreaterThan(0);
+    expect(partial).toBeLessThan(10);
+    expect(stopped.length).toBeGreaterThan(0);
+    expect(stopped.every((result) => result === 'skipped')).toBe(true);
+    const found = await campaigns.getWithStats(campaign.id);
+    expect(found?.campaign).toMatchObject({ status: 'sending', round: 2 });
+    expect(found?.campaign.dispatchedAt).toBeDefined();
+    expect(found?.stats.total).toBe(10);
+    expect(new Set(await recipientsOn('email')).size).toBe(10);
+  });
+
   it('leaves a scheduled campaign alone until its time, then hands it to the dispatcher', async () => {
     // Prepare
     await emulators.purge();
