@@ -30,7 +30,7 @@ import { startEmulators } from '../local/emulators';
 import { createResources, type LocalResources } from '../local/resources';
 import { DynamoCampaignStore } from '../shared/adapters/dynamodb/campaign-store';
 import { DynamoContactStore } from '../shared/adapters/dynamodb/contact-store';
-import { SqsWorkQueue } from '../shared/adapters/sqs/work-queue';
+import { SEND_CONCURRENCY, SqsWorkQueue } from '../shared/adapters/sqs/work-queue';
 import { queues } from '../shared/definitions';
 import type { Campaign } from '../shared/domain/campaign';
 import { DISPATCH_LEASE_MS, DISPATCH_PAGE_SIZE, DISPATCH_SCAN_SEGMENTS } from '../shared/domain/dispatch';
@@ -252,7 +252,7 @@ const FULL_PAGE_BATCHES =
   Math.ceil(DISPATCH_PAGE_SIZE / queues.email.recipientsPerMessage / 10);
 
 /**
- * A full page's time on AWS: its Scan, its SendMessageBatch calls (one after another, as
+ * A full page's time on AWS: its Scan, its SendMessageBatch calls (SEND_CONCURRENCY at once, as
  * SqsWorkQueue sends them), the measured small DynamoDB requests per page, and the hand-off of
  * the next page's message; 1 M contacts are DISPATCH_SCAN_SEGMENTS such chains side by side.
  */
@@ -353,7 +353,7 @@ function report(
   const aws = projection(largest);
   console.log('\nProjection to 1,000,000 contacts on AWS:');
   console.log(
-    `  ${DISPATCH_SCAN_SEGMENTS} units × ${Math.ceil(MILLION / DISPATCH_SCAN_SEGMENTS / DISPATCH_PAGE_SIZE)} full pages; a page ≈ 1 Scan × ${AWS.scanPageMs} ms + ${FULL_PAGE_BATCHES} SendMessageBatch × ${AWS.sendBatchMs} ms + ${fmt(aws.smallRequests, 1)} small DynamoDB requests × ${AWS.dynamoRequestMs} ms + ${AWS.handoffMs} ms SQS → Lambda = ${fmt(aws.perPageMs)} ms`,
+    `  ${DISPATCH_SCAN_SEGMENTS} units × ${Math.ceil(MILLION / DISPATCH_SCAN_SEGMENTS / DISPATCH_PAGE_SIZE)} full pages; a page ≈ 1 Scan × ${AWS.scanPageMs} ms + ${FULL_PAGE_BATCHES} SendMessageBatch ${SEND_CONCURRENCY} at a time × ${AWS.sendBatchMs} ms + ${fmt(aws.smallRequests, 1)} small DynamoDB requests × ${AWS.dynamoRequestMs} ms + ${AWS.handoffMs} ms SQS → Lambda = ${fmt(aws.perPageMs)} ms`,
   );
   console.log(
     `  ≈ ${fmt(aws.seconds)} s with ${AWS.rampSeconds} s of Lambda ramp-up (goal: 300 s); locally measured pace would give ${fmt((MILLION / achieved) | 0)} s`,
