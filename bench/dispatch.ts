@@ -17,6 +17,7 @@
  * and DynamoDB's write units from item sizes (bench/meter/dynamo-units.ts); the poller's own
  * ReceiveMessage and DeleteMessage (Lambda's, not billed to the account) are left out.
  */
+import { loadavg } from 'node:os';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import {
   DeleteMessageCommand,
@@ -339,7 +340,11 @@ function report(
   const messagesPerPage =
     DISPATCH_PAGE_SIZE / queues.sms.recipientsPerMessage +
     DISPATCH_PAGE_SIZE / queues.email.recipientsPerMessage;
-  console.log('\nThis machine, same run:');
+  console.log(
+    `\nThis machine, same run (load average ${loadavg()
+      .map((n) => n.toFixed(1))
+      .join(', ')}):`,
+  );
   console.log(`  raw Scan, 1 scanner          ${fmt(raw.scan1)} items/s`);
   console.log(`  raw Scan, ${DISPATCH_SCAN_SEGMENTS} segments         ${fmt(raw.scanN)} items/s`);
   console.log(`  raw SendMessageBatch, 1      ${fmt(raw.send1)} messages/s`);
