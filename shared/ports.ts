@@ -55,8 +55,11 @@ export interface AudienceUnit {
  * of the audience is in exactly one unit.
  */
 export interface AudienceSource {
-  /** How many units `audience` is split into: fixed for a campaign once its dispatch started. */
-  units(audience: Audience): number;
+  /**
+   * How many units `audience` is split into (at most MAX_DISPATCH_UNITS); fixed for a campaign
+   * by its first dispatch round.
+   */
+  units(audience: Audience): Promise<number>;
   /** The unit's page after `cursor` (null for its first); `next` is null after its last page. */
   page(
     audience: Audience,

@@ -8,7 +8,7 @@ import type { AudienceSource, AudienceUnit, ContactStore } from '../ports';
  */
 export function contactsAudience(contacts: ContactStore, scanSegments: number): AudienceSource {
   return {
-    units(audience: Audience): number {
+    async units(audience: Audience): Promise<number> {
       return 'all' in audience ? scanSegments : 1;
     },
 

@@ -1,6 +1,6 @@
 import { queues } from '../definitions';
 import type { Campaign } from '../domain/campaign';
-import { roundDispatched, unitsToRun } from '../domain/dispatch';
+import { MAX_DISPATCH_UNITS, roundDispatched, unitsToRun } from '../domain/dispatch';
 import { newId } from '../domain/ids';
 import type { DispatchMessage, RecipientsMessage } from '../domain/messages';
 import { contactValues } from '../domain/placeholders';
@@ -97,12 +97,9 @@ export async function dispatchCampaign(
 async function startUnits(deps: DispatchDeps, campaign: Campaign, round: number): Promise<DispatchResult> {
   const now = deps.now();
   const leaseUntil = new Date(now.getTime() + deps.leaseMs);
-  const units = await deps.campaigns.planDispatch(
-    campaign.id,
-    round,
-    deps.audience.units(campaign.audience),
-    leaseUntil,
-  );
+  // Unit numbers travel in dispatch messages, which allow 0 to MAX_DISPATCH_UNITS - 1.
+  const wanted = Math.min(MAX_DISPATCH_UNITS, Math.max(1, await deps.audience.units(campaign.audience)));
+  const units = await deps.campaigns.planDispatch(campaign.id, round, wanted, leaseUntil);
   if (units === undefined) return 'skipped';
   const states = await deps.campaigns.dispatchUnits(campaign.id, round);
   if (roundDispatched(units, states)) {
