@@ -7,17 +7,23 @@ import { newRef } from '../shared/domain/ids';
 const WRITE_BATCH = 25;
 const WRITE_CONCURRENCY = 16;
 
-/** Writes `count` contacts as DynamoContactStore stores them; answers their phones, national form. */
+/**
+ * Writes contacts `from` to `count - 1` as DynamoContactStore stores them (with an email too
+ * when asked); answers their phones, national form.
+ */
 export async function writeContacts(
   client: DynamoDBDocumentClient,
   table: string,
   count: number,
+  options: { readonly from?: number; readonly email?: boolean } = {},
 ): Promise<string[]> {
   const now = new Date().toISOString();
-  const items = Array.from({ length: count }, (_, i) => ({
+  const from = options.from ?? 0;
+  const items = Array.from({ length: count - from }, (_, offset) => from + offset).map((i) => ({
     pk: `bench-${i}`,
     ref: newRef(),
     phone: `+98912${String(i).padStart(7, '0')}`,
+    ...(options.email ? { email: `bench-${i}@example.com` } : {}),
     name: `مشتری ${i}`,
     locale: 'fa',
     attributes: {},

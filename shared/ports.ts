@@ -2,7 +2,7 @@
  * The interfaces Chapar's use cases need. Adapters in shared/adapters implement them;
  * use cases and the domain never import an AWS SDK or call a provider directly.
  */
-import type { Campaign, CampaignStats, CampaignStatus } from './domain/campaign';
+import type { Audience, Campaign, CampaignStats, CampaignStatus } from './domain/campaign';
 import type { ConsentEvent, ConsentState } from './domain/consent';
 import type {
   ClaimResult,
@@ -13,6 +13,7 @@ import type {
   SendResult,
   SentMessage,
 } from './domain/delivery';
+import type { DispatchUnitState } from './domain/dispatch';
 import type { FeedbackCounter } from './domain/email-feedback';
 import type { EmailMessage } from './domain/email-message';
 import type { EmailAccountState } from './domain/email-sending';
@@ -32,6 +33,41 @@ export interface ContactStore {
   getByRef(ref: string): Promise<Contact | undefined>;
   /** One page of every contact; `cursor` is opaque and undefined after the last page. */
   scan(page: { cursor?: string; limit: number }): Promise<{ contacts: Contact[]; cursor?: string }>;
+  /**
+   * One page of segment `segment.index` of `segment.of` disjoint parts of every contact (a
+   * parallel Scan): the segments together hold each contact once, and each pages on its own.
+   */
+  scanSegment(
+    segment: { readonly index: number; readonly of: number },
+    page: { cursor?: string; limit: number },
+  ): Promise<{ contacts: Contact[]; cursor?: string }>;
+}
+
+/** One independently paged part of an audience: a scan segment, a list's shard, an id list. */
+export interface AudienceUnit {
+  readonly index: number;
+  /** How many units the audience has. */
+  readonly of: number;
+}
+
+/**
+ * Where a campaign's recipients come from, split into units that are paged, leased and resumed
+ * each on its own, so that a large audience is dispatched by many chains at once. Each contact
+ * of the audience is in exactly one unit.
+ */
+export interface AudienceSource {
+  /**
+   * How many units `audience` is split into (at most MAX_DISPATCH_UNITS); fixed for a campaign
+   * by its first dispatch round.
+   */
+  units(audience: Audience): Promise<number>;
+  /** The unit's page after `cursor` (null for its first); `next` is null after its last page. */
+  page(
+    audience: Audience,
+    unit: AudienceUnit,
+    cursor: string | null,
+    limit: number,
+  ): Promise<{ contacts: Contact[]; next: string | null }>;
 }
 
 export interface CampaignStore {
@@ -53,7 +89,9 @@ export interface CampaignStore {
   ): Promise<Campaign | undefined>;
   /**
    * Campaigns the dispatcher should look at now: scheduled ones whose sendAt has come, and
-   * dispatching ones whose page chain went quiet (a crash between pages), with their cursor;
+   * dispatching ones whose sweep lease ({@link planDispatch}) has passed, so that their units
+   * are looked at again (a chain that died is revived); `cursor` is only ever set for a
+   * dispatch begun before audience units;
    * and, marked `resume`, paused ones whose `resumeAfter` (a transition's) has passed.
    */
   listDue(
@@ -61,14 +99,38 @@ export interface CampaignStore {
     limit: number,
   ): Promise<{ campaignId: string; cursor: string | null; round: number; resume?: boolean }[]>;
   /**
-   * Saves a dispatched page exactly once: adds `added` to the total and `segments` (the page's
-   * expected SMS segments) to theirs, and moves the cursor from `expected` to `next` (null next =
-   * audience finished), renewing the dispatch lease until `leaseUntil`. False when the page was
-   * saved already.
+   * Starts (or, from the sweep, renews) a sending campaign's dispatch round: fixes how many
+   * units it has (the first call's `units` wins, so every run agrees) and moves the campaign's
+   * own sweep lease to `leaseUntil`. Undefined when the campaign is not dispatching `round`
+   * (paused, cancelled, another round, or dispatched already).
+   */
+  planDispatch(id: string, round: number, units: number, leaseUntil: Date): Promise<number | undefined>;
+  /** What each started unit of a round has done (units with no page taken yet are absent). */
+  dispatchUnits(id: string, round: number): Promise<DispatchUnitState[]>;
+  /**
+   * Takes one unit's page before anything of it is enqueued: true only when the unit's cursor is
+   * `expected`, it has not finished, and no other run holds it (or its holder's lease ran out).
+   * Two runs of the same page (a duplicate message, the sweep) cannot both get it.
+   */
+  takeDispatchPage(
+    id: string,
+    page: { round: number; unit: number; expected: string | null; leaseId: string; leaseUntil: Date },
+    now: Date,
+  ): Promise<boolean>;
+  /**
+   * Saves a unit's enqueued page exactly once: adds `added` to the unit's recipients and
+   * `segments` (the page's expected SMS segments) to theirs, moves its cursor from `expected` to
+   * `next` (null next = the unit finished) and releases the page, keeping the unit's lease until
+   * `leaseUntil` for its next page to start. The last unit to finish marks the campaign
+   * dispatched. False when the page was saved already or its lease was lost. Round and unit
+   * default to 1 and 0 (a single-unit audience); without `leaseId` the page need not be taken.
    */
   saveDispatchPage(
     id: string,
     page: {
+      round?: number;
+      unit?: number;
+      leaseId?: string;
       expected: string | null;
       next: string | null;
       added: number;
@@ -77,6 +139,8 @@ export interface CampaignStore {
     },
     now: Date,
   ): Promise<boolean>;
+  /** Marks the campaign dispatched if every unit of `round` has finished; true when it did now. */
+  finishDispatch(id: string, round: number, now: Date): Promise<boolean>;
 }
 
 /** The exactly-once ledger of deliveries, one per campaign, contact and channel. */

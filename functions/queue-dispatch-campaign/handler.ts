@@ -4,18 +4,19 @@ import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { campaignStore, contactStore, workQueue } from '../../shared/adapters/factory';
 import { readFunctionConfig } from '../../shared/config';
-import { DISPATCH_LEASE_MS, DISPATCH_PAGE_SIZE } from '../../shared/domain/dispatch';
+import { DISPATCH_LEASE_MS, DISPATCH_PAGE_SIZE, DISPATCH_SCAN_SEGMENTS } from '../../shared/domain/dispatch';
 import { dispatchMessageSchema } from '../../shared/domain/messages';
 import { smsLayout } from '../../shared/domain/sms-text';
 import { parseWith } from '../../shared/domain/validation';
 import { createLogger } from '../../shared/observability';
+import { contactsAudience } from '../../shared/use-cases/audience-source';
 import { dispatchCampaign } from '../../shared/use-cases/dispatch-campaign';
 
 const config = readFunctionConfig('queue-dispatch-campaign');
 const logger = createLogger();
 const deps = {
   campaigns: campaignStore(config.CAMPAIGNS_TABLE),
-  contacts: contactStore(config.CONTACTS_TABLE),
+  audience: contactsAudience(contactStore(config.CONTACTS_TABLE), DISPATCH_SCAN_SEGMENTS),
   queue: workQueue({
     dispatch: config.DISPATCH_QUEUE_URL,
     sms: config.SMS_QUEUE_URL,
@@ -33,10 +34,10 @@ const deps = {
 async function recordHandler(record: SQSRecord): Promise<void> {
   const message = parseWith(dispatchMessageSchema, JSON.parse(record.body), 'dispatch message');
   const result = await dispatchCampaign(deps, message);
-  logger.info('Dispatch page', { campaignId: message.campaignId, result });
+  logger.info('Dispatch page', { campaignId: message.campaignId, unit: message.unit, result });
 }
 
-/** Fans a campaign's audience out to the SMS and email queues, one page per message. */
+/** Fans a campaign's audience out to the SMS and email queues: one page of one unit per message. */
 export const handler = middy<SQSEvent, SQSBatchResponse>()
   .use(injectLambdaContext(logger))
   .handler(async (event, context) =>

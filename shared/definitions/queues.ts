@@ -23,14 +23,17 @@ export interface QueueDefinition {
 }
 
 export const queues = {
-  /** Fan-out work: one message per page of a campaign's audience. */
+  /**
+   * Fan-out work: one message per page of one unit of a campaign's audience. Concurrency lets
+   * every unit of a campaign (DISPATCH_SCAN_SEGMENTS) run at once.
+   */
   dispatch: {
     id: 'DispatchQueue',
     envVar: 'DISPATCH_QUEUE_URL',
     consumer: 'queue-dispatch-campaign',
     batchSize: 1,
     maxBatchingWindowSeconds: 0,
-    maximumConcurrency: 2,
+    maximumConcurrency: 16,
     visibilityTimeoutSeconds: 6 * 60,
     maxReceiveCount: 5,
     recipientsPerMessage: 0,

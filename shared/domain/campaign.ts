@@ -220,8 +220,10 @@ export interface Campaign {
   readonly updatedAt: string;
   /** Set once the dispatcher has enqueued the whole audience. */
   readonly dispatchedAt?: string;
-  /** Where the dispatcher resumes: absent before the first page. */
+  /** Where a single-chain dispatch (before audience units) resumed; no longer written. */
   readonly dispatchCursor?: string;
+  /** How many audience units the dispatch runs in parallel: fixed by its first round. */
+  readonly dispatchUnits?: number;
   /** Dispatch round: 1 at first, one more after each resume (absent means 1). */
   readonly round?: number;
   readonly pausedReason?: string;

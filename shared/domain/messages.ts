@@ -1,11 +1,16 @@
 import * as z from 'zod/mini';
 import { CONTACT_ID } from './campaign';
+import { MAX_DISPATCH_UNITS } from './dispatch';
 import { CHANNELS } from './types';
 import './zod-english';
 
 /** Queue message shapes; version them so old messages in flight stay readable after a deploy. */
 
-/** Work for the dispatcher: enqueue the page of the audience that starts after `cursor`. */
+/**
+ * Work for the dispatcher. With `unit`: enqueue that unit's page of the audience that starts
+ * after `cursor` (null for its first page). Without: start the round's units, or revive those
+ * whose chain went quiet (the API's first message, a resume and the every-minute sweep).
+ */
 export const dispatchMessageSchema = z.strictObject({
   v: z.literal(1),
   campaignId: z.string().check(z.minLength(1), z.maxLength(40)),
@@ -13,6 +18,8 @@ export const dispatchMessageSchema = z.strictObject({
   cursor: z.nullable(z.string().check(z.maxLength(2048))),
   /** Dispatch round: 1 at first, one more after each resume; pages of older rounds are ignored. */
   round: z.optional(z.number().check(z.int(), z.minimum(1))),
+  /** The audience unit (scan segment, list shard …) this page belongs to. */
+  unit: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(MAX_DISPATCH_UNITS - 1))),
 });
 export type DispatchMessage = z.infer<typeof dispatchMessageSchema>;
 

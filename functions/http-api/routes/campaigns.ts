@@ -26,6 +26,7 @@ function campaignView(campaign: Campaign, layout: SmsLayout, stats?: CampaignSta
   const {
     audience: _audience,
     dispatchCursor: _cursor,
+    dispatchUnits: _units,
     round: _round,
     sms: _sms,
     email: _email,

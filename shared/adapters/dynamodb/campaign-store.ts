@@ -14,6 +14,7 @@ import {
   type Counter,
   campaignStats,
 } from '../../domain/campaign';
+import { type DispatchUnitState, dispatchTotals, roundDispatched } from '../../domain/dispatch';
 import { ConflictError } from '../../domain/errors';
 import type { Channel } from '../../domain/types';
 import type { CampaignStore, SendingCampaigns } from '../../ports';
@@ -82,12 +83,20 @@ export class DynamoCampaignStore implements CampaignStore, SendingCampaigns {
     } while (startKey);
     const item = items.find((candidate) => candidate.sk === CAMPAIGN_SK);
     if (!item) return undefined;
-    const counters: { total: number; segments: number } & Partial<Record<Counter, number>> = {
-      total: Number(item.total ?? 0),
-      segments: Number(item.segments ?? 0),
-    };
+    const units = items.filter((candidate) => String(candidate.sk).startsWith(UNIT_SK_PREFIX));
+    const dispatched = dispatchTotals(
+      units.map((unit) => ({
+        round: Number(unit.round),
+        added: Number(unit.added ?? 0),
+        segments: Number(unit.segments ?? 0),
+      })),
+    );
+    // Campaigns dispatched before audience units counted their total on the campaign item.
+    const legacy = Number(item.total ?? 0);
+    const counters: { total: number; segments: number } & Partial<Record<Counter, number>> =
+      legacy > dispatched.total ? { total: legacy, segments: Number(item.segments ?? 0) } : dispatched;
     for (const shard of items) {
-      if (shard === item) continue;
+      if (shard === item || units.includes(shard)) continue;
       for (const name of COUNTERS) counters[name] = (counters[name] ?? 0) + Number(shard[name] ?? 0);
     }
     const campaign = toCampaign(item);
@@ -194,47 +203,78 @@ export class DynamoCampaignStore implements CampaignStore, SendingCampaigns {
     }));
   }
 
-  async saveDispatchPage(
+  async planDispatch(
     id: string,
-    page: {
-      expected: string | null;
-      next: string | null;
-      added: number;
-      segments?: number;
-      leaseUntil: Date;
-    },
+    round: number,
+    units: number,
+    leaseUntil: Date,
+  ): Promise<number | undefined> {
+    const values: Record<string, unknown> = {
+      ':units': units,
+      ':due': DUE_BUCKET,
+      ':lease': leaseUntil.toISOString(),
+      ':sending': 'sending',
+    };
+    try {
+      const result = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: id, sk: CAMPAIGN_SK },
+          UpdateExpression:
+            'SET dispatchUnits = if_not_exists(dispatchUnits, :units), dueBucket = :due, dueAt = :lease',
+          ConditionExpression: `#status = :sending AND attribute_not_exists(dispatchedAt) AND ${roundIs(round, values)}`,
+          ExpressionAttributeNames: { '#status': 'status', '#round': 'round' },
+          ExpressionAttributeValues: values,
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return Number(result.Attributes?.dispatchUnits ?? units);
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async dispatchUnits(id: string, round: number): Promise<DispatchUnitState[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :id AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':id': id, ':prefix': unitPrefix(round) },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items.map(toUnitState);
+  }
+
+  async takeDispatchPage(
+    id: string,
+    page: { round: number; unit: number; expected: string | null; leaseId: string; leaseUntil: Date },
     now: Date,
   ): Promise<boolean> {
     const values: Record<string, unknown> = {
-      ':added': page.added,
-      ':segments': page.segments ?? 0,
+      ':round': page.round,
+      ':unit': page.unit,
+      ':leaseId': page.leaseId,
+      ':lease': page.leaseUntil.toISOString(),
       ':now': now.toISOString(),
     };
-    const set = ['updatedAt = :now'];
-    const remove: string[] = [];
-    if (page.next === null) {
-      set.push('dispatchedAt = :now');
-      remove.push('dispatchCursor', 'dueBucket', 'dueAt');
-    } else {
-      set.push('dispatchCursor = :next', 'dueAt = :lease');
-      values[':next'] = page.next;
-      values[':lease'] = page.leaseUntil.toISOString();
-    }
-    let condition = 'attribute_not_exists(dispatchedAt) AND ';
-    if (page.expected === null) condition += 'attribute_not_exists(dispatchCursor)';
-    else {
-      condition += 'dispatchCursor = :expected';
-      values[':expected'] = page.expected;
-    }
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { pk: id, sk: CAMPAIGN_SK },
-          UpdateExpression: `SET ${set.join(', ')} ADD #total :added, #segments :segments${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
-          ConditionExpression: condition,
-          // SEGMENTS is a DynamoDB reserved word, like TOTAL.
-          ExpressionAttributeNames: { '#total': 'total', '#segments': 'segments' },
+          Key: { pk: id, sk: unitSk(page.round, page.unit) },
+          UpdateExpression:
+            'SET #round = :round, #unit = :unit, leaseId = :leaseId, leaseUntil = :lease, updatedAt = :now',
+          ConditionExpression: `${unitAt(page.expected, values)} AND (attribute_not_exists(leaseId) OR leaseUntil < :now)`,
+          ExpressionAttributeNames: { '#round': 'round', '#unit': 'unit', '#cursor': 'cursor' },
           ExpressionAttributeValues: values,
         }),
       );
@@ -244,4 +284,122 @@ export class DynamoCampaignStore implements CampaignStore, SendingCampaigns {
       throw error;
     }
   }
+
+  async saveDispatchPage(
+    id: string,
+    page: {
+      round?: number;
+      unit?: number;
+      leaseId?: string;
+      expected: string | null;
+      next: string | null;
+      added: number;
+      segments?: number;
+      leaseUntil: Date;
+    },
+    now: Date,
+  ): Promise<boolean> {
+    const round = page.round ?? 1;
+    const unit = page.unit ?? 0;
+    const values: Record<string, unknown> = {
+      ':round': round,
+      ':unit': unit,
+      ':added': page.added,
+      ':segments': page.segments ?? 0,
+      ':lease': page.leaseUntil.toISOString(),
+      ':now': now.toISOString(),
+    };
+    const set = ['#round = :round', '#unit = :unit', 'leaseUntil = :lease', 'updatedAt = :now'];
+    const remove = ['leaseId'];
+    if (page.next === null) {
+      set.push('doneAt = :now');
+      remove.push('#cursor');
+    } else {
+      set.push('#cursor = :next');
+      values[':next'] = page.next;
+    }
+    let condition = unitAt(page.expected, values);
+    if (page.leaseId !== undefined) {
+      condition += ' AND leaseId = :leaseId';
+      values[':leaseId'] = page.leaseId;
+    }
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: id, sk: unitSk(round, unit) },
+          UpdateExpression: `SET ${set.join(', ')} ADD #added :added, #segments :segments REMOVE ${remove.join(', ')}`,
+          ConditionExpression: condition,
+          // SEGMENTS is a DynamoDB reserved word, like CURSOR.
+          ExpressionAttributeNames: {
+            '#round': 'round',
+            '#unit': 'unit',
+            '#cursor': 'cursor',
+            '#added': 'added',
+            '#segments': 'segments',
+          },
+          ExpressionAttributeValues: values,
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+    if (page.next === null) await this.finishDispatch(id, round, now);
+    return true;
+  }
+
+  async finishDispatch(id: string, round: number, now: Date): Promise<boolean> {
+    const campaign = await this.get(id);
+    if (campaign?.status !== 'sending' || campaign.dispatchedAt || (campaign.round ?? 1) !== round)
+      return false;
+    if (!roundDispatched(campaign.dispatchUnits ?? 1, await this.dispatchUnits(id, round))) return false;
+    const values: Record<string, unknown> = { ':now': now.toISOString(), ':sending': 'sending' };
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: id, sk: CAMPAIGN_SK },
+          UpdateExpression:
+            'SET dispatchedAt = :now, updatedAt = :now REMOVE dispatchCursor, dueBucket, dueAt',
+          ConditionExpression: `#status = :sending AND attribute_not_exists(dispatchedAt) AND ${roundIs(round, values)}`,
+          ExpressionAttributeNames: { '#status': 'status', '#round': 'round' },
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+}
+
+/** Sort keys of a round's dispatch units, beside the campaign: `dispatch#<round>#<unit>`. */
+const UNIT_SK_PREFIX = 'dispatch#';
+const unitPrefix = (round: number) => `${UNIT_SK_PREFIX}${String(round).padStart(4, '0')}#`;
+const unitSk = (round: number, unit: number) => `${unitPrefix(round)}${String(unit).padStart(3, '0')}`;
+
+function toUnitState(item: Record<string, unknown>): DispatchUnitState {
+  return {
+    unit: Number(item.unit),
+    cursor: typeof item.cursor === 'string' ? item.cursor : null,
+    done: typeof item.doneAt === 'string',
+    ...(typeof item.leaseUntil === 'string' ? { leaseUntil: item.leaseUntil } : {}),
+    added: Number(item.added ?? 0),
+    segments: Number(item.segments ?? 0),
+  };
+}
+
+/** A unit still at `expected` (null: not started) and unfinished; needs `#cursor` named. */
+function unitAt(expected: string | null, values: Record<string, unknown>): string {
+  if (expected === null) return 'attribute_not_exists(doneAt) AND attribute_not_exists(#cursor)';
+  values[':expected'] = expected;
+  return 'attribute_not_exists(doneAt) AND #cursor = :expected';
+}
+
+/** The campaign is in `round` (an absent round is round 1); needs `#round` named. */
+function roundIs(round: number, values: Record<string, unknown>): string {
+  values[':thisRound'] = round;
+  return round === 1 ? '(attribute_not_exists(#round) OR #round = :thisRound)' : '#round = :thisRound';
 }

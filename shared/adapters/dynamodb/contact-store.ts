@@ -99,4 +99,21 @@ export class DynamoContactStore implements ContactStore {
     const cursor = encodeCursor(result.LastEvaluatedKey);
     return { contacts: (result.Items ?? []).map(toContact), ...(cursor ? { cursor } : {}) };
   }
+
+  async scanSegment(
+    segment: { readonly index: number; readonly of: number },
+    page: { cursor?: string; limit: number },
+  ): Promise<{ contacts: Contact[]; cursor?: string }> {
+    const result = await this.client.send(
+      new ScanCommand({
+        TableName: this.tableName,
+        Segment: segment.index,
+        TotalSegments: segment.of,
+        Limit: page.limit,
+        ExclusiveStartKey: decodeCursor(page.cursor),
+      }),
+    );
+    const cursor = encodeCursor(result.LastEvaluatedKey);
+    return { contacts: (result.Items ?? []).map(toContact), ...(cursor ? { cursor } : {}) };
+  }
 }

@@ -185,21 +185,24 @@ describe('pause and resume', () => {
     // Act: resume, then run the new dispatch round and deliver what it enqueues
     const { resumeCampaign } = await import('../../../shared/use-cases/campaigns');
     const { dispatchCampaign } = await import('../../../shared/use-cases/dispatch-campaign');
+    const { contactsAudience } = await import('../../../shared/use-cases/audience-source');
     const resumed = await resumeCampaign({ campaigns, queue, now: () => new Date() }, campaign.id, 60_000);
     const [first] = (await bodies('dispatch')) as Parameters<typeof dispatchCampaign>[1][];
     if (!first) throw new Error('resume enqueued no dispatch');
-    await dispatchCampaign(
-      {
-        campaigns,
-        contacts: baseDeps.contacts,
-        queue,
-        now: () => new Date(),
-        pageSize: 100,
-        leaseMs: 60_000,
-        smsLayout: smsLayout({ publicBaseUrl: 'https://chapar.test', optOutSuffix: 'لغو۱۱' }),
-      },
-      first,
-    );
+    const dispatchDeps = {
+      campaigns,
+      audience: contactsAudience(baseDeps.contacts, 2),
+      queue,
+      now: () => new Date(),
+      pageSize: 100,
+      leaseMs: 60_000,
+      smsLayout: smsLayout({ publicBaseUrl: 'https://chapar.test', optOutSuffix: 'لغو۱۱' }),
+    };
+    // The round's start, then each unit's pages, until no dispatch message is left.
+    for (let pending = [first]; pending.length > 0; ) {
+      for (const message of pending) await dispatchCampaign(dispatchDeps, message);
+      pending = (await bodies('dispatch')) as Parameters<typeof dispatchCampaign>[1][];
+    }
     for (const recipients of (await bodies('sms')) as Parameters<
       typeof modules.deliver.deliverRecipients
     >[2][]) {

@@ -220,25 +220,29 @@ describe('local SQS event source (Lambda rules)', () => {
   });
 
   it('never runs more batches at once than maximumConcurrency', async () => {
-    // Prepare
+    // Prepare: a concurrency of 2, so that 8 slow messages surely fill it
     let running = 0;
     let mostAtOnce = 0;
     let handled = 0;
-    poll('dispatch', async (event) => {
-      running += 1;
-      mostAtOnce = Math.max(mostAtOnce, running);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      running -= 1;
-      handled += event.Records.length;
-      return { batchItemFailures: [] };
-    });
+    poll(
+      'dispatch',
+      async (event) => {
+        running += 1;
+        mostAtOnce = Math.max(mostAtOnce, running);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        running -= 1;
+        handled += event.Records.length;
+        return { batchItemFailures: [] };
+      },
+      { maximumConcurrency: 2 },
+    );
 
     // Act
     await send('dispatch', ['1', '2', '3', '4', '5', '6', '7', '8']);
 
     // Assess
     await eventually(() => (handled === 8 ? true : undefined), { what: 'all 8 messages' });
-    expect(mostAtOnce).toBe(queues.dispatch.maximumConcurrency);
+    expect(mostAtOnce).toBe(2);
   });
 
   it('gathers up to batchSize messages into one batch', async () => {

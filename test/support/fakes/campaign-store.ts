@@ -5,6 +5,7 @@ import {
   type Counter,
   campaignStats,
 } from '../../../shared/domain/campaign';
+import { type DispatchUnitState, dispatchTotals, roundDispatched } from '../../../shared/domain/dispatch';
 import { ConflictError } from '../../../shared/domain/errors';
 import type { Channel } from '../../../shared/domain/types';
 import type { CampaignStore, SendingCampaigns } from '../../../shared/ports';
@@ -20,11 +21,14 @@ interface StoredCampaign {
 
 /**
  * CampaignStore in memory, with the conditions of shared/adapters/dynamodb/campaign-store.ts:
- * a transition only from an allowed status, a dispatch page saved once per cursor, the due
- * index kept by sendAt and the dispatch lease, and counters beside the campaign.
+ * a transition only from an allowed status, dispatch units whose pages are taken and saved
+ * once per cursor, the due index kept by sendAt and the dispatch lease, and counters beside
+ * the campaign.
  */
 export class MemoryCampaignStore implements CampaignStore, SendingCampaigns {
   private readonly items = new Map<string, StoredCampaign>();
+  /** Dispatch units by `<campaign>#<round>#<unit>`, with the lease a page run holds. */
+  private readonly units = new Map<string, DispatchUnitState & { leaseId?: string }>();
 
   async create(campaign: Campaign): Promise<void> {
     if (this.items.has(campaign.id)) throw new ConflictError(`Campaign ${campaign.id} already exists`);
@@ -45,10 +49,13 @@ export class MemoryCampaignStore implements CampaignStore, SendingCampaigns {
   async getWithStats(id: string): Promise<{ campaign: Campaign; stats: CampaignStats } | undefined> {
     const item = this.items.get(id);
     if (!item) return undefined;
-    return {
-      campaign: { ...item.campaign },
-      stats: campaignStats({ total: item.total, segments: item.segments, ...item.counters }),
-    };
+    const units = [...this.units.entries()]
+      .filter(([key]) => key.startsWith(`${id}#`))
+      .map(([key, unit]) => ({ ...unit, round: Number(key.split('#')[1]) }));
+    const dispatched = dispatchTotals(units);
+    const totals =
+      item.total > dispatched.total ? { total: item.total, segments: item.segments } : dispatched;
+    return { campaign: { ...item.campaign }, stats: campaignStats({ ...totals, ...item.counters }) };
   }
 
   async transition(
@@ -92,9 +99,50 @@ export class MemoryCampaignStore implements CampaignStore, SendingCampaigns {
       }));
   }
 
+  async planDispatch(
+    id: string,
+    round: number,
+    units: number,
+    leaseUntil: Date,
+  ): Promise<number | undefined> {
+    const item = this.items.get(id);
+    if (!item || !this.dispatching(item, round)) return undefined;
+    const dispatchUnits = item.campaign.dispatchUnits ?? units;
+    item.campaign = { ...item.campaign, dispatchUnits };
+    item.dueAt = leaseUntil.toISOString();
+    return dispatchUnits;
+  }
+
+  async dispatchUnits(id: string, round: number): Promise<DispatchUnitState[]> {
+    return [...this.units.entries()]
+      .filter(([key]) => key.startsWith(`${id}#${round}#`))
+      .map(([, unit]) => ({ ...unit }));
+  }
+
+  async takeDispatchPage(
+    id: string,
+    page: { round: number; unit: number; expected: string | null; leaseId: string; leaseUntil: Date },
+    now: Date,
+  ): Promise<boolean> {
+    const key = `${id}#${page.round}#${page.unit}`;
+    const unit = this.units.get(key);
+    if (unit && (unit.done || unit.cursor !== page.expected)) return false;
+    if (!unit && page.expected !== null) return false;
+    if (unit?.leaseId !== undefined && (unit.leaseUntil ?? '') >= now.toISOString()) return false;
+    this.units.set(key, {
+      ...(unit ?? { unit: page.unit, cursor: null, done: false, added: 0, segments: 0 }),
+      leaseId: page.leaseId,
+      leaseUntil: page.leaseUntil.toISOString(),
+    });
+    return true;
+  }
+
   async saveDispatchPage(
     id: string,
     page: {
+      round?: number;
+      unit?: number;
+      leaseId?: string;
       expected: string | null;
       next: string | null;
       added: number;
@@ -103,20 +151,27 @@ export class MemoryCampaignStore implements CampaignStore, SendingCampaigns {
     },
     now: Date,
   ): Promise<boolean> {
-    const item = this.items.get(id);
-    // The adapter's condition: dispatch not finished, and the cursor is still the expected one.
-    if (!item || item.campaign.dispatchedAt !== undefined) return false;
-    if ((item.campaign.dispatchCursor ?? null) !== page.expected) return false;
-    item.total += page.added;
-    item.segments += page.segments ?? 0;
-    const { dispatchCursor: _cursor, ...rest } = item.campaign;
-    if (page.next === null) {
-      item.campaign = { ...rest, updatedAt: now.toISOString(), dispatchedAt: now.toISOString() };
-      delete item.dueAt;
-    } else {
-      item.campaign = { ...rest, updatedAt: now.toISOString(), dispatchCursor: page.next };
-      item.dueAt = page.leaseUntil.toISOString();
-    }
+    const round = page.round ?? 1;
+    const key = `${id}#${round}#${page.unit ?? 0}`;
+    const unit = this.units.get(key) ?? {
+      unit: page.unit ?? 0,
+      cursor: null,
+      done: false,
+      added: 0,
+      segments: 0,
+    };
+    // The adapter's condition: unit unfinished, still at the expected cursor, and its lease held.
+    if (unit.done || unit.cursor !== page.expected) return false;
+    if (page.leaseId !== undefined && unit.leaseId !== page.leaseId) return false;
+    this.units.set(key, {
+      unit: unit.unit,
+      cursor: page.next,
+      done: page.next === null,
+      leaseUntil: page.leaseUntil.toISOString(),
+      added: unit.added + page.added,
+      segments: unit.segments + (page.segments ?? 0),
+    });
+    if (page.next === null) await this.finishDispatch(id, round, now);
     return true;
   }
 
@@ -124,6 +179,22 @@ export class MemoryCampaignStore implements CampaignStore, SendingCampaigns {
     return [...this.items.values()]
       .filter(({ campaign }) => campaign.status === 'sending' && campaign.channels.includes(channel))
       .map(({ campaign }) => ({ ...campaign }));
+  }
+
+  async finishDispatch(id: string, round: number, now: Date): Promise<boolean> {
+    const item = this.items.get(id);
+    if (!item || !this.dispatching(item, round) || item.campaign.status !== 'sending') return false;
+    if (!roundDispatched(item.campaign.dispatchUnits ?? 1, await this.dispatchUnits(id, round))) return false;
+    const { dispatchCursor: _cursor, ...rest } = item.campaign;
+    item.campaign = { ...rest, updatedAt: now.toISOString(), dispatchedAt: now.toISOString() };
+    delete item.dueAt;
+    return true;
+  }
+
+  /** Whether a campaign is still dispatching `round` (sending, that round, not dispatched yet). */
+  private dispatching(item: StoredCampaign, round: number): boolean {
+    const { campaign } = item;
+    return campaign.status === 'sending' && !campaign.dispatchedAt && (campaign.round ?? 1) === round;
   }
 
   /** Adds one to a campaign's counter, as the delivery and feedback transactions do. */

@@ -50,6 +50,17 @@ export class MemoryContactStore implements ContactStore {
     return { contacts: all.slice(start, end), ...(end < all.length ? { cursor: String(end) } : {}) };
   }
 
+  /** Segment k holds the contacts at positions k, k + of, k + 2·of … in insertion order. */
+  async scanSegment(
+    segment: { readonly index: number; readonly of: number },
+    page: { cursor?: string; limit: number },
+  ): Promise<{ contacts: Contact[]; cursor?: string }> {
+    const part = [...this.contacts.values()].filter((_, position) => position % segment.of === segment.index);
+    const start = page.cursor ? Number(page.cursor) : 0;
+    const end = start + page.limit;
+    return { contacts: part.slice(start, end), ...(end < part.length ? { cursor: String(end) } : {}) };
+  }
+
   /** Removes a contact, as an erasure's deleteContact does. */
   delete(id: string): void {
     this.contacts.delete(id);

@@ -5,6 +5,7 @@ describe('dispatchMessageSchema', () => {
   it.each([
     { label: 'the first page', message: { v: 1, campaignId: '01JD5ZQ3N1V8T4K6W2R9XH7ABC', cursor: null } },
     { label: 'a later page', message: { v: 1, campaignId: 'c1', cursor: 'eyJpZCI6ImNybS0xMjMifQ' } },
+    { label: "a unit's page", message: { v: 1, campaignId: 'c1', cursor: null, round: 2, unit: 15 } },
   ])('accepts $label', ({ message }) => {
     // Prepare: the message comes from the table
 
@@ -29,6 +30,17 @@ describe('dispatchMessageSchema', () => {
       label: 'a cursor over 2048',
       message: { v: 1, campaignId: 'c1', cursor: 'x'.repeat(2049) },
       path: ['cursor'],
+    },
+    { label: 'a negative unit', message: { v: 1, campaignId: 'c1', cursor: null, unit: -1 }, path: ['unit'] },
+    {
+      label: 'a unit over 999',
+      message: { v: 1, campaignId: 'c1', cursor: null, unit: 1000 },
+      path: ['unit'],
+    },
+    {
+      label: 'a fractional unit',
+      message: { v: 1, campaignId: 'c1', cursor: null, unit: 1.5 },
+      path: ['unit'],
     },
     { label: 'an unknown key', message: { v: 1, campaignId: 'c1', cursor: null, page: 2 }, path: [] },
   ])('rejects $label', ({ message, path }) => {
