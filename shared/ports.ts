@@ -242,6 +242,20 @@ export interface RateLimiter {
 export interface PartialRateLimiter extends RateLimiter {
   /** Spends 1 to `max` units now, waiting while the window is full; 0 once `deadline` has come. */
   acquireUpTo(max: number, options?: { deadline?: number }): Promise<number>;
+  /**
+   * Holds 1 to `max` units for one provider call, waiting while the window is full (0 units
+   * once `deadline` has come): they stay held until a second after `release()`, which the
+   * caller makes as soon as the call answered or failed. The call reached the provider between
+   * the two, so no sliding second at the provider sees more than the limit.
+   */
+  lease(max: number, options?: { deadline?: number }): Promise<RateLease>;
+}
+
+/** Units of a shared rate held for one provider call (see {@link PartialRateLimiter.lease}). */
+export interface RateLease {
+  readonly units: number;
+  /** The call answered (or failed): the units leave the window a second from now. */
+  release(): Promise<void>;
 }
 
 /** Final statuses of sent SMS: found by provider message id or in the in-flight index. */

@@ -10,6 +10,7 @@ import { KavenegarSmsProvider } from '../../shared/adapters/kavenegar/sms-provid
 import { RateLimitedSmsProvider } from '../../shared/adapters/rate-limited-sms-provider';
 import { SqsMessageVisibility } from '../../shared/adapters/sqs/message-visibility';
 import { readFunctionConfig } from '../../shared/config';
+import { functions } from '../../shared/definitions/functions';
 import { queues } from '../../shared/definitions/queues';
 import { deferUntil, parseQuietHours } from '../../shared/domain/quiet-hours';
 import { smsLayout } from '../../shared/domain/sms-text';
@@ -27,7 +28,9 @@ const smsRate = new DynamoRateLimiter({
   tableName: config.RATE_LIMITS_TABLE,
   name: 'kavenegar-sms',
   limitPerSecond: config.CHAPAR_SMS_RATE,
-  guardMs: config.CHAPAR_SMS_RATE_GUARD_MS,
+  skewMs: config.CHAPAR_SMS_RATE_GUARD_MS,
+  // An unreleased lease (a sender that died in its call) holds its units as long as the function may run.
+  maxHoldMs: functions['queue-send-sms'].timeoutSeconds * 1000,
 });
 
 // Every SMS ends with its short unsubscribe link and the opt-out suffix (checked at cold start).
