@@ -190,11 +190,22 @@ export class DynamoRateLimiter implements PartialRateLimiter {
     deadline: number | undefined,
     kind: GrantKind,
   ): Promise<{ units: number; id?: string }> {
+    // The log read before a wait: a release never bumps the version, so once the wait is over
+    // the grant can be written on it (conditional on its version) without reading again.
+    let log: Log | undefined;
     for (;;) {
       if (deadline !== undefined && this.#now() > deadline) return { units: 0 };
-      const log = await this.#read();
-      const now = this.#now();
-      const held = live(log.grants, now);
+      let fresh = log === undefined;
+      log ??= await this.#read();
+      let now = this.#now();
+      let held = live(log.grants, now);
+      if (!fresh && this.limitPerSecond - sum(held) < least) {
+        // The stale log shows no room (an open lease may have answered since): read it again.
+        log = await this.#read();
+        fresh = true;
+        now = this.#now();
+        held = live(log.grants, now);
+      }
       const room = this.limitPerSecond - sum(held);
       if (room >= least && room > 0) {
         const units = Math.min(want, room);
@@ -205,9 +216,11 @@ export class DynamoRateLimiter implements PartialRateLimiter {
           until: now + (kind.lease ? this.#maxHoldMs + this.#afterAnswerMs : this.#windowMs),
           ...(kind.lease ? { open: true } : {}),
         };
-        const dead = log.grants.filter((entry) => !held.includes(entry));
+        const current = log;
+        const dead = current.grants.filter((entry) => !held.includes(entry));
+        log = undefined;
         // Another sender wrote first: measure again against its grant.
-        if (!(await this.#write(log, grant, dead, now))) continue;
+        if (!(await this.#write(current, grant, dead, now))) continue;
         // A fixed grant whose write came back later than the guard leaves the call no margin:
         // the units stay spent (the log holds them) and a fresh grant is measured from now.
         if (!kind.lease && this.#now() - now > this.#guardMs) continue;
