@@ -25,6 +25,8 @@ const DEFAULT_SKEW_MS = 10;
  */
 const DEFAULT_MAX_HOLD_MS = 60_000;
 const WINDOW_MS = 1_000;
+/** Longest a lease is written ahead of the moment it is measured at (see #leadMs). */
+const MAX_LEAD_MS = 100;
 
 /** How to build a {@link DynamoRateLimiter}. */
 export interface DynamoRateLimiterOptions {
@@ -106,6 +108,14 @@ export class DynamoRateLimiter implements PartialRateLimiter {
   readonly #now: () => number;
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #random: () => number;
+  /**
+   * How long a grant's write takes here (a moving average). A lease whose room comes at a
+   * known moment (a released lease ending) is written that much ahead, measured at that
+   * moment, and its call waits for it: the write no longer stands between two calls. Measuring
+   * at a later moment than the write is safe: the call starts after it, and the check counted
+   * every grant that holds units then.
+   */
+  #leadMs = 0;
 
   constructor(options: DynamoRateLimiterOptions) {
     if (!Number.isInteger(options.limitPerSecond) || options.limitPerSecond < 1) {
@@ -193,17 +203,19 @@ export class DynamoRateLimiter implements PartialRateLimiter {
     // The log read before a wait: a release never bumps the version, so once the wait is over
     // the grant can be written on it (conditional on its version) without reading again.
     let log: Log | undefined;
+    // A lease decided ahead, at the moment its room comes: see #leadMs.
+    let decideAt: number | undefined;
     for (;;) {
       if (deadline !== undefined && this.#now() > deadline) return { units: 0 };
       let fresh = log === undefined;
       log ??= await this.#read();
-      let now = this.#now();
+      let now = Math.max(this.#now(), decideAt ?? 0);
       let held = live(log.grants, now);
       if (!fresh && this.limitPerSecond - sum(held) < least) {
         // The stale log shows no room (an open lease may have answered since): read it again.
         log = await this.#read();
         fresh = true;
-        now = this.#now();
+        now = Math.max(this.#now(), decideAt ?? 0);
         held = live(log.grants, now);
       }
       const room = this.limitPerSecond - sum(held);
@@ -219,16 +231,23 @@ export class DynamoRateLimiter implements PartialRateLimiter {
         const current = log;
         const dead = current.grants.filter((entry) => !held.includes(entry));
         log = undefined;
+        decideAt = undefined;
         // Another sender wrote first: measure again against its grant.
         if (!(await this.#write(current, grant, dead, now))) continue;
         // A fixed grant whose write came back later than the guard leaves the call no margin:
         // the units stay spent (the log holds them) and a fresh grant is measured from now.
         if (!kind.lease && this.#now() - now > this.#guardMs) continue;
+        // Decided ahead: the call must not start before the moment the grant was measured at.
+        const early = now - this.#now();
+        if (early > 0) await this.#sleep(early);
         return { units, id: grant.id };
       }
-      const wakeAt = this.#roomAt(held, least, now) + this.#random() * this.#jitterMs;
+      const comes = this.#roomAt(held, least, now);
+      const wakeAt = comes.at + this.#random() * this.#jitterMs;
       if (deadline !== undefined && wakeAt > deadline) return { units: 0 };
-      await this.#sleep(Math.max(0, wakeAt - now));
+      const lead = kind.lease && comes.known ? Math.min(this.#leadMs, MAX_LEAD_MS) : 0;
+      decideAt = lead > 0 ? wakeAt : undefined;
+      await this.#sleep(Math.max(0, wakeAt - lead - this.#now()));
     }
   }
 
@@ -237,19 +256,23 @@ export class DynamoRateLimiter implements PartialRateLimiter {
    * closed grant leaves at its `until`; an open lease not before a window from now (its call
    * may answer this instant), so a waiter reads again then and finds when it really ends.
    */
-  #roomAt(held: readonly RateGrant[], least: number, now: number): number {
+  #roomAt(held: readonly RateGrant[], least: number, now: number): { at: number; known: boolean } {
     const ends = held
       .map((grant) => ({
         units: grant.units,
         end: grant.open ? Math.min(grant.until, now + this.#afterAnswerMs) : grant.until,
+        known: grant.open !== true,
       }))
       .sort((a, b) => a.end - b.end);
     let used = sum(held);
-    for (const { units, end } of ends) {
+    // Room is known to come only when every grant it waits for has a known end.
+    let known = true;
+    for (const { units, end, known: ended } of ends) {
       used -= units;
-      if (this.limitPerSecond - used >= Math.max(1, least)) return end;
+      known &&= ended;
+      if (this.limitPerSecond - used >= Math.max(1, least)) return { at: end, known };
     }
-    return now;
+    return { at: now, known: false };
   }
 
   async #read(): Promise<Log> {
@@ -269,6 +292,15 @@ export class DynamoRateLimiter implements PartialRateLimiter {
 
   /** Adds `grant` if nobody changed the log since it was read; false when somebody did. */
   async #write(log: Log, grant: RateGrant, dead: readonly RateGrant[], now: number): Promise<boolean> {
+    const started = this.#now();
+    try {
+      return await this.#tryWrite(log, grant, dead, now);
+    } finally {
+      this.#leadMs = 0.8 * this.#leadMs + 0.2 * (this.#now() - started);
+    }
+  }
+
+  async #tryWrite(log: Log, grant: RateGrant, dead: readonly RateGrant[], now: number): Promise<boolean> {
     const expiresAt = Math.floor(Math.max(now, grant.until) / 1000) + IDLE_TTL_SECONDS;
     try {
       if (log.asMap) {
