@@ -17,7 +17,7 @@ import type { FeedbackCounter } from './domain/email-feedback';
 import type { EmailMessage } from './domain/email-message';
 import type { DispatchMessage, ReceivedMessage, RecipientsMessage } from './domain/messages';
 import type { FailureStreak } from './domain/retry-backoff';
-import type { ShortLink } from './domain/short-link';
+import type { ShortLink, ShortLinkClaims } from './domain/short-link';
 import type { FinalStatus, SmsMessage, SmsSendOutcome, SmsStatusReport, TrackedSms } from './domain/sms';
 import type { Reporter, SpoofReport } from './domain/spoof-report';
 import type { Channel, Contact, ContactFields } from './domain/types';
@@ -207,8 +207,8 @@ export interface Alarms {
 
 /** Short unsubscribe links for SMS (`/s/{code}`): unguessable random codes kept in DynamoDB. */
 export interface LinkStore {
-  /** Stores the link for these claims, or returns the one already stored for them. */
-  linkFor(claims: Omit<ShortLink, 'code'>): Promise<ShortLink>;
+  /** The one link of a contact × channel × topic: stored the first time, found after. */
+  linkFor(claims: ShortLinkClaims): Promise<ShortLink>;
   find(code: string): Promise<ShortLink | undefined>;
 }
 

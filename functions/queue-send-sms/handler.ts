@@ -3,7 +3,7 @@ import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { dynamoDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { DynamoRateLimiter } from '../../shared/adapters/dynamodb/rate-limiter';
-import { erasureKey, linkStore, secretSource, suppressionStore } from '../../shared/adapters/factory';
+import { erasureKey, linkKey, linkStore, secretSource, suppressionStore } from '../../shared/adapters/factory';
 import { KavenegarClient } from '../../shared/adapters/kavenegar/client';
 import { KavenegarSmsLookup } from '../../shared/adapters/kavenegar/sms-lookup';
 import { KavenegarSmsProvider } from '../../shared/adapters/kavenegar/sms-provider';
@@ -38,7 +38,7 @@ const layout = smsLayout({
   publicBaseUrl: config.CHAPAR_PUBLIC_BASE_URL,
   optOutSuffix: config.CHAPAR_SMS_OPT_OUT_SUFFIX,
 });
-const links = linkStore(config.LINKS_TABLE);
+const links = linkStore(config.LINKS_TABLE, linkKey(secrets, config.TOKEN_KEYS_SECRET_ID));
 // Marketing SMS due in quiet hours wait on the queue until the window ends: never sent, never dropped.
 const quietHours = parseQuietHours(config.CHAPAR_QUIET_HOURS);
 const quietDeferral = {
