@@ -69,6 +69,7 @@ function fixedWindow(limiter: DynamoRateLimiter): PartialRateLimiter {
     acquireUpTo: (max, options) => limiter.acquireUpTo(max, options),
     lease: async (max, options) => ({
       units: await limiter.acquireUpTo(max, options),
+      notBefore: 0,
       release: async () => {},
     }),
   };
@@ -112,6 +113,7 @@ function timedLimiter(limiter: PartialRateLimiter, tallies: Map<string, Tally>):
       add(tallies, 'wait for a lease', granted - asked);
       return {
         units: lease.units,
+        notBefore: lease.notBefore,
         release: async () => {
           add(tallies, 'grant to answer (re-check + call)', performance.now() - granted);
           await lease.release();

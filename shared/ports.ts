@@ -246,14 +246,18 @@ export interface PartialRateLimiter extends RateLimiter {
    * Holds 1 to `max` units for one provider call, waiting while the window is full (0 units
    * once `deadline` has come): they stay held until a second after `release()`, which the
    * caller makes as soon as the call answered or failed. The call reached the provider between
-   * the two, so no sliding second at the provider sees more than the limit.
+   * the two, so no sliding second at the provider sees more than the limit. With `early` it
+   * may resolve before `notBefore` (a lease written ahead): prepare the call, but start it
+   * only then.
    */
-  lease(max: number, options?: { deadline?: number }): Promise<RateLease>;
+  lease(max: number, options?: { deadline?: number; early?: boolean }): Promise<RateLease>;
 }
 
 /** Units of a shared rate held for one provider call (see {@link PartialRateLimiter.lease}). */
 export interface RateLease {
   readonly units: number;
+  /** Epoch milliseconds before which the call must not start (already past without `early`). */
+  readonly notBefore: number;
   /** The call answered (or failed): the units leave the window a second from now. */
   release(): Promise<void>;
 }

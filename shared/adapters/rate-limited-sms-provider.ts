@@ -11,6 +11,7 @@ export interface RateLimitedSmsProviderOptions {
   readonly maxWaitMs?: number;
   /** Epoch milliseconds. Default Date.now. */
   readonly now?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 const DEFAULT_MAX_WAIT_MS = 20_000;
@@ -30,6 +31,7 @@ export class RateLimitedSmsProvider implements SmsBatchProvider {
   readonly #limiter: PartialRateLimiter;
   readonly #maxWaitMs: number;
   readonly #now: () => number;
+  readonly #sleep: (ms: number) => Promise<void>;
 
   constructor(
     provider: SmsBatchProvider,
@@ -40,6 +42,7 @@ export class RateLimitedSmsProvider implements SmsBatchProvider {
     this.#limiter = limiter;
     this.#maxWaitMs = options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
     this.#now = options.now ?? Date.now;
+    this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
   async sendDetailed(messages: readonly SmsMessage[], options: SmsSendOptions = {}): Promise<SmsSendOutcome> {
@@ -48,7 +51,8 @@ export class RateLimitedSmsProvider implements SmsBatchProvider {
     const deadline = this.#now() + this.#maxWaitMs;
     let sent = 0;
     while (sent < messages.length) {
-      const lease = await this.#limiter.lease(messages.length - sent, { deadline });
+      // Early: the re-check runs while a lease written ahead waits for its moment.
+      const lease = await this.#limiter.lease(messages.length - sent, { deadline, early: true });
       if (lease.units < 1) {
         failRest(outcome, messages.slice(sent), rateLimited(this.#maxWaitMs));
         break;
@@ -68,6 +72,8 @@ export class RateLimitedSmsProvider implements SmsBatchProvider {
         const kept = new Set(slice.map((message) => message.localId));
         for (const message of grant) if (!kept.has(message.localId)) dropped.push(message.localId);
         if (slice.length === 0) continue;
+        const ahead = lease.notBefore - this.#now();
+        if (ahead > 0) await this.#sleep(ahead);
         const part = await this.#provider.sendDetailed(slice);
         outcome.receipts.push(...part.receipts);
         outcome.failures.push(...part.failures);

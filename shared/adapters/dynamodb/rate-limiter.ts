@@ -58,6 +58,12 @@ export interface AcquireOptions {
   readonly deadline?: number;
 }
 
+/** Options of one lease. */
+export interface LeaseOptions extends AcquireOptions {
+  /** Resolve as soon as the lease is written, even ahead of its `notBefore`. */
+  readonly early?: boolean;
+}
+
 /**
  * One grant in the log: when (epoch ms, the granting process's clock), how many, a tag, and
  * when its units leave the window. A lease is `open` until its call answers: then `until` is
@@ -166,18 +172,25 @@ export class DynamoRateLimiter implements PartialRateLimiter {
   /**
    * Holds between 1 and `max` units (at most the limit) for one call, waiting only while the
    * window is full: they stay held until a window after `release()`, which the caller makes
-   * as soon as the call answered (or failed). 0 units when `deadline` came first.
+   * as soon as the call answered (or failed). 0 units when `deadline` came first. A lease
+   * written ahead (see #leadMs) resolves at its `notBefore`, or at once with `early`: then the
+   * caller may prepare the call (the consent re-check) but must not start it before then.
    */
-  async lease(max: number, options: AcquireOptions = {}): Promise<RateLease> {
-    if (max < 1) return { units: 0, release: async () => {} };
+  async lease(max: number, options: LeaseOptions = {}): Promise<RateLease> {
+    const none: RateLease = { units: 0, notBefore: 0, release: async () => {} };
+    if (max < 1) return none;
     const grant = await this.#grant(Math.min(max, this.limitPerSecond), 1, options.deadline, {
       lease: true,
     });
-    if (grant.units === 0 || grant.id === undefined) return { units: 0, release: async () => {} };
+    if (grant.units === 0 || grant.id === undefined) return none;
     const id = grant.id;
+    const notBefore = grant.at ?? 0;
+    const ahead = notBefore - this.#now();
+    if (!options.early && ahead > 0) await this.#sleep(ahead);
     let released = false;
     return {
       units: grant.units,
+      notBefore,
       release: async () => {
         if (released) return;
         released = true;
@@ -199,7 +212,7 @@ export class DynamoRateLimiter implements PartialRateLimiter {
     least: number,
     deadline: number | undefined,
     kind: GrantKind,
-  ): Promise<{ units: number; id?: string }> {
+  ): Promise<{ units: number; id?: string; at?: number }> {
     // The log read before a wait: a release never bumps the version, so once the wait is over
     // the grant can be written on it (conditional on its version) without reading again.
     let log: Log | undefined;
@@ -237,10 +250,7 @@ export class DynamoRateLimiter implements PartialRateLimiter {
         // A fixed grant whose write came back later than the guard leaves the call no margin:
         // the units stay spent (the log holds them) and a fresh grant is measured from now.
         if (!kind.lease && this.#now() - now > this.#guardMs) continue;
-        // Decided ahead: the call must not start before the moment the grant was measured at.
-        const early = now - this.#now();
-        if (early > 0) await this.#sleep(early);
-        return { units, id: grant.id };
+        return { units, id: grant.id, at: now };
       }
       const comes = this.#roomAt(held, least, now);
       const wakeAt = comes.at + this.#random() * this.#jitterMs;

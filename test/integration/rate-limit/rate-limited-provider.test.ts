@@ -73,6 +73,7 @@ function recording(limiter: PartialRateLimiter, events: Event[]): PartialRateLim
       events.push(['granted', lease.units]);
       return {
         units: lease.units,
+        notBefore: lease.notBefore,
         release: async () => {
           events.push(['released', lease.units]);
           await lease.release();
@@ -108,7 +109,7 @@ function fakeProvider(
 function decorate(
   provider: SmsBatchProvider,
   limiter: PartialRateLimiter,
-  options?: { maxWaitMs?: number; now?: () => number },
+  options?: { maxWaitMs?: number; now?: () => number; sleep?: (ms: number) => Promise<void> },
 ): RateLimitedSmsProvider {
   return new modules.decorator.RateLimitedSmsProvider(provider, limiter, options);
 }
@@ -211,6 +212,43 @@ describe('RateLimitedSmsProvider', () => {
       ['rate_limited', 'retryable'],
       ['rate_limited', 'retryable'],
     ]);
+  });
+
+  it('re-checks a lease written ahead while it waits for its moment, and calls only at that moment', async () => {
+    // Prepare: a lease granted 40 ms ahead of the moment it was measured at
+    const clock = fakeClock();
+    const start = clock.now();
+    const order: string[] = [];
+    const ahead: PartialRateLimiter = {
+      acquire: async () => {},
+      acquireUpTo: async () => 0,
+      lease: async (max) => ({ units: max, notBefore: clock.now() + 40, release: async () => {} }),
+    };
+    const provider: SmsBatchProvider = {
+      sendDetailed: async (batch) => {
+        order.push(`called at ${clock.now() - start}`);
+        return {
+          receipts: [],
+          failures: batch.map((message) => ({
+            localId: message.localId,
+            error: new ProviderError('kavenegar', '411', 'recipient', 'bad'),
+          })),
+        };
+      },
+    };
+    const sms = decorate(provider, ahead, { now: clock.now, sleep: clock.sleep });
+
+    // Act
+    await sms.sendDetailed(messages(2), {
+      beforeCall: async (slice) => {
+        order.push(`re-checked at ${clock.now() - start}`);
+        await clock.sleep(15);
+        return slice;
+      },
+    });
+
+    // Assess
+    expect(order).toEqual(['re-checked at 0', 'called at 40']);
   });
 
   it('releases the lease when the provider throws, so its units are not held until the lease expires', async () => {

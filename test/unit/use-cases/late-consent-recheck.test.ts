@@ -36,6 +36,7 @@ class OneAtATimeLimiter implements PartialRateLimiter {
     this.spent += 1;
     return {
       units: 1,
+      notBefore: 0,
       release: async () => {
         this.released += 1;
       },
