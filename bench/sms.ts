@@ -179,7 +179,7 @@ function report(run: {
   console.log(
     `  achieved rate           ${achieved.toFixed(1)} SMS/s = ${((100 * achieved) / settings.rate).toFixed(1)}% of the ${settings.rate}/s limit`,
   );
-  // The limiter holds the rate in any sliding second (one second plus a 100 ms guard); the
+  // The limiter holds each call's units until a second after its answer; the
   // simulator's arrival times say whether that reached Kavenegar intact.
   const busiest = busiestSlidingSecond(sends);
   const over = [...perSecond.values()].filter((count) => count > settings.rate).length;
