@@ -242,7 +242,10 @@ export class DynamoRateLimiter implements PartialRateLimiter {
           ...(kind.lease ? { open: true } : {}),
         };
         const current = log;
-        const dead = current.grants.filter((entry) => !held.includes(entry));
+        // Pruned only once ended by the clock, not by a moment decided ahead: until then a
+        // sender deciding now must still count them.
+        const clock = this.#now();
+        const dead = current.grants.filter((entry) => entry.until <= clock);
         log = undefined;
         decideAt = undefined;
         // Another sender wrote first: measure again against its grant.
