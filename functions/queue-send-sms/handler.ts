@@ -3,7 +3,13 @@ import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { dynamoDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { DynamoRateLimiter } from '../../shared/adapters/dynamodb/rate-limiter';
-import { erasureKey, linkKey, linkStore, secretSource, suppressionStore } from '../../shared/adapters/factory';
+import {
+  erasureKey,
+  linkKey,
+  linkStore,
+  secretSource,
+  suppressionStore,
+} from '../../shared/adapters/factory';
 import { KavenegarClient } from '../../shared/adapters/kavenegar/client';
 import { KavenegarSmsLookup } from '../../shared/adapters/kavenegar/sms-lookup';
 import { KavenegarSmsProvider } from '../../shared/adapters/kavenegar/sms-provider';
