@@ -22,8 +22,10 @@ import { queues } from '../shared/definitions';
 import {
   type Api,
   apiClient,
+  busiestSlidingSecond,
   documentClient,
   positiveInt,
+  type SimRequest,
   seconds,
   simControl,
   writeContacts,
@@ -62,38 +64,6 @@ interface CampaignView {
 interface SimMessage {
   readonly receptor: string;
   readonly date: number;
-}
-
-interface SimRequest {
-  readonly path: string;
-  readonly code: number;
-  readonly params: Readonly<Record<string, string>>;
-  /** Arrival at the simulator, epoch milliseconds. */
-  readonly at: number;
-}
-
-/** Receptors of one send call: a comma-separated list (send) or a JSON array (sendarray). */
-function receptorsOf(request: SimRequest): number {
-  const receptor = request.params.receptor ?? '';
-  if (receptor.trim().startsWith('[')) return (JSON.parse(receptor) as unknown[]).length;
-  return receptor === '' ? 0 : receptor.split(',').length;
-}
-
-/** The most SMS the simulator accepted within any 1,000 ms, as Kavenegar would count them. */
-function busiestSlidingSecond(sends: readonly SimRequest[]): number {
-  const accepted = sends.filter((send) => send.code === 200).sort((a, b) => a.at - b.at);
-  let busiest = 0;
-  let units = 0;
-  let first = 0;
-  for (const send of accepted) {
-    units += receptorsOf(send);
-    while ((accepted[first]?.at ?? send.at) <= send.at - 1000) {
-      units -= receptorsOf(accepted[first] as SimRequest);
-      first += 1;
-    }
-    busiest = Math.max(busiest, units);
-  }
-  return busiest;
 }
 
 async function main(): Promise<void> {
@@ -209,7 +179,7 @@ function report(run: {
   console.log(
     `  achieved rate           ${achieved.toFixed(1)} SMS/s = ${((100 * achieved) / settings.rate).toFixed(1)}% of the ${settings.rate}/s limit`,
   );
-  // The limiter holds the rate in any sliding second (one second plus a 100 ms guard); the
+  // The limiter holds each call's units until a second after its answer; the
   // simulator's arrival times say whether that reached Kavenegar intact.
   const busiest = busiestSlidingSecond(sends);
   const over = [...perSecond.values()].filter((count) => count > settings.rate).length;

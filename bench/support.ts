@@ -111,3 +111,36 @@ export function positiveInt(name: string, fallback: number): number {
 export function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
+
+/** One API call as the simulator's GET /_sim/requests lists it. */
+export interface SimRequest {
+  readonly path: string;
+  readonly code: number;
+  readonly params: Readonly<Record<string, string>>;
+  /** Arrival at the simulator, epoch milliseconds. */
+  readonly at: number;
+}
+
+/** Receptors of one send call: a comma-separated list (send) or a JSON array (sendarray). */
+export function receptorsOf(request: SimRequest): number {
+  const receptor = request.params.receptor ?? '';
+  if (receptor.trim().startsWith('[')) return (JSON.parse(receptor) as unknown[]).length;
+  return receptor === '' ? 0 : receptor.split(',').length;
+}
+
+/** The most SMS the simulator accepted within any 1,000 ms, as Kavenegar would count them. */
+export function busiestSlidingSecond(sends: readonly SimRequest[]): number {
+  const accepted = sends.filter((send) => send.code === 200).sort((a, b) => a.at - b.at);
+  let busiest = 0;
+  let units = 0;
+  let first = 0;
+  for (const send of accepted) {
+    units += receptorsOf(send);
+    while ((accepted[first]?.at ?? send.at) <= send.at - 1000) {
+      units -= receptorsOf(accepted[first] as SimRequest);
+      first += 1;
+    }
+    busiest = Math.max(busiest, units);
+  }
+  return busiest;
+}

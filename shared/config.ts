@@ -57,10 +57,10 @@ const envSchema = z.object({
   /** Provider rate for SMS, messages per second, shared by every concurrent sender. */
   CHAPAR_SMS_RATE: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(10_000)), 100),
   /**
-   * Milliseconds added to the rate's one-second window: how much later than another one call
-   * may reach Kavenegar after its grant (network, a cold TLS handshake) with the rate still held.
+   * Milliseconds a call's rate units stay held past the second after its answer: how far two
+   * senders' clocks may disagree (each call's own latency is already held by its lease).
    */
-  CHAPAR_SMS_RATE_GUARD_MS: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(2_000)), 100),
+  CHAPAR_SMS_RATE_GUARD_MS: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(2_000)), 10),
   /** Text every marketing SMS ends with (the regulator's opt-out keyword). */
   CHAPAR_SMS_OPT_OUT_SUFFIX: z._default(z.string().check(z.maxLength(40)), 'لغو۱۱'),
   /** Tehran-time window in which marketing SMS wait, `HH:MM-HH:MM`; empty turns it off. */

@@ -19,7 +19,7 @@ import type { EmailMessage } from './domain/email-message';
 import type { EmailAccountState } from './domain/email-sending';
 import type { DispatchMessage, ReceivedMessage, RecipientsMessage } from './domain/messages';
 import type { FailureStreak } from './domain/retry-backoff';
-import type { ShortLink } from './domain/short-link';
+import type { ShortLink, ShortLinkClaims } from './domain/short-link';
 import type { FinalStatus, SmsMessage, SmsSendOutcome, SmsStatusReport, TrackedSms } from './domain/sms';
 import type { Reporter, SpoofReport } from './domain/spoof-report';
 import type { Channel, Contact, ContactFields } from './domain/types';
@@ -284,8 +284,8 @@ export interface Alarms {
 
 /** Short unsubscribe links for SMS (`/s/{code}`): unguessable random codes kept in DynamoDB. */
 export interface LinkStore {
-  /** Stores the link for these claims, or returns the one already stored for them. */
-  linkFor(claims: Omit<ShortLink, 'code'>): Promise<ShortLink>;
+  /** The one link of a contact × channel × topic: stored the first time, found after. */
+  linkFor(claims: ShortLinkClaims): Promise<ShortLink>;
   find(code: string): Promise<ShortLink | undefined>;
 }
 
@@ -319,6 +319,24 @@ export interface RateLimiter {
 export interface PartialRateLimiter extends RateLimiter {
   /** Spends 1 to `max` units now, waiting while the window is full; 0 once `deadline` has come. */
   acquireUpTo(max: number, options?: { deadline?: number }): Promise<number>;
+  /**
+   * Holds 1 to `max` units for one provider call, waiting while the window is full (0 units
+   * once `deadline` has come): they stay held until a second after `release()`, which the
+   * caller makes as soon as the call answered or failed. The call reached the provider between
+   * the two, so no sliding second at the provider sees more than the limit. With `early` it
+   * may resolve before `notBefore` (a lease written ahead): prepare the call, but start it
+   * only then.
+   */
+  lease(max: number, options?: { deadline?: number; early?: boolean }): Promise<RateLease>;
+}
+
+/** Units of a shared rate held for one provider call (see {@link PartialRateLimiter.lease}). */
+export interface RateLease {
+  readonly units: number;
+  /** Epoch milliseconds before which the call must not start (already past without `early`). */
+  readonly notBefore: number;
+  /** The call answered (or failed): the units leave the window a second from now. */
+  release(): Promise<void>;
 }
 
 /** Final statuses of sent SMS: found by provider message id or in the in-flight index. */

@@ -5,6 +5,7 @@ import { dynamoDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { DynamoRateLimiter } from '../../shared/adapters/dynamodb/rate-limiter';
 import {
   erasureKey,
+  linkKey,
   linkStore,
   messageVisibility,
   secretSource,
@@ -15,6 +16,7 @@ import { KavenegarSmsLookup } from '../../shared/adapters/kavenegar/sms-lookup';
 import { KavenegarSmsProvider } from '../../shared/adapters/kavenegar/sms-provider';
 import { RateLimitedSmsProvider } from '../../shared/adapters/rate-limited-sms-provider';
 import { readFunctionConfig } from '../../shared/config';
+import { functions } from '../../shared/definitions/functions';
 import { queues } from '../../shared/definitions/queues';
 import { deferUntil, parseQuietHours } from '../../shared/domain/quiet-hours';
 import { smsLayout } from '../../shared/domain/sms-text';
@@ -32,7 +34,9 @@ const smsRate = new DynamoRateLimiter({
   tableName: config.RATE_LIMITS_TABLE,
   name: 'kavenegar-sms',
   limitPerSecond: config.CHAPAR_SMS_RATE,
-  guardMs: config.CHAPAR_SMS_RATE_GUARD_MS,
+  skewMs: config.CHAPAR_SMS_RATE_GUARD_MS,
+  // An unreleased lease (a sender that died in its call) holds its units as long as the function may run.
+  maxHoldMs: functions['queue-send-sms'].timeoutSeconds * 1000,
 });
 
 // Every SMS ends with its short unsubscribe link and the opt-out suffix (checked at cold start).
@@ -40,7 +44,7 @@ const layout = smsLayout({
   publicBaseUrl: config.CHAPAR_PUBLIC_BASE_URL,
   optOutSuffix: config.CHAPAR_SMS_OPT_OUT_SUFFIX,
 });
-const links = linkStore(config.LINKS_TABLE);
+const links = linkStore(config.LINKS_TABLE, linkKey(secrets, config.TOKEN_KEYS_SECRET_ID));
 // Marketing SMS due in quiet hours wait on the queue until the window ends: never sent, never dropped.
 const quietHours = parseQuietHours(config.CHAPAR_QUIET_HOURS);
 const quietDeferral = {

@@ -43,7 +43,9 @@ export const contactStore = (table: string) => new DynamoContactStore(dynamoDocu
 export const campaignStore = (table: string) => new DynamoCampaignStore(dynamoDocumentClient(), table);
 export const consentStore = (table: string) => new DynamoConsentStore(dynamoDocumentClient(), table);
 export const reportStore = (table: string) => new DynamoReportStore(dynamoDocumentClient(), table);
-export const linkStore = (table: string) => new DynamoLinkStore(dynamoDocumentClient(), table);
+/** `key`: the secret link codes are derived with, needed to make links (finding them needs none). */
+export const linkStore = (table: string, key?: () => Promise<string>) =>
+  new DynamoLinkStore(dynamoDocumentClient(), table, key ? { key } : {});
 export const deliveryStatusStore = (table: string, campaignsTable: string) =>
   new DynamoDeliveryStatusStore(dynamoDocumentClient(), table, campaignsTable);
 export const deliveryStore = (table: string, campaignsTable: string) =>
@@ -95,6 +97,20 @@ export const secretSource = (): SecretSource => new SecretsManagerSource();
 /** The key of the do-not-contact hashes, read through the secret cache on each use. */
 export function erasureKey(secrets: SecretSource, secretId: string): () => Promise<string> {
   return () => secrets.getSecret(secretId);
+}
+
+/**
+ * The key short SMS links are derived with: the token keyring's current key (a rotation gives
+ * each contact × topic a new link from then on; the old ones keep resolving).
+ */
+export function linkKey(secrets: SecretSource, secretId: string): () => Promise<string> {
+  const keyring = tokenKeyring(secrets, secretId);
+  return async () => {
+    const { current, keys } = await keyring();
+    const key = keys[current];
+    if (key === undefined) throw new Error(`Token keyring has no current key "${current}"`);
+    return key.secret;
+  };
 }
 
 /** The token keyring, read through the secret cache on each use so a rotation is picked up. */

@@ -11,23 +11,27 @@ export interface RateLimitedSmsProviderOptions {
   readonly maxWaitMs?: number;
   /** Epoch milliseconds. Default Date.now. */
   readonly now?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 const DEFAULT_MAX_WAIT_MS = 20_000;
 
 /**
- * Spends the shared SMS rate (messages per second, across every concurrent sender) before
- * each provider call: the messages go out in slices of exactly the units granted, each slice
- * one `sendDetailed` of the wrapped provider. Like the provider itself, a retryable or
+ * Spends the shared SMS rate (messages per second, across every concurrent sender) around
+ * each provider call: the messages go out in slices of exactly the units leased, each slice
+ * one `sendDetailed` of the wrapped provider, and the lease is released as soon as it answers
+ * (its units stay held a second after that, so no sliding second at Kavenegar sees more than
+ * the rate, however long the call took). Like the provider itself, a retryable or
  * campaign failure in one slice stops the rest, which fail unattempted (outcome known).
  * After each grant and before its call, `beforeCall` may take messages out of the slice (an
- * opt-out recorded while the batch waited for its budget); their units stay spent.
+ * opt-out recorded while the batch waited for its budget); their units are held like the rest.
  */
 export class RateLimitedSmsProvider implements SmsBatchProvider {
   readonly #provider: SmsBatchProvider;
   readonly #limiter: PartialRateLimiter;
   readonly #maxWaitMs: number;
   readonly #now: () => number;
+  readonly #sleep: (ms: number) => Promise<void>;
 
   constructor(
     provider: SmsBatchProvider,
@@ -38,6 +42,7 @@ export class RateLimitedSmsProvider implements SmsBatchProvider {
     this.#limiter = limiter;
     this.#maxWaitMs = options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
     this.#now = options.now ?? Date.now;
+    this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
   async sendDetailed(messages: readonly SmsMessage[], options: SmsSendOptions = {}): Promise<SmsSendOutcome> {
@@ -46,29 +51,38 @@ export class RateLimitedSmsProvider implements SmsBatchProvider {
     const deadline = this.#now() + this.#maxWaitMs;
     let sent = 0;
     while (sent < messages.length) {
-      const granted = await this.#limiter.acquireUpTo(messages.length - sent, { deadline });
-      if (granted < 1) {
+      // Early: the re-check runs while a lease written ahead waits for its moment.
+      const lease = await this.#limiter.lease(messages.length - sent, { deadline, early: true });
+      if (lease.units < 1) {
         failRest(outcome, messages.slice(sent), rateLimited(this.#maxWaitMs));
         break;
       }
-      const grant = messages.slice(sent, sent + granted);
+      const grant = messages.slice(sent, sent + lease.units);
       sent += grant.length;
-      let slice: readonly SmsMessage[];
+      let stop: ProviderError | undefined;
       try {
-        slice = options.beforeCall ? await options.beforeCall(grant) : grant;
-      } catch (error) {
-        // Earlier slices went out: keep their receipts and let the queue bring the rest back.
-        failRest(outcome, messages.slice(sent - grant.length), recheckFailed(error));
-        break;
+        let slice: readonly SmsMessage[];
+        try {
+          slice = options.beforeCall ? await options.beforeCall(grant) : grant;
+        } catch (error) {
+          // Earlier slices went out: keep their receipts and let the queue bring the rest back.
+          failRest(outcome, messages.slice(sent - grant.length), recheckFailed(error));
+          break;
+        }
+        const kept = new Set(slice.map((message) => message.localId));
+        for (const message of grant) if (!kept.has(message.localId)) dropped.push(message.localId);
+        if (slice.length === 0) continue;
+        const ahead = lease.notBefore - this.#now();
+        if (ahead > 0) await this.#sleep(ahead);
+        const part = await this.#provider.sendDetailed(slice);
+        outcome.receipts.push(...part.receipts);
+        outcome.failures.push(...part.failures);
+        stop = part.failures.find((failure) => stopsTheRest(failure.error))?.error;
+      } finally {
+        // Right after the answer: the units stay held a second from now. A release that fails
+        // leaves them held until the lease expires, which only slows the rate down.
+        await lease.release().catch(() => undefined);
       }
-      const kept = new Set(slice.map((message) => message.localId));
-      for (const message of grant) if (!kept.has(message.localId)) dropped.push(message.localId);
-      // Units granted for dropped messages stay spent: the window may not be given twice.
-      if (slice.length === 0) continue;
-      const part = await this.#provider.sendDetailed(slice);
-      outcome.receipts.push(...part.receipts);
-      outcome.failures.push(...part.failures);
-      const stop = part.failures.find((failure) => stopsTheRest(failure.error))?.error;
       if (stop !== undefined) {
         failRest(outcome, messages.slice(sent), unattempted(stop));
         break;

@@ -143,7 +143,8 @@ export const functions = {
       suppressions: 'read',
     },
     sendsTo: [],
-    secrets: ['kavenegarApiKey', 'erasureKey'],
+    // tokenKeys: the key short links are derived with.
+    secrets: ['kavenegarApiKey', 'erasureKey', 'tokenKeys'],
     sendsEmail: false,
     settings: [
       'CHAPAR_SMS_SENDER',

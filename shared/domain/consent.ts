@@ -21,6 +21,8 @@ export interface ConsentEvidence {
   readonly userAgent?: string;
   /** IPv4 /24 or IPv6 /48 prefix. */
   readonly ipPrefix?: string;
+  /** The short SMS link the change came through (one per contact × topic: it names no campaign). */
+  readonly linkCode?: string;
 }
 
 /** Current consent of one contact for one channel and topic (`*` = every topic). */

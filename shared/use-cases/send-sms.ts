@@ -12,7 +12,7 @@ import { resultForError } from './deliver-recipients';
 export interface SmsChannelDeps {
   readonly sms: SmsBatchProvider;
   readonly lookup: SmsLookup;
-  /** Each recipient's short unsubscribe link; the same claims always get the same link. */
+  /** Each recipient's short unsubscribe link: one per contact × topic, whatever the campaign. */
   readonly links: LinkStore;
   /** Public base URL of the links and the opt-out suffix every SMS ends with. */
   readonly layout: SmsLayout;
@@ -151,11 +151,11 @@ export class SmsChannel implements ChannelSender {
   }
 
   private async compose(campaign: Campaign, recipient: Recipient): Promise<SmsMessage> {
+    // One link per contact × topic, reused by every campaign on the topic.
     const link = await this.deps.links.linkFor({
       ref: recipient.contact.ref,
       channel: 'sms',
       topic: campaign.topic,
-      campaignId: campaign.id,
     });
     return smsFor(campaign, recipient, this.deps.layout, link.code);
   }

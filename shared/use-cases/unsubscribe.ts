@@ -25,10 +25,15 @@ export interface UnsubscribeDeps {
 /** How a person reached the preference centre: a signed email token or a short SMS code. */
 export type UnsubscribeLink = { readonly token: string } | { readonly code: string };
 
+/** What an opened link claims: a short SMS link names no campaign (one link serves a topic). */
+export type LinkClaims = Omit<TokenClaims, 'campaignId'> & { readonly campaignId?: string };
+
 /** A link that checked out: what it claims and the contact it names. */
 export interface OpenedLink {
-  readonly claims: TokenClaims;
+  readonly claims: LinkClaims;
   readonly contact: Contact;
+  /** The short link's code, recorded as the evidence of a change made through it. */
+  readonly code?: string;
 }
 
 /** Verifies a token and finds its contact; any doubt is a 4xx and nothing is written. */
@@ -49,7 +54,7 @@ export async function resolveShortLink(
   const link = await deps.links.find(code);
   if (!link) throw new NotFoundError('Unknown short unsubscribe link');
   const { code: _code, ...claims } = link;
-  return { claims, contact: await contactByRef(deps, claims.ref) };
+  return { claims, contact: await contactByRef(deps, claims.ref), code };
 }
 
 export function openLink(deps: UnsubscribeDeps, link: UnsubscribeLink): Promise<OpenedLink> {
@@ -83,7 +88,7 @@ export interface Preferences {
 }
 
 /** The preference centre's view of a contact's states; pure. */
-export function preferencesFrom(claims: TokenClaims, states: readonly ConsentState[]): Preferences {
+export function preferencesFrom(claims: LinkClaims, states: readonly ConsentState[]): Preferences {
   const all = states.find((state) => state.topic === ALL_TOPICS);
   const known = states.map((state) => state.topic).filter((topic) => topic !== ALL_TOPICS);
   const linkTopic = claims.topic === ALL_TOPICS ? [] : [claims.topic];
@@ -169,6 +174,7 @@ export async function changeConsent(
   const evidence: ConsentEvidence = {
     ...(request.userAgent ? { userAgent: request.userAgent.slice(0, 256) } : {}),
     ...(prefix ? { ipPrefix: prefix } : {}),
+    ...(link.code ? { linkCode: link.code } : {}),
   };
   const now = deps.now();
   await deps.consent.record({
@@ -179,7 +185,7 @@ export async function changeConsent(
     topic: choice.topic,
     source: choice.source,
     at: now.toISOString(),
-    campaignId: link.claims.campaignId,
+    ...(link.claims.campaignId ? { campaignId: link.claims.campaignId } : {}),
     evidence,
   });
   if (deps.addressSuppressions) {

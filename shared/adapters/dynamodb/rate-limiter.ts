@@ -1,18 +1,32 @@
 import { randomBytes } from 'node:crypto';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { RateLimiter } from '../../ports';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { PartialRateLimiter, RateLease } from '../../ports';
 import { isConditionFailure } from './client';
 
 /** An idle limiter's item outlives its last grant by an hour, then DynamoDB's TTL sweeps it away. */
 const IDLE_TTL_SECONDS = 3_600;
 /** Waiters wake up spread over a few milliseconds, not all at once. */
-const DEFAULT_JITTER_MS = 25;
+const DEFAULT_JITTER_MS = 5;
 /**
- * The window is a second plus this margin: a grant reaches the provider a little after it is
- * written (the write's answer, then the HTTPS call), and a send late after one grant must not
- * meet a send early after the next within one of the provider's seconds.
+ * Added to a fixed grant's one-second window: a fixed grant reaches the provider a little
+ * after it is written (the write's answer, then the call), and a send late after one grant
+ * must not meet a send early after the next within one of the provider's seconds.
  */
 const DEFAULT_GUARD_MS = 100;
+/**
+ * Added to the second a lease holds after its answer: how far two senders' clocks may
+ * disagree (Lambda clocks are NTP-synced to about a millisecond). Nothing else is needed:
+ * the lease already covers the whole call.
+ */
+const DEFAULT_SKEW_MS = 10;
+/**
+ * Longest a lease holds its units when its release never comes (a sender that died in the
+ * call): at least the sender's own timeout, so no call can still reach the provider after.
+ */
+const DEFAULT_MAX_HOLD_MS = 60_000;
+const WINDOW_MS = 1_000;
+/** Longest a lease is written ahead of the moment it is measured at (see #leadMs). */
+const MAX_LEAD_MS = 100;
 
 /** How to build a {@link DynamoRateLimiter}. */
 export interface DynamoRateLimiterOptions {
@@ -23,9 +37,13 @@ export interface DynamoRateLimiterOptions {
   readonly name: string;
   /** Units granted in any one second, across every process sharing `name`. */
   readonly limitPerSecond: number;
-  /** Added to the one-second window (see DEFAULT_GUARD_MS). Default 100 ms. */
+  /** Added to a fixed grant's one-second window (see DEFAULT_GUARD_MS). Default 100 ms. */
   readonly guardMs?: number;
-  /** Largest random delay added to a wait. Default 25 ms. */
+  /** Added to the second a lease holds after its answer (see DEFAULT_SKEW_MS). Default 10 ms. */
+  readonly skewMs?: number;
+  /** How long an unreleased lease holds its units (see DEFAULT_MAX_HOLD_MS). Default 60 s. */
+  readonly maxHoldMs?: number;
+  /** Largest random delay added to a wait. Default 5 ms. */
   readonly jitterMs?: number;
   /** Epoch milliseconds. Default Date.now (Lambda clocks are NTP-synced to a few ms). */
   readonly now?: () => number;
@@ -40,45 +58,70 @@ export interface AcquireOptions {
   readonly deadline?: number;
 }
 
-/** One grant in the log: when (epoch ms, the granting process's clock), how many, and a tag. */
+/** Options of one lease. */
+export interface LeaseOptions extends AcquireOptions {
+  /** Resolve as soon as the lease is written, even ahead of its `notBefore`. */
+  readonly early?: boolean;
+}
+
+/**
+ * One grant in the log: when (epoch ms, the granting process's clock), how many, a tag, and
+ * when its units leave the window. A lease is `open` until its call answers: then `until` is
+ * only its expiry, and its units are held at least a window from any moment it is read.
+ */
 export interface RateGrant {
   readonly at: number;
   readonly units: number;
   readonly id: string;
+  readonly until: number;
+  readonly open?: boolean;
 }
+
+type GrantKind = { readonly lease: false } | { readonly lease: true };
 
 /**
  * A rate shared by every concurrent sender (all Lambda instances), held in any sliding
- * second, not only in clock seconds: the limiter keeps the log of the grants of the last
- * window (a second plus a guard) in one DynamoDB item, and a grant is written only when the
- * log's units plus its own stay within the limit. The write is conditional on the version it
- * read, so two senders can never spend the same unit; a full log means waiting until its
- * oldest grants leave the window.
+ * second at the provider: the limiter keeps its live grants in one DynamoDB item, and a grant
+ * is written only when the live units plus its own stay within the limit. The write is
+ * conditional on the version it read, so two senders can never spend the same unit.
  *
- * A fixed window per clock second would let two seconds' budgets out within one sliding
- * second (the end of one and the start of the next); a provider that counts in a sliding
- * window answers that burst with 451. The log rules it out. It costs a read and a write per
- * grant, and a grant is a whole provider call (up to 200 receptors), so a few a second.
+ * A lease ({@link lease}) holds its units from its grant until a second (plus the clock
+ * skew) after its call answered ({@link RateLease.release}). The call reached the provider
+ * somewhere between the two, so any calls that meet in one of the provider's sliding seconds
+ * were all held at once when the last of them was granted, and that grant counted them all:
+ * no sliding second at the provider sees more than the limit, whatever the call latencies.
+ * The rate given away is only each call's own duration, not a fixed guard.
  *
- * The guard bounds how much later than its grant a call may reach the provider: a grant whose
- * own write took longer is left spent and taken again, and the rest (the HTTPS call) must fit
- * in what is left of it.
+ * {@link acquire} and {@link acquireUpTo} are fixed grants: their units leave the window a
+ * second plus the guard after the grant, whatever the call does, so the guard must cover the
+ * call (a grant whose own write took longer than the guard is left spent and taken again).
  *
- * Partial grants are spent, not wasted: {@link acquireUpTo} grants whatever room the window
- * has, and the caller sends exactly that many. {@link acquire} is all-or-wait: its caller
- * sends all `units` at once.
+ * A release never bumps the version: it only shortens a hold, so a grant decided on the log
+ * before it was conservative, and it touches only its own entry (grants are a map by id), so
+ * it costs one UpdateItem and no read, and never fails a concurrent grant.
  */
-export class DynamoRateLimiter implements RateLimiter {
+export class DynamoRateLimiter implements PartialRateLimiter {
   readonly limitPerSecond: number;
   readonly #client: DynamoDBDocumentClient;
   readonly #tableName: string;
   readonly #name: string;
   readonly #windowMs: number;
   readonly #guardMs: number;
+  /** How long a released lease still holds its units: a second plus the skew. */
+  readonly #afterAnswerMs: number;
+  readonly #maxHoldMs: number;
   readonly #jitterMs: number;
   readonly #now: () => number;
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #random: () => number;
+  /**
+   * How long a grant's write takes here (a moving average). A lease whose room comes at a
+   * known moment (a released lease ending) is written that much ahead, measured at that
+   * moment, and its call waits for it: the write no longer stands between two calls. Measuring
+   * at a later moment than the write is safe: the call starts after it, and the check counted
+   * every grant that holds units then.
+   */
+  #leadMs = 0;
 
   constructor(options: DynamoRateLimiterOptions) {
     if (!Number.isInteger(options.limitPerSecond) || options.limitPerSecond < 1) {
@@ -86,12 +129,18 @@ export class DynamoRateLimiter implements RateLimiter {
     }
     const guardMs = options.guardMs ?? DEFAULT_GUARD_MS;
     if (!(guardMs >= 0)) throw new RangeError(`guardMs must be zero or more, got ${guardMs}`);
+    const skewMs = options.skewMs ?? DEFAULT_SKEW_MS;
+    if (!(skewMs >= 0)) throw new RangeError(`skewMs must be zero or more, got ${skewMs}`);
+    const maxHoldMs = options.maxHoldMs ?? DEFAULT_MAX_HOLD_MS;
+    if (!(maxHoldMs > 0)) throw new RangeError(`maxHoldMs must be positive, got ${maxHoldMs}`);
     this.limitPerSecond = options.limitPerSecond;
     this.#client = options.client;
     this.#tableName = options.tableName;
     this.#name = options.name;
     this.#guardMs = guardMs;
-    this.#windowMs = 1000 + guardMs;
+    this.#windowMs = WINDOW_MS + guardMs;
+    this.#afterAnswerMs = WINDOW_MS + skewMs;
+    this.#maxHoldMs = maxHoldMs;
     this.#jitterMs = options.jitterMs ?? DEFAULT_JITTER_MS;
     this.#now = options.now ?? Date.now;
     this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
@@ -99,101 +148,261 @@ export class DynamoRateLimiter implements RateLimiter {
   }
 
   /**
-   * Waits until `units` can be spent at once, and spends them. More than the limit is split
-   * into limit-sized parts, each a window after the last; it returns once all are spent.
+   * Waits until `units` can be spent at once, and spends them for a fixed window. More than
+   * the limit is split into limit-sized parts, each a window after the last.
    */
   async acquire(units: number): Promise<void> {
     for (let left = units; left > 0; ) {
       const part = Math.min(left, this.limitPerSecond);
-      await this.#grant(part, part, undefined);
+      await this.#grant(part, part, undefined, { lease: false });
       left -= part;
     }
   }
 
   /**
-   * Spends between 1 and `max` units (at most the limit) now, waiting only while the window
-   * is full. Answers how many were granted; 0 when `deadline` came first (nothing was spent).
+   * Spends between 1 and `max` units (at most the limit) for a fixed window, waiting only
+   * while the window is full. Answers how many; 0 when `deadline` came first (nothing spent).
    */
   async acquireUpTo(max: number, options: AcquireOptions = {}): Promise<number> {
     if (max < 1) return 0;
-    return this.#grant(Math.min(max, this.limitPerSecond), 1, options.deadline);
+    return (await this.#grant(Math.min(max, this.limitPerSecond), 1, options.deadline, { lease: false }))
+      .units;
   }
 
-  /** The grants still inside the window, oldest first (what the next grant is measured against). */
+  /**
+   * Holds between 1 and `max` units (at most the limit) for one call, waiting only while the
+   * window is full: they stay held until a window after `release()`, which the caller makes
+   * as soon as the call answered (or failed). 0 units when `deadline` came first. A lease
+   * written ahead (see #leadMs) resolves at its `notBefore`, or at once with `early`: then the
+   * caller may prepare the call (the consent re-check) but must not start it before then.
+   */
+  async lease(max: number, options: LeaseOptions = {}): Promise<RateLease> {
+    const none: RateLease = { units: 0, notBefore: 0, release: async () => {} };
+    if (max < 1) return none;
+    const grant = await this.#grant(Math.min(max, this.limitPerSecond), 1, options.deadline, {
+      lease: true,
+    });
+    if (grant.units === 0 || grant.id === undefined) return none;
+    const id = grant.id;
+    const notBefore = grant.at ?? 0;
+    const ahead = notBefore - this.#now();
+    if (!options.early && ahead > 0) await this.#sleep(ahead);
+    let released = false;
+    return {
+      units: grant.units,
+      notBefore,
+      release: async () => {
+        if (released) return;
+        released = true;
+        // Measured when the answer came, not when this write lands: the hold ends a window on.
+        await this.#release(id, this.#now() + this.#afterAnswerMs);
+      },
+    };
+  }
+
+  /** The grants still holding units, oldest first (what the next grant is measured against). */
   async grants(): Promise<RateGrant[]> {
     const { grants } = await this.#read();
-    return live(grants, this.#now() - this.#windowMs);
+    return live(grants, this.#now());
   }
 
   /** Grants `want` units, or as few as `least` when the window has only that much room. */
-  async #grant(want: number, least: number, deadline: number | undefined): Promise<number> {
+  async #grant(
+    want: number,
+    least: number,
+    deadline: number | undefined,
+    kind: GrantKind,
+  ): Promise<{ units: number; id?: string; at?: number }> {
+    // The log read before a wait: a release never bumps the version, so once the wait is over
+    // the grant can be written on it (conditional on its version) without reading again.
+    let log: Log | undefined;
+    // A lease decided ahead, at the moment its room comes: see #leadMs.
+    let decideAt: number | undefined;
     for (;;) {
-      if (deadline !== undefined && this.#now() > deadline) return 0;
-      const { grants, version } = await this.#read();
-      const now = this.#now();
-      const inWindow = live(grants, now - this.#windowMs);
-      const room = this.limitPerSecond - sum(inWindow);
+      if (deadline !== undefined && this.#now() > deadline) return { units: 0 };
+      let fresh = log === undefined;
+      log ??= await this.#read();
+      let now = Math.max(this.#now(), decideAt ?? 0);
+      let held = live(log.grants, now);
+      if (!fresh && this.limitPerSecond - sum(held) < least) {
+        // The stale log shows no room (an open lease may have answered since): read it again.
+        log = await this.#read();
+        fresh = true;
+        now = Math.max(this.#now(), decideAt ?? 0);
+        held = live(log.grants, now);
+      }
+      const room = this.limitPerSecond - sum(held);
       if (room >= least && room > 0) {
         const units = Math.min(want, room);
-        const grant: RateGrant = { at: now, units, id: randomBytes(4).toString('hex') };
+        const grant: RateGrant = {
+          at: now,
+          units,
+          id: randomBytes(6).toString('hex'),
+          until: now + (kind.lease ? this.#maxHoldMs + this.#afterAnswerMs : this.#windowMs),
+          ...(kind.lease ? { open: true } : {}),
+        };
+        const current = log;
+        // Pruned only once ended by the clock, not by a moment decided ahead: until then a
+        // sender deciding now must still count them.
+        const clock = this.#now();
+        const dead = current.grants.filter((entry) => entry.until <= clock);
+        log = undefined;
+        decideAt = undefined;
         // Another sender wrote first: measure again against its grant.
-        if (!(await this.#write([...inWindow, grant], version, now))) continue;
-        // A write that came back later than the guard leaves the call no margin: the units
-        // stay spent (the log holds them) and a fresh grant is measured from now.
-        if (this.#now() - now <= this.#guardMs) return units;
-        continue;
+        if (!(await this.#write(current, grant, dead, now))) continue;
+        // A fixed grant whose write came back later than the guard leaves the call no margin:
+        // the units stay spent (the log holds them) and a fresh grant is measured from now.
+        if (!kind.lease && this.#now() - now > this.#guardMs) continue;
+        return { units, id: grant.id, at: now };
       }
-      const wakeAt = this.#roomAt(inWindow, least) + this.#random() * this.#jitterMs;
-      if (deadline !== undefined && wakeAt > deadline) return 0;
-      await this.#sleep(Math.max(0, wakeAt - now));
+      const comes = this.#roomAt(held, least, now);
+      const wakeAt = comes.at + this.#random() * this.#jitterMs;
+      if (deadline !== undefined && wakeAt > deadline) return { units: 0 };
+      const lead = kind.lease && comes.known ? Math.min(this.#leadMs, MAX_LEAD_MS) : 0;
+      decideAt = lead > 0 ? wakeAt : undefined;
+      await this.#sleep(Math.max(0, wakeAt - lead - this.#now()));
     }
   }
 
-  /** When enough of the oldest grants have left the window for `least` units (and at least one). */
-  #roomAt(inWindow: readonly RateGrant[], least: number): number {
-    let used = sum(inWindow);
-    for (const grant of inWindow) {
-      used -= grant.units;
-      if (this.limitPerSecond - used >= Math.max(1, least)) return grant.at + this.#windowMs;
+  /**
+   * The earliest moment enough held units may have left for `least` (and at least one): a
+   * closed grant leaves at its `until`; an open lease not before a window from now (its call
+   * may answer this instant), so a waiter reads again then and finds when it really ends.
+   */
+  #roomAt(held: readonly RateGrant[], least: number, now: number): { at: number; known: boolean } {
+    const ends = held
+      .map((grant) => ({
+        units: grant.units,
+        end: grant.open ? Math.min(grant.until, now + this.#afterAnswerMs) : grant.until,
+        known: grant.open !== true,
+      }))
+      .sort((a, b) => a.end - b.end);
+    let used = sum(held);
+    // Room is known to come only when every grant it waits for has a known end.
+    let known = true;
+    for (const { units, end, known: ended } of ends) {
+      used -= units;
+      known &&= ended;
+      if (this.limitPerSecond - used >= Math.max(1, least)) return { at: end, known };
     }
-    return this.#now();
+    return { at: now, known: false };
   }
 
-  async #read(): Promise<{ grants: RateGrant[]; version: number }> {
+  async #read(): Promise<Log> {
     const answer = await this.#client.send(
       new GetCommand({ TableName: this.#tableName, Key: { pk: this.#name }, ConsistentRead: true }),
     );
-    const item = answer.Item as { grants?: RateGrant[]; version?: number } | undefined;
-    return { grants: item?.grants ?? [], version: item?.version ?? 0 };
+    const item = answer.Item as { grants?: unknown; version?: number } | undefined;
+    const version = item?.version ?? 0;
+    const stored = item?.grants;
+    // Grants are a map by id; an item another version of this code wrote as a list is rewritten whole.
+    if (Array.isArray(stored)) {
+      return { grants: stored.map((grant) => fromList(grant, this.#windowMs)), version, asMap: false };
+    }
+    const grants = Object.values((stored ?? {}) as Record<string, RateGrant>);
+    return { grants, version, asMap: item !== undefined && stored !== undefined };
   }
 
-  /** Writes the log if nobody changed it since `version`; false when somebody did. */
-  async #write(grants: readonly RateGrant[], version: number, now: number): Promise<boolean> {
+  /** Adds `grant` if nobody changed the log since it was read; false when somebody did. */
+  async #write(log: Log, grant: RateGrant, dead: readonly RateGrant[], now: number): Promise<boolean> {
+    const started = this.#now();
     try {
-      await this.#client.send(
-        new PutCommand({
-          TableName: this.#tableName,
-          Item: {
-            pk: this.#name,
-            grants,
-            version: version + 1,
-            expiresAt: Math.floor(now / 1000) + IDLE_TTL_SECONDS,
-          },
-          ConditionExpression: 'attribute_not_exists(pk) OR version = :version',
-          ExpressionAttributeValues: { ':version': version },
-        }),
-      );
+      return await this.#tryWrite(log, grant, dead, now);
+    } finally {
+      this.#leadMs = 0.8 * this.#leadMs + 0.2 * (this.#now() - started);
+    }
+  }
+
+  async #tryWrite(log: Log, grant: RateGrant, dead: readonly RateGrant[], now: number): Promise<boolean> {
+    const expiresAt = Math.floor(Math.max(now, grant.until) / 1000) + IDLE_TTL_SECONDS;
+    try {
+      if (log.asMap) {
+        const names: Record<string, string> = { '#g': 'grants', '#n': grant.id };
+        dead.forEach((entry, i) => {
+          names[`#d${i}`] = entry.id;
+        });
+        const remove = dead.map((_, i) => `#g.#d${i}`);
+        await this.#client.send(
+          new UpdateCommand({
+            TableName: this.#tableName,
+            Key: { pk: this.#name },
+            UpdateExpression: `SET #g.#n = :grant, version = :next, expiresAt = :expiresAt${
+              remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''
+            }`,
+            ConditionExpression: 'version = :version',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: {
+              ':grant': grant,
+              ':next': log.version + 1,
+              ':version': log.version,
+              ':expiresAt': expiresAt,
+            },
+          }),
+        );
+      } else {
+        const kept = log.grants.filter((entry) => !dead.includes(entry));
+        await this.#client.send(
+          new PutCommand({
+            TableName: this.#tableName,
+            Item: {
+              pk: this.#name,
+              grants: Object.fromEntries([...kept, grant].map((entry) => [entry.id, entry])),
+              version: log.version + 1,
+              expiresAt,
+            },
+            ConditionExpression: 'attribute_not_exists(pk) OR version = :version',
+            ExpressionAttributeValues: { ':version': log.version },
+          }),
+        );
+      }
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
       throw error;
     }
   }
+
+  /** Ends a lease's hold at `until`; a lease already gone from the log (expired) is left alone. */
+  async #release(id: string, until: number): Promise<void> {
+    try {
+      await this.#client.send(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: { pk: this.#name },
+          UpdateExpression: 'SET #g.#id.#until = :until REMOVE #g.#id.#open',
+          // Only ever shortens a hold: an expired lease must not come back to life.
+          ConditionExpression: 'attribute_exists(#g.#id) AND #g.#id.#until > :until',
+          ExpressionAttributeNames: { '#g': 'grants', '#id': id, '#until': 'until', '#open': 'open' },
+          ExpressionAttributeValues: { ':until': until },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
 }
 
-/** Grants after `since`, oldest first. */
-function live(grants: readonly RateGrant[], since: number): RateGrant[] {
-  return grants.filter((grant) => grant.at > since).sort((a, b) => a.at - b.at);
+interface Log {
+  readonly grants: RateGrant[];
+  readonly version: number;
+  /** The item exists with its grants as a map, so a grant can be added by path. */
+  readonly asMap: boolean;
+}
+
+/** A grant an earlier version stored in a list: fixed, a window after it was made. */
+function fromList(grant: unknown, windowMs: number): RateGrant {
+  const { at, units, id, until } = grant as Partial<RateGrant>;
+  return {
+    at: Number(at),
+    units: Number(units),
+    id: String(id),
+    until: typeof until === 'number' ? until : Number(at) + windowMs,
+  };
+}
+
+/** Grants still holding units at `now`, oldest first. */
+function live(grants: readonly RateGrant[], now: number): RateGrant[] {
+  return grants.filter((grant) => grant.until > now).sort((a, b) => a.at - b.at);
 }
 
 function sum(grants: readonly RateGrant[]): number {

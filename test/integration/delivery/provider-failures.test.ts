@@ -70,7 +70,7 @@ beforeAll(async () => {
   const channel = new SmsChannel({
     sms: new KavenegarSmsProvider({ client, sender: SENDER }),
     lookup: new KavenegarSmsLookup(client),
-    links: factory.linkStore(names.tables.links),
+    links: factory.linkStore(names.tables.links, async () => 'test-token-key'),
     layout: smsLayout({ publicBaseUrl: 'https://chapar.test', optOutSuffix: 'لغو۱۱' }),
   });
   // The backoff at 1/100: 1 s, 1 s, 2 s, 4 s instead of 10 s, 30 s, 2 min, 6 min.

@@ -43,7 +43,7 @@ beforeAll(async () => {
   const { names } = emulators;
   const factory = await import('../../../shared/adapters/factory');
   queue = factory.workQueue({ dispatch: names.queues.dispatch.url, sms: names.queues.sms.url });
-  links = factory.linkStore(names.tables.links);
+  links = factory.linkStore(names.tables.links, async () => 'test-token-key');
   campaigns = factory.campaignStore(names.tables.campaigns);
   deliveries = factory.deliveryStore(names.tables.deliveries, names.tables.campaigns);
   const contactStore = factory.contactStore(names.tables.contacts);

@@ -9,8 +9,8 @@ import type { SmsMessage, SmsSendOutcome } from '../../../shared/domain/sms';
 import type { PartialRateLimiter, SmsBatchProvider } from '../../../shared/ports';
 import { type TestEmulators, testSecretValues, useEmulators } from '../../support/emulators';
 import { fakeClock } from '../../support/fakes/clock';
-import { mobile, simRequests } from '../kavenegar/sim-control';
-import { busiestWindow, recordingClient } from './limiter-support';
+import { mobile, setFaults, simRequests } from '../kavenegar/sim-control';
+import { busiestWindow, mostHeldAtOnce, recordingClient } from './limiter-support';
 
 const SENDER = '50004001051233';
 let emulators: TestEmulators;
@@ -62,15 +62,23 @@ function dynamoLimiter(
 }
 
 /** What happened, in order: units granted by the limiter and messages handed to the provider. */
-type Event = readonly ['granted' | 'called', number];
+type Event = readonly ['granted' | 'called' | 'released', number];
 
 function recording(limiter: PartialRateLimiter, events: Event[]): PartialRateLimiter {
   return {
     acquire: (units) => limiter.acquire(units),
-    acquireUpTo: async (max, options) => {
-      const granted = await limiter.acquireUpTo(max, options);
-      events.push(['granted', granted]);
-      return granted;
+    acquireUpTo: (max, options) => limiter.acquireUpTo(max, options),
+    lease: async (max, options) => {
+      const lease = await limiter.lease(max, options);
+      events.push(['granted', lease.units]);
+      return {
+        units: lease.units,
+        notBefore: lease.notBefore,
+        release: async () => {
+          events.push(['released', lease.units]);
+          await lease.release();
+        },
+      };
     },
   };
 }
@@ -101,7 +109,7 @@ function fakeProvider(
 function decorate(
   provider: SmsBatchProvider,
   limiter: PartialRateLimiter,
-  options?: { maxWaitMs?: number; now?: () => number },
+  options?: { maxWaitMs?: number; now?: () => number; sleep?: (ms: number) => Promise<void> },
 ): RateLimitedSmsProvider {
   return new modules.decorator.RateLimitedSmsProvider(provider, limiter, options);
 }
@@ -120,10 +128,13 @@ describe('RateLimitedSmsProvider', () => {
     expect(events).toEqual([
       ['granted', 7],
       ['called', 7],
+      ['released', 7],
       ['granted', 7],
       ['called', 7],
+      ['released', 7],
       ['granted', 6],
       ['called', 6],
+      ['released', 6],
     ]);
     expect(outcome.receipts.map((receipt) => receipt.localId)).toEqual(
       messages(20).map((message) => message.localId),
@@ -131,10 +142,10 @@ describe('RateLimitedSmsProvider', () => {
   });
 
   it('spends what is left of a second another sender began', async () => {
-    // Prepare: another sender took 4 of this second's 7
+    // Prepare: another sender's call holds 4 of the 7, and has just answered
     const clock = fakeClock();
     const limiter = dynamoLimiter(7, clock);
-    await limiter.acquire(4);
+    await (await limiter.lease(4)).release();
     const events: Event[] = [];
     const sms = decorate(fakeProvider(events), recording(limiter, events), clock);
 
@@ -145,8 +156,10 @@ describe('RateLimitedSmsProvider', () => {
     expect(events).toEqual([
       ['granted', 3],
       ['called', 3],
+      ['released', 3],
       ['granted', 7],
       ['called', 7],
+      ['released', 7],
     ]);
   });
 
@@ -168,6 +181,7 @@ describe('RateLimitedSmsProvider', () => {
     expect(events).toEqual([
       ['granted', 5],
       ['called', 5],
+      ['released', 5],
     ]);
     expect(outcome.failures).toHaveLength(12);
     expect(outcome.failures.slice(5).every(({ error }) => error.message.startsWith('Not attempted'))).toBe(
@@ -177,10 +191,10 @@ describe('RateLimitedSmsProvider', () => {
   });
 
   it('fails what it found no budget for within maxWaitMs as retryable, without calling the provider', async () => {
-    // Prepare: this second's budget is gone
+    // Prepare: another sender's call holds the whole budget and has not answered
     const clock = fakeClock();
     const limiter = dynamoLimiter(5, clock);
-    await limiter.acquire(5);
+    await limiter.lease(5);
     const events: Event[] = [];
     const sms = decorate(fakeProvider(events), recording(limiter, events), {
       maxWaitMs: 100,
@@ -200,17 +214,80 @@ describe('RateLimitedSmsProvider', () => {
     ]);
   });
 
-  it('over Kavenegar, never puts more receptors in one call than the rate, nor more in any second', async () => {
-    // Prepare: the wiring of queue-send-sms, at a rate below Kavenegar's 200 per call
+  it('re-checks a lease written ahead while it waits for its moment, and calls only at that moment', async () => {
+    // Prepare: a lease granted 40 ms ahead of the moment it was measured at
+    const clock = fakeClock();
+    const start = clock.now();
+    const order: string[] = [];
+    const ahead: PartialRateLimiter = {
+      acquire: async () => {},
+      acquireUpTo: async () => 0,
+      lease: async (max) => ({ units: max, notBefore: clock.now() + 40, release: async () => {} }),
+    };
+    const provider: SmsBatchProvider = {
+      sendDetailed: async (batch) => {
+        order.push(`called at ${clock.now() - start}`);
+        return {
+          receipts: [],
+          failures: batch.map((message) => ({
+            localId: message.localId,
+            error: new ProviderError('kavenegar', '411', 'recipient', 'bad'),
+          })),
+        };
+      },
+    };
+    const sms = decorate(provider, ahead, { now: clock.now, sleep: clock.sleep });
+
+    // Act
+    await sms.sendDetailed(messages(2), {
+      beforeCall: async (slice) => {
+        order.push(`re-checked at ${clock.now() - start}`);
+        await clock.sleep(15);
+        return slice;
+      },
+    });
+
+    // Assess
+    expect(order).toEqual(['re-checked at 0', 'called at 40']);
+  });
+
+  it('releases the lease when the provider throws, so its units are not held until the lease expires', async () => {
+    // Prepare: a provider with a bug
+    const clock = fakeClock();
+    const events: Event[] = [];
+    const limiter = dynamoLimiter(5, clock);
+    const broken: SmsBatchProvider = {
+      sendDetailed: async () => {
+        throw new TypeError('bug');
+      },
+    };
+    const sms = decorate(broken, recording(limiter, events), clock);
+
+    // Act
+    await expect(sms.sendDetailed(messages(3))).rejects.toThrow('bug');
+
+    // Assess: released a second (plus the skew) from the failure, not open any more
+    expect(events).toEqual([
+      ['granted', 3],
+      ['released', 3],
+    ]);
+    expect(
+      (await limiter.grants()).map((grant) => [grant.units, grant.open, grant.until - clock.now()]),
+    ).toEqual([[3, undefined, 1010]]);
+  });
+
+  it('over Kavenegar with slow answers and concurrent senders, no sliding second at the simulator passes the rate', async () => {
+    // Prepare: the wiring of queue-send-sms, at a rate below Kavenegar's 200 per call, and
+    // answers that take far longer than the lease's 10 ms skew (a fixed window with a small
+    // guard lets a late call of one window meet the early calls of the next here)
     const rate = 40;
+    await setFaults(sim.url, { latencyMs: 300 });
     const recorder = recordingClient(client);
-    // A guard wide enough for a loaded test machine's spread of call latencies to the simulator.
     const limiter = new modules.limiter.DynamoRateLimiter({
       client: recorder.client,
       tableName: emulators.names.tables.rateLimits,
       name: `test-${randomUUID()}`,
       limitPerSecond: rate,
-      guardMs: 500,
     });
     const kavenegar = new modules.kavenegar.KavenegarClient({
       baseUrl: sim.url,
@@ -224,27 +301,31 @@ describe('RateLimitedSmsProvider', () => {
     });
     const sms = decorate(provider, limiter);
 
-    // Act: two senders at once, 90 recipients each
-    const [first, second] = await Promise.all([
-      sms.sendDetailed(messages(90)),
-      sms.sendDetailed(messages(90).map((message) => ({ ...message, localId: `c2#${message.localId}` }))),
-    ]);
+    // Act: three senders at once, 50 recipients each (uneven slices: 40 + 10)
+    const outcomes = await Promise.all(
+      [1, 2, 3].map((sender) =>
+        sms.sendDetailed(
+          messages(50).map((message) => ({ ...message, localId: `c${sender}#${message.localId}` })),
+        ),
+      ),
+    );
+    await setFaults(sim.url, { latencyMs: 0 });
 
     // Assess
-    expect(first?.receipts).toHaveLength(90);
-    expect(second?.receipts).toHaveLength(90);
+    for (const outcome of outcomes) expect(outcome.receipts).toHaveLength(50);
     // As Kavenegar sees it: receptors per call, and per sliding second by arrival time
     const arrivals = (await simRequests(sim.url)).map((request) => ({
       at: request.at,
       units: (request.params.receptor ?? '').split(',').length,
-      id: `${request.at}`,
     }));
-    expect(arrivals.reduce((sum, call) => sum + call.units, 0)).toBe(180);
+    expect(arrivals.reduce((sum, call) => sum + call.units, 0)).toBe(150);
     expect(Math.max(...arrivals.map((call) => call.units))).toBeLessThanOrEqual(rate);
     expect(busiestWindow(arrivals, 1000)).toBeLessThanOrEqual(rate);
+    // As the limiter held them: every lease closed, each at least a second past its grant plus
+    // the call, and never more than the rate held at once
     const grants = recorder.grants();
-    // At least the 180 sent: a grant whose write came back past the guard stays spent unused.
-    expect(grants.reduce((sum, grant) => sum + grant.units, 0)).toBeGreaterThanOrEqual(180);
-    expect(busiestWindow(grants, 1500)).toBeLessThanOrEqual(rate);
+    expect(grants.reduce((sum, grant) => sum + grant.units, 0)).toBe(150);
+    expect(grants.every((grant) => grant.open === undefined && grant.until - grant.at >= 1300)).toBe(true);
+    expect(mostHeldAtOnce(grants)).toBeLessThanOrEqual(rate);
   });
 });

@@ -8,7 +8,7 @@ import type {
 } from '../../../shared/adapters/dynamodb/rate-limiter';
 import { type TestEmulators, useEmulators } from '../../support/emulators';
 import { fakeClock } from '../../support/fakes/clock';
-import { busiestWindow, recordingClient } from './limiter-support';
+import { busiestWindow, mostHeldAtOnce, recordingClient } from './limiter-support';
 
 let emulators: TestEmulators;
 let client: DynamoDBDocumentClient;
@@ -202,8 +202,124 @@ describe('DynamoRateLimiter', () => {
         ConsistentRead: true,
       }),
     );
-    expect(((item?.grants ?? []) as RateGrant[]).map((grant) => grant.units)).toEqual([5]);
+    expect(
+      Object.values((item?.grants ?? {}) as Record<string, RateGrant>).map((grant) => grant.units),
+    ).toEqual([5]);
     expect(item?.expiresAt).toBeGreaterThan(Math.floor(clock.now() / 1000));
+  });
+
+  it('holds a lease from its grant until a second after its release, however long the call took', async () => {
+    // Prepare: the whole budget leased to a call that takes 700 ms to answer
+    const clock = fakeClock();
+    const start = clock.now();
+    const { limiter: shared, grants } = limiter(10, { now: clock.now, sleep: clock.sleep, jitterMs: 0 });
+    const call = await shared.lease(10);
+    await clock.sleep(700);
+    await call.release();
+
+    // Act
+    const next = await shared.lease(4);
+
+    // Assess: the next lease came a second and the 10 ms skew after the answer, not after the grant
+    expect(next.units).toBe(4);
+    expect(grants().map((grant) => [grant.at - start, grant.units, grant.until - start])).toEqual([
+      [0, 10, 1710],
+      [1710, 4, 1710 + 60_000 + 1010],
+    ]);
+  });
+
+  it('waits for a lease whose call has not answered: never grants its units, sees its release', async () => {
+    // Prepare: 6 of 10 held by a call still in flight
+    const clock = fakeClock();
+    const { limiter: shared } = limiter(10, { now: clock.now, sleep: clock.sleep, jitterMs: 0 });
+    const inFlight = await shared.lease(6);
+
+    // Act: a lease for more than what is left, with a deadline 3 s away
+    const partial = await shared.lease(8);
+    const none = await shared.lease(8, { deadline: clock.now() + 3_000 });
+
+    // Assess: the 4 left, then nothing while the call is open, whatever the wait
+    expect(partial.units).toBe(4);
+    expect(none.units).toBe(0);
+    expect(inFlight.units).toBe(6);
+  });
+
+  it('lets an unreleased lease (a sender that died in its call) go after maxHoldMs and a second', async () => {
+    // Prepare
+    const clock = fakeClock();
+    const start = clock.now();
+    const { limiter: shared, grants } = limiter(5, {
+      now: clock.now,
+      sleep: clock.sleep,
+      jitterMs: 0,
+      maxHoldMs: 5_000,
+    });
+    await shared.lease(5);
+
+    // Act
+    const next = await shared.lease(5);
+
+    // Assess
+    expect(next.units).toBe(5);
+    expect(grants().map((grant) => grant.at - start)).toEqual([0, 6_010]);
+  });
+
+  it('never lets calls that meet in one sliding second exceed the limit, whatever each call takes', async () => {
+    // Prepare: 6 senders whose calls take 0 to 400 ms, each reaching the "provider" at a
+    // random moment between its grant and its answer (where a real call's arrival lies)
+    const limit = 12;
+    const { limiter: shared, grants } = limiter(limit);
+    const arrivals: { at: number; units: number }[] = [];
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+    // Act
+    await Promise.all(
+      Array.from({ length: 6 }, async (_, sender) => {
+        for (let left = 10 + sender; left > 0; ) {
+          const lease = await shared.lease(Math.min(left, 5));
+          left -= lease.units;
+          const before = Math.random() * 200;
+          await pause(before);
+          arrivals.push({ at: Date.now(), units: lease.units });
+          await pause(Math.random() * 200);
+          await lease.release();
+        }
+      }),
+    );
+
+    // Assess
+    const log = grants();
+    expect(arrivals.reduce((sum, call) => sum + call.units, 0)).toBe(6 * 10 + 15);
+    expect(log.every((grant) => grant.open === undefined)).toBe(true);
+    expect(mostHeldAtOnce(log)).toBeLessThanOrEqual(limit);
+    expect(busiestWindow(arrivals, 1000)).toBeLessThanOrEqual(limit);
+  });
+
+  it('reads a log an earlier version stored as a list, and rewrites it as a map', async () => {
+    // Prepare: 7 of 10 granted by the list format, 200 ms ago
+    const clock = fakeClock();
+    const { limiter: shared, name } = limiter(10, { now: clock.now, sleep: clock.sleep, jitterMs: 0 });
+    await client.send(
+      new PutCommand({
+        TableName: emulators.names.tables.rateLimits,
+        Item: { pk: name, version: 4, grants: [{ at: clock.now() - 200, units: 7, id: 'old' }] },
+      }),
+    );
+
+    // Act
+    const lease = await shared.lease(10);
+
+    // Assess: the old grant still counted (a window from its grant), the item now a map
+    expect(lease.units).toBe(3);
+    const { Item: item } = await client.send(
+      new GetCommand({
+        TableName: emulators.names.tables.rateLimits,
+        Key: { pk: name },
+        ConsistentRead: true,
+      }),
+    );
+    expect(item?.version).toBe(5);
+    expect(Object.keys(item?.grants ?? {})).toContain('old');
   });
 
   it('refuses a limit that is not a positive integer, and a negative guard', () => {
@@ -211,5 +327,7 @@ describe('DynamoRateLimiter', () => {
     expect(() => limiter(0)).toThrow(RangeError);
     expect(() => limiter(2.5)).toThrow(RangeError);
     expect(() => limiter(5, { guardMs: -1 })).toThrow(RangeError);
+    expect(() => limiter(5, { skewMs: -1 })).toThrow(RangeError);
+    expect(() => limiter(5, { maxHoldMs: 0 })).toThrow(RangeError);
   });
 });

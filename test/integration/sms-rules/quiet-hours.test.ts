@@ -88,7 +88,7 @@ beforeAll(async () => {
       new SmsChannel({
         sms: new KavenegarSmsProvider({ client, sender: SENDER }),
         lookup: new KavenegarSmsLookup(client),
-        links: factory.linkStore(names.tables.links),
+        links: factory.linkStore(names.tables.links, async () => 'test-token-key'),
         layout: smsLayout({ publicBaseUrl: 'https://chapar.test', optOutSuffix: 'لغو۱۱' }),
       }),
   };

@@ -1,4 +1,4 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type KavenegarSimulator, startKavenegarSimulator } from '../../../local/kavenegar-simulator';
@@ -32,7 +32,7 @@ beforeAll(async () => {
   const factory = await import('../../../shared/adapters/factory');
   campaigns = factory.campaignStore(names.tables.campaigns);
   deliveries = factory.deliveryStore(names.tables.deliveries, names.tables.campaigns);
-  links = factory.linkStore(names.tables.links);
+  links = factory.linkStore(names.tables.links, async () => 'test-token-key');
   const contactStore = factory.contactStore(names.tables.contacts);
   for (const [index, name] of ['سارا', 'نیما', 'John'].entries()) {
     contacts.push(
@@ -96,13 +96,8 @@ describe('an SMS sent through queue-send-sms', () => {
       const sms = byReceptor.get(`0912222000${index}`);
       expect(sms?.text).toBe(`${contact.name} عزیز، تخفیف پاییزه`);
       const link = await links.find(sms?.code ?? '');
-      expect(link).toEqual({
-        code: sms?.code,
-        ref: contact.ref,
-        channel: 'sms',
-        topic: 'promotions',
-        campaignId: campaign.id,
-      });
+      // One link per contact × topic: it names no campaign.
+      expect(link).toEqual({ code: sms?.code, ref: contact.ref, channel: 'sms', topic: 'promotions' });
     }
     expect(new Set([...byReceptor.values()].map((sms) => sms.code)).size).toBe(3);
     const recorded = await deliveries.sentTo('+989122220000', new Date(Date.now() - 60_000));
@@ -113,10 +108,13 @@ describe('an SMS sent through queue-send-sms', () => {
 
   it('reuses the links of a throttled attempt when the message comes back', async () => {
     // Prepare: the first attempt makes the links, then Kavenegar throttles the call
-    const campaign = await sendingCampaign(campaigns, contacts.length, { channels: ['sms'] });
+    const campaign = await sendingCampaign(campaigns, contacts.length, {
+      channels: ['sms'],
+      topic: 'surveys',
+    });
     await setFaults(sim.url, { failNext: { code: 451, count: 1 } });
     const throttled = await handler(sqsEvent(message(campaign)), context);
-    const madeFirst = (await linkItems()).filter((item) => item.campaignId === campaign.id);
+    const madeFirst = (await linkItems()).filter((item) => item.topic === 'surveys');
     // Act
     const retried = await handler(sqsEvent(message(campaign)), context);
     // Assess
@@ -124,7 +122,7 @@ describe('an SMS sent through queue-send-sms', () => {
     expect(retried.batchItemFailures).toEqual([]);
     const codes = (await simMessages(sim.url)).map((sms) => parsed(sms.message).code).sort();
     expect(codes).toEqual(madeFirst.map((item) => String(item.pk)).sort());
-    const after = (await linkItems()).filter((item) => item.campaignId === campaign.id);
+    const after = (await linkItems()).filter((item) => item.topic === 'surveys');
     expect(after).toHaveLength(3);
   });
 
@@ -132,12 +130,109 @@ describe('an SMS sent through queue-send-sms', () => {
     // Prepare
     const [contact] = contacts;
     if (!contact) throw new Error('no contact');
-    const claims = { ref: contact.ref, channel: 'sms' as const, topic: 'newsletter', campaignId: 'c-same' };
+    const claims = { ref: contact.ref, channel: 'sms' as const, topic: 'newsletter' };
     // Act
     const [first, second] = await Promise.all([links.linkFor(claims), links.linkFor(claims)]);
     const again = await links.linkFor(claims);
     // Assess
     expect(second.code).toBe(first.code);
     expect(again.code).toBe(first.code);
+  });
+
+  it('reuses each contact’s link in the next campaign on the topic, with reads only; another topic gets its own', async () => {
+    // Prepare: a first campaign on «events» made the links
+    const first = await sendingCampaign(campaigns, contacts.length, { channels: ['sms'], topic: 'events' });
+    await handler(sqsEvent(message(first)), context);
+    const codesOf = async () =>
+      new Map((await simMessages(sim.url)).map((sms) => [sms.receptor, parsed(sms.message).code]));
+    const firstCodes = await codesOf();
+    const itemsAfterFirst = await linkItems();
+    await resetSim(sim.url);
+    const second = await sendingCampaign(campaigns, contacts.length, { channels: ['sms'], topic: 'events' });
+    const other = await sendingCampaign(campaigns, contacts.length, { channels: ['sms'], topic: 'offers' });
+
+    // Act
+    await handler(sqsEvent(message(second)), context);
+    const secondCodes = await codesOf();
+    await resetSim(sim.url);
+    await handler(sqsEvent(message(other)), context);
+    const otherCodes = await codesOf();
+
+    // Assess: the same code per contact, no new item for «events», one per contact for «offers»
+    expect(secondCodes).toEqual(firstCodes);
+    const items = await linkItems();
+    expect(items.filter((item) => item.topic === 'events')).toHaveLength(3);
+    expect(items.filter((item) => item.topic === 'events')).toEqual(
+      itemsAfterFirst.filter((item) => item.topic === 'events'),
+    );
+    expect(items.filter((item) => item.topic === 'offers')).toHaveLength(3);
+    for (const [receptor, code] of otherCodes) expect(code).not.toBe(firstCodes.get(receptor));
+  });
+
+  it('moves to the next derived code when another contact’s link holds this one', async () => {
+    // Prepare: the code these claims derive first is taken by someone else's link
+    const { shortLinkCode } = await import('../../../shared/domain/short-link');
+    const { dynamoDocumentClient } = await import('../../../shared/adapters/dynamodb/client');
+    const claims = { ref: 'ref-collides', channel: 'sms' as const, topic: 'newsletter' };
+    const taken = shortLinkCode('test-token-key', claims);
+    await dynamoDocumentClient().send(
+      new PutCommand({
+        TableName: emulators.names.tables.links,
+        Item: {
+          pk: taken,
+          ref: 'ref-someone-else',
+          channel: 'sms',
+          topic: 'newsletter',
+          expiresAt: 4_102_444_800,
+        },
+      }),
+    );
+
+    // Act
+    const link = await links.linkFor(claims);
+    const again = await links.linkFor(claims);
+
+    // Assess: its own code, stable, and the other link untouched
+    expect(link.code).toBe(shortLinkCode('test-token-key', claims, 1));
+    expect(again.code).toBe(link.code);
+    expect((await links.find(taken))?.ref).toBe('ref-someone-else');
+    expect(await links.find(link.code)).toEqual({ ...claims, code: link.code });
+  });
+
+  it('renews a link found with less than a year to live, and still finds links made per campaign', async () => {
+    // Prepare: a link about to expire, and one a campaign made before links served a topic
+    const { shortLinkCode } = await import('../../../shared/domain/short-link');
+    const { dynamoDocumentClient } = await import('../../../shared/adapters/dynamodb/client');
+    const claims = { ref: 'ref-old-link', channel: 'sms' as const, topic: 'newsletter' };
+    const code = shortLinkCode('test-token-key', claims);
+    const soon = Math.floor(Date.now() / 1000) + 24 * 3600;
+    await dynamoDocumentClient().send(
+      new PutCommand({
+        TableName: emulators.names.tables.links,
+        Item: { pk: code, ...claims, expiresAt: soon },
+      }),
+    );
+    await dynamoDocumentClient().send(
+      new PutCommand({
+        TableName: emulators.names.tables.links,
+        Item: { pk: 'Legacy0001', ref: 'ref-legacy', channel: 'sms', topic: 'events', campaignId: 'c-old' },
+      }),
+    );
+
+    // Act
+    const link = await links.linkFor(claims);
+    const legacy = await links.find('Legacy0001');
+
+    // Assess
+    expect(link.code).toBe(code);
+    const renewed = (await linkItems()).find((item) => item.pk === code);
+    expect(Number(renewed?.expiresAt)).toBeGreaterThan(soon + 365 * 24 * 3600);
+    expect(legacy).toEqual({
+      code: 'Legacy0001',
+      ref: 'ref-legacy',
+      channel: 'sms',
+      topic: 'events',
+      campaignId: 'c-old',
+    });
   });
 });

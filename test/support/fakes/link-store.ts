@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import type { ShortLink } from '../../../shared/domain/short-link';
+import type { ShortLink, ShortLinkClaims } from '../../../shared/domain/short-link';
 import type { LinkStore } from '../../../shared/ports';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
-const claimsKey = (claims: Omit<ShortLink, 'code'>) =>
-  [claims.ref, claims.channel, claims.topic, claims.campaignId].join('\u0000');
+const claimsKey = (claims: ShortLinkClaims) => [claims.ref, claims.channel, claims.topic].join('\u0000');
 
 /**
  * LinkStore in memory, like shared/adapters/dynamodb/link-store.ts: random 10-character base62
- * codes, the same claims always get the same link, and a malformed code finds nothing.
+ * codes, one link per contact × channel × topic whatever the campaign, and a malformed code
+ * finds nothing.
  */
 export class MemoryLinkStore implements LinkStore {
   private readonly byCode = new Map<string, ShortLink>();
@@ -23,14 +23,15 @@ export class MemoryLinkStore implements LinkStore {
     }
   }
 
-  async linkFor(claims: Omit<ShortLink, 'code'>): Promise<ShortLink> {
-    const existing = this.byClaims.get(claimsKey(claims));
-    if (existing) return { ...claims, code: existing };
+  async linkFor(claims: ShortLinkClaims): Promise<ShortLink> {
+    const wanted = { ref: claims.ref, channel: claims.channel, topic: claims.topic };
+    const existing = this.byClaims.get(claimsKey(wanted));
+    if (existing) return { ...wanted, code: existing };
     let code = '';
     for (const byte of randomBytes(10)) code += ALPHABET[byte % 62];
-    this.byCode.set(code, { ...claims, code });
-    this.byClaims.set(claimsKey(claims), code);
-    return { ...claims, code };
+    this.byCode.set(code, { ...wanted, code });
+    this.byClaims.set(claimsKey(wanted), code);
+    return { ...wanted, code };
   }
 
   async find(code: string): Promise<ShortLink | undefined> {

@@ -35,6 +35,8 @@ describe('environmentOf', () => {
       'LINKS_TABLE',
       'RATE_LIMITS_TABLE',
       'SUPPRESSIONS_TABLE',
+      // The key its short links are derived with.
+      'TOKEN_KEYS_SECRET_ID',
     ]);
   });
 

@@ -4,7 +4,7 @@ import type { ConsentEvent } from '../../../shared/domain/consent';
 import type { EmailMessage } from '../../../shared/domain/email-message';
 import type { SmsMessage, SmsSendOutcome } from '../../../shared/domain/sms';
 import type { Channel, Contact } from '../../../shared/domain/types';
-import type { DeliverDeps, PartialRateLimiter } from '../../../shared/ports';
+import type { DeliverDeps, PartialRateLimiter, RateLease } from '../../../shared/ports';
 import { deliverRecipients } from '../../../shared/use-cases/deliver-recipients';
 import { EmailChannel } from '../../../shared/use-cases/send-email';
 import { SmsChannel } from '../../../shared/use-cases/send-sms';
@@ -29,6 +29,18 @@ class OneAtATimeLimiter implements PartialRateLimiter {
   async acquireUpTo(): Promise<number> {
     this.spent += 1;
     return 1;
+  }
+  /** Counts leases released, so a slice whose messages were dropped is seen to release too. */
+  released = 0;
+  async lease(): Promise<RateLease> {
+    this.spent += 1;
+    return {
+      units: 1,
+      notBefore: 0,
+      release: async () => {
+        this.released += 1;
+      },
+    };
   }
 }
 
@@ -115,6 +127,7 @@ describe('consent checked again right before each provider call', () => {
     expect(await stats()).toMatchObject({ sent: 2, suppressed: 1, queued: 0 });
     // The unit granted for c2's slice stays spent.
     expect(limiter.spent).toBe(3);
+    expect(limiter.released).toBe(3);
   });
 
   it('never sends an email to a recipient who opted out while earlier emails of the batch went out', async () => {
@@ -165,6 +178,7 @@ describe('RateLimitedSmsProvider beforeCall', () => {
     expect(outcome.dropped).toEqual(['2']);
     expect(outcome.failures).toEqual([]);
     expect(limiter.spent).toBe(3);
+    expect(limiter.released).toBe(3);
   });
 
   it('keeps the receipts already had and fails the rest as retryable when the hook fails', async () => {

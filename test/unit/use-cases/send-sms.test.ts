@@ -67,7 +67,6 @@ describe('SmsChannel', () => {
       ref: 'ref-c1',
       channel: 'sms',
       topic: 'newsletter',
-      campaignId: CAMPAIGN.id,
     });
     const text = `name-c1 عزیز، تخفیف پاییزه\nhttps://go.chapar.test/s/${link.code} لغو۱۱`;
     expect(sms.calls).toHaveLength(1);

@@ -127,6 +127,35 @@ describe('openLink', () => {
 });
 
 describe('changeConsent', () => {
+  it('records an opt-out through a short link with its code as evidence, and no campaign', async () => {
+    // Prepare: one link per contact × topic, so it names no campaign
+    const { deps, consent } = makeDeps([
+      { code: 'AbCdEfGh12', ref: CONTACT.ref, channel: 'sms', topic: 'events' },
+    ]);
+    const link = await openLink(deps, { code: 'AbCdEfGh12' });
+
+    // Act
+    const outcome = await changeConsent(
+      deps,
+      link,
+      { action: 'opt_out', topic: 'events', source: 'link' },
+      { userAgent: 'phone' },
+    );
+
+    // Assess
+    expect(outcome.recorded).toBe(true);
+    expect(consent.events).toHaveLength(1);
+    expect(consent.events[0]).toMatchObject({
+      contactId: 'sara',
+      action: 'opt_out',
+      channel: 'sms',
+      topic: 'events',
+      source: 'link',
+      evidence: { userAgent: 'phone', linkCode: 'AbCdEfGh12' },
+    });
+    expect(consent.events[0]).not.toHaveProperty('campaignId');
+  });
+
   it('records an opt-out with its source, campaign and evidence, and answers with the new state', async () => {
     // Prepare
     const { deps, consent } = makeDeps();
