@@ -57,6 +57,8 @@ const envSchema = z.object({
    * may reach Kavenegar after its grant (network, a cold TLS handshake) with the rate still held.
    */
   CHAPAR_SMS_RATE_GUARD_MS: z.coerce.number().int().min(0).max(2_000).default(100),
+  /** Days a delivery record is kept before it expires (DynamoDB TTL); its stats stay. */
+  CHAPAR_DELIVERY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(180),
   /** Text every marketing SMS ends with (the regulator's opt-out keyword). */
   CHAPAR_SMS_OPT_OUT_SUFFIX: z.string().max(40).default('لغو۱۱'),
   /** Tehran-time window in which marketing SMS wait, `HH:MM-HH:MM`; empty turns it off. */

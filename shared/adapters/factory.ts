@@ -29,8 +29,13 @@ export const reportStore = (table: string) => new DynamoReportStore(dynamoDocume
 export const linkStore = (table: string) => new DynamoLinkStore(dynamoDocumentClient(), table);
 export const deliveryStatusStore = (table: string, campaignsTable: string) =>
   new DynamoDeliveryStatusStore(dynamoDocumentClient(), table, campaignsTable);
-export const deliveryStore = (table: string, campaignsTable: string) =>
-  new DynamoDeliveryStore(dynamoDocumentClient(), table, campaignsTable);
+export const deliveryStore = (table: string, campaignsTable: string, retentionDays?: number) =>
+  new DynamoDeliveryStore(
+    dynamoDocumentClient(),
+    table,
+    campaignsTable,
+    retentionDays === undefined ? {} : { retentionDays },
+  );
 export const feedbackStore = (deliveriesTable: string, campaignsTable: string) =>
   new DynamoFeedbackStore(dynamoDocumentClient(), deliveriesTable, campaignsTable);
 export const suppressionStore = (table: string) => new DynamoSuppressionStore(dynamoDocumentClient(), table);
