@@ -8,6 +8,7 @@ import type { Channel } from '../../../shared/domain/types';
 import type { CampaignStore, ConsentStore, DeliveryStore } from '../../../shared/ports';
 import { tombstoneHashes } from '../../../shared/use-cases/contact-consent';
 import { sendingCampaign } from '../../fixtures/campaigns';
+import { deliveryKey } from '../../support/deliveries';
 import { type TestEmulators, useEmulators } from '../../support/emulators';
 import { type ApiHandler, callApi } from './api';
 import { linesWithPersonalData, personalDataPatterns } from './pii';
@@ -94,7 +95,7 @@ beforeAll(async () => {
   await client.send(
     new UpdateCommand({
       TableName: names.tables.deliveries,
-      Key: { pk: campaign.id, sk: 'erin#sms' },
+      Key: deliveryKey({ campaignId: campaign.id, contactId: 'erin', channel: 'sms' }),
       UpdateExpression: 'SET deliveryStatus = :delivered',
       ExpressionAttributeValues: { ':delivered': 'delivered' },
     }),
