@@ -231,7 +231,7 @@ describe('schedule-reconcile-sms', () => {
     expect(await stats(next)).toMatchObject({ sent: 1, suppressed: 1 });
     expect(nextIds).toHaveLength(1);
     const nextItems = await deliveriesOf(next);
-    expect(Object.fromEntries(nextItems.map((item) => [item.sk, item.status]))).toEqual({
+    expect(Object.fromEntries(nextItems.map((item) => [`${item.contactId}#sms`, item.status]))).toEqual({
       [`${blocked}#sms`]: 'suppressed',
       [`${fine}#sms`]: 'sent',
     });
