@@ -23,6 +23,8 @@ export interface Measured {
   readonly requests: readonly SdkRequest[];
   readonly capacity: ReadonlyMap<string, Capacity>;
   readonly usage: ReadonlyMap<string, FunctionUsage>;
+  /** DynamoDB write units by `<function> <table>`. */
+  readonly tableWrites?: ReadonlyMap<string, number>;
 }
 
 const CHUNK = 64 * 1024;
@@ -108,6 +110,17 @@ export function printCost(run: Measured): void {
       `    ${name.padEnd(24)} ${String(own).padStart(6)} invocations  ${String(Math.round(usage.billedMs)).padStart(7)} ms  ` +
         `${String(dynamo).padStart(6)} DynamoDB requests  ${units.writeUnits.toFixed(0).padStart(6)} WRU  ${units.readUnits.toFixed(1).padStart(7)} RRU  ${usage.logBytes} log bytes`,
     );
+  }
+
+  if (run.tableWrites && run.tableWrites.size > 0) {
+    console.log('\n  DynamoDB write units by function and table (indexes included)');
+    const rows = [...run.tableWrites.entries()]
+      .filter(([key]) => isFunction(key.slice(0, key.indexOf(' '))))
+      .sort(([a], [b]) => a.localeCompare(b));
+    for (const [key, units] of rows)
+      console.log(
+        `    ${key.padEnd(48)} ${units.toFixed(0).padStart(7)} WRU  ${perMessage(units)} per message`,
+      );
   }
 
   const functionScopes = [...run.usage.keys()].filter(isFunction) as FunctionName[];
