@@ -91,7 +91,8 @@ export async function deliverRecipients(
     // them now, or a campaign that stopped meanwhile would never see them.
     if (campaign && (attempt.receiveCount ?? 1) > 1) {
       const keys = message.contactIds.map((contactId) => ({ campaignId: campaign.id, contactId, channel }));
-      await deps.deliveries.countEnds(campaign.id, await deps.deliveries.endedOf(keys), deps.now());
+      const own = (await deps.deliveries.endedOf(keys)).filter((end) => end.endedBy.messageId === messageId);
+      await deps.deliveries.countEnds(campaign.id, own, deps.now());
     }
     return;
   }
@@ -101,8 +102,10 @@ export async function deliverRecipients(
   // Claims another sender holds: a live sender ends them, but a holder that died (or kept an
   // unknown outcome through a pause) ends nothing, so this message must come back after the lease.
   let held = 0;
-  // What this message counts once its ends are written: its own ends, and ends found already
-  // written by an earlier run whose count may not have landed (countEnds skips those that did).
+  // What this message counts once its ends are written: its own ends, and those an earlier run
+  // of this same message wrote, whose count may not have landed (countEnds skips those that
+  // did). Only this message's: a run's ends are recounted by a run that sees them all, and every
+  // run of a message claims all of its recipients. Another message's ends are its own to count.
   const ends: EndedDelivery[] = [];
   const endedBy = { messageId, runId };
   const endOne = async (key: DeliveryKey, end: DeliveryEnd) => {
@@ -114,7 +117,7 @@ export async function deliverRecipients(
     const key: DeliveryKey = { campaignId: campaign.id, contactId, channel };
     const claim = await deps.deliveries.claim(key, deps.now(), deps.leaseMs, runId);
     if (claim.kind === 'held') held += 1;
-    if (claim.kind === 'ended' && claim.outcome && claim.endedBy)
+    if (claim.kind === 'ended' && claim.outcome && claim.endedBy?.messageId === messageId)
       ends.push({ outcome: claim.outcome, endedBy: claim.endedBy });
     if (claim.kind !== 'claimed') return;
     const contact = byId.get(contactId);
