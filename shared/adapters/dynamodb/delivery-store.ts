@@ -214,7 +214,9 @@ export class DynamoDeliveryStore implements DeliveryStore {
 
   async markAttempts(claims: readonly { key: DeliveryKey; claimId: string }[], now: Date): Promise<void> {
     // One record per run and call (a call's recipients share their run's claim id), written
-    // before the call: a takeover after a crash finds the call's recipients in it.
+    // before the call: a takeover after a crash finds the call's recipients in it. The claims
+    // are not checked again here: a claim's lease (CLAIM_LEASE_MS) outlives the sender's
+    // timeout, so a live run never loses one to a takeover.
     const calls = new Map<string, { key: DeliveryKey; claimId: string }[]>();
     for (const claim of claims) {
       const id = `${claim.claimId} ${claim.key.campaignId} ${claim.key.channel}`;
