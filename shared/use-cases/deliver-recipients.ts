@@ -113,7 +113,19 @@ export async function deliverRecipients(
       ends.push({ outcome: end.outcome, endedBy });
   };
 
+  // A message handed out again mostly finds its deliveries ended: one consistent read of them
+  // costs less than a claim each whose condition fails (a failed write is billed as a write).
+  const endedBefore = new Set<string>();
+  if ((attempt.receiveCount ?? 1) > 1) {
+    const keys = message.contactIds.map((contactId) => ({ campaignId: campaign.id, contactId, channel }));
+    for (const end of await deps.deliveries.endedOf(keys)) {
+      endedBefore.add(end.key.contactId);
+      if (end.endedBy.messageId === messageId) ends.push({ outcome: end.outcome, endedBy: end.endedBy });
+    }
+  }
+
   await mapWithConcurrency(message.contactIds, CLAIM_CONCURRENCY, async (contactId) => {
+    if (endedBefore.has(contactId)) return;
     const key: DeliveryKey = { campaignId: campaign.id, contactId, channel };
     const claim = await deps.deliveries.claim(key, deps.now(), deps.leaseMs, runId);
     if (claim.kind === 'held') held += 1;

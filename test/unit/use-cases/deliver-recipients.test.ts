@@ -562,6 +562,28 @@ describe('counting a queue message once', () => {
     expect(await w.stats()).toMatchObject({ sent: 2, queued: 1 });
   });
 
+  it('reads, on redelivery, which deliveries ended instead of claiming each of them again', async () => {
+    // Prepare
+    const w = await world([contact('c1'), contact('c2')], { total: 3 });
+    await deliverRecipients(w.deps, w.channel, w.message('c1', 'c2'), { messageId: 'm-1' });
+    const claims: string[] = [];
+    const claim = w.deliveries.claim.bind(w.deliveries);
+    w.deliveries.claim = async (key, ...rest) => {
+      claims.push(key.contactId);
+      return claim(key, ...rest);
+    };
+
+    // Act
+    await deliverRecipients(w.deps, w.channel, w.message('c1', 'c2', 'c3'), {
+      messageId: 'm-1',
+      receiveCount: 2,
+    });
+
+    // Assess: only the delivery that had not ended was claimed; nothing was counted twice
+    expect(claims).toEqual(['c3']);
+    expect(await w.stats()).toMatchObject({ sent: 2, suppressed: 1, queued: 0 });
+  });
+
   it('counts the ends of a run that died before counting when the campaign was cancelled meanwhile', async () => {
     // Prepare
     const w = await world([contact('c1'), contact('c2')]);
