@@ -86,6 +86,12 @@ export function printCost(run: Measured): void {
   }
   for (const [key, count] of [...byCommand].sort((a, b) => b[1] - a[1]))
     console.log(`    ${key.padEnd(48)} ${String(count).padStart(7)}  ${perMessage(count)} per message`);
+  const failedBy = new Map<string, number>();
+  for (const request of billed.filter((r) => r.failed && isFunction(r.scope))) {
+    const key = `${request.scope} ${request.service} ${request.command}`;
+    failedBy.set(key, (failedBy.get(key) ?? 0) + 1);
+  }
+  for (const [key, count] of failedBy) console.log(`    failed: ${key.padEnd(40)} ${String(count).padStart(7)}`);
   const idle = run.requests.filter(idleReceive).length;
   console.log(`    (not counted: ${idle} empty long-poll receives, a fixed cost of idle pollers)`);
 
