@@ -91,7 +91,8 @@ export function printCost(run: Measured): void {
     const key = `${request.scope} ${request.service} ${request.command}`;
     failedBy.set(key, (failedBy.get(key) ?? 0) + 1);
   }
-  for (const [key, count] of failedBy) console.log(`    failed: ${key.padEnd(40)} ${String(count).padStart(7)}`);
+  for (const [key, count] of failedBy)
+    console.log(`    failed: ${key.padEnd(40)} ${String(count).padStart(7)}`);
   const idle = run.requests.filter(idleReceive).length;
   console.log(`    (not counted: ${idle} empty long-poll receives, a fixed cost of idle pollers)`);
 
