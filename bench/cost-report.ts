@@ -23,6 +23,8 @@ export interface Measured {
   readonly requests: readonly SdkRequest[];
   readonly capacity: ReadonlyMap<string, Capacity>;
   readonly usage: ReadonlyMap<string, FunctionUsage>;
+  /** DynamoDB write units by `<function> <table>`. */
+  readonly tableWrites?: ReadonlyMap<string, number>;
 }
 
 const CHUNK = 64 * 1024;
@@ -84,6 +86,13 @@ export function printCost(run: Measured): void {
   }
   for (const [key, count] of [...byCommand].sort((a, b) => b[1] - a[1]))
     console.log(`    ${key.padEnd(48)} ${String(count).padStart(7)}  ${perMessage(count)} per message`);
+  const failedBy = new Map<string, number>();
+  for (const request of billed.filter((r) => r.failed && isFunction(r.scope))) {
+    const key = `${request.scope} ${request.service} ${request.command}`;
+    failedBy.set(key, (failedBy.get(key) ?? 0) + 1);
+  }
+  for (const [key, count] of failedBy)
+    console.log(`    failed: ${key.padEnd(40)} ${String(count).padStart(7)}`);
   const idle = run.requests.filter(idleReceive).length;
   console.log(`    (not counted: ${idle} empty long-poll receives, a fixed cost of idle pollers)`);
 
@@ -108,6 +117,17 @@ export function printCost(run: Measured): void {
       `    ${name.padEnd(24)} ${String(own).padStart(6)} invocations  ${String(Math.round(usage.billedMs)).padStart(7)} ms  ` +
         `${String(dynamo).padStart(6)} DynamoDB requests  ${units.writeUnits.toFixed(0).padStart(6)} WRU  ${units.readUnits.toFixed(1).padStart(7)} RRU  ${usage.logBytes} log bytes`,
     );
+  }
+
+  if (run.tableWrites && run.tableWrites.size > 0) {
+    console.log('\n  DynamoDB write units by function and table (indexes included)');
+    const rows = [...run.tableWrites.entries()]
+      .filter(([key]) => isFunction(key.slice(0, key.indexOf(' '))))
+      .sort(([a], [b]) => a.localeCompare(b));
+    for (const [key, units] of rows)
+      console.log(
+        `    ${key.padEnd(48)} ${units.toFixed(0).padStart(7)} WRU  ${perMessage(units)} per message`,
+      );
   }
 
   const functionScopes = [...run.usage.keys()].filter(isFunction) as FunctionName[];

@@ -14,7 +14,12 @@ import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dyn
 import { type Platform, readLocalSettings, startPlatform } from '../local/platform';
 import { newRef } from '../shared/domain/ids';
 import { printCost } from './cost-report';
-import { dynamoCapacity, installDynamoCapacityModel, resetDynamoCapacity } from './meter/dynamo-units';
+import {
+  dynamoCapacity,
+  dynamoWritesByTable,
+  installDynamoCapacityModel,
+  resetDynamoCapacity,
+} from './meter/dynamo-units';
 import {
   BENCH_REQUEST_HEADER,
   functionUsage,
@@ -129,6 +134,7 @@ async function measure(api: Api, channel: 'sms' | 'email'): Promise<void> {
     requests: [...sdkRequests()],
     capacity: new Map(dynamoCapacity()),
     usage: new Map(functionUsage()),
+    tableWrites: new Map(dynamoWritesByTable()),
   });
 }
 

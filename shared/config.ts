@@ -61,6 +61,8 @@ const envSchema = z.object({
    * senders' clocks may disagree (each call's own latency is already held by its lease).
    */
   CHAPAR_SMS_RATE_GUARD_MS: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(2_000)), 10),
+  /** Days a delivery record is kept before it expires (DynamoDB TTL); its stats stay. */
+  CHAPAR_DELIVERY_RETENTION_DAYS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(3_650)), 180),
   /** Text every marketing SMS ends with (the regulator's opt-out keyword). */
   CHAPAR_SMS_OPT_OUT_SUFFIX: z._default(z.string().check(z.maxLength(40)), 'لغو۱۱'),
   /** Tehran-time window in which marketing SMS wait, `HH:MM-HH:MM`; empty turns it off. */

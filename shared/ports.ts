@@ -9,6 +9,7 @@ import type {
   DeliveryEnd,
   DeliveryKey,
   DeliveryRecord,
+  EndedDelivery,
   Recipient,
   SendResult,
   SentMessage,
@@ -143,27 +144,34 @@ export interface CampaignStore {
   finishDispatch(id: string, round: number, now: Date): Promise<boolean>;
 }
 
-/** The exactly-once ledger of deliveries, one per campaign, contact and channel. */
+/**
+ * The exactly-once ledger of deliveries, one per campaign, contact and channel. Its writes are
+ * single-item conditional writes; outcomes are counted once per queue message ({@link countEnds}),
+ * not per delivery.
+ */
 export interface DeliveryStore {
   /**
-   * Takes a delivery for `leaseMs`; an expired lease of a crashed sender can be taken over.
-   * A delivery still marked as handed to the provider (an attempt no lookup or end resolved)
-   * is claimed as a takeover with that attempt's `attemptedAt`, and keeps its mark.
+   * Takes a delivery for `leaseMs` under `claimId` (the run's id: one per queue message
+   * handled; a random one when absent); an expired lease of a crashed sender can be taken over.
+   * A delivery that an unresolved provider attempt may have reached (a call recorded by
+   * {@link markAttempts} that no lookup or end resolved) is claimed as a takeover with that
+   * attempt's `attemptedAt`, and stays so through later claims until it is resolved. An ended
+   * delivery answers its outcome and who ended it.
    */
-  claim(key: DeliveryKey, now: Date, leaseMs: number): Promise<ClaimResult>;
+  claim(key: DeliveryKey, now: Date, leaseMs: number, claimId?: string): Promise<ClaimResult>;
   /**
-   * Records that these messages are about to reach the provider (outcome unknown if we die
-   * now), up to 100 in one write; `now` becomes each one's `attemptedAt` unless an unresolved
-   * attempt already set it. Throws when a claim was lost to another sender.
+   * Records that these messages (one provider call's) are about to reach the provider: outcome
+   * unknown if we die now. One write per call, not per message; `now` becomes each one's
+   * `attemptedAt` unless an unresolved attempt already set it.
    */
   markAttempts(
     claims: readonly { readonly key: DeliveryKey; readonly claimId: string }[],
     now: Date,
   ): Promise<void>;
   /**
-   * Gives a claimed delivery back for a later retry. The provider mark is cleared (the message
-   * surely did not go out), unless `outcomeUnknown`: then the next claim is a takeover that
-   * asks the provider first.
+   * Gives a claimed delivery back for a later retry. Any provider attempt is forgotten (the
+   * message surely did not go out), unless `outcomeUnknown`: then the next claim is a takeover
+   * that asks the provider first.
    */
   release(
     key: DeliveryKey,
@@ -171,8 +179,20 @@ export interface DeliveryStore {
     reason: string,
     options?: { readonly outcomeUnknown?: boolean },
   ): Promise<void>;
-  /** Ends a claimed delivery and counts its outcome in the same transaction. */
-  end(key: DeliveryKey, claimId: string, end: DeliveryEnd, now: Date): Promise<void>;
+  /**
+   * Ends a claimed delivery, stamped with the queue message that ended it. Counts nothing: the
+   * run counts its ends with {@link countEnds}. True when ended now, false when the claim was
+   * lost to another sender (which then owns the delivery and its count).
+   */
+  end(key: DeliveryKey, claimId: string, end: DeliveryEnd, now: Date): Promise<boolean>;
+  /**
+   * Adds the outcomes of these ends to the campaign's counters, once per run of each queue
+   * message however often it is called: a redelivered message recounts the ends of a run whose
+   * count did not land (a crash between the ends and this write), and skips those that did.
+   */
+  countEnds(campaignId: string, ends: readonly EndedDelivery[], now: Date): Promise<void>;
+  /** The ended ones among these deliveries, with their outcome and who ended them. */
+  endedOf(keys: readonly DeliveryKey[]): Promise<(EndedDelivery & { readonly key: DeliveryKey })[]>;
   /** Messages sent to a recipient (phone or email) since `since`, newest first. */
   sentTo(recipient: string, since: Date): Promise<SentMessage[]>;
 }

@@ -137,8 +137,21 @@ export function dynamoCapacity(): ReadonlyMap<string, Capacity> {
   return capacity;
 }
 
+/** Write units by function scope and table (`<scope> <table>`) since the last reset. */
+const tableWrites = new Map<string, number>();
+
+export function dynamoWritesByTable(): ReadonlyMap<string, number> {
+  return tableWrites;
+}
+
 export function resetDynamoCapacity(): void {
   capacity.clear();
+  tableWrites.clear();
+}
+
+function addTableWrite(scope: string, table: string, units: number): void {
+  const key = `${scope} ${table}`;
+  tableWrites.set(key, (tableWrites.get(key) ?? 0) + units);
 }
 
 function add(scope: string, units: Partial<Capacity>): void {
@@ -188,11 +201,15 @@ export function installDynamoCapacityModel(endpoint: string, region: string): Dy
         const old = before[i];
         if (answered.failed) {
           // A failed condition (or a cancelled transaction) still pays for the item it tested.
-          units += writeUnits(undefined, old, undefined, write.transactional);
+          const paid = writeUnits(undefined, old, undefined, write.transactional);
+          units += paid;
+          addTableWrite(answered.scope, write.table, paid);
           continue;
         }
         const after = write.remove ? undefined : (write.put ?? (await read(write.table, write.key)));
-        units += writeUnits(byName.get(write.table), old, after, write.transactional);
+        const paid = writeUnits(byName.get(write.table), old, after, write.transactional);
+        units += paid;
+        addTableWrite(answered.scope, write.table, paid);
       }
       add(answered.scope, { writeUnits: units });
     };

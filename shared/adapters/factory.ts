@@ -48,8 +48,13 @@ export const linkStore = (table: string, key?: () => Promise<string>) =>
   new DynamoLinkStore(dynamoDocumentClient(), table, key ? { key } : {});
 export const deliveryStatusStore = (table: string, campaignsTable: string) =>
   new DynamoDeliveryStatusStore(dynamoDocumentClient(), table, campaignsTable);
-export const deliveryStore = (table: string, campaignsTable: string) =>
-  new DynamoDeliveryStore(dynamoDocumentClient(), table, campaignsTable);
+export const deliveryStore = (table: string, campaignsTable: string, retentionDays?: number) =>
+  new DynamoDeliveryStore(
+    dynamoDocumentClient(),
+    table,
+    campaignsTable,
+    retentionDays === undefined ? {} : { retentionDays },
+  );
 export const feedbackStore = (deliveriesTable: string, campaignsTable: string) =>
   new DynamoFeedbackStore(dynamoDocumentClient(), deliveriesTable, campaignsTable);
 export const suppressionStore = (table: string) => new DynamoSuppressionStore(dynamoDocumentClient(), table);

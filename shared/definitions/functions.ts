@@ -40,6 +40,7 @@ export const SETTING_NAMES = [
   'CHAPAR_PUBLIC_BASE_URL',
   'CHAPAR_SMS_OPT_OUT_SUFFIX',
   'CHAPAR_QUIET_HOURS',
+  'CHAPAR_DELIVERY_RETENTION_DAYS',
   'KAVENEGAR_BASE_URL',
   'KAVENEGAR_TIMEOUT_MS',
 ] as const;
@@ -151,6 +152,7 @@ export const functions = {
       'CHAPAR_PUBLIC_BASE_URL',
       'CHAPAR_SMS_OPT_OUT_SUFFIX',
       'CHAPAR_QUIET_HOURS',
+      'CHAPAR_DELIVERY_RETENTION_DAYS',
       'KAVENEGAR_BASE_URL',
       'KAVENEGAR_TIMEOUT_MS',
     ],
@@ -173,7 +175,7 @@ export const functions = {
     sendsTo: [],
     secrets: ['tokenKeys', 'erasureKey'],
     sendsEmail: 'withEvents',
-    settings: ['CHAPAR_PUBLIC_BASE_URL'],
+    settings: ['CHAPAR_PUBLIC_BASE_URL', 'CHAPAR_DELIVERY_RETENTION_DAYS'],
     reservedConcurrency: 4,
   },
   'http-delivery-report': {

@@ -25,7 +25,11 @@ export const tables = {
     partitionKey: pk,
     indexes: [{ name: 'byRef', partitionKey: { name: 'ref', type: 'S' } }],
   },
-  /** Campaign item (sk `campaign`) and its sharded stats counters (sk `stats#<n>`). */
+  /**
+   * Campaign item (pk = id, sk `campaign`), its stats counters on shards of their own partitions
+   * (pk `<id>#stats#<n>`, sk `stats`: never expire), and one record per queue message of what it
+   * counted (pk `<id>#counted#<messageId>`, sk `counted`: expires with the deliveries).
+   */
   campaigns: {
     id: 'Campaigns',
     envVar: 'CAMPAIGNS_TABLE',
@@ -40,6 +44,7 @@ export const tables = {
         sortKey: { name: 'dueAt', type: 'S' },
       },
     ],
+    timeToLiveAttribute: 'expiresAt',
   },
   /** Per contact: consent state (sk `state#<channel>#<topic>`) and its ledger (sk `event#...`). */
   consent: {
@@ -49,25 +54,24 @@ export const tables = {
     sortKey: sk,
     indexes: [],
   },
-  /** One item per campaign, contact and channel: the exactly-once send ledger. */
+  /**
+   * One item per campaign, contact and channel, the exactly-once send ledger, in the contact's
+   * partition (pk = contactId, sk `<campaignId>#<channel>`: delivery-keys.ts), and one record
+   * per provider call of a sender run (pk `attempt#<run>`). Both expire after
+   * CHAPAR_DELIVERY_RETENTION_DAYS; the stats they counted stay on the campaign's counters.
+   */
   deliveries: {
     id: 'Deliveries',
     envVar: 'DELIVERIES_TABLE',
     partitionKey: pk,
     sortKey: sk,
     indexes: [
-      // Sparse: set once a message is sent, so spoof reports can find what we sent to a number.
+      // Sparse, keys only: `sentTo` and `sentAt` are written once, when an SMS is sent, so spoof
+      // reports find what we sent to a number; later status changes never rewrite the index.
       {
         name: 'byRecipient',
-        partitionKey: { name: 'recipient', type: 'S' },
+        partitionKey: { name: 'sentTo', type: 'S' },
         sortKey: { name: 'sentAt', type: 'S' },
-      },
-      // Sparse: set when a delivery ends, so erasure and export find every message of a contact,
-      // whatever addresses they have now. Keys only: the lookup reads the items themselves.
-      {
-        name: 'byContact',
-        partitionKey: { name: 'contactId', type: 'S' },
-        sortKey: pk,
         projection: 'KEYS_ONLY',
       },
       // Sparse: the provider's message id, so a delivery report finds its delivery.
@@ -79,6 +83,7 @@ export const tables = {
         sortKey: { name: 'sentAt', type: 'S' },
       },
     ],
+    timeToLiveAttribute: 'expiresAt',
   },
   /** Spoofed-SMS reports and their verdicts. */
   reports: {

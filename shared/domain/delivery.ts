@@ -24,8 +24,27 @@ export type ClaimResult =
        */
       readonly attemptedAt?: string;
     }
-  | { readonly kind: 'ended' }
+  | {
+      readonly kind: 'ended';
+      /** The outcome it ended with, and which run of which queue message ended it, when known. */
+      readonly outcome?: DeliveryOutcome;
+      readonly endedBy?: EndStamp;
+    }
   | { readonly kind: 'held' };
+
+/** Which sender run, of which queue message, ended a delivery: its count is owed by that message. */
+export interface EndStamp {
+  /** The queue message (SQS messageId), or the run's own id when the message has none. */
+  readonly messageId: string;
+  /** The claim id of the run that ended it. */
+  readonly runId: string;
+}
+
+/** An ended delivery whose outcome a queue message counts once. */
+export interface EndedDelivery {
+  readonly outcome: DeliveryOutcome;
+  readonly endedBy: EndStamp;
+}
 
 export interface DeliveryEnd {
   readonly outcome: DeliveryOutcome;
@@ -36,6 +55,8 @@ export interface DeliveryEnd {
   readonly providerMessageId?: string;
   readonly providerStatus?: number;
   readonly reason?: string;
+  /** The queue message (SQS messageId) whose run ends it; the run's claim id when absent. */
+  readonly messageId?: string;
 }
 
 /** A message Chapar sent to one recipient. */

@@ -73,6 +73,8 @@ export function channelBatchHandler(
       try {
         await deliverRecipients(deps, channel, message, {
           lastReceive: retry !== undefined && receiveCount >= retry.maxReceiveCount,
+          messageId: record.messageId,
+          receiveCount,
         });
       } catch (error) {
         if (!(error instanceof RetryLaterError)) {
@@ -115,14 +117,19 @@ export function channelDeliverDeps(
   config: Pick<
     Env,
     'CONTACTS_TABLE' | 'CAMPAIGNS_TABLE' | 'CONSENT_TABLE' | 'DELIVERIES_TABLE' | 'RATE_LIMITS_TABLE'
-  >,
+  > &
+    Partial<Pick<Env, 'CHAPAR_DELIVERY_RETENTION_DAYS'>>,
   logger: Logger,
 ): DeliverDeps {
   return {
     campaigns: campaignStore(config.CAMPAIGNS_TABLE),
     contacts: contactStore(config.CONTACTS_TABLE),
     consent: consentStore(config.CONSENT_TABLE),
-    deliveries: deliveryStore(config.DELIVERIES_TABLE, config.CAMPAIGNS_TABLE),
+    deliveries: deliveryStore(
+      config.DELIVERIES_TABLE,
+      config.CAMPAIGNS_TABLE,
+      config.CHAPAR_DELIVERY_RETENTION_DAYS,
+    ),
     alarms: new MetricAlarms(logger, createMetrics),
     now: () => new Date(),
     leaseMs: CLAIM_LEASE_MS,

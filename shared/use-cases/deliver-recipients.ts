@@ -1,4 +1,5 @@
-import type { DeliveryKey, Recipient, SendResult } from '../domain/delivery';
+import { randomUUID } from 'node:crypto';
+import type { DeliveryEnd, DeliveryKey, EndedDelivery, Recipient, SendResult } from '../domain/delivery';
 import { ProviderError } from '../domain/errors';
 import type { RecipientsMessage } from '../domain/messages';
 import {
@@ -32,6 +33,13 @@ export class RetryLaterError extends Error {
 export interface DeliveryAttempt {
   /** The queue's last receive: a retry would send the message to its DLQ. */
   readonly lastReceive?: boolean;
+  /**
+   * The queue message's id (SQS messageId): every end is stamped with it, and the message's
+   * outcomes are counted once under it, so a redelivery recounts only what never got counted.
+   */
+  readonly messageId?: string;
+  /** How often the queue has handed this message out, this time included (1 when unknown). */
+  readonly receiveCount?: number;
 }
 
 /** Maps a provider error to what the delivery loop does with the recipient. */
@@ -60,9 +68,10 @@ function addressOf(contact: Contact, channel: Channel): string | undefined {
 }
 
 /**
- * Delivers one queue message's recipients on its channel, exactly once each: claim, check
- * consent (stillReachable) after the claims and again right before each provider call, send,
- * then end the delivery with its counter. Passing
+ * Delivers one queue message's recipients on its channel, exactly once each: claim (under one
+ * claim id for the run), check consent (stillReachable) after the claims and again right before
+ * each provider call, record the attempt, send, end each delivery stamped with the queue message,
+ * then count the message's ends in one write, once however often the message comes. Passing
  * failures release their claims and throw RetryLaterError; a failure that will not heal by
  * itself pauses the campaign and raises an alarm.
  */
@@ -73,25 +82,59 @@ export async function deliverRecipients(
   attempt: DeliveryAttempt = {},
 ): Promise<void> {
   const campaign = await deps.campaigns.get(message.campaignId);
-  // Cancelled or finished: nothing more goes out. Paused: resume re-dispatches what is left.
-  if (campaign?.status !== 'sending') return;
   const channel = sender.channel;
+  const runId = randomUUID();
+  const messageId = attempt.messageId ?? runId;
+  // Cancelled or finished: nothing more goes out. Paused: resume re-dispatches what is left.
+  if (campaign?.status !== 'sending') {
+    // A run of this message may have ended recipients and died before counting them: count
+    // them now, or a campaign that stopped meanwhile would never see them.
+    if (campaign && (attempt.receiveCount ?? 1) > 1) {
+      const keys = message.contactIds.map((contactId) => ({ campaignId: campaign.id, contactId, channel }));
+      const own = (await deps.deliveries.endedOf(keys)).filter((end) => end.endedBy.messageId === messageId);
+      await deps.deliveries.countEnds(campaign.id, own, deps.now());
+    }
+    return;
+  }
   const contacts = await deps.contacts.getMany(message.contactIds);
   const byId = new Map(contacts.map((contact) => [contact.id, contact]));
   const claimed: Recipient[] = [];
   // Claims another sender holds: a live sender ends them, but a holder that died (or kept an
   // unknown outcome through a pause) ends nothing, so this message must come back after the lease.
   let held = 0;
+  // What this message counts once its ends are written: its own ends, and those an earlier run
+  // of this same message wrote, whose count may not have landed (countEnds skips those that
+  // did). Only this message's: a run's ends are recounted by a run that sees them all, and every
+  // run of a message claims all of its recipients. Another message's ends are its own to count.
+  const ends: EndedDelivery[] = [];
+  const endedBy = { messageId, runId };
+  const endOne = async (key: DeliveryKey, end: DeliveryEnd) => {
+    if (await deps.deliveries.end(key, runId, { ...end, messageId }, deps.now()))
+      ends.push({ outcome: end.outcome, endedBy });
+  };
+
+  // A message handed out again mostly finds its deliveries ended: one consistent read of them
+  // costs less than a claim each whose condition fails (a failed write is billed as a write).
+  const endedBefore = new Set<string>();
+  if ((attempt.receiveCount ?? 1) > 1) {
+    const keys = message.contactIds.map((contactId) => ({ campaignId: campaign.id, contactId, channel }));
+    for (const end of await deps.deliveries.endedOf(keys)) {
+      endedBefore.add(end.key.contactId);
+      if (end.endedBy.messageId === messageId) ends.push({ outcome: end.outcome, endedBy: end.endedBy });
+    }
+  }
 
   await mapWithConcurrency(message.contactIds, CLAIM_CONCURRENCY, async (contactId) => {
+    if (endedBefore.has(contactId)) return;
     const key: DeliveryKey = { campaignId: campaign.id, contactId, channel };
-    const claim = await deps.deliveries.claim(key, deps.now(), deps.leaseMs);
+    const claim = await deps.deliveries.claim(key, deps.now(), deps.leaseMs, runId);
     if (claim.kind === 'held') held += 1;
+    if (claim.kind === 'ended' && claim.outcome && claim.endedBy?.messageId === messageId)
+      ends.push({ outcome: claim.outcome, endedBy: claim.endedBy });
     if (claim.kind !== 'claimed') return;
     const contact = byId.get(contactId);
     const address = contact && addressOf(contact, channel);
-    const end = (outcome: 'failed' | 'suppressed', reason: string) =>
-      deps.deliveries.end(key, claim.claimId, { outcome, reason }, deps.now());
+    const end = (outcome: 'failed' | 'suppressed', reason: string) => endOne(key, { outcome, reason });
     if (!contact) return end('suppressed', 'contact_erased');
     if (!address) return end('failed', 'no_address');
     claimed.push({
@@ -110,57 +153,43 @@ export async function deliverRecipients(
   await mapWithConcurrency(
     claimed.filter((recipient) => !reachable.has(recipient)),
     CLAIM_CONCURRENCY,
-    (recipient) =>
-      deps.deliveries.end(
-        recipient.key,
-        recipient.claimId,
-        { outcome: 'suppressed', reason: 'opted_out' },
-        deps.now(),
-      ),
+    (recipient) => endOne(recipient.key, { outcome: 'suppressed', reason: 'opted_out' }),
   );
 
-  // Past this write a crash leaves the outcome unknown; before it, a retry may simply send.
-  await deps.deliveries.markAttempts(ready, deps.now());
+  // Past an attempt record a crash leaves the outcome unknown; before it, a retry may simply
+  // send. SMS: one record for the run, before the sender starts (an unknown outcome is looked up
+  // at Kavenegar by local id, so a record wider than the calls made costs a lookup, never a
+  // message). Email: one record per SES call, written by the check right before it (SES cannot
+  // be asked, so only what may really have gone out can be failed as outcome_unknown).
+  const perCall = channel !== 'sms';
+  if (!perCall && ready.length > 0) await deps.deliveries.markAttempts(ready, deps.now());
   const results =
     ready.length > 0
-      ? await sender.send(campaign, ready, (recipients) =>
-          stillReachable(deps, campaign, channel, recipients),
-        )
+      ? await sender.send(campaign, ready, async (recipients) => {
+          const still = await stillReachable(deps, campaign, channel, recipients);
+          const going = recipients.filter((recipient) => still.has(recipient));
+          if (perCall && going.length > 0) await deps.deliveries.markAttempts(going, deps.now());
+          return still;
+        })
       : [];
   let retry: string | undefined;
   let stop: string | undefined;
   await mapWithConcurrency(ready, CLAIM_CONCURRENCY, async (recipient, index) => {
     // The channel may have reached the provider for it: never treat a missing answer as unsent.
     const result: SendResult = results[index] ?? { kind: 'unknown', reason: 'no result from channel' };
-    const now = deps.now();
     if (result.kind === 'sent') {
-      await deps.deliveries.end(
-        recipient.key,
-        recipient.claimId,
-        {
-          outcome: 'sent',
-          recipient: recipient.address,
-          content: result.content,
-          providerMessageId: result.providerMessageId,
-          ...(result.providerStatus === undefined ? {} : { providerStatus: result.providerStatus }),
-        },
-        now,
-      );
+      await endOne(recipient.key, {
+        outcome: 'sent',
+        recipient: recipient.address,
+        content: result.content,
+        providerMessageId: result.providerMessageId,
+        ...(result.providerStatus === undefined ? {} : { providerStatus: result.providerStatus }),
+      });
     } else if (result.kind === 'failed') {
-      await deps.deliveries.end(
-        recipient.key,
-        recipient.claimId,
-        { outcome: 'failed', reason: result.reason },
-        now,
-      );
+      await endOne(recipient.key, { outcome: 'failed', reason: result.reason });
     } else if (result.kind === 'suppressed') {
       // Opted out while the call waited for its turn: never handed to the provider.
-      await deps.deliveries.end(
-        recipient.key,
-        recipient.claimId,
-        { outcome: 'suppressed', reason: result.reason },
-        now,
-      );
+      await endOne(recipient.key, { outcome: 'suppressed', reason: result.reason });
     } else if (result.kind === 'unknown') {
       // The claim and its provider mark stay: the next attempt after the lease asks the provider
       // first, and sends only if the provider says it never got the message.
@@ -173,6 +202,10 @@ export async function deliverRecipients(
       await deps.deliveries.release(recipient.key, recipient.claimId, result.reason, { outcomeUnknown });
     }
   });
+
+  // One counting write for the whole message, after its ends: a crash before it leaves the ends
+  // stamped with this message, and the redelivery counts them.
+  if (ends.length > 0) await deps.deliveries.countEnds(campaign.id, ends, deps.now());
 
   const pause = async (reason: string, detail: string, resumeAfter?: Date) => {
     const paused = await deps.campaigns.transition(campaign.id, 'paused', ['sending'], deps.now(), {

@@ -78,6 +78,28 @@ describe('data stack: tables', () => {
   );
 });
 
+describe('data stack: the deliveries ledger', () => {
+  const deliveries = resourceOf(data, stacks.data.tables.deliveries).Properties;
+  const campaigns = resourceOf(data, stacks.data.tables.campaigns).Properties;
+
+  it('expires delivery and attempt records on expiresAt, and counted records beside the campaigns', () => {
+    expect(deliveries.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+    expect(campaigns.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+  });
+
+  it('keys deliveries by contact and holds no index that a status change rewrites for spoof lookups', () => {
+    const indexes = deliveries.GlobalSecondaryIndexes as { IndexName: string; Projection: unknown }[];
+    expect(indexes.map((index) => index.IndexName)).not.toContain('byContact');
+    expect(indexes.find((index) => index.IndexName === 'byRecipient')).toMatchObject({
+      KeySchema: [
+        { AttributeName: 'sentTo', KeyType: 'HASH' },
+        { AttributeName: 'sentAt', KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'KEYS_ONLY' },
+    });
+  });
+});
+
 describe('data stack: secrets', () => {
   const secretOf = (name: SecretName) => resourceOf(data, stacks.data.secrets[name]).Properties;
 

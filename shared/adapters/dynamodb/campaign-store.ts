@@ -18,9 +18,11 @@ import { type DispatchUnitState, dispatchTotals, roundDispatched } from '../../d
 import { ConflictError } from '../../domain/errors';
 import type { Channel } from '../../domain/types';
 import type { CampaignStore, SendingCampaigns } from '../../ports';
+import { batchGet } from './batch-get';
 import { isConditionFailure } from './client';
+import { statsKeys } from './counters';
 
-/** Sort key of the campaign item; its counters sit beside it as `stats#<shard>`. */
+/** Sort key of the campaign item; its counters live in partitions of their own (counters.ts). */
 export const CAMPAIGN_SK = 'campaign';
 const DUE_BUCKET = 'due';
 
@@ -29,7 +31,7 @@ function toCampaign(item: Record<string, unknown>): Campaign {
   return { id: pk as string, ...rest } as Campaign;
 }
 
-/** Campaigns in DynamoDB with their sharded counters. */
+/** Campaigns in DynamoDB with their counters, sharded over distinct partition keys. */
 export class DynamoCampaignStore implements CampaignStore, SendingCampaigns {
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -66,22 +68,16 @@ export class DynamoCampaignStore implements CampaignStore, SendingCampaigns {
   }
 
   async getWithStats(id: string): Promise<{ campaign: Campaign; stats: CampaignStats } | undefined> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :id',
-          ExpressionAttributeValues: { ':id': id },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    const item = items.find((candidate) => candidate.sk === CAMPAIGN_SK);
+    // The campaign item and its stats shards (each in a partition of its own) in one BatchGet.
+    const items = await batchGet(
+      this.client,
+      this.tableName,
+      [{ pk: id, sk: CAMPAIGN_SK }, ...statsKeys(id)],
+      {
+        consistentRead: true,
+      },
+    );
+    const item = items.find((candidate) => candidate.pk === id && candidate.sk === CAMPAIGN_SK);
     if (!item) return undefined;
     const units = items.filter((candidate) => String(candidate.sk).startsWith(UNIT_SK_PREFIX));
     const dispatched = dispatchTotals(

@@ -1,19 +1,24 @@
 import { createHash, randomUUID } from 'node:crypto';
-import {
-  type DynamoDBDocumentClient,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import type { ClaimResult, DeliveryEnd, DeliveryKey, SentMessage } from '../../domain/delivery';
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DeliveryOutcome } from '../../domain/campaign';
+import type {
+  ClaimResult,
+  DeliveryEnd,
+  DeliveryKey,
+  EndedDelivery,
+  EndStamp,
+  SentMessage,
+} from '../../domain/delivery';
 import type { DeliveryStore } from '../../ports';
-import { chunk, isConditionFailure, isTransactionConditionFailure } from './client';
-import { countOnce } from './counters';
-import { deliveryItemKey, parseDeliveryItemKey } from './delivery-keys';
+import { batchGet } from './batch-get';
+import { isConditionFailure } from './client';
+import { countEndsOnce } from './counters';
+import { ATTEMPT_PREFIX, attemptRecordKey, deliveryItemKey, parseDeliveryItemKey } from './delivery-keys';
 
 const ENDED = new Set(['sent', 'failed', 'suppressed']);
-/** DynamoDB's TransactWriteItems takes at most 100 items. */
-const MAX_TRANSACTION_ITEMS = 100;
+const DAY_SECONDS = 24 * 3600;
+/** Attempt records of this many runs are kept in memory: a dead run's records never change. */
+const ATTEMPT_CACHE_RUNS = 64;
 
 const keyOf = deliveryItemKey;
 
@@ -25,86 +30,220 @@ export function inFlightShard(contactId: string): string {
   return `sms#${digest.readUInt16BE(2) % IN_FLIGHT_SHARDS}`;
 }
 
+export interface DeliveryStoreOptions {
+  /** Days a delivery record (and an attempt record) is kept: its `expiresAt`. Default 180. */
+  readonly retentionDays?: number;
+}
+
+type RawItem = Record<string, { S?: string; N?: string; L?: { S?: string }[] }>;
+
+/** One provider call of a run, as its attempt record keeps it. */
+interface AttemptRecord {
+  readonly campaignId: string;
+  readonly channel: string;
+  readonly contactIds: readonly string[];
+  readonly attemptedAt: string;
+}
+
+function endStamp(value: unknown): EndStamp | undefined {
+  if (typeof value !== 'string') return undefined;
+  const cut = value.indexOf(' ');
+  return cut > 0 ? { messageId: value.slice(0, cut), runId: value.slice(cut + 1) } : undefined;
+}
+
 /**
- * The send ledger. A delivery is claimed with a lease before its send and ended after it,
- * and the end is written with its counter in one transaction, so every outcome is counted
- * exactly once however often SQS delivers the message.
+ * The send ledger, one item per delivery in its contact's partition, written only with
+ * single-item conditional writes: a claim (the lease that makes one sender own a delivery),
+ * one attempt record per provider call (not per message), and an end stamped with the queue
+ * message that ended it. Counting is left to {@link countEnds}, once per queue message.
+ *
+ * A takeover is told by the item itself: the claim that takes over an expired lease keeps the
+ * dead run's id in `priorRuns`, and the attempt records of those runs say whether (and when)
+ * the provider may have been reached. A release that keeps the outcome unknown adds its own run.
  */
 export class DynamoDeliveryStore implements DeliveryStore {
+  private readonly retentionSeconds: number;
+  private readonly attemptCache = new Map<string, Promise<AttemptRecord[]>>();
+  private calls = 0;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly campaignsTableName: string,
-  ) {}
+    options: DeliveryStoreOptions = {},
+  ) {
+    this.retentionSeconds = (options.retentionDays ?? 180) * DAY_SECONDS;
+  }
 
-  async claim(key: DeliveryKey, now: Date, leaseMs: number): Promise<ClaimResult> {
-    const claimId = randomUUID();
+  private expiresAt(now: Date): number {
+    return Math.floor(now.getTime() / 1000) + this.retentionSeconds;
+  }
+
+  async claim(key: DeliveryKey, now: Date, leaseMs: number, claimId = randomUUID()): Promise<ClaimResult> {
+    const values = {
+      ':sending': 'sending',
+      ':claim': claimId,
+      ':lease': now.getTime() + leaseMs,
+      ':now': now.toISOString(),
+      ':expires': this.expiresAt(now),
+      ':zero': 0,
+      ':one': 1,
+    };
+    const set =
+      'SET #status = :sending, claimId = :claim, leaseUntil = :lease, updatedAt = :now, expiresAt = :expires, attempts = if_not_exists(attempts, :zero) + :one';
+    let old: RawItem | undefined;
+    try {
+      // A new delivery, or one given back: one write.
+      const result = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keyOf(key),
+          UpdateExpression: set,
+          ConditionExpression: 'attribute_not_exists(pk) OR #status = :retry',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ...values, ':retry': 'retry' },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      const prior = result.Attributes?.priorRuns;
+      return this.claimed(key, claimId, Array.isArray(prior) ? prior.map(String) : []);
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      old = (error as { Item?: RawItem }).Item;
+    }
+    const status = old?.status?.S;
+    if (status && ENDED.has(status)) {
+      const endedBy = endStamp(old?.endedBy?.S);
+      return { kind: 'ended', outcome: status as DeliveryOutcome, ...(endedBy ? { endedBy } : {}) };
+    }
+    const holder = old?.claimId?.S;
+    if (status !== 'sending' || !holder || Number(old?.leaseUntil?.N ?? 0) >= now.getTime())
+      return { kind: 'held' };
+    // The holder's lease ran out (it died): take over, keeping its run id, whose attempt
+    // records tell whether it reached the provider. Rare, so two writes are fine here.
     try {
       const result = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keyOf(key),
-          UpdateExpression:
-            // The phase stays: an unresolved provider attempt must survive every later claim
-            // until a lookup or an end resolves it, or a crash before the next mark resends.
-            'SET #status = :sending, claimId = :claim, leaseUntil = :lease, updatedAt = :now, attempts = if_not_exists(attempts, :zero) + :one',
-          ConditionExpression:
-            'attribute_not_exists(pk) OR #status = :retry OR (#status = :sending AND leaseUntil < :nowMs)',
+          UpdateExpression: `${set}, priorRuns = list_append(if_not_exists(priorRuns, :none), :holder)`,
+          ConditionExpression: '#status = :sending AND claimId = :holderId AND leaseUntil < :nowMs',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
-            ':sending': 'sending',
-            ':retry': 'retry',
-            ':claim': claimId,
-            ':lease': now.getTime() + leaseMs,
+            ...values,
+            ':none': [],
+            ':holder': [holder],
+            ':holderId': holder,
             ':nowMs': now.getTime(),
-            ':now': now.toISOString(),
-            ':zero': 0,
-            ':one': 1,
           },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          ReturnValues: 'ALL_OLD',
+          ReturnValues: 'ALL_NEW',
         }),
       );
-      const previous = result.Attributes;
-      if (previous?.phase !== 'provider') return { kind: 'claimed', claimId, takeover: false };
-      // Items marked before attemptedAt existed: their last claim is the closest known time.
-      const attemptedAt = previous.attemptedAt ?? previous.updatedAt;
-      return {
-        kind: 'claimed',
-        claimId,
-        takeover: true,
-        ...(typeof attemptedAt === 'string' ? { attemptedAt } : {}),
-      };
+      const prior = result.Attributes?.priorRuns;
+      return this.claimed(key, claimId, Array.isArray(prior) ? prior.map(String) : [holder]);
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      const old = (error as { Item?: Record<string, { S?: string }> }).Item;
-      const status = old?.status?.S;
-      return status && ENDED.has(status) ? { kind: 'ended' } : { kind: 'held' };
+      // Another sender took it over first.
+      return { kind: 'held' };
     }
   }
 
-  async markAttempts(claims: readonly { key: DeliveryKey; claimId: string }[], now: Date): Promise<void> {
-    // One transaction per 100 (its limit): all of a part are marked, or none and it throws.
-    for (const part of chunk(claims, MAX_TRANSACTION_ITEMS)) {
-      await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: part.map(({ key, claimId }) => ({
-            Update: {
-              TableName: this.tableName,
-              Key: keyOf(key),
-              // attemptedAt is kept from the first unresolved attempt: the lookup window runs from it.
-              UpdateExpression: 'SET phase = :provider, attemptedAt = if_not_exists(attemptedAt, :now)',
-              ConditionExpression: 'claimId = :claim',
-              ExpressionAttributeValues: {
-                ':provider': 'provider',
-                ':claim': claimId,
-                ':now': now.toISOString(),
-              },
-            },
-          })),
+  /** A claim, a takeover when an earlier run's attempt records hold the delivery. */
+  private async claimed(
+    key: DeliveryKey,
+    claimId: string,
+    priorRuns: readonly string[],
+  ): Promise<ClaimResult> {
+    let attemptedAt: string | undefined;
+    for (const runId of new Set(priorRuns)) {
+      for (const record of await this.attemptsOf(runId)) {
+        const holds =
+          record.campaignId === key.campaignId &&
+          record.channel === key.channel &&
+          record.contactIds.includes(key.contactId);
+        if (holds && (attemptedAt === undefined || record.attemptedAt < attemptedAt))
+          attemptedAt = record.attemptedAt;
+      }
+    }
+    return attemptedAt === undefined
+      ? { kind: 'claimed', claimId, takeover: false }
+      : { kind: 'claimed', claimId, takeover: true, attemptedAt };
+  }
+
+  private attemptsOf(runId: string): Promise<AttemptRecord[]> {
+    let records = this.attemptCache.get(runId);
+    if (!records) {
+      records = this.readAttempts(runId);
+      // A failed read is not kept: the next claim asks again.
+      records.catch(() => this.attemptCache.delete(runId));
+      this.attemptCache.set(runId, records);
+      if (this.attemptCache.size > ATTEMPT_CACHE_RUNS) {
+        const oldest = this.attemptCache.keys().next().value;
+        if (oldest !== undefined) this.attemptCache.delete(oldest);
+      }
+    }
+    return records;
+  }
+
+  private async readAttempts(runId: string): Promise<AttemptRecord[]> {
+    const records: AttemptRecord[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `${ATTEMPT_PREFIX}${runId}` },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
         }),
       );
+      for (const item of page.Items ?? []) {
+        records.push({
+          campaignId: String(item.campaignId),
+          channel: String(item.channel),
+          contactIds: Array.isArray(item.contactIds) ? item.contactIds.map(String) : [],
+          attemptedAt: String(item.attemptedAt),
+        });
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return records;
+  }
+
+  async markAttempts(claims: readonly { key: DeliveryKey; claimId: string }[], now: Date): Promise<void> {
+    // One record per run and call (a call's recipients share their run's claim id), written
+    // before the call: a takeover after a crash finds the call's recipients in it. The claims
+    // are not checked again here: a claim's lease (CLAIM_LEASE_MS) outlives the sender's
+    // timeout, so a live run never loses one to a takeover.
+    const calls = new Map<string, { key: DeliveryKey; claimId: string }[]>();
+    for (const claim of claims) {
+      const id = `${claim.claimId} ${claim.key.campaignId} ${claim.key.channel}`;
+      calls.set(id, [...(calls.get(id) ?? []), claim]);
     }
+    await Promise.all(
+      [...calls.values()].map(async (part) => {
+        const first = part[0];
+        if (!first) return;
+        this.calls += 1;
+        await this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              ...attemptRecordKey(first.claimId, this.calls),
+              campaignId: first.key.campaignId,
+              channel: first.key.channel,
+              contactIds: part.map(({ key }) => key.contactId),
+              attemptedAt: now.toISOString(),
+              expiresAt: this.expiresAt(now),
+            },
+            // Never overwrite another call's record (a second store of the same run).
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+      }),
+    );
   }
 
   async release(
@@ -113,16 +252,24 @@ export class DynamoDeliveryStore implements DeliveryStore {
     reason: string,
     options: { readonly outcomeUnknown?: boolean } = {},
   ): Promise<void> {
-    const remove = options.outcomeUnknown ? 'claimId, leaseUntil' : 'claimId, leaseUntil, phase, attemptedAt';
+    // An unknown outcome stays with the item: our run joins the runs a takeover asks about.
+    const update = options.outcomeUnknown
+      ? 'SET #status = :retry, reason = :reason, priorRuns = list_append(if_not_exists(priorRuns, :none), :run) REMOVE claimId, leaseUntil'
+      : 'SET #status = :retry, reason = :reason REMOVE claimId, leaseUntil, priorRuns';
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keyOf(key),
-          UpdateExpression: `SET #status = :retry, reason = :reason REMOVE ${remove}`,
+          UpdateExpression: update,
           ConditionExpression: 'claimId = :claim',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':retry': 'retry', ':reason': reason, ':claim': claimId },
+          ExpressionAttributeValues: {
+            ':retry': 'retry',
+            ':reason': reason,
+            ':claim': claimId,
+            ...(options.outcomeUnknown ? { ':none': [], ':run': [claimId] } : {}),
+          },
         }),
       );
     } catch (error) {
@@ -131,14 +278,14 @@ export class DynamoDeliveryStore implements DeliveryStore {
     }
   }
 
-  async end(key: DeliveryKey, claimId: string, end: DeliveryEnd, now: Date): Promise<void> {
-    // contactId feeds the byContact index: erasure and export find the message through it.
-    const set = ['#status = :outcome', 'endedAt = :now', 'contactId = :contactId'];
+  async end(key: DeliveryKey, claimId: string, end: DeliveryEnd, now: Date): Promise<boolean> {
+    const set = ['#status = :outcome', 'endedAt = :now', 'endedBy = :endedBy', 'expiresAt = :expires'];
     const values: Record<string, unknown> = {
       ':outcome': end.outcome,
       ':now': now.toISOString(),
       ':claim': claimId,
-      ':contactId': key.contactId,
+      ':endedBy': `${end.messageId ?? claimId} ${claimId}`,
+      ':expires': this.expiresAt(now),
     };
     const optional: [string, unknown][] = [
       ['content', end.content],
@@ -148,8 +295,12 @@ export class DynamoDeliveryStore implements DeliveryStore {
     ];
     if (end.outcome === 'sent' && end.recipient) {
       optional.push(['recipient', end.recipient], ['sentAt', now.toISOString()]);
-      // SMS wait for a final status from the operator; the reconciler reads this index.
-      if (key.channel === 'sms') optional.push(['inFlightShard', inFlightShard(key.contactId)]);
+      if (key.channel === 'sms') {
+        // byRecipient (keys only, written once): spoof reports find what we sent to a phone.
+        optional.push(['sentTo', end.recipient]);
+        // SMS wait for a final status from the operator; the reconciler reads this index.
+        optional.push(['inFlightShard', inFlightShard(key.contactId)]);
+      }
     }
     for (const [name, value] of optional) {
       if (value === undefined) continue;
@@ -158,44 +309,63 @@ export class DynamoDeliveryStore implements DeliveryStore {
     }
     try {
       await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: keyOf(key),
-                UpdateExpression: `SET ${set.join(', ')} REMOVE claimId, leaseUntil, phase, attemptedAt`,
-                ConditionExpression: 'claimId = :claim',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: values,
-              },
-            },
-            countOnce(this.campaignsTableName, key.campaignId, key.contactId, end.outcome),
-          ],
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keyOf(key),
+          UpdateExpression: `SET ${set.join(', ')} REMOVE claimId, leaseUntil, priorRuns`,
+          ConditionExpression: 'claimId = :claim',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: values,
         }),
       );
+      return true;
     } catch (error) {
       // Lost the lease to another sender, which now owns the delivery and its count.
-      if (!isTransactionConditionFailure(error)) throw error;
+      if (!isConditionFailure(error)) throw error;
+      return false;
     }
   }
 
+  countEnds(campaignId: string, ends: readonly EndedDelivery[], now: Date): Promise<void> {
+    return countEndsOnce(this.client, this.campaignsTableName, campaignId, ends, this.expiresAt(now));
+  }
+
+  async endedOf(keys: readonly DeliveryKey[]): Promise<(EndedDelivery & { key: DeliveryKey })[]> {
+    const items = await batchGet(this.client, this.tableName, keys.map(keyOf), { consistentRead: true });
+    const ended: (EndedDelivery & { key: DeliveryKey })[] = [];
+    for (const item of items) {
+      const endedBy = endStamp(item.endedBy);
+      if (endedBy && ENDED.has(String(item.status)))
+        ended.push({ key: parseDeliveryItemKey(item), outcome: item.status as DeliveryOutcome, endedBy });
+    }
+    return ended;
+  }
+
   async sentTo(recipient: string, since: Date): Promise<SentMessage[]> {
+    // The index holds keys only: the items it points to are read for their content.
     const result = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: 'byRecipient',
-        KeyConditionExpression: 'recipient = :recipient AND sentAt >= :since',
+        KeyConditionExpression: 'sentTo = :recipient AND sentAt >= :since',
         ExpressionAttributeValues: { ':recipient': recipient, ':since': since.toISOString() },
         ScanIndexForward: false,
         Limit: 100,
       }),
     );
-    return (result.Items ?? []).map((item) => ({
-      campaignId: parseDeliveryItemKey(item).campaignId,
-      channel: parseDeliveryItemKey(item).channel,
-      content: String(item.content ?? ''),
-      sentAt: item.sentAt as string,
-    }));
+    const keys = (result.Items ?? []).map((item) => ({ pk: item.pk, sk: item.sk }));
+    const items = await batchGet(this.client, this.tableName, keys);
+    return items
+      .filter((item) => item.sentTo === recipient && typeof item.sentAt === 'string')
+      .map((item) => {
+        const key = parseDeliveryItemKey(item);
+        return {
+          campaignId: key.campaignId,
+          channel: key.channel,
+          content: String(item.content ?? ''),
+          sentAt: item.sentAt as string,
+        };
+      })
+      .sort((a, b) => b.sentAt.localeCompare(a.sentAt));
   }
 }

@@ -7,11 +7,9 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryRecord } from '../../domain/delivery';
 import type { Reporter, SpoofReport } from '../../domain/spoof-report';
-import { CHANNELS } from '../../domain/types';
 import type { PersonalDataStore } from '../../ports';
-import { batchGet } from './batch-get';
 import { chunk, isConditionFailure } from './client';
-import { parseDeliveryItemKey } from './delivery-keys';
+import { deliveryPartition, parseDeliveryItemKey } from './delivery-keys';
 
 /** The tables that hold personal data. */
 export interface PersonalDataTables {
@@ -43,10 +41,10 @@ function toReport(item: Item): SpoofReport {
 }
 
 /**
- * Finds a person's data across Chapar's tables: deliveries through `byContact` (set when a
- * delivery ends) and `byRecipient` (set on every sent message), spoof reports through
- * `byReporterPhone` and `byReporterEmail`. Scrubbing removes the address attributes, so a
- * scrubbed item also leaves the indexes that could find it by address.
+ * Finds a person's data across Chapar's tables: deliveries in the contact's own partition of
+ * the Deliveries table, spoof reports through `byReporterPhone` and `byReporterEmail`.
+ * Scrubbing removes the address attributes, so a scrubbed item also leaves the indexes that
+ * could find it by address.
  */
 export class DynamoPersonalDataStore implements PersonalDataStore {
   constructor(
@@ -68,7 +66,8 @@ export class DynamoPersonalDataStore implements PersonalDataStore {
     await this.updateEach(items, (item) => ({
       TableName: this.tables.deliveries,
       Key: { pk: item.pk, sk: item.sk },
-      UpdateExpression: 'REMOVE recipient, content SET erasedAt = :now',
+      // sentTo goes too: the erased phone leaves the byRecipient index.
+      UpdateExpression: 'REMOVE recipient, content, sentTo SET erasedAt = :now',
       ExpressionAttributeValues: { ':now': now.toISOString() },
     }));
   }
@@ -108,33 +107,16 @@ export class DynamoPersonalDataStore implements PersonalDataStore {
   }
 
   /**
-   * Every delivery of the contact: the keys `byContact` holds (set whenever a delivery ends, so
-   * messages to addresses the contact no longer has are found too), read in full, and the
-   * contact's own items among those sent to its current addresses through `byRecipient`.
+   * Every delivery of the contact, in its own partition (delivery-keys.ts), whatever addresses
+   * they went to: messages to addresses the contact no longer has are found too.
    */
-  private async deliveryItems(contactId: string, addresses: readonly string[]): Promise<Item[]> {
-    const found = new Map<string, Item>();
-    const id = (item: Item) => `${item.pk}\u0000${item.sk}`;
-    const own = new Set(CHANNELS.map((channel) => `${contactId}#${channel}`));
-    for (const address of new Set(addresses)) {
-      const items = await this.queryAll({
-        TableName: this.tables.deliveries,
-        IndexName: 'byRecipient',
-        KeyConditionExpression: 'recipient = :recipient',
-        ExpressionAttributeValues: { ':recipient': address },
-      });
-      for (const item of items) if (own.has(String(item.sk))) found.set(id(item), item);
-    }
-    const keys = await this.queryAll({
+  private async deliveryItems(contactId: string, _addresses: readonly string[]): Promise<Item[]> {
+    return this.queryAll({
       TableName: this.tables.deliveries,
-      IndexName: 'byContact',
-      KeyConditionExpression: 'contactId = :contactId',
-      ExpressionAttributeValues: { ':contactId': contactId },
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': deliveryPartition(contactId) },
+      ConsistentRead: true,
     });
-    const missing = keys.filter((key) => !found.has(id(key))).map((key) => ({ pk: key.pk, sk: key.sk }));
-    for (const item of await batchGet(this.client, this.tables.deliveries, missing))
-      found.set(id(item), item);
-    return [...found.values()];
   }
 
   private async reportItems(reporter: Reporter): Promise<Item[]> {

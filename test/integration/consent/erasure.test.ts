@@ -8,6 +8,7 @@ import type { Channel } from '../../../shared/domain/types';
 import type { CampaignStore, ConsentStore, DeliveryStore } from '../../../shared/ports';
 import { tombstoneHashes } from '../../../shared/use-cases/contact-consent';
 import { sendingCampaign } from '../../fixtures/campaigns';
+import { deliveryKey } from '../../support/deliveries';
 import { type TestEmulators, useEmulators } from '../../support/emulators';
 import { type ApiHandler, callApi } from './api';
 import { linesWithPersonalData, personalDataPatterns } from './pii';
@@ -52,7 +53,12 @@ async function sent(
   await deliveries.end(
     key,
     claim.claimId,
-    { outcome: 'sent', recipient, content, providerMessageId: `${contactId}-${channel}` },
+    { outcome: 'sent', recipient, content, providerMessageId: `${contactId}-${channel}`, messageId: 'm' },
+    new Date(),
+  );
+  await deliveries.countEnds(
+    from.id,
+    [{ outcome: 'sent', endedBy: { messageId: 'm', runId: claim.claimId } }],
     new Date(),
   );
 }
@@ -94,7 +100,7 @@ beforeAll(async () => {
   await client.send(
     new UpdateCommand({
       TableName: names.tables.deliveries,
-      Key: { pk: campaign.id, sk: 'erin#sms' },
+      Key: deliveryKey({ campaignId: campaign.id, contactId: 'erin', channel: 'sms' }),
       UpdateExpression: 'SET deliveryStatus = :delivered',
       ExpressionAttributeValues: { ':delivered': 'delivered' },
     }),
@@ -190,17 +196,21 @@ describe('an erasure', () => {
     expect((await callApi(handler, 'GET /v1/contacts/{contactId}', { contactId: 'erin' })).status).toBe(404);
 
     const delivered = await scan(tables.deliveries);
-    const erins = delivered.filter((item) => String(item.sk).startsWith('erin#'));
+    const erins = delivered.filter((item) => item.pk === 'erin');
     expect(erins).toHaveLength(3);
     for (const item of erins) {
       expect(item).toMatchObject({ status: 'sent', erasedAt: expect.any(String) });
       expect(item).not.toHaveProperty('recipient');
       expect(item).not.toHaveProperty('content');
+      expect(item).not.toHaveProperty('sentTo');
     }
-    expect(delivered.find((item) => item.pk === campaign.id && item.sk === 'erin#sms')).toMatchObject({
+    expect(delivered.find((item) => item.pk === 'erin' && item.sk === `${campaign.id}#sms`)).toMatchObject({
       deliveryStatus: 'delivered',
     });
-    expect(delivered.find((item) => item.sk === 'keeper#sms')).toMatchObject({ recipient: keeper.phone });
+    expect(delivered.find((item) => item.pk === 'keeper' && String(item.sk).endsWith('#sms'))).toMatchObject({
+      recipient: keeper.phone,
+      sentTo: keeper.phone,
+    });
     expect((await campaigns.getWithStats(campaign.id))?.stats).toEqual(before?.stats);
 
     const reports = await scan(tables.reports);

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KavenegarSimulator, startKavenegarSimulator } from '../../../local/kavenegar-simulator';
@@ -10,6 +10,7 @@ import { type HttpGateway, startHttpGateway } from '../../../local/lambda/http-g
 import type { Campaign } from '../../../shared/domain/campaign';
 import type { CampaignStore, ConsentStore, ContactStore } from '../../../shared/ports';
 import { sendingCampaign, sqsEvent } from '../../fixtures/campaigns';
+import { campaignDeliveries, deliveryKey } from '../../support/deliveries';
 import { type TestEmulators, testSecretValues, useEmulators } from '../../support/emulators';
 import { eventually } from '../../support/http';
 import { mobile, setFaults } from '../kavenegar/sim-control';
@@ -107,6 +108,7 @@ async function contactsWith(finals: readonly number[]): Promise<string[]> {
 }
 
 interface DeliveryItem {
+  readonly contactId: string;
   readonly sk: string;
   readonly providerMessageId?: string;
   readonly deliveryStatus?: string;
@@ -114,22 +116,18 @@ interface DeliveryItem {
 }
 
 async function deliveriesOf(campaign: Campaign): Promise<DeliveryItem[]> {
-  const result = await db.dynamoDocumentClient().send(
-    new QueryCommand({
-      TableName: emulators.names.tables.deliveries,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': campaign.id },
-      ConsistentRead: true,
-    }),
-  );
-  return (result.Items ?? []) as DeliveryItem[];
+  return (await campaignDeliveries(
+    db.dynamoDocumentClient(),
+    emulators.names.tables.deliveries,
+    campaign.id,
+  )) as unknown as DeliveryItem[];
 }
 
 async function delivery(campaign: Campaign, contactId: string): Promise<DeliveryItem | undefined> {
   const result = await db.dynamoDocumentClient().send(
     new GetCommand({
       TableName: emulators.names.tables.deliveries,
-      Key: { pk: campaign.id, sk: `${contactId}#sms` },
+      Key: deliveryKey({ campaignId: campaign.id, contactId, channel: 'sms' }),
       ConsistentRead: true,
     }),
   );
@@ -186,7 +184,7 @@ async function stats(campaign: Campaign): Promise<Record<string, unknown>> {
 }
 
 const byContact = (items: readonly DeliveryItem[]) =>
-  Object.fromEntries(items.map((item) => [item.sk.replace(/#sms$/, ''), item.deliveryStatus]));
+  Object.fromEntries(items.map((item) => [item.contactId, item.deliveryStatus]));
 
 describe('POST /v1/callbacks/kavenegar/{secret}', () => {
   it("moves statuses from Kavenegar's reports, and status 14 becomes an SMS opt-out", async () => {

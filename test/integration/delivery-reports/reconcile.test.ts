@@ -1,4 +1,4 @@
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KavenegarSimulator, startKavenegarSimulator } from '../../../local/kavenegar-simulator';
@@ -9,6 +9,7 @@ import type { Campaign } from '../../../shared/domain/campaign';
 import type { CampaignStore, ConsentStore, ContactStore } from '../../../shared/ports';
 import type { ReconcileDeps } from '../../../shared/use-cases/delivery-status';
 import { sendingCampaign, sqsEvent } from '../../fixtures/campaigns';
+import { campaignDeliveries, deliveryKey } from '../../support/deliveries';
 import { type TestEmulators, testSecretValues, useEmulators } from '../../support/emulators';
 import { eventually } from '../../support/http';
 import { mobile, setFaults, simMessages, simRequests } from '../kavenegar/sim-control';
@@ -88,6 +89,7 @@ async function contactsWith(finals: readonly number[]): Promise<string[]> {
 }
 
 interface DeliveryItem {
+  readonly contactId: string;
   readonly sk: string;
   readonly status: string;
   readonly providerMessageId?: string;
@@ -97,19 +99,15 @@ interface DeliveryItem {
 }
 
 async function deliveriesOf(campaign: Campaign): Promise<DeliveryItem[]> {
-  const result = await db.dynamoDocumentClient().send(
-    new QueryCommand({
-      TableName: emulators.names.tables.deliveries,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': campaign.id },
-      ConsistentRead: true,
-    }),
-  );
-  return (result.Items ?? []) as DeliveryItem[];
+  return (await campaignDeliveries(
+    db.dynamoDocumentClient(),
+    emulators.names.tables.deliveries,
+    campaign.id,
+  )) as unknown as DeliveryItem[];
 }
 
 const byContact = (items: readonly DeliveryItem[]) =>
-  Object.fromEntries(items.map((item) => [item.sk.replace(/#sms$/, ''), item.deliveryStatus ?? 'none']));
+  Object.fromEntries(items.map((item) => [item.contactId, item.deliveryStatus ?? 'none']));
 
 /**
  * Sends a campaign's SMS through queue-send-sms and waits until Kavenegar has a final status for
@@ -141,7 +139,7 @@ async function backdate(campaign: Campaign, ms: number): Promise<void> {
     await db.dynamoDocumentClient().send(
       new UpdateCommand({
         TableName: emulators.names.tables.deliveries,
-        Key: { pk: campaign.id, sk: item.sk },
+        Key: deliveryKey({ campaignId: campaign.id, contactId: item.contactId, channel: 'sms' }),
         UpdateExpression: 'SET sentAt = :sentAt',
         ExpressionAttributeValues: { ':sentAt': sentAt },
       }),
@@ -233,7 +231,7 @@ describe('schedule-reconcile-sms', () => {
     expect(await stats(next)).toMatchObject({ sent: 1, suppressed: 1 });
     expect(nextIds).toHaveLength(1);
     const nextItems = await deliveriesOf(next);
-    expect(Object.fromEntries(nextItems.map((item) => [item.sk, item.status]))).toEqual({
+    expect(Object.fromEntries(nextItems.map((item) => [`${item.contactId}#sms`, item.status]))).toEqual({
       [`${blocked}#sms`]: 'suppressed',
       [`${fine}#sms`]: 'sent',
     });

@@ -1,4 +1,3 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Campaign } from '../../../shared/domain/campaign';
 import type { Recipient } from '../../../shared/domain/delivery';
@@ -6,6 +5,7 @@ import type { RecipientsMessage } from '../../../shared/domain/messages';
 import type { Contact } from '../../../shared/domain/types';
 import type { CampaignStore, ChannelSender, DeliverDeps } from '../../../shared/ports';
 import { sendingCampaign } from '../../fixtures/campaigns';
+import { campaignDeliveries } from '../../support/deliveries';
 import { type TestEmulators, useEmulators } from '../../support/emulators';
 
 let emulators: TestEmulators;
@@ -78,15 +78,12 @@ function recordingChannel(
 /** The contacts of the campaign's delivery ledger: whoever was ever claimed. */
 async function claimed(campaign: Campaign): Promise<string[]> {
   const { dynamoDocumentClient } = await import('../../../shared/adapters/dynamodb/client');
-  const answer = await dynamoDocumentClient().send(
-    new QueryCommand({
-      TableName: emulators.names.tables.deliveries,
-      KeyConditionExpression: 'pk = :campaign',
-      ExpressionAttributeValues: { ':campaign': campaign.id },
-      ConsistentRead: true,
-    }),
+  const items = await campaignDeliveries(
+    dynamoDocumentClient(),
+    emulators.names.tables.deliveries,
+    campaign.id,
   );
-  return (answer.Items ?? []).map((item) => String(item.sk)).sort();
+  return items.map((item) => `${item.contactId}#${item.sk}`).sort();
 }
 
 describe('cancelling a campaign mid-way', () => {

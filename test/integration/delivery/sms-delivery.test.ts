@@ -249,6 +249,8 @@ describe('a sender that dies mid-batch', () => {
       release: (...args) => deliveries.release(...args),
       end: (...args) => deliveries.end(...args),
       sentTo: (...args) => deliveries.sentTo(...args),
+      countEnds: (...args) => deliveries.countEnds(...args),
+      endedOf: (...args) => deliveries.endedOf(...args),
       markAttempts: async () => {
         throw new Error('function crashed');
       },
@@ -278,6 +280,8 @@ describe('a sender that dies mid-batch', () => {
       release: (...args) => deliveries.release(...args),
       end: (...args) => deliveries.end(...args),
       sentTo: (...args) => deliveries.sentTo(...args),
+      countEnds: (...args) => deliveries.countEnds(...args),
+      endedOf: (...args) => deliveries.endedOf(...args),
       markAttempts: async (claims, now) => {
         await deliveries.markAttempts(claims.slice(0, 1), now);
         throw new Error('function crashed');

@@ -56,7 +56,19 @@ async function sentEmail(name: string): Promise<{ contact: Contact; campaign: Ca
   await deliveries.end(
     key,
     claim.claimId,
-    { outcome: 'sent', recipient: contact.email, content: 'News', providerMessageId: 'ses-1' },
+    {
+      outcome: 'sent',
+      recipient: contact.email,
+      content: 'News',
+      providerMessageId: 'ses-1',
+      messageId: 'm',
+    },
+    new Date(),
+  );
+  // The sender counts its message's ends in one write after them.
+  await deliveries.countEnds(
+    campaign.id,
+    [{ outcome: 'sent', endedBy: { messageId: 'm', runId: claim.claimId } }],
     new Date(),
   );
   return { contact, campaign };

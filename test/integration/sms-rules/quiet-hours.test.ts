@@ -1,5 +1,4 @@
 import { type Message, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type KavenegarSimulator, startKavenegarSimulator } from '../../../local/kavenegar-simulator';
@@ -8,6 +7,7 @@ import type { ReceivedMessage, RecipientsMessage } from '../../../shared/domain/
 import type { Contact } from '../../../shared/domain/types';
 import type { CampaignStore, DeliverDeps, MessageVisibility } from '../../../shared/ports';
 import { sendingCampaign, sqsRecord } from '../../fixtures/campaigns';
+import { campaignDeliveries } from '../../support/deliveries';
 import { type TestEmulators, testSecretValues, useEmulators } from '../../support/emulators';
 import { resetSim, simMessages } from '../kavenegar/sim-control';
 
@@ -151,15 +151,7 @@ async function visibleSoon(): Promise<Message[]> {
 
 async function ledgerItems(campaign: Campaign): Promise<unknown[]> {
   const { dynamoDocumentClient } = await import('../../../shared/adapters/dynamodb/client');
-  const answer = await dynamoDocumentClient().send(
-    new QueryCommand({
-      TableName: emulators.names.tables.deliveries,
-      KeyConditionExpression: 'pk = :campaign',
-      ExpressionAttributeValues: { ':campaign': campaign.id },
-      ConsistentRead: true,
-    }),
-  );
-  return answer.Items ?? [];
+  return campaignDeliveries(dynamoDocumentClient(), emulators.names.tables.deliveries, campaign.id);
 }
 
 /** The real adapter, recording what it was asked. */

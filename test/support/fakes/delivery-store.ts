@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Counter, DeliveryOutcome } from '../../../shared/domain/campaign';
-import type { ClaimResult, DeliveryEnd, DeliveryKey, SentMessage } from '../../../shared/domain/delivery';
+import type {
+  ClaimResult,
+  DeliveryEnd,
+  DeliveryKey,
+  EndedDelivery,
+  SentMessage,
+} from '../../../shared/domain/delivery';
 import type { DeliveryStore } from '../../../shared/ports';
 
 /** One ledger item, as shared/adapters/dynamodb/delivery-store.ts keeps it. */
@@ -22,33 +28,46 @@ export interface DeliveryItem {
   readonly providerStatus?: number;
   readonly sentAt?: string;
   readonly endedAt?: string;
+  /** `<messageId> <runId>` of the run that ended it. */
+  readonly endedBy?: string;
 }
 
 const ENDED = new Set(['sent', 'failed', 'suppressed']);
-const MAX_TRANSACTION_ITEMS = 100;
 
 const keyString = (key: DeliveryKey) => `${key.campaignId}/${key.contactId}#${key.channel}`;
 
 /**
  * DeliveryStore in memory with the adapter's conditions: a claim takes a new, released or
  * expired delivery (a takeover when the expired sender had reached the provider), an ended
- * one answers `ended` and a held one `held`; mark, release and end need the current claim,
- * and an end counts its outcome on the campaign once.
+ * one answers `ended` (with who ended it) and a held one `held`; mark, release and end need
+ * the current claim, and countEnds counts each run of a queue message once. The adapter's
+ * attempt records are modelled by `phase`/`attemptedAt` on the item.
  */
 export class MemoryDeliveryStore implements DeliveryStore {
   private readonly items = new Map<string, DeliveryItem>();
+  /** Runs counted per queue message, as the adapter's counted records keep them. */
+  private readonly counted = new Map<string, Set<string>>();
+  /** Calls to countEnds, to assess that a message counts in one write. */
+  countCalls = 0;
 
   /** @param counters where ended outcomes are counted (the campaign's stats shards). */
   constructor(private readonly counters?: { addCount(campaignId: string, counter: Counter): void }) {}
 
-  async claim(key: DeliveryKey, now: Date, leaseMs: number): Promise<ClaimResult> {
+  async claim(key: DeliveryKey, now: Date, leaseMs: number, claimId = randomUUID()): Promise<ClaimResult> {
     const previous = this.items.get(keyString(key));
     const free =
       !previous ||
       previous.status === 'retry' ||
       (previous.status === 'sending' && (previous.leaseUntil ?? 0) < now.getTime());
-    if (!free) return ENDED.has(previous.status) ? { kind: 'ended' } : { kind: 'held' };
-    const claimId = randomUUID();
+    if (!free) {
+      if (!ENDED.has(previous.status)) return { kind: 'held' };
+      const [messageId, runId] = (previous.endedBy ?? '').split(' ');
+      return {
+        kind: 'ended',
+        outcome: previous.status as DeliveryOutcome,
+        ...(messageId && runId ? { endedBy: { messageId, runId } } : {}),
+      };
+    }
     // The phase stays, as in the adapter: only a lookup or an end resolves a provider attempt.
     this.items.set(keyString(key), {
       ...(previous ?? { attempts: 0 }),
@@ -67,20 +86,15 @@ export class MemoryDeliveryStore implements DeliveryStore {
     claims: readonly { readonly key: DeliveryKey; readonly claimId: string }[],
     now: Date,
   ): Promise<void> {
-    // One transaction per 100, as DynamoDB allows: all of a part are marked, or none and it throws.
-    for (let start = 0; start < claims.length; start += MAX_TRANSACTION_ITEMS) {
-      const part = claims.slice(start, start + MAX_TRANSACTION_ITEMS);
-      const lost = part.find(({ key, claimId }) => this.items.get(keyString(key))?.claimId !== claimId);
-      if (lost) throw new Error(`Transaction cancelled: claim on ${keyString(lost.key)} was lost`);
-      for (const { key } of part) {
-        const item = this.items.get(keyString(key));
-        if (item)
-          this.items.set(keyString(key), {
-            ...item,
-            phase: 'provider',
-            attemptedAt: item.attemptedAt ?? now.toISOString(),
-          });
-      }
+    // The adapter writes one record per call; a delivery whose claim was lost is not its own.
+    for (const { key, claimId } of claims) {
+      const item = this.items.get(keyString(key));
+      if (item?.claimId === claimId)
+        this.items.set(keyString(key), {
+          ...item,
+          phase: 'provider',
+          attemptedAt: item.attemptedAt ?? now.toISOString(),
+        });
     }
   }
 
@@ -99,9 +113,9 @@ export class MemoryDeliveryStore implements DeliveryStore {
     this.items.set(keyString(key), { ...rest, ...unresolved, status: 'retry', reason });
   }
 
-  async end(key: DeliveryKey, claimId: string, end: DeliveryEnd, now: Date): Promise<void> {
+  async end(key: DeliveryKey, claimId: string, end: DeliveryEnd, now: Date): Promise<boolean> {
     const item = this.items.get(keyString(key));
-    if (item?.claimId !== claimId) return;
+    if (item?.claimId !== claimId) return false;
     const { claimId: _claim, leaseUntil: _lease, phase: _phase, attemptedAt: _at, ...rest } = item;
     const sent = end.outcome === 'sent' && end.recipient !== undefined;
     this.items.set(keyString(key), {
@@ -113,8 +127,30 @@ export class MemoryDeliveryStore implements DeliveryStore {
       ...(end.providerStatus === undefined ? {} : { providerStatus: end.providerStatus }),
       ...(end.reason === undefined ? {} : { reason: end.reason }),
       ...(sent ? { recipient: end.recipient, sentAt: now.toISOString() } : {}),
+      endedBy: `${end.messageId ?? claimId} ${claimId}`,
     });
-    this.counters?.addCount(key.campaignId, end.outcome);
+    return true;
+  }
+
+  async countEnds(campaignId: string, ends: readonly EndedDelivery[]): Promise<void> {
+    this.countCalls += 1;
+    for (const end of ends) {
+      const runs = this.counted.get(end.endedBy.messageId) ?? new Set<string>();
+      this.counted.set(end.endedBy.messageId, runs);
+      if (runs.has(end.endedBy.runId)) continue;
+      this.counters?.addCount(campaignId, end.outcome);
+    }
+    // A run's ends are counted together: mark the runs after adding all of them.
+    for (const end of ends) this.counted.get(end.endedBy.messageId)?.add(end.endedBy.runId);
+  }
+
+  async endedOf(keys: readonly DeliveryKey[]): Promise<(EndedDelivery & { key: DeliveryKey })[]> {
+    return keys.flatMap((key) => {
+      const item = this.items.get(keyString(key));
+      const [messageId, runId] = (item?.endedBy ?? '').split(' ');
+      if (!item || !ENDED.has(item.status) || !messageId || !runId) return [];
+      return [{ key, outcome: item.status as DeliveryOutcome, endedBy: { messageId, runId } }];
+    });
   }
 
   async sentTo(recipient: string, since: Date): Promise<SentMessage[]> {

@@ -19,6 +19,7 @@ describe('environmentOf', () => {
     // Assess
     expect(keys).toEqual([
       'CAMPAIGNS_TABLE',
+      'CHAPAR_DELIVERY_RETENTION_DAYS',
       'CHAPAR_PUBLIC_BASE_URL',
       'CHAPAR_QUIET_HOURS',
       'CHAPAR_SMS_OPT_OUT_SUFFIX',

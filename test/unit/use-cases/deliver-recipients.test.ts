@@ -509,6 +509,167 @@ describe('deliverRecipients', () => {
   });
 });
 
+describe('counting a queue message once', () => {
+  it('adds the outcomes of a message in one counting write after its ends', async () => {
+    // Prepare: one erased contact, one without a phone, two sent
+    const w = await world([contact('c1'), contact('c2'), contact('c3', { phone: undefined })], { total: 4 });
+
+    // Act
+    await deliverRecipients(w.deps, w.channel, w.message('c1', 'c2', 'c3', 'gone'), { messageId: 'm-1' });
+
+    // Assess
+    expect(w.deliveries.countCalls).toBe(1);
+    expect(await w.stats()).toMatchObject({ sent: 2, failed: 1, suppressed: 1, queued: 0 });
+    expect(w.deliveries.item(w.key('c1'))?.endedBy).toMatch(/^m-1 /);
+  });
+
+  it('counts, on redelivery, the ends of a run that died before its counting write, exactly once', async () => {
+    // Prepare: the run ends both deliveries, then dies before counting them
+    const w = await world([contact('c1'), contact('c2')]);
+    const dying = {
+      ...w.deps,
+      deliveries: Object.assign(Object.create(w.deliveries), {
+        countEnds: async () => {
+          throw new Error('function crashed');
+        },
+      }),
+    };
+    await expect(
+      deliverRecipients(dying, w.channel, w.message('c1', 'c2'), { messageId: 'm-1' }),
+    ).rejects.toThrow('function crashed');
+    expect(await w.stats()).toMatchObject({ sent: 0, queued: 2 });
+
+    // Act: SQS hands the same message out again, twice
+    await deliverRecipients(w.deps, w.channel, w.message('c1', 'c2'), { messageId: 'm-1', receiveCount: 2 });
+    await deliverRecipients(w.deps, w.channel, w.message('c1', 'c2'), { messageId: 'm-1', receiveCount: 3 });
+
+    // Assess: sent once each, counted once each, and the campaign completes
+    expect(w.channel.calls.flat().map((r) => r.contact.id)).toEqual(['c1', 'c2']);
+    expect(await w.stats()).toMatchObject({ sent: 2, queued: 0 });
+    expect(await w.status()).toBe('sent');
+  });
+
+  it('counts nothing twice when a message comes again after its count landed', async () => {
+    // Prepare
+    const w = await world([contact('c1'), contact('c2')], { total: 3 });
+    await deliverRecipients(w.deps, w.channel, w.message('c1', 'c2'), { messageId: 'm-1' });
+
+    // Act: the same message again, and a resume round's message holding the same contacts
+    await deliverRecipients(w.deps, w.channel, w.message('c1', 'c2'), { messageId: 'm-1', receiveCount: 2 });
+    await deliverRecipients(w.deps, w.channel, w.message('c1', 'c2'), { messageId: 'm-2' });
+
+    // Assess
+    expect(await w.stats()).toMatchObject({ sent: 2, queued: 1 });
+  });
+
+  it('reads, on redelivery, which deliveries ended instead of claiming each of them again', async () => {
+    // Prepare
+    const w = await world([contact('c1'), contact('c2')], { total: 3 });
+    await deliverRecipients(w.deps, w.channel, w.message('c1', 'c2'), { messageId: 'm-1' });
+    const claims: string[] = [];
+    const claim = w.deliveries.claim.bind(w.deliveries);
+    w.deliveries.claim = async (key, ...rest) => {
+      claims.push(key.contactId);
+      return claim(key, ...rest);
+    };
+
+    // Act
+    await deliverRecipients(w.deps, w.channel, w.message('c1', 'c2', 'c3'), {
+      messageId: 'm-1',
+      receiveCount: 2,
+    });
+
+    // Assess: only the delivery that had not ended was claimed; nothing was counted twice
+    expect(claims).toEqual(['c3']);
+    expect(await w.stats()).toMatchObject({ sent: 2, suppressed: 1, queued: 0 });
+  });
+
+  it('counts the ends of a run that died before counting when the campaign was cancelled meanwhile', async () => {
+    // Prepare
+    const w = await world([contact('c1'), contact('c2')]);
+    const dying = {
+      ...w.deps,
+      deliveries: Object.assign(Object.create(w.deliveries), {
+        countEnds: async () => {
+          throw new Error('function crashed');
+        },
+      }),
+    };
+    await expect(
+      deliverRecipients(dying, w.channel, w.message('c1', 'c2'), { messageId: 'm-1' }),
+    ).rejects.toThrow();
+    await w.campaigns.transition(w.campaign.id, 'cancelled', ['sending'], NOW);
+
+    // Act
+    await deliverRecipients(w.deps, w.channel, w.message('c1', 'c2'), { messageId: 'm-1', receiveCount: 2 });
+
+    // Assess: nothing more was sent, and what was sent is counted
+    expect(w.channel.calls).toHaveLength(1);
+    expect(await w.stats()).toMatchObject({ sent: 2 });
+  });
+});
+
+describe('attempt records on email', () => {
+  it('records each SES call right before it, so a crash mid-run leaves only what was attempted unknown', async () => {
+    // Prepare: a sender that sends the first email and dies before the second
+    const campaigns = new MemoryCampaignStore();
+    const deliveries = new MemoryDeliveryStore(campaigns);
+    const campaign = await sendingCampaign(campaigns, 3, { channels: ['email'] });
+    const deps: DeliverDeps = {
+      campaigns,
+      contacts: new MemoryContactStore([contact('c1'), contact('c2'), contact('c3')]),
+      consent: new MemoryConsentStore(),
+      deliveries,
+      alarms: new RecordingAlarms(),
+      now: () => NOW,
+      leaseMs: LEASE_MS,
+    };
+    const dying: ChannelSender = {
+      channel: 'email',
+      async send(_campaign, recipients, reachable) {
+        const [first] = recipients;
+        if (first && reachable) await reachable([first]);
+        throw new Error('function crashed');
+      },
+    };
+    const taken: [string, boolean][] = [];
+    const after: ChannelSender = {
+      channel: 'email',
+      async send(_campaign, recipients) {
+        for (const r of recipients) taken.push([r.contact.id, r.takeover]);
+        return recipients.map((r) =>
+          r.takeover
+            ? { kind: 'failed' as const, reason: 'outcome_unknown' }
+            : { kind: 'sent' as const, content: 's', providerMessageId: `m-${r.contact.id}` },
+        );
+      },
+    };
+    const message = {
+      v: 1 as const,
+      campaignId: campaign.id,
+      channel: 'email' as const,
+      contactIds: ['c1', 'c2', 'c3'],
+    };
+    await expect(deliverRecipients(deps, dying, message)).rejects.toThrow('function crashed');
+
+    // Act: the message comes back after the lease
+    const later = { ...deps, now: () => new Date(NOW.getTime() + LEASE_MS + 1_000) };
+    await deliverRecipients(later, after, message, { receiveCount: 2 });
+
+    // Assess: only the attempted one is an unknown outcome; the others are simply sent
+    expect(taken).toEqual([
+      ['c1', true],
+      ['c2', false],
+      ['c3', false],
+    ]);
+    expect((await campaigns.getWithStats(campaign.id))?.stats).toMatchObject({
+      sent: 2,
+      failed: 1,
+      queued: 0,
+    });
+  });
+});
+
 describe('resultForError', () => {
   it.each([
     ['retryable', { kind: 'retry', reason: 'kavenegar:502' }],
