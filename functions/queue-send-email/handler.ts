@@ -15,17 +15,18 @@ import {
 } from '../../shared/adapters/factory';
 import { templateFile } from '../../shared/adapters/templates/template-files';
 import { readFunctionConfig } from '../../shared/config';
+import { functions } from '../../shared/definitions/functions';
 import { queues } from '../../shared/definitions/queues';
 import { channelBatchHandler, channelDeliverDeps } from '../../shared/lambda/channel-batch-handler';
 import { createLogger, createMetrics, MetricAlarms } from '../../shared/observability';
 import { pauseEmailCampaigns } from '../../shared/use-cases/email-pauses';
-import { cachedReputation, EmailChannel, leasesOf, type SendRate } from '../../shared/use-cases/send-email';
+import { cachedReputation, EmailChannel, type SendRate } from '../../shared/use-cases/send-email';
 
 const config = readFunctionConfig('queue-send-email');
 const logger = createLogger();
 const secrets = secretSource();
 const campaigns = campaignStore(config.CAMPAIGNS_TABLE);
-const alarms = new MetricAlarms(logger, createMetrics());
+const alarms = new MetricAlarms(logger, createMetrics);
 
 // SES's MaxSendRate (GetAccount) as one budget for every concurrent instance of this function;
 // one limiter per rate, all on the same item, so a changed rate is measured against the same log.
@@ -33,14 +34,14 @@ const limiters = new Map<number, SendRate>();
 function sesRate(perSecond: number): SendRate {
   let limiter = limiters.get(perSecond);
   if (!limiter) {
-    limiter = leasesOf(
-      new DynamoRateLimiter({
-        client: dynamoDocumentClient(),
-        tableName: config.RATE_LIMITS_TABLE,
-        name: 'ses-email',
-        limitPerSecond: perSecond,
-      }),
-    );
+    limiter = new DynamoRateLimiter({
+      client: dynamoDocumentClient(),
+      tableName: config.RATE_LIMITS_TABLE,
+      name: 'ses-email',
+      limitPerSecond: perSecond,
+      // An unreleased lease (a sender that died in its call) holds its units as long as the function may run.
+      maxHoldMs: functions['queue-send-email'].timeoutSeconds * 1000,
+    });
     limiters.set(perSecond, limiter);
   }
   return limiter;

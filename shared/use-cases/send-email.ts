@@ -15,7 +15,6 @@ import type {
   ChannelSender,
   EmailAccount,
   EmailProvider,
-  PartialRateLimiter,
   Reachability,
   TemplateSource,
 } from '../ports';
@@ -36,20 +35,6 @@ export interface SendRateLease {
  */
 export interface SendRate {
   lease(max: number, options?: { deadline?: number }): Promise<SendRateLease>;
-}
-
-/**
- * A limiter that only grants (acquireUpTo) as a {@link SendRate}: its units leave the window a
- * fixed guard after the grant, so a call later than the guard may meet a throttling answer
- * (sent again, never lost). Pass a limiter with its own `lease` where there is one.
- */
-export function leasesOf(limiter: PartialRateLimiter): SendRate {
-  return {
-    lease: async (max, options) => ({
-      units: await limiter.acquireUpTo(max, options),
-      release: async () => undefined,
-    }),
-  };
 }
 
 /** SES's pace: the account's MaxSendRate held by the limiter every email sender shares. */

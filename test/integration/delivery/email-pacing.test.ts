@@ -38,7 +38,7 @@ beforeAll(async () => {
   const { DynamoRateLimiter } = await import('../../../shared/adapters/dynamodb/rate-limiter');
   const { SesAccount } = await import('../../../shared/adapters/ses/account');
   const { SesEmailProvider } = await import('../../../shared/adapters/ses/email-provider');
-  const { EmailChannel, leasesOf } = await import('../../../shared/use-cases/send-email');
+  const { EmailChannel } = await import('../../../shared/use-cases/send-email');
   const { pauseEmailCampaigns } = await import('../../../shared/use-cases/email-pauses');
   const { templateFile } = await import('../../../shared/adapters/templates/template-files');
   modules = {
@@ -79,17 +79,12 @@ beforeAll(async () => {
     const limiter = (perSecond: number) => {
       const found =
         limiters.get(perSecond) ??
-        leasesOf(
-          new DynamoRateLimiter({
-            client: dynamoDocumentClient(),
-            tableName: names.tables.rateLimits,
-            name: limiterName,
-            limitPerSecond: perSecond,
-            // Today's limiter frees a grant's units a guard after it (smsrate's lease frees them
-            // a second after the answers): a guard that covers this loaded machine's latency.
-            guardMs: 1_000,
-          }),
-        );
+        new DynamoRateLimiter({
+          client: dynamoDocumentClient(),
+          tableName: names.tables.rateLimits,
+          name: limiterName,
+          limitPerSecond: perSecond,
+        });
       limiters.set(perSecond, found);
       return found;
     };
