@@ -3,7 +3,13 @@ import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { dynamoDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { DynamoRateLimiter } from '../../shared/adapters/dynamodb/rate-limiter';
-import { erasureKey, linkStore, secretSource, suppressionStore } from '../../shared/adapters/factory';
+import {
+  erasureKey,
+  linkStore,
+  secretSource,
+  smsPollStore,
+  suppressionStore,
+} from '../../shared/adapters/factory';
 import { KavenegarClient } from '../../shared/adapters/kavenegar/client';
 import { KavenegarSmsLookup } from '../../shared/adapters/kavenegar/sms-lookup';
 import { KavenegarSmsProvider } from '../../shared/adapters/kavenegar/sms-provider';
@@ -36,6 +42,12 @@ const layout = smsLayout({
   optOutSuffix: config.CHAPAR_SMS_OPT_OUT_SUFFIX,
 });
 const links = linkStore(config.LINKS_TABLE);
+// What Kavenegar accepted, recorded per provider attempt for status polling.
+const statuses = smsPollStore({
+  polls: config.SMS_POLLS_TABLE,
+  deliveries: config.DELIVERIES_TABLE,
+  campaigns: config.CAMPAIGNS_TABLE,
+});
 // Marketing SMS due in quiet hours wait on the queue until the window ends: never sent, never dropped.
 const quietHours = parseQuietHours(config.CHAPAR_QUIET_HOURS);
 const quietDeferral = {
@@ -62,6 +74,7 @@ async function smsChannel(): Promise<SmsChannel> {
     lookup: new KavenegarSmsLookup(client),
     links,
     layout,
+    statuses,
   });
 }
 

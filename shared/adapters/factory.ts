@@ -6,12 +6,12 @@ import { DynamoCampaignStore } from './dynamodb/campaign-store';
 import { dynamoDocumentClient } from './dynamodb/client';
 import { DynamoConsentStore } from './dynamodb/consent-store';
 import { DynamoContactStore } from './dynamodb/contact-store';
-import { DynamoDeliveryStatusStore } from './dynamodb/delivery-status-store';
 import { DynamoDeliveryStore } from './dynamodb/delivery-store';
 import { DynamoFeedbackStore } from './dynamodb/feedback-store';
 import { DynamoLinkStore } from './dynamodb/link-store';
 import { DynamoPersonalDataStore, type PersonalDataTables } from './dynamodb/personal-data-store';
 import { DynamoReportStore } from './dynamodb/report-store';
+import { DynamoSmsPollStore } from './dynamodb/sms-poll-store';
 import { DynamoSuppressionStore } from './dynamodb/suppression-store';
 import { SecretsManagerSource } from './secrets/secret-source';
 import { SesEmailProvider } from './ses/email-provider';
@@ -27,8 +27,8 @@ export const campaignStore = (table: string) => new DynamoCampaignStore(dynamoDo
 export const consentStore = (table: string) => new DynamoConsentStore(dynamoDocumentClient(), table);
 export const reportStore = (table: string) => new DynamoReportStore(dynamoDocumentClient(), table);
 export const linkStore = (table: string) => new DynamoLinkStore(dynamoDocumentClient(), table);
-export const deliveryStatusStore = (table: string, campaignsTable: string) =>
-  new DynamoDeliveryStatusStore(dynamoDocumentClient(), table, campaignsTable);
+export const smsPollStore = (tables: { polls: string; deliveries: string; campaigns: string }) =>
+  new DynamoSmsPollStore(dynamoDocumentClient(), tables.polls, tables.deliveries, tables.campaigns);
 export const deliveryStore = (table: string, campaignsTable: string) =>
   new DynamoDeliveryStore(dynamoDocumentClient(), table, campaignsTable);
 export const feedbackStore = (deliveriesTable: string, campaignsTable: string) =>

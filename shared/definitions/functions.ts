@@ -13,8 +13,7 @@ export const FUNCTION_NAMES = [
   'queue-dispatch-campaign',
   'queue-send-sms',
   'queue-send-email',
-  'http-delivery-report',
-  'schedule-reconcile-sms',
+  'schedule-poll-sms-status',
   'queue-ses-feedback',
   'schedule-abuse-digest',
 ] as const;
@@ -140,6 +139,8 @@ export const functions = {
       deliveries: 'readWrite',
       links: 'readWrite',
       rateLimits: 'readWrite',
+      // What went out, for status polling.
+      smsPolls: 'readWrite',
       suppressions: 'read',
     },
     sendsTo: [],
@@ -175,29 +176,13 @@ export const functions = {
     settings: ['CHAPAR_PUBLIC_BASE_URL'],
     reservedConcurrency: 4,
   },
-  'http-delivery-report': {
-    id: 'HttpDeliveryReportFunction',
-    entry: 'functions/http-delivery-report/handler.ts',
-    timeoutSeconds: 10,
-    memoryMb: 256,
-    tables: {
-      deliveries: 'readWrite',
-      campaigns: 'readWrite',
-      consent: 'readWrite',
-      contacts: 'read',
-      suppressions: 'readWrite',
-    },
-    sendsTo: [],
-    secrets: ['deliveryCallbackSecret', 'erasureKey'],
-    sendsEmail: false,
-    settings: [],
-  },
-  'schedule-reconcile-sms': {
-    id: 'ScheduleReconcileSmsFunction',
-    entry: 'functions/schedule-reconcile-sms/handler.ts',
+  'schedule-poll-sms-status': {
+    id: 'SchedulePollSmsStatusFunction',
+    entry: 'functions/schedule-poll-sms-status/handler.ts',
     timeoutSeconds: 120,
     memoryMb: 512,
     tables: {
+      smsPolls: 'readWrite',
       deliveries: 'readWrite',
       campaigns: 'readWrite',
       consent: 'readWrite',

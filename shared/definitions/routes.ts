@@ -46,12 +46,4 @@ export const routes: readonly RouteDefinition[] = [
     // One caller (the reporting app's backend): enough for real reports, far too little to flood.
     throttle: { rateLimit: 5, burstLimit: 20 },
   },
-  {
-    method: 'POST',
-    path: '/v1/callbacks/kavenegar/{secret}',
-    function: 'http-delivery-report',
-    public: true,
-    proof:
-      'Delivery reports: Kavenegar cannot sign them, so the path carries a secret compared in constant time',
-  },
 ];

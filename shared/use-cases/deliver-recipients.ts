@@ -120,10 +120,15 @@ export async function deliverRecipients(
   );
 
   // Past this write a crash leaves the outcome unknown; before it, a retry may simply send.
-  await deps.deliveries.markAttempts(ready, deps.now());
+  const markedAt = deps.now();
+  await deps.deliveries.markAttempts(ready, markedAt);
+  // Each recipient carries the attempt's time: SMS status polling groups what went out by it.
+  const attempted = ready.map((recipient) =>
+    recipient.attemptedAt === undefined ? { ...recipient, attemptedAt: markedAt.toISOString() } : recipient,
+  );
   const results =
-    ready.length > 0
-      ? await sender.send(campaign, ready, (recipients) =>
+    attempted.length > 0
+      ? await sender.send(campaign, attempted, (recipients) =>
           stillReachable(deps, campaign, channel, recipients),
         )
       : [];

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   type DynamoDBDocumentClient,
   QueryCommand,
@@ -16,14 +16,6 @@ const ENDED = new Set(['sent', 'failed', 'suppressed']);
 const MAX_TRANSACTION_ITEMS = 100;
 
 const keyOf = deliveryItemKey;
-
-/** Shards of the in-flight SMS index, so the reconciler never reads one hot partition. */
-export const IN_FLIGHT_SHARDS = 4;
-
-export function inFlightShard(contactId: string): string {
-  const digest = createHash('sha256').update(contactId).digest();
-  return `sms#${digest.readUInt16BE(2) % IN_FLIGHT_SHARDS}`;
-}
 
 /**
  * The send ledger. A delivery is claimed with a lease before its send and ended after it,
@@ -148,8 +140,6 @@ export class DynamoDeliveryStore implements DeliveryStore {
     ];
     if (end.outcome === 'sent' && end.recipient) {
       optional.push(['recipient', end.recipient], ['sentAt', now.toISOString()]);
-      // SMS wait for a final status from the operator; the reconciler reads this index.
-      if (key.channel === 'sms') optional.push(['inFlightShard', inFlightShard(key.contactId)]);
     }
     for (const [name, value] of optional) {
       if (value === undefined) continue;

@@ -34,6 +34,7 @@ describe('environmentOf', () => {
       'KAVENEGAR_TIMEOUT_MS',
       'LINKS_TABLE',
       'RATE_LIMITS_TABLE',
+      'SMS_POLLS_TABLE',
       'SUPPRESSIONS_TABLE',
     ]);
   });
