@@ -27,11 +27,14 @@ const envSchema = z.object({
   WEBHOOK_SECRET_ID: z.string().min(1),
   KAVENEGAR_API_KEY_SECRET_ID: z.string().min(1),
   DELIVERY_CALLBACK_SECRET_ID: z.string().min(1),
+  DELIVERY_REPORT_QUEUE_URL: z.url(),
   ERASURE_KEY_SECRET_ID: z.string().min(1),
   /** Kavenegar's API root; the simulator's address locally. */
   KAVENEGAR_BASE_URL: z.url().default('https://api.kavenegar.com'),
   /** Milliseconds before a Kavenegar call is abandoned. */
   KAVENEGAR_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(5_000),
+  /** `on` when Kavenegar's delivery reports reach Chapar (the optional callback route). */
+  CHAPAR_SMS_DELIVERY_CALLBACK: z.enum(['on', 'off']).default('off'),
   /** The one verified, send-only line every SMS leaves from. */
   CHAPAR_SMS_SENDER: z
     .string()

@@ -275,6 +275,17 @@ export interface SmsStatusPolls {
   settleOptOut(batch: SmsPollBatch, sms: PolledSms): Promise<void>;
 }
 
+/**
+ * Delivery reports (the optional callback) kept until the poll of their SMS's batch uses them,
+ * so a report that arrives before its SMS is recorded waits instead of being lost.
+ */
+export interface DeliveryReportInbox {
+  /** Keeps final reports; keeping one again changes nothing. */
+  keep(reports: readonly SmsStatusReport[], now: Date): Promise<void>;
+  /** The reports kept for these message ids. */
+  find(messageIds: readonly string[]): Promise<Map<string, SmsStatusReport>>;
+}
+
 /** The part of {@link SmsStatusPolls} a sender needs. */
 export type SentSmsRecorder = Pick<SmsStatusPolls, 'record'>;
 

@@ -4,6 +4,7 @@ import type { Context } from 'aws-lambda';
 import {
   consentStore,
   contactStore,
+  deliveryReportInbox,
   erasureKey,
   secretSource,
   smsPollStore,
@@ -25,6 +26,10 @@ const deps = {
     campaigns: config.CAMPAIGNS_TABLE,
   }),
   consent: consentStore(config.CONSENT_TABLE),
+  // With the optional callback on, the reports it kept answer for their SMS.
+  ...(config.CHAPAR_SMS_DELIVERY_CALLBACK === 'on'
+    ? { reports: deliveryReportInbox(config.SMS_POLLS_TABLE) }
+    : {}),
   now: () => new Date(),
   addressSuppressions: {
     contacts: contactStore(config.CONTACTS_TABLE),

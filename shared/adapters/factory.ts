@@ -6,6 +6,7 @@ import { DynamoCampaignStore } from './dynamodb/campaign-store';
 import { dynamoDocumentClient } from './dynamodb/client';
 import { DynamoConsentStore } from './dynamodb/consent-store';
 import { DynamoContactStore } from './dynamodb/contact-store';
+import { DynamoDeliveryReportInbox } from './dynamodb/delivery-report-inbox';
 import { DynamoDeliveryStore } from './dynamodb/delivery-store';
 import { DynamoFeedbackStore } from './dynamodb/feedback-store';
 import { DynamoLinkStore } from './dynamodb/link-store';
@@ -29,6 +30,8 @@ export const reportStore = (table: string) => new DynamoReportStore(dynamoDocume
 export const linkStore = (table: string) => new DynamoLinkStore(dynamoDocumentClient(), table);
 export const smsPollStore = (tables: { polls: string; deliveries: string; campaigns: string }) =>
   new DynamoSmsPollStore(dynamoDocumentClient(), tables.polls, tables.deliveries, tables.campaigns);
+export const deliveryReportInbox = (pollsTable: string) =>
+  new DynamoDeliveryReportInbox(dynamoDocumentClient(), pollsTable);
 export const deliveryStore = (table: string, campaignsTable: string) =>
   new DynamoDeliveryStore(dynamoDocumentClient(), table, campaignsTable);
 export const feedbackStore = (deliveriesTable: string, campaignsTable: string) =>

@@ -14,6 +14,7 @@ export const FUNCTION_NAMES = [
   'queue-send-sms',
   'queue-send-email',
   'schedule-poll-sms-status',
+  'queue-delivery-reports',
   'queue-ses-feedback',
   'schedule-abuse-digest',
 ] as const;
@@ -41,6 +42,7 @@ export const SETTING_NAMES = [
   'CHAPAR_QUIET_HOURS',
   'KAVENEGAR_BASE_URL',
   'KAVENEGAR_TIMEOUT_MS',
+  'CHAPAR_SMS_DELIVERY_CALLBACK',
 ] as const;
 export type SettingName = (typeof SETTING_NAMES)[number];
 
@@ -192,7 +194,19 @@ export const functions = {
     sendsTo: [],
     secrets: ['kavenegarApiKey', 'erasureKey'],
     sendsEmail: false,
-    settings: ['KAVENEGAR_BASE_URL', 'KAVENEGAR_TIMEOUT_MS'],
+    // With the callback on, the reports kept for a batch answer for its SMS instead of Kavenegar.
+    settings: ['KAVENEGAR_BASE_URL', 'KAVENEGAR_TIMEOUT_MS', 'CHAPAR_SMS_DELIVERY_CALLBACK'],
+  },
+  'queue-delivery-reports': {
+    id: 'QueueDeliveryReportsFunction',
+    entry: 'functions/queue-delivery-reports/handler.ts',
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    tables: { smsPolls: 'readWrite' },
+    sendsTo: [],
+    secrets: ['deliveryCallbackSecret'],
+    sendsEmail: false,
+    settings: [],
   },
   'queue-ses-feedback': {
     id: 'QueueSesFeedbackFunction',

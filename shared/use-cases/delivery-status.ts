@@ -4,7 +4,13 @@ import { newId } from '../domain/ids';
 import type { AppliedStatus, DeliveryStatus, PolledSms, SmsPollBatch, SmsStatusReport } from '../domain/sms';
 import { MAX_STATUS_IDS, nextPollAt, pastStatusWindow } from '../domain/sms-polling';
 import { ALL_TOPICS } from '../domain/types';
-import type { ConsentStore, ContactStore, SmsStatusPolls, SmsStatusSource } from '../ports';
+import type {
+  ConsentStore,
+  ContactStore,
+  DeliveryReportInbox,
+  SmsStatusPolls,
+  SmsStatusSource,
+} from '../ports';
 import { type AddressSuppressionDeps, suppressAddress } from './address-suppressions';
 
 /** The campaign counter a final status adds to: only a delivery counts as delivered. */
@@ -22,6 +28,8 @@ export interface DeliveryStatusDeps {
 
 export interface PollDeps extends DeliveryStatusDeps {
   readonly provider: SmsStatusSource;
+  /** With the callback on: reports kept for the SMS polled answer for them instead of the provider. */
+  readonly reports?: DeliveryReportInbox;
 }
 
 export interface PollOptions {
@@ -38,6 +46,8 @@ export interface PollOptions {
 export interface PollSummary {
   /** SMS asked about, and sms/status calls made. */
   polled: number;
+  /** SMS answered by a kept delivery report instead (the callback). */
+  reported: number;
   calls: number;
   /** Batches whose poll was applied. */
   batches: number;
@@ -67,6 +77,7 @@ export async function pollSmsStatuses(deps: PollDeps, options: PollOptions = {})
   const hasTime = options.hasTime ?? (() => true);
   const summary: PollSummary = {
     polled: 0,
+    reported: 0,
     calls: 0,
     batches: 0,
     applied: { delivered: 0, undelivered: 0, failed: 0, blocked: 0 },
@@ -107,10 +118,12 @@ async function pollPage(
     }
   }
   const now = deps.now();
-  const asked = page
+  const pending = page
     .filter((batch) => !pastStatusWindow(new Date(batch.sentAt), now))
     .flatMap((batch) => batch.pending.map((sms) => sms.messageId));
-  const answers = new Map<string, SmsStatusReport>();
+  const answers = new Map<string, SmsStatusReport>(deps.reports ? await deps.reports.find(pending) : []);
+  summary.reported += answers.size;
+  const asked = pending.filter((messageId) => !answers.has(messageId));
   for (let start = 0; start < asked.length; start += idsPerCall) {
     const ids = asked.slice(start, start + idsPerCall);
     for (const answer of await deps.provider.status(ids)) answers.set(answer.messageId, answer);
@@ -204,4 +217,37 @@ async function finishPendingOptOut(deps: DeliveryStatusDeps, batch: SmsPollBatch
   );
   if (later) await deps.polls.settleOptOut(batch, sms);
   else await recordOptOut(deps, batch, sms, at);
+}
+
+/** What became of one queue message of delivery reports. */
+export type ReportOutcome = 'kept' | 'not_final' | 'wrong_secret' | 'malformed';
+
+/** One delivery report as the queue carries it: the path secret it came with, and its fields. */
+export interface QueuedReport {
+  readonly secretMatches: boolean;
+  /** The report, or undefined when its fields could not be read. */
+  readonly report?: SmsStatusReport;
+}
+
+/**
+ * Keeps a batch of delivery reports for status polling, in one pass: a report under a wrong
+ * secret or with unreadable fields is dropped (retrying cannot fix it), a final one is kept
+ * until the poll of its SMS's batch uses it, and a pending one is not needed (polling asks).
+ */
+export async function keepDeliveryReports(
+  inbox: DeliveryReportInbox,
+  queued: readonly QueuedReport[],
+  now: Date,
+): Promise<ReportOutcome[]> {
+  const outcomes = queued.map((item): ReportOutcome => {
+    if (!item.secretMatches) return 'wrong_secret';
+    if (!item.report) return 'malformed';
+    const { status } = item.report;
+    return status === 'pending' || status === 'unknown' ? 'not_final' : 'kept';
+  });
+  const kept = queued.flatMap((item, index) =>
+    outcomes[index] === 'kept' && item.report ? [item.report] : [],
+  );
+  if (kept.length > 0) await inbox.keep(kept, now);
+  return outcomes;
 }
