@@ -251,7 +251,7 @@ async function startEdge(
       host,
       port: apiPort,
       isReady,
-      queueRoutes: callbackOn(settings) ? localQueueRoutes(endpoints, resources) : [],
+      queueRoutes: callbackOn(settings) ? localQueueRoutes(started, endpoints, resources) : [],
     }),
   );
 
@@ -278,12 +278,18 @@ function callbackOn(settings: LocalSettings): boolean {
 }
 
 /** The queue routes, each sending to its local queue as API Gateway's SQS integration does. */
-function localQueueRoutes(endpoints: EmulatorEndpoints, resources: LocalResources): QueueRoute[] {
+function localQueueRoutes(
+  started: Started,
+  endpoints: EmulatorEndpoints,
+  resources: LocalResources,
+): QueueRoute[] {
   const sqs = new SQSClient({
     endpoint: endpoints.sqs,
     region: endpoints.region,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
+  // Ended after the gateway (added before it), so no request in flight loses its client.
+  started.add('Queue routes', { end: async () => sqs.destroy() });
   return queueRoutes.map((definition) => ({
     definition,
     send: async (body, attributes) => {
