@@ -32,7 +32,7 @@ const CHUNK = 64 * 1024;
 /**
  * Schedules whose runs do not grow with the messages: in the cloud they run every minute
  * whatever is sent (locally every second or two), so they are a fixed monthly cost, printed
- * apart. schedule-reconcile-sms stays in: its work follows the SMS in flight.
+ * apart. schedule-poll-sms-status stays in: its work follows the SMS in flight.
  */
 const FIXED_COST_FUNCTIONS: ReadonlySet<string> = new Set(['schedule-dispatch', 'schedule-abuse-digest']);
 const isFunction = (scope: string): boolean => scope in functions && !FIXED_COST_FUNCTIONS.has(scope);

@@ -21,6 +21,11 @@ export interface OperatorConfig {
   readonly smsRate: number;
   /** Milliseconds added to the rate's one-second window (CHAPAR_SMS_RATE_GUARD_MS). */
   readonly smsRateGuardMs: number;
+  /**
+   * Kavenegar's delivery reports come to `POST /v1/callbacks/kavenegar/{secret}` (API Gateway
+   * straight into SQS); off by default: polling sms/status is the source of truth either way.
+   */
+  readonly smsDeliveryCallback: boolean;
 }
 
 /** The context keys and their defaults, also the documentation of both. */
@@ -117,6 +122,12 @@ export function readOperatorConfig(scope: Construct): OperatorConfig {
     );
   }
 
+  const callback: unknown = scope.node.tryGetContext('smsDeliveryCallback');
+  const smsDeliveryCallback = callback === true || callback === 'true' || callback === 'on';
+  if (![undefined, null, '', true, false, 'true', 'false', 'on', 'off'].includes(callback as never)) {
+    problems.push(`"smsDeliveryCallback" must be true or false, got "${String(callback)}"`);
+  }
+
   if (problems.length > 0) {
     throw new ContextError(
       `Invalid CDK context (set with -c key=value or in cdk.json): ${problems.join('; ')}`,
@@ -131,6 +142,7 @@ export function readOperatorConfig(scope: Construct): OperatorConfig {
     alarmEmail,
     smsRate,
     smsRateGuardMs,
+    smsDeliveryCallback,
   });
 }
 

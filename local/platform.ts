@@ -1,6 +1,8 @@
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { queueRoutes } from '../shared/definitions';
 import { type EmulatorEndpoints, type Emulators, startEmulators } from './emulators';
 import { createHandlerLoader, type HandlerSource } from './lambda/functions';
-import { type HttpGateway, startHttpGateway } from './lambda/http-gateway';
+import { type HttpGateway, type QueueRoute, startHttpGateway } from './lambda/http-gateway';
 import { startScheduler } from './lambda/scheduler';
 import { type PolledQueue, startSqsPollers } from './lambda/sqs-poller';
 import { type Started, startInOrder } from './lifecycle';
@@ -33,6 +35,8 @@ export const localVariables = [
   { name: 'CHAPAR_TOKEN_KEY', defaultValue: 'local-token-key', secret: true },
   { name: 'CHAPAR_DELIVERY_CALLBACK_SECRET', defaultValue: 'local-callback-secret', secret: true },
   { name: 'CHAPAR_ERASURE_KEY', defaultValue: 'local-erasure-key', secret: true },
+  // `on`: Kavenegar's delivery reports come to the callback route, which queues them as API Gateway would.
+  { name: 'CHAPAR_SMS_DELIVERY_CALLBACK', defaultValue: 'off', secret: false },
 ] as const satisfies readonly LocalVariable[];
 
 /** The name of a local variable. */
@@ -140,6 +144,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       CHAPAR_FROM_EMAIL: settings.CHAPAR_FROM_EMAIL,
       CHAPAR_ABUSE_EMAIL: settings.CHAPAR_ABUSE_EMAIL,
       CHAPAR_PUBLIC_BASE_URL: gateway.url,
+      CHAPAR_SMS_DELIVERY_CALLBACK: callbackOn(settings) ? 'on' : 'off',
       POWERTOOLS_SERVICE_NAME: 'chapar',
       POWERTOOLS_LOG_LEVEL:
         options.env?.POWERTOOLS_LOG_LEVEL ??
@@ -240,12 +245,19 @@ async function startEdge(
   // The gateway listens first (its URL is CHAPAR_PUBLIC_BASE_URL) but answers 503 until ready.
   const gateway = started.add(
     'HTTP gateway',
-    await startHttpGateway({ handlers, region: endpoints.region, host, port: apiPort, isReady }),
+    await startHttpGateway({
+      handlers,
+      region: endpoints.region,
+      host,
+      port: apiPort,
+      isReady,
+      queueRoutes: callbackOn(settings) ? localQueueRoutes(started, endpoints, resources) : [],
+    }),
   );
 
   const kavenegarUrl = endpoints.kavenegar ?? '';
   // As an operator sets it in Kavenegar's panel: delivery reports come to our callback route.
-  if (kavenegarUrl) {
+  if (kavenegarUrl && callbackOn(settings)) {
     const callbackUrl = `${gateway.url}/v1/callbacks/kavenegar/${encodeURIComponent(settings.CHAPAR_DELIVERY_CALLBACK_SECRET)}`;
     const answer = await fetch(`${kavenegarUrl}/_sim/callback`, {
       method: 'PUT',
@@ -255,6 +267,46 @@ async function startEdge(
     if (!answer.ok) throw new Error(`The Kavenegar simulator refused the callback URL (${answer.status})`);
   }
   return { sesEvents, gateway, kavenegarUrl };
+}
+
+/** Whether the optional delivery-report callback is on (CHAPAR_SMS_DELIVERY_CALLBACK). */
+function callbackOn(settings: LocalSettings): boolean {
+  const value = settings.CHAPAR_SMS_DELIVERY_CALLBACK;
+  if (value !== 'on' && value !== 'off')
+    throw new Error(`CHAPAR_SMS_DELIVERY_CALLBACK must be on or off, not "${value}"`);
+  return value === 'on';
+}
+
+/** The queue routes, each sending to its local queue as API Gateway's SQS integration does. */
+function localQueueRoutes(
+  started: Started,
+  endpoints: EmulatorEndpoints,
+  resources: LocalResources,
+): QueueRoute[] {
+  const sqs = new SQSClient({
+    endpoint: endpoints.sqs,
+    region: endpoints.region,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  // Ended after the gateway (added before it), so no request in flight loses its client.
+  started.add('Queue routes', { end: async () => sqs.destroy() });
+  return queueRoutes.map((definition) => ({
+    definition,
+    send: async (body, attributes) => {
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: resources.queues[definition.queue].url,
+          MessageBody: body,
+          MessageAttributes: Object.fromEntries(
+            Object.entries(attributes).map(([name, value]) => [
+              name,
+              { DataType: 'String', StringValue: value },
+            ]),
+          ),
+        }),
+      );
+    },
+  }));
 }
 
 /** The consumers: a poller for every queue, then the scheduler. */

@@ -18,6 +18,7 @@ const envSchema = z.object({
   RATE_LIMITS_TABLE: z.string().check(z.minLength(1)),
   SUPPRESSIONS_TABLE: z.string().check(z.minLength(1)),
   IDEMPOTENCY_TABLE: z.string().check(z.minLength(1)),
+  SMS_POLLS_TABLE: z.string().check(z.minLength(1)),
   DISPATCH_QUEUE_URL: z.url(),
   SMS_QUEUE_URL: z.url(),
   EMAIL_QUEUE_URL: z.url(),
@@ -27,6 +28,7 @@ const envSchema = z.object({
   WEBHOOK_SECRET_ID: z.string().check(z.minLength(1)),
   KAVENEGAR_API_KEY_SECRET_ID: z.string().check(z.minLength(1)),
   DELIVERY_CALLBACK_SECRET_ID: z.string().check(z.minLength(1)),
+  DELIVERY_REPORT_QUEUE_URL: z.url(),
   ERASURE_KEY_SECRET_ID: z.string().check(z.minLength(1)),
   /** Kavenegar's API root; the simulator's address locally. */
   KAVENEGAR_BASE_URL: z._default(z.url(), 'https://api.kavenegar.com'),
@@ -35,6 +37,8 @@ const envSchema = z.object({
     z.coerce.number().check(z.int(), z.minimum(100), z.maximum(30_000)),
     5_000,
   ),
+  /** `on` when Kavenegar's delivery reports reach Chapar (the optional callback route). */
+  CHAPAR_SMS_DELIVERY_CALLBACK: z._default(z.enum(['on', 'off']), 'off'),
   /** The one verified, send-only line every SMS leaves from. */
   CHAPAR_SMS_SENDER: z
     .string()

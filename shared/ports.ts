@@ -21,7 +21,15 @@ import type { EmailAccountState } from './domain/email-sending';
 import type { DispatchMessage, ReceivedMessage, RecipientsMessage } from './domain/messages';
 import type { FailureStreak } from './domain/retry-backoff';
 import type { ShortLink, ShortLinkClaims } from './domain/short-link';
-import type { FinalStatus, SmsMessage, SmsSendOutcome, SmsStatusReport, TrackedSms } from './domain/sms';
+import type { ShortLink } from './domain/short-link';
+import type {
+  PolledSms,
+  SmsMessage,
+  SmsPollBatch,
+  SmsPollChange,
+  SmsSendOutcome,
+  SmsStatusReport,
+} from './domain/sms';
 import type { Reporter, SpoofReport } from './domain/spoof-report';
 import type { Channel, Contact, ContactFields } from './domain/types';
 
@@ -359,28 +367,43 @@ export interface RateLease {
   release(): Promise<void>;
 }
 
-/** Final statuses of sent SMS: found by provider message id or in the in-flight index. */
-export interface DeliveryStatusStore {
-  /** Shards of the in-flight index; each is read on its own. */
-  readonly inFlightShards: readonly string[];
-  /** The SMS delivery the provider knows under this message id. */
-  findByProviderMessage(messageId: string): Promise<TrackedSms | undefined>;
-  /** One page of a shard's tracked SMS sent before `sentBefore`, oldest first; cursor is opaque. */
-  inFlight(
-    shard: string,
-    sentBefore: Date,
-    page: { limit: number; cursor?: string },
-  ): Promise<{ items: TrackedSms[]; cursor?: string }>;
+/**
+ * Sent SMS waiting for their final status, one batch per provider attempt, each due for its
+ * next sms/status poll. The batch is the one authority on what was applied: a status is
+ * counted in the same write that marks it applied, so repeated or concurrent polls (and
+ * delivery reports) count it once.
+ */
+export interface SmsStatusPolls {
   /**
-   * Applies a final status and adds its counter in one transaction, only if the delivery has
-   * no final status yet. True when applied; false when it was final already.
+   * Records SMS the provider accepted at `sentAt` for polling. Idempotent: recording the same
+   * attempt again (a redelivery that found them by local id) adds nothing twice.
    */
-  applyFinal(sms: TrackedSms, final: FinalStatus, now: Date): Promise<boolean>;
-  /** Stops tracking an SMS whose status can no longer be asked for; false if it became final meanwhile. */
-  abandon(sms: TrackedSms, now: Date): Promise<boolean>;
-  /** Marks a status-14 opt-out as recorded: the SMS leaves the in-flight index. */
-  settleOptOut(sms: TrackedSms): Promise<void>;
+  record(campaignId: string, sentAt: Date, sent: readonly PolledSms[]): Promise<void>;
+  /** Batches due for a poll at `now` (or holding an unfinished opt-out), oldest first. */
+  due(now: Date, limit: number): Promise<SmsPollBatch[]>;
+  /**
+   * Applies one poll's change: final statuses with their counters (delivered: the counter only;
+   * the others on the delivery too), the given-up SMS, and the next due time. False when the
+   * batch changed since it was read (another poll applied it): nothing was written.
+   */
+  apply(batch: SmsPollBatch, change: SmsPollChange, now: Date): Promise<boolean>;
+  /** A status-14 opt-out is recorded: the batch no longer holds it. */
+  settleOptOut(batch: SmsPollBatch, sms: PolledSms): Promise<void>;
 }
+
+/**
+ * Delivery reports (the optional callback) kept until the poll of their SMS's batch uses them,
+ * so a report that arrives before its SMS is recorded waits instead of being lost.
+ */
+export interface DeliveryReportInbox {
+  /** Keeps final reports; keeping one again changes nothing. */
+  keep(reports: readonly SmsStatusReport[], now: Date): Promise<void>;
+  /** The reports kept for these message ids. */
+  find(messageIds: readonly string[]): Promise<Map<string, SmsStatusReport>>;
+}
+
+/** The part of {@link SmsStatusPolls} a sender needs. */
+export type SentSmsRecorder = Pick<SmsStatusPolls, 'record'>;
 
 /**
  * Asks the provider for the current status of sent SMS (Kavenegar's sms/status: at most 500

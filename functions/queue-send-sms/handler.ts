@@ -9,6 +9,7 @@ import {
   linkStore,
   messageVisibility,
   secretSource,
+  smsPollStore,
   suppressionStore,
 } from '../../shared/adapters/factory';
 import { KavenegarClient } from '../../shared/adapters/kavenegar/client';
@@ -45,6 +46,12 @@ const layout = smsLayout({
   optOutSuffix: config.CHAPAR_SMS_OPT_OUT_SUFFIX,
 });
 const links = linkStore(config.LINKS_TABLE, linkKey(secrets, config.TOKEN_KEYS_SECRET_ID));
+// What Kavenegar accepted, recorded per provider attempt for status polling.
+const statuses = smsPollStore({
+  polls: config.SMS_POLLS_TABLE,
+  deliveries: config.DELIVERIES_TABLE,
+  campaigns: config.CAMPAIGNS_TABLE,
+});
 // Marketing SMS due in quiet hours wait on the queue until the window ends: never sent, never dropped.
 const quietHours = parseQuietHours(config.CHAPAR_QUIET_HOURS);
 const quietDeferral = {
@@ -71,6 +78,7 @@ async function smsChannel(): Promise<SmsChannel> {
     lookup: new KavenegarSmsLookup(client),
     links,
     layout,
+    statuses,
   });
 }
 

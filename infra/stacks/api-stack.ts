@@ -1,6 +1,6 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { HttpLambdaIntegration, HttpSqsIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -17,6 +17,8 @@ import {
   functions,
   type QueueDefinition,
   type QueueName,
+  type QueueRouteDefinition,
+  queueRoutes,
   queues,
   type RouteDefinition,
   routes,
@@ -64,6 +66,12 @@ export interface DeployedRoute {
   readonly route: apigw.HttpRoute;
 }
 
+/** A route of `queueRoutes` (on when its context flag is) and the API Gateway route serving it. */
+export interface DeployedQueueRoute {
+  readonly definition: QueueRouteDefinition;
+  readonly route: apigw.HttpRoute;
+}
+
 /**
  * The code and its triggers: one function per entry of `functions` in
  * shared/definitions.ts, their queue event sources, the HTTP API with every route of
@@ -73,6 +81,8 @@ export class ApiStack extends Stack {
   readonly functions: Readonly<Record<FunctionName, AppFunction>>;
   readonly httpApi: AppHttpApi;
   readonly routes: readonly DeployedRoute[];
+  /** The optional routes API Gateway serves by sending to a queue; empty when their flag is off. */
+  readonly queueRoutes: readonly DeployedQueueRoute[];
   readonly scheduleDeadLetter: DeadLetterQueue;
   /** Role EventBridge Scheduler assumes to invoke the scheduled functions. */
   readonly scheduleRole: iam.Role;
@@ -96,6 +106,7 @@ export class ApiStack extends Stack {
         CHAPAR_SMS_SENDER: operator.smsSender,
         CHAPAR_ABUSE_EMAIL: operator.abuseEmail,
         CHAPAR_PUBLIC_BASE_URL: this.publicBaseUrl,
+        CHAPAR_SMS_DELIVERY_CALLBACK: operator.smsDeliveryCallback ? 'on' : 'off',
         KAVENEGAR_BASE_URL,
       },
       rateLimits: {
@@ -122,6 +133,7 @@ export class ApiStack extends Stack {
 
     this.addQueueConsumers(props.queues);
     this.routes = this.addRoutes();
+    this.queueRoutes = operator.smsDeliveryCallback ? this.addQueueRoutes(props.queues) : [];
     this.scheduleRole = new iam.Role(this, 'ScheduleRole', {
       description: 'EventBridge Scheduler invokes the Chapar scheduled functions',
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
@@ -190,6 +202,36 @@ export class ApiStack extends Stack {
       });
       if (definition.throttle)
         this.httpApi.throttleRoute(route, `${definition.method} ${definition.path}`, definition.throttle);
+      return { definition, route };
+    });
+  }
+
+  /**
+   * Routes served by API Gateway itself: an SQS-SendMessage integration puts the body in the
+   * queue and each path attribute in a message attribute; no Lambda runs per request.
+   */
+  private addQueueRoutes(queuesByName: Readonly<Record<QueueName, QueueWithDlq>>): DeployedQueueRoute[] {
+    return queueRoutes.map((definition) => {
+      const queue = queuesByName[definition.queue].queue;
+      const attributes = Object.fromEntries(
+        definition.pathAttributes.map((name) => [
+          name,
+          { DataType: 'String', StringValue: `\${request.path.${name}}` },
+        ]),
+      );
+      const integration = new HttpSqsIntegration(`${queues[definition.queue].id}Integration`, {
+        queue,
+        subtype: apigw.HttpIntegrationSubtype.SQS_SEND_MESSAGE,
+        parameterMapping: new apigw.ParameterMapping()
+          .custom('QueueUrl', queue.queueUrl)
+          .custom('MessageBody', '$request.body')
+          .custom('MessageAttributes', JSON.stringify(attributes)),
+      });
+      const route = new apigw.HttpRoute(this.httpApi, routeId(definition), {
+        httpApi: this.httpApi.api,
+        routeKey: apigw.HttpRouteKey.with(definition.path, apigw.HttpMethod[definition.method]),
+        integration,
+      });
       return { definition, route };
     });
   }

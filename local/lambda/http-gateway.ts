@@ -1,5 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { routes as definedRoutes, type RouteDefinition } from '../../shared/definitions';
+import {
+  routes as definedRoutes,
+  type QueueRouteDefinition,
+  type RouteDefinition,
+} from '../../shared/definitions';
 import { listen } from '../http-listen';
 import { type HandlerSource, invokeFunction } from './functions';
 import { decode, jsonAnswer, toAnswer, toEvent, write } from './http-payload';
@@ -16,6 +20,17 @@ export interface HttpGatewayOptions {
   readonly routes?: readonly RouteDefinition[];
   /** Until it returns true, /health and every route answer 503. Default: always ready. */
   readonly isReady?: () => boolean;
+  /**
+   * Routes API Gateway serves by sending the request to a queue (SQS-SendMessage): the body as
+   * the message body and the route's path attributes as message attributes. Default: none.
+   */
+  readonly queueRoutes?: readonly QueueRoute[];
+}
+
+/** A queue route and how to send its requests to the queue. */
+export interface QueueRoute {
+  readonly definition: QueueRouteDefinition;
+  readonly send: (body: string, attributes: Readonly<Record<string, string>>) => Promise<void>;
 }
 
 /** A running HTTP gateway. */
@@ -46,6 +61,10 @@ const MAX_BODY_BYTES = 10 * 1024 * 1024;
 export async function startHttpGateway(options: HttpGatewayOptions): Promise<HttpGateway> {
   const host = options.host ?? '127.0.0.1';
   const compiled = compileRoutes(options.routes ?? definedRoutes);
+  const queueRoutes = (options.queueRoutes ?? []).map((queueRoute) => ({
+    queueRoute,
+    ...compilePath(queueRoute.definition.path),
+  }));
   const isReady = options.isReady ?? (() => true);
 
   const server = createServer((request, response) => {
@@ -67,6 +86,13 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
     }
     if (!isReady()) {
       write(response, jsonAnswer(503, { message: 'Service Unavailable' }));
+      return;
+    }
+    const queued = queueRoutes.find(
+      (route) => route.queueRoute.definition.method === request.method && route.pattern.test(url.pathname),
+    );
+    if (queued) {
+      await sendToQueue(request, response, queued.queueRoute, queued.pattern, queued.parameters, url);
       return;
     }
     const match = matchRoute(compiled, request.method ?? 'GET', url.pathname);
@@ -114,25 +140,61 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
   return { url: listening.url, port: listening.port, end: listening.end };
 }
 
+/**
+ * What API Gateway's SQS-SendMessage integration does: the body becomes the message (an empty
+ * one is refused, as SQS refuses it), path parameters its attributes; 200 once queued.
+ */
+async function sendToQueue(
+  request: IncomingMessage,
+  response: ServerResponse,
+  route: QueueRoute,
+  pattern: RegExp,
+  parameters: readonly string[],
+  url: URL,
+): Promise<void> {
+  const body = await readBody(request);
+  if (body === 'too-large') {
+    response.setHeader('connection', 'close');
+    write(response, jsonAnswer(413, { message: 'Request Entity Too Large' }));
+    return;
+  }
+  const found = pattern.exec(url.pathname);
+  const values = Object.fromEntries(
+    parameters.map((name, index) => [name, decode(found?.[index + 1] ?? '')]),
+  );
+  const attributes = Object.fromEntries(
+    route.definition.pathAttributes.flatMap((name) => (values[name] ? [[name, values[name]]] : [])),
+  );
+  const text = body.toString('utf8');
+  if (text.length === 0) {
+    write(response, jsonAnswer(400, { message: 'Bad Request' }));
+    return;
+  }
+  await route.send(text, attributes);
+  write(response, jsonAnswer(200, {}));
+}
+
+/** A route path as a pattern, its {parameters} in order. */
+function compilePath(path: string): { pattern: RegExp; parameters: string[] } {
+  const parameters: string[] = [];
+  const source = path
+    .split('/')
+    .map((segment) => {
+      const parameter = /^\{(\w+)(\+)?\}$/.exec(segment);
+      if (parameter?.[1] === undefined) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      parameters.push(parameter[1]);
+      return parameter[2] === '+' ? '(.+)' : '([^/]+)';
+    })
+    .join('/');
+  return { pattern: new RegExp(`^${source}$`), parameters };
+}
+
 function compileRoutes(routes: readonly RouteDefinition[]): CompiledRoute[] {
-  const compiled = routes.map((route) => {
-    const parameters: string[] = [];
-    const source = route.path
-      .split('/')
-      .map((segment) => {
-        const parameter = /^\{(\w+)(\+)?\}$/.exec(segment);
-        if (parameter?.[1] === undefined) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-        parameters.push(parameter[1]);
-        return parameter[2] === '+' ? '(.+)' : '([^/]+)';
-      })
-      .join('/');
-    return {
-      route,
-      routeKey: `${route.method} ${route.path}`,
-      pattern: new RegExp(`^${source}$`),
-      parameters,
-    };
-  });
+  const compiled = routes.map((route) => ({
+    route,
+    routeKey: `${route.method} ${route.path}`,
+    ...compilePath(route.path),
+  }));
   // API Gateway prefers the most specific route: fewer parameters first.
   return compiled.toSorted((a, b) => a.parameters.length - b.parameters.length);
 }

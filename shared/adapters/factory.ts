@@ -6,12 +6,13 @@ import { DynamoCampaignStore } from './dynamodb/campaign-store';
 import { dynamoDocumentClient } from './dynamodb/client';
 import { DynamoConsentStore } from './dynamodb/consent-store';
 import { DynamoContactStore } from './dynamodb/contact-store';
-import { DynamoDeliveryStatusStore } from './dynamodb/delivery-status-store';
+import { DynamoDeliveryReportInbox } from './dynamodb/delivery-report-inbox';
 import { DynamoDeliveryStore } from './dynamodb/delivery-store';
 import { DynamoFeedbackStore } from './dynamodb/feedback-store';
 import { DynamoLinkStore } from './dynamodb/link-store';
 import { DynamoPersonalDataStore, type PersonalDataTables } from './dynamodb/personal-data-store';
 import { DynamoReportStore } from './dynamodb/report-store';
+import { DynamoSmsPollStore } from './dynamodb/sms-poll-store';
 import { DynamoSuppressionStore } from './dynamodb/suppression-store';
 import { SecretsManagerSource } from './secrets/secret-source';
 import { SesAccount } from './ses/account';
@@ -46,8 +47,10 @@ export const reportStore = (table: string) => new DynamoReportStore(dynamoDocume
 /** `key`: the secret link codes are derived with, needed to make links (finding them needs none). */
 export const linkStore = (table: string, key?: () => Promise<string>) =>
   new DynamoLinkStore(dynamoDocumentClient(), table, key ? { key } : {});
-export const deliveryStatusStore = (table: string, campaignsTable: string) =>
-  new DynamoDeliveryStatusStore(dynamoDocumentClient(), table, campaignsTable);
+export const smsPollStore = (tables: { polls: string; deliveries: string; campaigns: string }) =>
+  new DynamoSmsPollStore(dynamoDocumentClient(), tables.polls, tables.deliveries, tables.campaigns);
+export const deliveryReportInbox = (pollsTable: string) =>
+  new DynamoDeliveryReportInbox(dynamoDocumentClient(), pollsTable);
 export const deliveryStore = (table: string, campaignsTable: string, retentionDays?: number) =>
   new DynamoDeliveryStore(
     dynamoDocumentClient(),

@@ -13,8 +13,8 @@ export const FUNCTION_NAMES = [
   'queue-dispatch-campaign',
   'queue-send-sms',
   'queue-send-email',
-  'http-delivery-report',
-  'schedule-reconcile-sms',
+  'schedule-poll-sms-status',
+  'queue-delivery-reports',
   'queue-ses-feedback',
   'schedule-abuse-digest',
 ] as const;
@@ -43,6 +43,7 @@ export const SETTING_NAMES = [
   'CHAPAR_DELIVERY_RETENTION_DAYS',
   'KAVENEGAR_BASE_URL',
   'KAVENEGAR_TIMEOUT_MS',
+  'CHAPAR_SMS_DELIVERY_CALLBACK',
 ] as const;
 export type SettingName = (typeof SETTING_NAMES)[number];
 
@@ -141,6 +142,8 @@ export const functions = {
       deliveries: 'readWrite',
       links: 'readWrite',
       rateLimits: 'readWrite',
+      // What went out, for status polling.
+      smsPolls: 'readWrite',
       suppressions: 'read',
     },
     sendsTo: [],
@@ -178,29 +181,13 @@ export const functions = {
     settings: ['CHAPAR_PUBLIC_BASE_URL', 'CHAPAR_DELIVERY_RETENTION_DAYS'],
     reservedConcurrency: 4,
   },
-  'http-delivery-report': {
-    id: 'HttpDeliveryReportFunction',
-    entry: 'functions/http-delivery-report/handler.ts',
-    timeoutSeconds: 10,
-    memoryMb: 256,
-    tables: {
-      deliveries: 'readWrite',
-      campaigns: 'readWrite',
-      consent: 'readWrite',
-      contacts: 'read',
-      suppressions: 'readWrite',
-    },
-    sendsTo: [],
-    secrets: ['deliveryCallbackSecret', 'erasureKey'],
-    sendsEmail: false,
-    settings: [],
-  },
-  'schedule-reconcile-sms': {
-    id: 'ScheduleReconcileSmsFunction',
-    entry: 'functions/schedule-reconcile-sms/handler.ts',
+  'schedule-poll-sms-status': {
+    id: 'SchedulePollSmsStatusFunction',
+    entry: 'functions/schedule-poll-sms-status/handler.ts',
     timeoutSeconds: 120,
     memoryMb: 512,
     tables: {
+      smsPolls: 'readWrite',
       deliveries: 'readWrite',
       campaigns: 'readWrite',
       consent: 'readWrite',
@@ -210,7 +197,19 @@ export const functions = {
     sendsTo: [],
     secrets: ['kavenegarApiKey', 'erasureKey'],
     sendsEmail: false,
-    settings: ['KAVENEGAR_BASE_URL', 'KAVENEGAR_TIMEOUT_MS'],
+    // With the callback on, the reports kept for a batch answer for its SMS instead of Kavenegar.
+    settings: ['KAVENEGAR_BASE_URL', 'KAVENEGAR_TIMEOUT_MS', 'CHAPAR_SMS_DELIVERY_CALLBACK'],
+  },
+  'queue-delivery-reports': {
+    id: 'QueueDeliveryReportsFunction',
+    entry: 'functions/queue-delivery-reports/handler.ts',
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    tables: { smsPolls: 'readWrite' },
+    sendsTo: [],
+    secrets: ['deliveryCallbackSecret'],
+    sendsEmail: false,
+    settings: [],
   },
   'queue-ses-feedback': {
     id: 'QueueSesFeedbackFunction',

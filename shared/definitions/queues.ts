@@ -2,7 +2,7 @@
 
 import type { FunctionName } from './functions';
 
-export const QUEUE_NAMES = ['dispatch', 'sms', 'email', 'sesFeedback'] as const;
+export const QUEUE_NAMES = ['dispatch', 'sms', 'email', 'sesFeedback', 'deliveryReports'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface QueueDefinition {
@@ -68,6 +68,21 @@ export const queues = {
     consumer: 'queue-ses-feedback',
     batchSize: 10,
     maxBatchingWindowSeconds: 1,
+    maximumConcurrency: 2,
+    visibilityTimeoutSeconds: 3 * 60,
+    maxReceiveCount: 5,
+    recipientsPerMessage: 0,
+  },
+  /**
+   * Kavenegar's delivery reports, sent here by API Gateway itself (no Lambda per report) when
+   * the optional callback is on; read in batches and kept for status polling.
+   */
+  deliveryReports: {
+    id: 'DeliveryReportQueue',
+    envVar: 'DELIVERY_REPORT_QUEUE_URL',
+    consumer: 'queue-delivery-reports',
+    batchSize: 100,
+    maxBatchingWindowSeconds: 10,
     maximumConcurrency: 2,
     visibilityTimeoutSeconds: 3 * 60,
     maxReceiveCount: 5,

@@ -1,6 +1,7 @@
 /** HTTP API routes and the function serving each. */
 
 import type { FunctionName } from './functions';
+import type { QueueName } from './queues';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -46,12 +47,32 @@ export const routes: readonly RouteDefinition[] = [
     // One caller (the reporting app's backend): enough for real reports, far too little to flood.
     throttle: { rateLimit: 5, burstLimit: 20 },
   },
+];
+
+/**
+ * A route API Gateway serves itself by sending the request to a queue (an `SQS-SendMessage`
+ * integration: no Lambda per request). The body becomes the message body, and each of
+ * `pathAttributes` a string message attribute of the same name, for the consumer to check.
+ */
+export interface QueueRouteDefinition {
+  readonly method: HttpMethod;
+  readonly path: string;
+  readonly queue: QueueName;
+  readonly pathAttributes: readonly string[];
+  /** Public: what protects it instead of the API key (cdk-nag's written reason). */
+  readonly proof: string;
+  /** The CDK context flag (and local setting) that turns the route on; off by default. */
+  readonly enabledBy: 'smsDeliveryCallback';
+}
+
+export const queueRoutes: readonly QueueRouteDefinition[] = [
   {
     method: 'POST',
     path: '/v1/callbacks/kavenegar/{secret}',
-    function: 'http-delivery-report',
-    public: true,
+    queue: 'deliveryReports',
+    pathAttributes: ['secret'],
     proof:
-      'Delivery reports: Kavenegar cannot sign them, so the path carries a secret compared in constant time',
+      'Delivery reports: Kavenegar cannot sign them, so the path carries a secret the consumer compares in constant time',
+    enabledBy: 'smsDeliveryCallback',
   },
 ];

@@ -25,9 +25,11 @@ export const schedules: readonly ScheduleDefinition[] = [
     localEverySeconds: 2,
   },
   {
-    id: 'ReconcileSmsStatuses',
-    function: 'schedule-reconcile-sms',
-    expression: 'rate(5 minutes)',
+    // Each run polls only the batches due: an SMS is asked about at 1, 5 and 15 minutes, 1, 4,
+    // 12 and 24 hours and 47 hours after its send (shared/domain/sms-polling.ts).
+    id: 'PollSmsStatuses',
+    function: 'schedule-poll-sms-status',
+    expression: 'rate(1 minute)',
     localEverySeconds: 5,
   },
 ];

@@ -74,13 +74,24 @@ export const tables = {
         sortKey: { name: 'sentAt', type: 'S' },
         projection: 'KEYS_ONLY',
       },
-      // Sparse: the provider's message id, so a delivery report finds its delivery.
-      { name: 'byProviderMessage', partitionKey: { name: 'providerMessageId', type: 'S' } },
-      // Sparse: SMS whose final status is not known yet, spread over shards, oldest first.
+    ],
+  },
+  /**
+   * Sent SMS waiting for their final status: one item per provider attempt (its SMS, what was
+   * applied), polled with sms/status on a schedule that follows its age. Expires after the
+   * provider's status window.
+   */
+  smsPolls: {
+    id: 'SmsStatusPolls',
+    envVar: 'SMS_POLLS_TABLE',
+    partitionKey: pk,
+    indexes: [
+      // Sparse and keys only: batches still polled, by when they are due; rewritten once a poll.
       {
-        name: 'inFlight',
-        partitionKey: { name: 'inFlightShard', type: 'S' },
-        sortKey: { name: 'sentAt', type: 'S' },
+        name: 'due',
+        partitionKey: { name: 'pollBucket', type: 'S' },
+        sortKey: { name: 'dueAt', type: 'S' },
+        projection: 'KEYS_ONLY',
       },
     ],
     timeToLiveAttribute: 'expiresAt',

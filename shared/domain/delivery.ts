@@ -88,7 +88,10 @@ export interface Recipient {
   readonly address: string;
   /** A previous sender reached the provider and died: the message may have gone out. */
   readonly takeover: boolean;
-  /** With a takeover: when that unresolved provider attempt was first made (ISO 8601). */
+  /**
+   * When this attempt was marked as handed to the provider (ISO 8601); with a takeover, when
+   * the unresolved attempt was first made. Absent until the mark.
+   */
   readonly attemptedAt?: string;
 }
 

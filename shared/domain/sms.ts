@@ -32,27 +32,50 @@ export interface SmsSendOutcome {
 /** Final and intermediate SMS statuses reported by the provider after the send. */
 export type DeliveryStatus = 'delivered' | 'undelivered' | 'failed' | 'blocked';
 
-/** A sent SMS as status tracking sees it: waiting for its final status, or holding one. */
-export interface TrackedSms {
-  readonly campaignId: string;
+/** One SMS the provider accepted, as status polling tracks it. */
+export interface PolledSms {
+  /** The provider's message id. */
+  readonly messageId: string;
   readonly contactId: string;
-  readonly providerMessageId: string;
-  readonly sentAt: string;
-  /** Set once a final status was applied. */
-  readonly deliveryStatus?: DeliveryStatus;
-  readonly deliveryStatusAt?: string;
-  /** Status 14 was applied but its opt-out is not recorded yet (a crash came in between). */
-  readonly optOutPending?: boolean;
 }
 
-/** A final status to apply once, with the campaign counter it adds to. */
-export interface FinalStatus {
+/**
+ * The SMS of one provider attempt (a campaign's recipients handed to the provider together),
+ * polled together until each has a final status or the provider's status window closes.
+ */
+export interface SmsPollBatch {
+  /** Opaque to use cases: the store's key. */
+  readonly id: string;
+  readonly campaignId: string;
+  /** When these SMS were handed to the provider (ISO 8601): the poll schedule follows it. */
+  readonly sentAt: string;
+  /** Changes with every applied poll: two pollers of one batch apply it once. */
+  readonly version: number;
+  /** SMS with no final status yet. */
+  readonly pending: readonly PolledSms[];
+  /** Status 14 applied, its opt-out not recorded yet (a crash came in between). */
+  readonly optOutsPending: readonly PolledSms[];
+  /** When those status-14 answers were applied (ISO 8601). */
+  readonly optOutAt?: string;
+}
+
+/** A final status for one SMS of a batch. */
+export interface AppliedStatus {
+  readonly sms: PolledSms;
   readonly status: DeliveryStatus;
-  readonly counter: 'delivered' | 'undelivered';
   /** The provider's own code (10, 11, 6, 13, 14). */
   readonly providerStatus: number;
-  /** Status 14: keep the SMS tracked until its opt-out is recorded ({@link DeliveryStatusStore.settleOptOut}). */
+  /** Status 14: the recipient refuses marketing SMS; its opt-out is recorded after the status. */
   readonly optOut: boolean;
+}
+
+/** What one poll of a batch changes, applied at once (or not at all). */
+export interface SmsPollChange {
+  readonly finals: readonly AppliedStatus[];
+  /** Given up: the provider's status window closed with no final status. */
+  readonly unknown: readonly PolledSms[];
+  /** When to poll the batch again; undefined when nothing is left to ask about. */
+  readonly nextPollAt?: Date;
 }
 
 /**

@@ -162,10 +162,17 @@ export async function deliverRecipients(
   // message). Email: one record per SES call, written by the check right before it (SES cannot
   // be asked, so only what may really have gone out can be failed as outcome_unknown).
   const perCall = channel !== 'sms';
-  if (!perCall && ready.length > 0) await deps.deliveries.markAttempts(ready, deps.now());
+  const markedAt = deps.now();
+  if (!perCall && ready.length > 0) await deps.deliveries.markAttempts(ready, markedAt);
+  // Each SMS recipient carries its attempt's time: SMS status polling groups what went out by it.
+  const attempted = perCall
+    ? ready
+    : ready.map((recipient) =>
+        recipient.attemptedAt === undefined ? { ...recipient, attemptedAt: markedAt.toISOString() } : recipient,
+      );
   const results =
-    ready.length > 0
-      ? await sender.send(campaign, ready, async (recipients) => {
+    attempted.length > 0
+      ? await sender.send(campaign, attempted, async (recipients) => {
           const still = await stillReachable(deps, campaign, channel, recipients);
           const going = recipients.filter((recipient) => still.has(recipient));
           if (perCall && going.length > 0) await deps.deliveries.markAttempts(going, deps.now());

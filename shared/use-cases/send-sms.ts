@@ -5,7 +5,14 @@ import { contactValues, renderTemplate } from '../domain/placeholders';
 import type { SmsMessage } from '../domain/sms';
 import { smsLength } from '../domain/sms-segments';
 import { composeSms, MAX_SMS_LENGTH, type SmsLayout } from '../domain/sms-text';
-import type { ChannelSender, LinkStore, Reachability, SmsBatchProvider, SmsLookup } from '../ports';
+import type {
+  ChannelSender,
+  LinkStore,
+  Reachability,
+  SentSmsRecorder,
+  SmsBatchProvider,
+  SmsLookup,
+} from '../ports';
 import { mapWithConcurrency } from './concurrency';
 import { resultForError } from './deliver-recipients';
 
@@ -18,6 +25,12 @@ export interface SmsChannelDeps {
   readonly layout: SmsLayout;
   /** The clock the lookup window is measured on; the system clock by default. */
   readonly now?: () => Date;
+  /**
+   * Where accepted SMS are recorded for status polling, per provider attempt (the recipients'
+   * `attemptedAt`), before their deliveries end: a crash in between finds them by local id on
+   * the next attempt and records them into the same batch again, counted once.
+   */
+  readonly statuses?: SentSmsRecorder;
 }
 
 /**
@@ -147,7 +160,34 @@ export class SmsChannel implements ChannelSender {
               { kind: 'unknown', reason: 'no answer for this message' };
       });
     }
-    return results.map((result) => result ?? { kind: 'retry', reason: 'no answer for this message' });
+    const final = results.map(
+      (result): SendResult => result ?? { kind: 'retry', reason: 'no answer for this message' },
+    );
+    await this.recordForPolling(campaign, recipients, final);
+    return final;
+  }
+
+  /**
+   * The accepted SMS, grouped by the attempt that reached the provider. A failure here throws:
+   * the claims stay marked, and the next attempt finds the SMS by local id and records them.
+   */
+  private async recordForPolling(
+    campaign: Campaign,
+    recipients: readonly Recipient[],
+    results: readonly SendResult[],
+  ): Promise<void> {
+    if (!this.deps.statuses) return;
+    const now = (this.deps.now ?? (() => new Date()))().toISOString();
+    const byAttempt = new Map<string, { messageId: string; contactId: string }[]>();
+    results.forEach((result, index) => {
+      const recipient = recipients[index];
+      if (result.kind !== 'sent' || !recipient) return;
+      const at = recipient.attemptedAt ?? now;
+      const group = byAttempt.get(at) ?? [];
+      group.push({ messageId: result.providerMessageId, contactId: recipient.contact.id });
+      byAttempt.set(at, group);
+    });
+    for (const [at, sent] of byAttempt) await this.deps.statuses.record(campaign.id, new Date(at), sent);
   }
 
   private async compose(campaign: Campaign, recipient: Recipient): Promise<SmsMessage> {

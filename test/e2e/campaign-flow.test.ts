@@ -124,15 +124,20 @@ describe('a marketer runs campaigns end to end', () => {
     });
     const done = await waitForStatus(id, 'sent');
     expect(done.stats).toMatchObject({ total: 6, sent: 6, failed: 0, suppressed: 0, queued: 0 });
-    // The operator's delivery reports come back through the callback route.
-    const reported = await eventually(async () => {
-      const reply = await call<CampaignView & { stats: { delivered: number } }>(
-        api,
-        'GET',
-        `/v1/campaigns/${id}`,
-      );
-      return reply.body.stats.delivered === 3 ? reply.body : undefined;
-    }, 'delivery reports for the three SMS');
+    // Delivery status comes by polling sms/status, first a minute after the send.
+    const reported = await eventually(
+      async () => {
+        const reply = await call<CampaignView & { stats: { delivered: number } }>(
+          api,
+          'GET',
+          `/v1/campaigns/${id}`,
+        );
+        return reply.body.stats.delivered === 3 ? reply.body : undefined;
+      },
+      'the delivery status of the three SMS, by polling',
+      100_000,
+      1_000,
+    );
     expect(reported.stats.delivered).toBe(3);
 
     const sms = (await simMessages(platform.kavenegarUrl)).filter((message) =>

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryOutcome } from '../../domain/campaign';
 import type {
@@ -21,14 +21,6 @@ const DAY_SECONDS = 24 * 3600;
 const ATTEMPT_CACHE_RUNS = 64;
 
 const keyOf = deliveryItemKey;
-
-/** Shards of the in-flight SMS index, so the reconciler never reads one hot partition. */
-export const IN_FLIGHT_SHARDS = 4;
-
-export function inFlightShard(contactId: string): string {
-  const digest = createHash('sha256').update(contactId).digest();
-  return `sms#${digest.readUInt16BE(2) % IN_FLIGHT_SHARDS}`;
-}
 
 export interface DeliveryStoreOptions {
   /** Days a delivery record (and an attempt record) is kept: its `expiresAt`. Default 180. */
@@ -298,8 +290,6 @@ export class DynamoDeliveryStore implements DeliveryStore {
       if (key.channel === 'sms') {
         // byRecipient (keys only, written once): spoof reports find what we sent to a phone.
         optional.push(['sentTo', end.recipient]);
-        // SMS wait for a final status from the operator; the reconciler reads this index.
-        optional.push(['inFlightShard', inFlightShard(key.contactId)]);
       }
     }
     for (const [name, value] of optional) {

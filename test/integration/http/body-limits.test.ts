@@ -66,7 +66,6 @@ const padded = (prefix: string, bytes: number, pad: (length: number) => string):
 
 let api: Handler;
 let spoof: Handler;
-let callback: Handler;
 let unsubscribe: Handler;
 
 beforeAll(async () => {
@@ -75,7 +74,6 @@ beforeAll(async () => {
     ((await import(`../../../functions/${name}/handler`)) as { handler: Handler }).handler;
   api = await load('http-api');
   spoof = await load('http-spoof-report');
-  callback = await load('http-delivery-report');
   unsubscribe = await load('http-unsubscribe');
 });
 
@@ -133,40 +131,6 @@ describe('body size caps, checked on the raw bytes before anything else reads th
     expect(unsignedOver.statusCode).toBe(413);
     expect(JSON.parse(unsignedOver.body ?? '{}').message).toContain('at most 65536 bytes');
     expect(unsignedAtCap.statusCode).toBe(401);
-  });
-
-  it(`Kavenegar callback: past ${BODY_LIMITS.deliveryReport} bytes a 413, under a wrong secret still a 404`, async () => {
-    // Prepare
-    const secret = { secret: testSecretValues.deliveryCallbackSecret };
-    const form = { 'content-type': 'application/x-www-form-urlencoded' };
-    const body = (bytes: number) =>
-      padded('messageid=987654321099&status=10&pad=', bytes, (n) => 'x'.repeat(n));
-
-    // Act
-    const atCap = await callback(
-      event('POST /v1/callbacks/kavenegar/{secret}', secret, body(BODY_LIMITS.deliveryReport), form),
-      context,
-    );
-    const over = await callback(
-      event('POST /v1/callbacks/kavenegar/{secret}', secret, body(BODY_LIMITS.deliveryReport + 1), form),
-      context,
-    );
-    const wrongSecret = await callback(
-      event(
-        'POST /v1/callbacks/kavenegar/{secret}',
-        { secret: 'nope' },
-        body(BODY_LIMITS.deliveryReport + 1),
-        form,
-      ),
-      context,
-    );
-
-    // Assess
-    expect(atCap.statusCode).toBe(200);
-    expect(JSON.parse(atCap.body ?? '{}')).toEqual({ outcome: 'unknown_message' });
-    expect(over.statusCode).toBe(413);
-    expect(JSON.parse(over.body ?? '{}').message).toContain('at most 65536 bytes');
-    expect(wrongSecret.statusCode).toBe(404);
   });
 
   it(`unsubscribe forms: past ${BODY_LIMITS.unsubscribeForm} bytes a 413 page`, async () => {

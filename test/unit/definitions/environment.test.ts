@@ -35,6 +35,7 @@ describe('environmentOf', () => {
       'KAVENEGAR_TIMEOUT_MS',
       'LINKS_TABLE',
       'RATE_LIMITS_TABLE',
+      'SMS_POLLS_TABLE',
       'SUPPRESSIONS_TABLE',
       // The key its short links are derived with.
       'TOKEN_KEYS_SECRET_ID',

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Channel, Contact } from '../../../shared/domain/types';
-import type { DeliverDeps, DeliveryStatusStore } from '../../../shared/ports';
+import type { DeliverDeps } from '../../../shared/ports';
 import { recordContactConsent } from '../../../shared/use-cases/contact-consent';
 import { deliverRecipients } from '../../../shared/use-cases/deliver-recipients';
-import { settleStatus } from '../../../shared/use-cases/delivery-status';
+import { pollSmsStatuses } from '../../../shared/use-cases/delivery-status';
 import { recordSesFeedback } from '../../../shared/use-cases/ses-feedback';
 import { changeConsent, type OpenedLink } from '../../../shared/use-cases/unsubscribe';
 import { sendingCampaign } from '../../fixtures/campaigns';
@@ -14,6 +14,7 @@ import { MemoryContactStore } from '../../support/fakes/contact-store';
 import { MemoryDeliveryStore } from '../../support/fakes/delivery-store';
 import { MemoryFeedbackStore } from '../../support/fakes/feedback-store';
 import { MemoryLinkStore } from '../../support/fakes/link-store';
+import { MemorySmsPolls } from '../../support/fakes/sms-polls';
 import { MemorySuppressionStore } from '../../support/fakes/suppression-store';
 
 const NOW = new Date('2025-06-01T10:00:00.000Z');
@@ -211,20 +212,21 @@ describe('suppressions bound to the address', () => {
   it("keeps a phone that answered status 14 under A from B's SMS, not from B's email", async () => {
     // Prepare
     const { a, contacts, consent, addressSuppressions, sendToB } = world();
-    const statuses: DeliveryStatusStore = {
-      findByProviderMessage: async () => undefined,
-      inFlight: async () => ({ items: [] }),
-      applyFinal: async () => true,
-      abandon: async () => true,
-      settleOptOut: async () => undefined,
-    } as unknown as DeliveryStatusStore;
+    const polls = new MemorySmsPolls();
+    await polls.record('camp-1', NOW, [{ messageId: '100', contactId: a.id }]);
+    const provider = {
+      status: async (ids: readonly string[]) =>
+        ids.map((messageId) => ({ messageId, status: 'blocked' as const, optOut: true, providerStatus: 14 })),
+    };
 
     // Act
-    await settleStatus(
-      { statuses, consent, now: () => NOW, addressSuppressions: { ...addressSuppressions, contacts } },
-      { campaignId: 'camp-1', contactId: a.id, providerMessageId: '100', sentAt: NOW.toISOString() },
-      { messageId: '100', status: 'blocked', optOut: true, providerStatus: 14 },
-    );
+    await pollSmsStatuses({
+      polls,
+      provider,
+      consent,
+      now: () => new Date(NOW.getTime() + 2 * 60_000),
+      addressSuppressions: { ...addressSuppressions, contacts },
+    });
 
     // Assess
     expect(await sendToB('sms')).toBe('suppressed');

@@ -300,8 +300,9 @@ describe('deliverRecipients', () => {
     await deliverRecipients(later(2), third, w.message('c1'));
 
     // Assess
+    // Every attempt carries the time of its mark; a takeover, the first unresolved attempt's.
     expect(w.channel.calls.flat().map((r) => [r.takeover, r.attemptedAt])).toEqual([
-      [false, undefined],
+      [false, NOW.toISOString()],
       [true, NOW.toISOString()],
     ]);
     expect(third.calls[0]?.map((r) => [r.takeover, r.attemptedAt])).toEqual([[true, NOW.toISOString()]]);
@@ -373,7 +374,7 @@ describe('deliverRecipients', () => {
     await deliverRecipients(w.deps, again, w.message('c1'));
 
     // Assess
-    expect(again.calls[0]?.map((r) => [r.takeover, r.attemptedAt])).toEqual([[false, undefined]]);
+    expect(again.calls[0]?.map((r) => [r.takeover, r.attemptedAt])).toEqual([[false, NOW.toISOString()]]);
   });
 
   it('keeps the provider mark through a pause and the resume when the outcome was left unknown', async () => {
@@ -405,7 +406,7 @@ describe('deliverRecipients', () => {
     // Assess: c1 is asked about again with its first attempt's time; c2 simply sends
     expect(resumed.calls[0]?.map((r) => [r.contact.id, r.takeover, r.attemptedAt])).toEqual([
       ['c1', true, '2025-06-01T09:00:00.000Z'],
-      ['c2', false, undefined],
+      ['c2', false, NOW.toISOString()],
     ]);
   });
 

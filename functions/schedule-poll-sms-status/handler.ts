@@ -4,33 +4,42 @@ import type { Context } from 'aws-lambda';
 import {
   consentStore,
   contactStore,
-  deliveryStatusStore,
+  deliveryReportInbox,
   erasureKey,
   secretSource,
+  smsPollStore,
   suppressionStore,
 } from '../../shared/adapters/factory';
 import { KavenegarClient } from '../../shared/adapters/kavenegar/client';
 import { KavenegarSmsStatusSource } from '../../shared/adapters/kavenegar/sms-status-source';
 import { readFunctionConfig } from '../../shared/config';
 import { createLogger } from '../../shared/observability';
-import { type ReconcileSummary, reconcileSmsStatuses } from '../../shared/use-cases/delivery-status';
+import { type PollSummary, pollSmsStatuses } from '../../shared/use-cases/delivery-status';
 
-const config = readFunctionConfig('schedule-reconcile-sms');
+const config = readFunctionConfig('schedule-poll-sms-status');
 const logger = createLogger();
 const secrets = secretSource();
 const deps = {
-  statuses: deliveryStatusStore(config.DELIVERIES_TABLE, config.CAMPAIGNS_TABLE),
+  polls: smsPollStore({
+    polls: config.SMS_POLLS_TABLE,
+    deliveries: config.DELIVERIES_TABLE,
+    campaigns: config.CAMPAIGNS_TABLE,
+  }),
   consent: consentStore(config.CONSENT_TABLE),
+  // With the optional callback on, the reports it kept answer for their SMS.
+  ...(config.CHAPAR_SMS_DELIVERY_CALLBACK === 'on'
+    ? { reports: deliveryReportInbox(config.SMS_POLLS_TABLE) }
+    : {}),
   now: () => new Date(),
   addressSuppressions: {
     contacts: contactStore(config.CONTACTS_TABLE),
     suppressions: suppressionStore(config.SUPPRESSIONS_TABLE),
-    erasureKey: erasureKey(secretSource(), config.ERASURE_KEY_SECRET_ID),
+    erasureKey: erasureKey(secrets, config.ERASURE_KEY_SECRET_ID),
     now: () => new Date(),
   },
 };
 
-/** No new sms/status batch starts with less time left: one call and its writes must fit. */
+/** No new page of batches starts with less time left: its calls and writes must fit. */
 const SAFETY_MARGIN_MS = 20_000;
 
 /** The input EventBridge Scheduler sends (see infra/ and local/lambda/scheduler.ts). */
@@ -39,13 +48,13 @@ interface ScheduleInput {
   readonly scheduledTime?: string;
 }
 
-export type ReconcileResult = Omit<ReconcileSummary, 'error'> & { stoppedByProvider: boolean };
+export type PollResult = Omit<PollSummary, 'error'> & { stoppedByProvider: boolean };
 
 /**
- * Every few minutes: asks Kavenegar for the status of SMS still in flight and applies the
- * final ones. A Kavenegar failure ends the run (logged); the next run tries again.
+ * Every minute: asks Kavenegar about the SMS batches due for a poll and applies their final
+ * statuses. A Kavenegar failure ends the run (logged); the next run tries again.
  */
-export const handler = middy<ScheduleInput, ReconcileResult>()
+export const handler = middy<ScheduleInput, PollResult>()
   .use(injectLambdaContext(logger))
   .handler(async (event, context: Context) => {
     const provider = new KavenegarSmsStatusSource(
@@ -55,20 +64,20 @@ export const handler = middy<ScheduleInput, ReconcileResult>()
         timeoutMs: config.KAVENEGAR_TIMEOUT_MS,
       }),
     );
-    const { error, ...summary } = await reconcileSmsStatuses(
+    const { error, ...summary } = await pollSmsStatuses(
       { ...deps, provider },
       { hasTime: () => context.getRemainingTimeInMillis() > SAFETY_MARGIN_MS },
     );
     const details = { ...summary, scheduledTime: event.scheduledTime };
     if (error)
-      logger.error('SMS reconciliation stopped by Kavenegar; the next run tries again', {
+      logger.error('SMS status polling stopped by Kavenegar; the next run tries again', {
         ...details,
         error,
       });
-    if (summary.abandoned > 0)
+    if (summary.unknown > 0)
       logger.warn('Gave up on SMS past the status window: final status unknown', {
-        abandoned: summary.abandoned,
+        unknown: summary.unknown,
       });
-    if (summary.polled > 0 || summary.abandoned > 0) logger.info('SMS statuses reconciled', details);
+    if (summary.polled > 0 || summary.unknown > 0) logger.info('SMS statuses polled', details);
     return { ...summary, stoppedByProvider: error !== undefined };
   });
