@@ -21,7 +21,6 @@ import type { EmailAccountState } from './domain/email-sending';
 import type { DispatchMessage, ReceivedMessage, RecipientsMessage } from './domain/messages';
 import type { FailureStreak } from './domain/retry-backoff';
 import type { ShortLink, ShortLinkClaims } from './domain/short-link';
-import type { ShortLink } from './domain/short-link';
 import type {
   PolledSms,
   SmsMessage,
