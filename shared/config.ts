@@ -17,6 +17,7 @@ const envSchema = z.object({
   RATE_LIMITS_TABLE: z.string().min(1),
   SUPPRESSIONS_TABLE: z.string().min(1),
   IDEMPOTENCY_TABLE: z.string().min(1),
+  AUDIENCES_TABLE: z.string().min(1),
   DISPATCH_QUEUE_URL: z.url(),
   SMS_QUEUE_URL: z.url(),
   EMAIL_QUEUE_URL: z.url(),

@@ -10,8 +10,10 @@ import { DynamoDeliveryStatusStore } from './dynamodb/delivery-status-store';
 import { DynamoDeliveryStore } from './dynamodb/delivery-store';
 import { DynamoFeedbackStore } from './dynamodb/feedback-store';
 import { DynamoLinkStore } from './dynamodb/link-store';
+import { DynamoListStore } from './dynamodb/list-store';
 import { DynamoPersonalDataStore, type PersonalDataTables } from './dynamodb/personal-data-store';
 import { DynamoReportStore } from './dynamodb/report-store';
+import { DynamoSegmentStore } from './dynamodb/segment-store';
 import { DynamoSuppressionStore } from './dynamodb/suppression-store';
 import { SecretsManagerSource } from './secrets/secret-source';
 import { SesEmailProvider } from './ses/email-provider';
@@ -34,6 +36,8 @@ export const deliveryStore = (table: string, campaignsTable: string) =>
 export const feedbackStore = (deliveriesTable: string, campaignsTable: string) =>
   new DynamoFeedbackStore(dynamoDocumentClient(), deliveriesTable, campaignsTable);
 export const suppressionStore = (table: string) => new DynamoSuppressionStore(dynamoDocumentClient(), table);
+export const listStore = (table: string) => new DynamoListStore(dynamoDocumentClient(), table);
+export const segmentStore = (table: string) => new DynamoSegmentStore(dynamoDocumentClient(), table);
 export const personalDataStore = (tables: PersonalDataTables) =>
   new DynamoPersonalDataStore(dynamoDocumentClient(), tables);
 

@@ -75,6 +75,7 @@ export const functions = {
       deliveries: 'readWrite',
       reports: 'readWrite',
       suppressions: 'readWrite',
+      audiences: 'readWrite',
     },
     sendsTo: ['dispatch'],
     secrets: ['apiKey', 'erasureKey'],

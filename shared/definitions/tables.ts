@@ -120,6 +120,20 @@ export const tables = {
     partitionKey: pk,
     indexes: [],
   },
+  /**
+   * Lists and segments: a list's item (sk `meta`) and its member counters (sk `count#<n>`)
+   * under `list#<id>`; its members spread over `list#<id>#<shard>` (sk the contact id); the
+   * reverse items `contact#<id>` (sk `list#<listId>`) so a contact's lists are one Query;
+   * segments under `segment#<id>`.
+   */
+  audiences: {
+    id: 'Audiences',
+    envVar: 'AUDIENCES_TABLE',
+    partitionKey: pk,
+    sortKey: sk,
+    // Sparse: only list and segment items carry `catalog`, so listing them reads nothing else.
+    indexes: [{ name: 'catalog', partitionKey: { name: 'catalog', type: 'S' }, sortKey: pk }],
+  },
   /** Powertools idempotency records (webhook deliveries). */
   idempotency: {
     id: 'Idempotency',
