@@ -35,6 +35,12 @@ export interface ContactStore {
   scan(page: { cursor?: string; limit: number }): Promise<{ contacts: Contact[]; cursor?: string }>;
 }
 
+/** Contacts found by a normalised address (E.164 phone, lower-cased email). */
+export interface ContactSearch {
+  byPhone(e164: string): Promise<Contact[]>;
+  byEmail(email: string): Promise<Contact[]>;
+}
+
 export interface CampaignStore {
   /** @throws ConflictError when the id exists. */
   create(campaign: Campaign): Promise<void>;

@@ -2,7 +2,14 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { campaignStore, contactStore, workQueue } from '../../shared/adapters/factory';
+import {
+  campaignStore,
+  consentStore,
+  contactStore,
+  listStore,
+  segmentStore,
+  workQueue,
+} from '../../shared/adapters/factory';
 import { readFunctionConfig } from '../../shared/config';
 import { DISPATCH_LEASE_MS, DISPATCH_PAGE_SIZE } from '../../shared/domain/dispatch';
 import { dispatchMessageSchema } from '../../shared/domain/messages';
@@ -28,6 +35,11 @@ const deps = {
     optOutSuffix: config.CHAPAR_SMS_OPT_OUT_SUFFIX,
   }),
   leaseMs: DISPATCH_LEASE_MS,
+  audiences: {
+    lists: listStore(config.AUDIENCES_TABLE),
+    segments: segmentStore(config.AUDIENCES_TABLE),
+    consent: consentStore(config.CONSENT_TABLE),
+  },
 };
 
 async function recordHandler(record: SQSRecord): Promise<void> {

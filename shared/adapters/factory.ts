@@ -5,6 +5,7 @@ import type { SecretSource } from '../ports';
 import { DynamoCampaignStore } from './dynamodb/campaign-store';
 import { dynamoDocumentClient } from './dynamodb/client';
 import { DynamoConsentStore } from './dynamodb/consent-store';
+import { DynamoContactSearch } from './dynamodb/contact-search';
 import { DynamoContactStore } from './dynamodb/contact-store';
 import { DynamoDeliveryStatusStore } from './dynamodb/delivery-status-store';
 import { DynamoDeliveryStore } from './dynamodb/delivery-store';
@@ -36,6 +37,8 @@ export const deliveryStore = (table: string, campaignsTable: string) =>
 export const feedbackStore = (deliveriesTable: string, campaignsTable: string) =>
   new DynamoFeedbackStore(dynamoDocumentClient(), deliveriesTable, campaignsTable);
 export const suppressionStore = (table: string) => new DynamoSuppressionStore(dynamoDocumentClient(), table);
+export const contactSearch = (table: string) =>
+  new DynamoContactSearch(dynamoDocumentClient(), table, contactStore(table));
 export const listStore = (table: string) => new DynamoListStore(dynamoDocumentClient(), table);
 export const segmentStore = (table: string) => new DynamoSegmentStore(dynamoDocumentClient(), table);
 export const personalDataStore = (tables: PersonalDataTables) =>

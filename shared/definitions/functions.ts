@@ -123,7 +123,8 @@ export const functions = {
     entry: 'functions/queue-dispatch-campaign/handler.ts',
     timeoutSeconds: 60,
     memoryMb: 512,
-    tables: { contacts: 'read', campaigns: 'readWrite' },
+    // Lists, segments and consent: list and segment audiences (a filter may ask for consent).
+    tables: { contacts: 'read', campaigns: 'readWrite', audiences: 'read', consent: 'read' },
     sendsTo: ['dispatch', 'sms', 'email'],
     secrets: [],
     sendsEmail: false,

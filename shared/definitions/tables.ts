@@ -23,7 +23,12 @@ export const tables = {
     id: 'Contacts',
     envVar: 'CONTACTS_TABLE',
     partitionKey: pk,
-    indexes: [{ name: 'byRef', partitionKey: { name: 'ref', type: 'S' } }],
+    indexes: [
+      { name: 'byRef', partitionKey: { name: 'ref', type: 'S' } },
+      // Sparse, keys only: GET /v1/contacts?q= finds a contact by its normalised phone or email.
+      { name: 'byPhone', partitionKey: { name: 'phone', type: 'S' }, projection: 'KEYS_ONLY' },
+      { name: 'byEmail', partitionKey: { name: 'email', type: 'S' }, projection: 'KEYS_ONLY' },
+    ],
   },
   /** Campaign item (sk `campaign`) and its sharded stats counters (sk `stats#<n>`). */
   campaigns: {

@@ -71,28 +71,55 @@ const smsTemplate = z
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
 
-export const audienceSchema = z.union([
-  z.strictObject({ all: z.literal(true) }),
-  z.strictObject({
-    contactIds: z
-      .array(
-        z
-          .string()
-          .regex(CONTACT_ID, 'must be 1-128 letters, digits or . _ : @ + -')
-          .superRefine((id, ctx) => {
-            // Contacts are stored under opaque ids only: a phone or email here names nobody.
-            const problem = contactIdProblem(id);
-            if (problem) ctx.addIssue({ code: 'custom', message: problem });
-          }),
-      )
-      .min(1, 'must name at least one contact')
-      .max(MAX_AUDIENCE_IDS, `may name at most ${MAX_AUDIENCE_IDS} contacts; use {"all": true} for more`)
-      // A list with repeats means each person once: a repeated id would be counted in the
-      // campaign's total but delivered once, and the campaign would never finish.
-      .transform((ids) => [...new Set(ids)]),
-  }),
-]);
+/** Lists a campaign may aim at, or exclude, at once. */
+export const MAX_AUDIENCE_LISTS = 20;
+const LIST_OR_SEGMENT_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
+const listIds = (what: string) =>
+  z
+    .array(z.string().regex(LIST_OR_SEGMENT_ID, 'must be a list id'))
+    .min(1, `must name at least one list${what}`)
+    .max(MAX_AUDIENCE_LISTS, `may name at most ${MAX_AUDIENCE_LISTS} lists`)
+    .transform((ids) => [...new Set(ids)]);
+
+/** Contacts on any of these lists are left out of the audience, whatever its kind. */
+const exclude = z.strictObject({ listIds: listIds(' to exclude') }).optional();
+
+export const audienceSchema = z.union(
+  [
+    z.strictObject({ all: z.literal(true), exclude }),
+    z.strictObject({
+      contactIds: z
+        .array(
+          z
+            .string()
+            .regex(CONTACT_ID, 'must be 1-128 letters, digits or . _ : @ + -')
+            .superRefine((id, ctx) => {
+              // Contacts are stored under opaque ids only: a phone or email here names nobody.
+              const problem = contactIdProblem(id);
+              if (problem) ctx.addIssue({ code: 'custom', message: problem });
+            }),
+        )
+        .min(1, 'must name at least one contact')
+        .max(MAX_AUDIENCE_IDS, `may name at most ${MAX_AUDIENCE_IDS} contacts; use {"all": true} for more`)
+        // A list with repeats means each person once: a repeated id would be counted in the
+        // campaign's total but delivered once, and the campaign would never finish.
+        .transform((ids) => [...new Set(ids)]),
+      exclude,
+    }),
+    // Everyone on any of the lists, once each however many of them they are on.
+    z.strictObject({ listIds: listIds(''), exclude }),
+    z.strictObject({ segmentId: z.string().regex(LIST_OR_SEGMENT_ID, 'must be a segment id'), exclude }),
+  ],
+  { error: 'must be one of {all: true}, {contactIds}, {listIds} or {segmentId}, each with optional exclude' },
+);
 export type Audience = z.infer<typeof audienceSchema>;
+
+/** Every list an audience names, to include or to exclude. */
+export function audienceLists(audience: Audience): string[] {
+  const included = 'listIds' in audience ? audience.listIds : [];
+  return [...new Set([...included, ...(audience.exclude?.listIds ?? [])])];
+}
 
 export const campaignInputSchema = z
   .strictObject({

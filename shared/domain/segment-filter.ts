@@ -6,6 +6,7 @@
 import * as z from 'zod/mini';
 import { type ConsentState, isSuppressed } from './consent';
 import { type FieldIssue, ValidationError } from './errors';
+import { describeIssue } from './mini-validation';
 import { CHANNELS, type Channel, type Contact } from './types';
 
 /** How deep `all`/`any`/`not` may nest, and how many nodes a filter may hold in all. */
@@ -231,7 +232,7 @@ export function parseSegmentFilter(input: unknown, prefix = 'filter'): SegmentFi
     return result.data;
   }
   const issues: FieldIssue[] = result.error.issues.map((issue) => {
-    const described = describeIssue(issue, input);
+    const described = filterIssue(issue, input);
     return { field: join(described.field), message: described.message };
   });
   throw new ValidationError(
@@ -241,24 +242,9 @@ export function parseSegmentFilter(input: unknown, prefix = 'filter'): SegmentFi
 }
 
 /** A zod issue in the API's words: `kind` is ours, so its problems sit on the node itself. */
-function describeIssue(issue: z.core.$ZodIssue, input: unknown): FieldIssue {
-  const path = issue.path.map(String);
-  if (path.at(-1) === 'kind') path.pop();
-  const field = path.length > 0 ? path.join('.') : '(filter)';
-  if (issue.code === 'unrecognized_keys')
-    return { field, message: `has unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}` };
-  if (issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined)
-    return { field, message: 'is required' };
-  return { field, message: issue.message };
-}
-
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let value = input;
-  for (const key of path) {
-    if (!value || typeof value !== 'object') return undefined;
-    value = (value as Record<PropertyKey, unknown>)[key];
-  }
-  return value;
+function filterIssue(issue: z.core.$ZodIssue, input: unknown): FieldIssue {
+  const path = issue.path.at(-1) === 'kind' ? issue.path.slice(0, -1) : issue.path;
+  return describeIssue({ ...issue, path } as z.core.$ZodIssue, input, '(filter)');
 }
 
 /** The zod schema itself, for composing into request bodies (segments, campaigns). */

@@ -6,6 +6,7 @@ import { analyseSms } from '../domain/sms-segments';
 import { type SmsLayout, sampleSms } from '../domain/sms-text';
 import type { Channel, Contact } from '../domain/types';
 import type { CampaignStore, ContactStore, WorkQueue } from '../ports';
+import { type AudienceDeps, readAudiencePage } from './audience-pages';
 import { completeIfDone } from './campaigns';
 
 export interface DispatchDeps {
@@ -19,6 +20,8 @@ export interface DispatchDeps {
   readonly leaseMs: number;
   /** The senders' SMS layout, to count the segments each recipient's SMS will take. */
   readonly smsLayout: SmsLayout;
+  /** Lists, segments and consent, for list and segment audiences and exclusions. */
+  readonly audiences?: Pick<AudienceDeps, 'lists' | 'segments' | 'consent'>;
 }
 
 export type DispatchResult = 'dispatched' | 'finished' | 'skipped';
@@ -32,11 +35,17 @@ async function readPage(
   campaign: Campaign,
   cursor: string | null,
 ): Promise<{ contacts: Contact[]; next: string | null }> {
-  if ('all' in campaign.audience) {
+  const audience = campaign.audience;
+  if (audience.exclude || 'listIds' in audience || 'segmentId' in audience) {
+    if (!deps.audiences)
+      throw new Error(`Campaign ${campaign.id}: list and segment audiences need the audiences deps`);
+    return readAudiencePage({ contacts: deps.contacts, ...deps.audiences }, audience, cursor, deps.pageSize);
+  }
+  if ('all' in audience) {
     const page = await deps.contacts.scan({ limit: deps.pageSize, ...(cursor ? { cursor } : {}) });
     return { contacts: page.contacts, next: page.cursor ?? null };
   }
-  const ids = campaign.audience.contactIds;
+  const ids = audience.contactIds;
   const offset = cursor ? Number(cursor) : 0;
   const end = offset + deps.pageSize;
   const contacts = await deps.contacts.getMany(ids.slice(offset, end));
