@@ -20,7 +20,10 @@ export function describeIssue(issue: z.core.$ZodIssue, input: unknown, root = '(
   const field = issue.path.length > 0 ? issue.path.map(String).join('.') : root;
   if (issue.code === 'unrecognized_keys')
     return { field, message: `has unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}` };
-  if (issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined)
+  if (
+    (issue.code === 'invalid_type' || issue.code === 'invalid_union') &&
+    valueAt(input, issue.path) === undefined
+  )
     return { field, message: 'is required' };
   return { field, message: issue.message === 'Invalid input' ? 'is not valid here' : issue.message };
 }
