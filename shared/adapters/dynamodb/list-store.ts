@@ -100,7 +100,8 @@ export class DynamoListStore implements ListStore {
       new QueryCommand({
         TableName: this.tableName,
         IndexName: 'catalog',
-        KeyConditionExpression: 'catalog = :list',
+        KeyConditionExpression: '#catalog = :list',
+        ExpressionAttributeNames: { '#catalog': 'catalog' },
         ExpressionAttributeValues: { ':list': 'list' },
         Limit: page.limit,
         ExclusiveStartKey: decodeCursor(page.cursor),

@@ -50,7 +50,8 @@ export class DynamoSegmentStore implements SegmentStore {
       new QueryCommand({
         TableName: this.tableName,
         IndexName: 'catalog',
-        KeyConditionExpression: 'catalog = :segment',
+        KeyConditionExpression: '#catalog = :segment',
+        ExpressionAttributeNames: { '#catalog': 'catalog' },
         ExpressionAttributeValues: { ':segment': 'segment' },
         Limit: page.limit,
         ExclusiveStartKey: decodeCursor(page.cursor),
