@@ -366,7 +366,7 @@ export interface IdPage {
 export interface ListMembership {
   /**
    * Adds the contacts not on the list yet; answers how many were new. Any number of ids (the
-   * store writes them in transactions of 40).
+   * store writes them in transactions of 48, a shard each).
    * @throws NotFoundError when the list does not exist (or was deleted meanwhile).
    */
   add(listId: string, contactIds: readonly string[], now: Date): Promise<number>;
