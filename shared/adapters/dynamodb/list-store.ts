@@ -2,7 +2,6 @@ import {
   BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
-  PutCommand,
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -14,7 +13,7 @@ import { chunk, decodeCursor, encodeCursor } from './client';
 
 /**
  * Members one transaction adds or removes, all of one shard: each is two items (member and
- * reverse), plus the list's condition check and the shard's counter: 98 of TransactWriteItems' 100.
+ * reverse), plus the shard's counter: 97 of TransactWriteItems' 100.
  */
 const MEMBERS_PER_TRANSACTION = 48;
 /**
@@ -64,12 +63,28 @@ export class DynamoListStore implements ListStore {
     private readonly tableName: string,
   ) {}
 
+  /**
+   * Writes the list and its shards' counters (at 0) in one transaction. The counters are the
+   * list's existence for membership writes: each write's transaction updates its shard's
+   * counter on condition that it exists, so nothing joins a deleted list, and transactions on
+   * different shards share no item (a shared item would make them conflict).
+   */
   async create(list: Omit<ContactList, 'members'>): Promise<void> {
+    const counters = Array.from({ length: LIST_SHARDS }, (_, shard) => ({
+      Put: { TableName: this.tableName, Item: { pk: listKey(list.id), sk: `${COUNT}${shard}`, members: 0 } },
+    }));
     await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { pk: listKey(list.id), sk: META, catalog: 'list', shards: LIST_SHARDS, ...list },
-        ConditionExpression: 'attribute_not_exists(pk)',
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: { pk: listKey(list.id), sk: META, catalog: 'list', shards: LIST_SHARDS, ...list },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          ...counters,
+        ],
       }),
     );
   }
@@ -123,13 +138,13 @@ export class DynamoListStore implements ListStore {
   async delete(id: string, deadline: number): Promise<void> {
     const meta = await this.meta(id);
     if (!meta) return;
-    // The list item goes first: from then on the list answers 404 and every add's condition
-    // check fails, so the members purged below cannot be re-added meanwhile.
-    await this.writeAll([{ DeleteRequest: { Key: { pk: listKey(id), sk: META } } }]);
+    // The counters go first: from then on every membership write's condition fails, so the
+    // members purged below cannot be re-added meanwhile; then the list item (404 from then on).
     const counters = Array.from({ length: this.shardCount(meta) }, (_, shard) => ({
       DeleteRequest: { Key: { pk: listKey(id), sk: `${COUNT}${shard}` } },
     }));
     await this.writeAll(counters);
+    await this.writeAll([{ DeleteRequest: { Key: { pk: listKey(id), sk: META } } }]);
     for (let shard = 0; shard < this.shardCount(meta); shard++) {
       let cursor: string | undefined;
       do {
@@ -232,13 +247,6 @@ export class DynamoListStore implements ListStore {
       }
       const sign = kind === 'add' ? 1 : -1;
       const items = [
-        {
-          ConditionCheck: {
-            TableName: this.tableName,
-            Key: { pk: listKey(listId), sk: META },
-            ConditionExpression: 'attribute_exists(pk)',
-          },
-        },
         ...pending.map((id) =>
           kind === 'add'
             ? {
@@ -271,6 +279,7 @@ export class DynamoListStore implements ListStore {
             TableName: this.tableName,
             Key: { pk: listKey(listId), sk: `${COUNT}${shard}` },
             UpdateExpression: 'ADD members :n',
+            ConditionExpression: 'attribute_exists(pk)',
             ExpressionAttributeValues: { ':n': sign * count },
           },
         })),
@@ -281,10 +290,10 @@ export class DynamoListStore implements ListStore {
       } catch (error) {
         const codes = cancellationCodes(error);
         if (!codes) throw error;
-        if (codes[0] === 'ConditionalCheckFailed') throw new NotFoundError(`List ${listId} not found`);
-        const unchanged = new Set(
-          pending.filter((_, index) => codes[index + 1] === 'ConditionalCheckFailed'),
-        );
+        // Items: the members, their reverse items, then the counters (whose condition is the list's existence).
+        if (codes.slice(2 * pending.length).includes('ConditionalCheckFailed'))
+          throw new NotFoundError(`List ${listId} not found`);
+        const unchanged = new Set(pending.filter((_, index) => codes[index] === 'ConditionalCheckFailed'));
         if (unchanged.size === 0) {
           // TransactionConflict or throttling: the same write again after a pause.
           await pause(attempt);
