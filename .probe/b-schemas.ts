@@ -1,7 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
 (globalThis as any).b = [DynamoDBDocumentClient.from(new DynamoDBClient({})), SecretsManagerClient];
+
 import { campaignInputSchema } from '../shared/domain/campaign';
 import { contactInputSchema } from '../shared/domain/contact';
+
 (globalThis as any).x = [campaignInputSchema, contactInputSchema];

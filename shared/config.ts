@@ -19,6 +19,7 @@ const envSchema = z.object({
   SUPPRESSIONS_TABLE: z.string().check(z.minLength(1)),
   IDEMPOTENCY_TABLE: z.string().check(z.minLength(1)),
   SMS_POLLS_TABLE: z.string().check(z.minLength(1)),
+  AUDIENCES_TABLE: z.string().check(z.minLength(1)),
   DISPATCH_QUEUE_URL: z.url(),
   SMS_QUEUE_URL: z.url(),
   EMAIL_QUEUE_URL: z.url(),
@@ -66,7 +67,10 @@ const envSchema = z.object({
    */
   CHAPAR_SMS_RATE_GUARD_MS: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(2_000)), 10),
   /** Days a delivery record is kept before it expires (DynamoDB TTL); its stats stay. */
-  CHAPAR_DELIVERY_RETENTION_DAYS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(3_650)), 180),
+  CHAPAR_DELIVERY_RETENTION_DAYS: z._default(
+    z.coerce.number().check(z.int(), z.minimum(1), z.maximum(3_650)),
+    180,
+  ),
   /** Text every marketing SMS ends with (the regulator's opt-out keyword). */
   CHAPAR_SMS_OPT_OUT_SUFFIX: z._default(z.string().check(z.maxLength(40)), 'لغو۱۱'),
   /** Tehran-time window in which marketing SMS wait, `HH:MM-HH:MM`; empty turns it off. */

@@ -18,8 +18,10 @@ import type { DispatchUnitState } from './domain/dispatch';
 import type { FeedbackCounter } from './domain/email-feedback';
 import type { EmailMessage } from './domain/email-message';
 import type { EmailAccountState } from './domain/email-sending';
+import type { ContactList } from './domain/list';
 import type { DispatchMessage, ReceivedMessage, RecipientsMessage } from './domain/messages';
 import type { FailureStreak } from './domain/retry-backoff';
+import type { Segment } from './domain/segment-filter';
 import type { ShortLink, ShortLinkClaims } from './domain/short-link';
 import type {
   PolledSms,
@@ -76,6 +78,12 @@ export interface AudienceSource {
     cursor: string | null,
     limit: number,
   ): Promise<{ contacts: Contact[]; next: string | null }>;
+}
+
+/** Contacts found by a normalised address (E.164 phone, lower-cased email). */
+export interface ContactSearch {
+  byPhone(e164: string): Promise<Contact[]>;
+  byEmail(email: string): Promise<Contact[]>;
 }
 
 export interface CampaignStore {
@@ -480,4 +488,60 @@ export interface Deferral {
   /** When a message handled at `now` may go out instead, or undefined to handle it now. */
   readonly defer: (now: Date) => Date | undefined;
   readonly visibility: MessageVisibility;
+}
+
+/** One page of ids and the opaque cursor of the next (absent after the last). */
+export interface IdPage {
+  readonly ids: string[];
+  readonly cursor?: string;
+}
+
+/**
+ * Adds contacts to a list, each once however often a call is retried (imports fill lists
+ * through this).
+ */
+export interface ListMembership {
+  /**
+   * Adds the contacts not on the list yet; answers how many were new. Any number of ids (the
+   * store writes them in transactions of 48, a shard each).
+   * @throws NotFoundError when the list does not exist (or was deleted meanwhile).
+   */
+  add(listId: string, contactIds: readonly string[], now: Date): Promise<number>;
+}
+
+/** Contact lists, their exact member counts, and memberships read both ways. */
+export interface ListStore extends ListMembership {
+  create(list: Omit<ContactList, 'members'>): Promise<void>;
+  get(id: string): Promise<ContactList | undefined>;
+  /** The lists among `ids` that exist, without their counts. */
+  getMany(ids: readonly string[]): Promise<Omit<ContactList, 'members'>[]>;
+  list(page: { cursor?: string; limit: number }): Promise<{ items: ContactList[]; cursor?: string }>;
+  /**
+   * Deletes the list at once (it is gone for every read and write), then its members until
+   * `deadline`; members left behind are invisible (reads check the list) and removed by a
+   * later delete or erasure.
+   */
+  delete(id: string, deadline: number): Promise<void>;
+  /** Removes contacts from a list; answers how many were on it. */
+  remove(listId: string, contactIds: readonly string[]): Promise<number>;
+  /** A page of a list's members over all its shards, shard by shard. */
+  members(listId: string, page: { cursor?: string; limit: number }): Promise<IdPage>;
+  /** How many shards a list's members are spread over (the dispatcher reads each on its own). */
+  shardsOf(listId: string): Promise<number | undefined>;
+  /** A page of one shard's members, in contact-id order. */
+  shardMembers(listId: string, shard: number, page: { cursor?: string; limit: number }): Promise<IdPage>;
+  /** Ids of the lists a contact is on (one Query), deleted lists included. */
+  listsOf(contactId: string): Promise<string[]>;
+  /** Which of `listIds` each of `contactIds` is on (one BatchGetItem per 100 pairs). */
+  memberships(listIds: readonly string[], contactIds: readonly string[]): Promise<Map<string, Set<string>>>;
+  /** Takes a contact off every list it is on, counts included (erasure). */
+  removeEverywhere(contactId: string): Promise<void>;
+}
+
+/** Saved segment filters. */
+export interface SegmentStore {
+  /** @throws ConflictError when the id exists. */
+  create(segment: Segment): Promise<void>;
+  get(id: string): Promise<Segment | undefined>;
+  list(page: { cursor?: string; limit: number }): Promise<{ items: Segment[]; cursor?: string }>;
 }

@@ -4,10 +4,13 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import {
   campaignStore,
   consentStore,
+  contactSearch,
   contactStore,
   erasureKey,
+  listStore,
   personalDataStore,
   secretSource,
+  segmentStore,
   suppressionStore,
   workQueue,
 } from '../../shared/adapters/factory';
@@ -19,6 +22,8 @@ import type { HttpResult } from '../../shared/http/respond';
 import { createLogger } from '../../shared/observability';
 import { campaignRoutes } from './routes/campaigns';
 import { contactRoutes } from './routes/contacts';
+import { listRoutes } from './routes/lists';
+import { segmentRoutes } from './routes/segments';
 import type { Routes } from './routes/types';
 
 const config = readFunctionConfig('http-api');
@@ -35,19 +40,37 @@ const personalData = personalDataStore({
   reports: config.REPORTS_TABLE,
 });
 
+const consent = consentStore(config.CONSENT_TABLE);
+const suppressions = suppressionStore(config.SUPPRESSIONS_TABLE);
+const keyOfErasure = erasureKey(secrets, config.ERASURE_KEY_SECRET_ID);
+const lists = listStore(config.AUDIENCES_TABLE);
+const segments = segmentStore(config.AUDIENCES_TABLE);
+
 const routes: Routes = {
   ...contactRoutes({
     contacts,
-    consent: consentStore(config.CONSENT_TABLE),
-    suppressions: suppressionStore(config.SUPPRESSIONS_TABLE),
+    consent,
+    suppressions,
     personalData,
-    erasureKey: erasureKey(secrets, config.ERASURE_KEY_SECRET_ID),
+    erasureKey: keyOfErasure,
     now,
+    search: contactSearch(config.CONTACTS_TABLE),
+    lists,
   }),
+  ...listRoutes({ lists, contacts, now }),
+  ...segmentRoutes({ segments, lists, contacts, consent, now }),
   ...campaignRoutes({
     campaigns,
     queue,
     now,
+    audiences: { lists, segments },
+    reach: {
+      contacts,
+      lists,
+      segments,
+      consent,
+      addressSuppressions: { suppressions, erasureKey: keyOfErasure },
+    },
     smsLayout: smsLayout({
       publicBaseUrl: config.CHAPAR_PUBLIC_BASE_URL,
       optOutSuffix: config.CHAPAR_SMS_OPT_OUT_SUFFIX,
@@ -55,7 +78,7 @@ const routes: Routes = {
   }),
 };
 
-/** Marketer API: contacts (consent, export, erasure) and campaigns, behind the bearer API key. */
+/** Marketer API: contacts (search, consent, export, erasure), lists, segments and campaigns, behind the bearer API key. */
 export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
   // Never log the raw event: its path, headers or body carry tokens, keys or the callback secret.
   .use(injectLambdaContext(logger, { logEvent: false }))

@@ -2,21 +2,36 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { campaignStore, contactStore, workQueue } from '../../shared/adapters/factory';
+import {
+  campaignStore,
+  consentStore,
+  contactStore,
+  listStore,
+  segmentStore,
+  workQueue,
+} from '../../shared/adapters/factory';
 import { readFunctionConfig } from '../../shared/config';
 import { DISPATCH_LEASE_MS, DISPATCH_PAGE_SIZE, DISPATCH_SCAN_SEGMENTS } from '../../shared/domain/dispatch';
 import { dispatchMessageSchema } from '../../shared/domain/messages';
 import { smsLayout } from '../../shared/domain/sms-text';
 import { parseWith } from '../../shared/domain/validation';
 import { createLogger } from '../../shared/observability';
-import { contactsAudience } from '../../shared/use-cases/audience-source';
+import { campaignAudience } from '../../shared/use-cases/audience-source';
 import { dispatchCampaign } from '../../shared/use-cases/dispatch-campaign';
 
 const config = readFunctionConfig('queue-dispatch-campaign');
 const logger = createLogger();
 const deps = {
   campaigns: campaignStore(config.CAMPAIGNS_TABLE),
-  audience: contactsAudience(contactStore(config.CONTACTS_TABLE), DISPATCH_SCAN_SEGMENTS),
+  audience: campaignAudience(
+    {
+      contacts: contactStore(config.CONTACTS_TABLE),
+      lists: listStore(config.AUDIENCES_TABLE),
+      segments: segmentStore(config.AUDIENCES_TABLE),
+      consent: consentStore(config.CONSENT_TABLE),
+    },
+    DISPATCH_SCAN_SEGMENTS,
+  ),
   queue: workQueue({
     dispatch: config.DISPATCH_QUEUE_URL,
     sms: config.SMS_QUEUE_URL,

@@ -5,13 +5,16 @@ import type { EmailProvider, MessageVisibility, SecretSource, WorkQueue } from '
 import { DynamoCampaignStore } from './dynamodb/campaign-store';
 import { dynamoDocumentClient } from './dynamodb/client';
 import { DynamoConsentStore } from './dynamodb/consent-store';
+import { DynamoContactSearch } from './dynamodb/contact-search';
 import { DynamoContactStore } from './dynamodb/contact-store';
 import { DynamoDeliveryReportInbox } from './dynamodb/delivery-report-inbox';
 import { DynamoDeliveryStore } from './dynamodb/delivery-store';
 import { DynamoFeedbackStore } from './dynamodb/feedback-store';
 import { DynamoLinkStore } from './dynamodb/link-store';
+import { DynamoListStore } from './dynamodb/list-store';
 import { DynamoPersonalDataStore, type PersonalDataTables } from './dynamodb/personal-data-store';
 import { DynamoReportStore } from './dynamodb/report-store';
+import { DynamoSegmentStore } from './dynamodb/segment-store';
 import { DynamoSmsPollStore } from './dynamodb/sms-poll-store';
 import { DynamoSuppressionStore } from './dynamodb/suppression-store';
 import { SecretsManagerSource } from './secrets/secret-source';
@@ -61,6 +64,10 @@ export const deliveryStore = (table: string, campaignsTable: string, retentionDa
 export const feedbackStore = (deliveriesTable: string, campaignsTable: string) =>
   new DynamoFeedbackStore(dynamoDocumentClient(), deliveriesTable, campaignsTable);
 export const suppressionStore = (table: string) => new DynamoSuppressionStore(dynamoDocumentClient(), table);
+export const contactSearch = (table: string) =>
+  new DynamoContactSearch(dynamoDocumentClient(), table, contactStore(table));
+export const listStore = (table: string) => new DynamoListStore(dynamoDocumentClient(), table);
+export const segmentStore = (table: string) => new DynamoSegmentStore(dynamoDocumentClient(), table);
 export const personalDataStore = (tables: PersonalDataTables) =>
   new DynamoPersonalDataStore(dynamoDocumentClient(), tables);
 

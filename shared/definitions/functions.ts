@@ -77,6 +77,7 @@ export const functions = {
       deliveries: 'readWrite',
       reports: 'readWrite',
       suppressions: 'readWrite',
+      audiences: 'readWrite',
     },
     sendsTo: ['dispatch'],
     secrets: ['apiKey', 'erasureKey'],
@@ -124,7 +125,8 @@ export const functions = {
     entry: 'functions/queue-dispatch-campaign/handler.ts',
     timeoutSeconds: 60,
     memoryMb: 512,
-    tables: { contacts: 'read', campaigns: 'readWrite' },
+    // Lists, segments and consent: list and segment audiences (a filter may ask for consent).
+    tables: { contacts: 'read', campaigns: 'readWrite', audiences: 'read', consent: 'read' },
     sendsTo: ['dispatch', 'sms', 'email'],
     secrets: [],
     sendsEmail: false,

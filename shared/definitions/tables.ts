@@ -23,7 +23,12 @@ export const tables = {
     id: 'Contacts',
     envVar: 'CONTACTS_TABLE',
     partitionKey: pk,
-    indexes: [{ name: 'byRef', partitionKey: { name: 'ref', type: 'S' } }],
+    indexes: [
+      { name: 'byRef', partitionKey: { name: 'ref', type: 'S' } },
+      // Sparse, keys only: GET /v1/contacts?q= finds a contact by its normalised phone or email.
+      { name: 'byPhone', partitionKey: { name: 'phone', type: 'S' }, projection: 'KEYS_ONLY' },
+      { name: 'byEmail', partitionKey: { name: 'email', type: 'S' }, projection: 'KEYS_ONLY' },
+    ],
   },
   /**
    * Campaign item (pk = id, sk `campaign`), its stats counters on shards of their own partitions
@@ -135,6 +140,20 @@ export const tables = {
     envVar: 'SUPPRESSIONS_TABLE',
     partitionKey: pk,
     indexes: [],
+  },
+  /**
+   * Lists and segments: a list's item (sk `meta`) and its member counters (sk `count#<n>`)
+   * under `list#<id>`; its members spread over `list#<id>#<shard>` (sk the contact id); the
+   * reverse items `contact#<id>` (sk `list#<listId>`) so a contact's lists are one Query;
+   * segments under `segment#<id>`.
+   */
+  audiences: {
+    id: 'Audiences',
+    envVar: 'AUDIENCES_TABLE',
+    partitionKey: pk,
+    sortKey: sk,
+    // Sparse: only list and segment items carry `catalog`, so listing them reads nothing else.
+    indexes: [{ name: 'catalog', partitionKey: { name: 'catalog', type: 'S' }, sortKey: pk }],
   },
   /** Powertools idempotency records (webhook deliveries). */
   idempotency: {

@@ -72,35 +72,69 @@ const smsTemplate = z.string().check(
   }),
 );
 
-export const audienceSchema = z.union([
-  z.strictObject({ all: z.literal(true) }),
-  z.strictObject({
-    contactIds: z.pipe(
-      z
-        .array(
-          z.string().check(
-            z.regex(CONTACT_ID, 'must be 1-128 letters, digits or . _ : @ + -'),
-            z.superRefine((id, ctx) => {
-              // Contacts are stored under opaque ids only: a phone or email here names nobody.
-              const problem = contactIdProblem(id);
-              if (problem) ctx.addIssue({ code: 'custom', message: problem });
-            }),
+/** Lists a campaign may aim at, or exclude, at once. */
+export const MAX_AUDIENCE_LISTS = 20;
+const LIST_OR_SEGMENT_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
+const listIds = (what: string) =>
+  z.pipe(
+    z
+      .array(z.string().check(z.regex(LIST_OR_SEGMENT_ID, 'must be a list id')))
+      .check(
+        z.minLength(1, `must name at least one list${what}`),
+        z.maxLength(MAX_AUDIENCE_LISTS, `may name at most ${MAX_AUDIENCE_LISTS} lists`),
+      ),
+    z.transform((ids: string[]) => [...new Set(ids)]),
+  );
+
+/** Contacts on any of these lists are left out of the audience, whatever its kind. */
+const exclude = z.optional(z.strictObject({ listIds: listIds(' to exclude') }));
+
+export const audienceSchema = z.union(
+  [
+    z.strictObject({ all: z.literal(true), exclude }),
+    z.strictObject({
+      contactIds: z.pipe(
+        z
+          .array(
+            z.string().check(
+              z.regex(CONTACT_ID, 'must be 1-128 letters, digits or . _ : @ + -'),
+              z.superRefine((id, ctx) => {
+                // Contacts are stored under opaque ids only: a phone or email here names nobody.
+                const problem = contactIdProblem(id);
+                if (problem) ctx.addIssue({ code: 'custom', message: problem });
+              }),
+            ),
+          )
+          .check(
+            z.minLength(1, 'must name at least one contact'),
+            z.maxLength(
+              MAX_AUDIENCE_IDS,
+              `may name at most ${MAX_AUDIENCE_IDS} contacts; use {"all": true} for more`,
+            ),
           ),
-        )
-        .check(
-          z.minLength(1, 'must name at least one contact'),
-          z.maxLength(
-            MAX_AUDIENCE_IDS,
-            `may name at most ${MAX_AUDIENCE_IDS} contacts; use {"all": true} for more`,
-          ),
-        ),
-      // A list with repeats means each person once: a repeated id would be counted in the
-      // campaign's total but delivered once, and the campaign would never finish.
-      z.transform((ids: string[]) => [...new Set(ids)]),
-    ),
-  }),
-]);
+        // A list with repeats means each person once: a repeated id would be counted in the
+        // campaign's total but delivered once, and the campaign would never finish.
+        z.transform((ids: string[]) => [...new Set(ids)]),
+      ),
+      exclude,
+    }),
+    // Everyone on any of the lists, once each however many of them they are on.
+    z.strictObject({ listIds: listIds(''), exclude }),
+    z.strictObject({
+      segmentId: z.string().check(z.regex(LIST_OR_SEGMENT_ID, 'must be a segment id')),
+      exclude,
+    }),
+  ],
+  { error: 'must be one of {all: true}, {contactIds}, {listIds} or {segmentId}, each with optional exclude' },
+);
 export type Audience = z.infer<typeof audienceSchema>;
+
+/** Every list an audience names, to include or to exclude. */
+export function audienceLists(audience: Audience): string[] {
+  const included = 'listIds' in audience ? audience.listIds : [];
+  return [...new Set([...included, ...(audience.exclude?.listIds ?? [])])];
+}
 
 export const campaignInputSchema = z
   .strictObject({

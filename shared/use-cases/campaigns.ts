@@ -14,11 +14,20 @@ import { analyseSms, type SmsAnalysis } from '../domain/sms-segments';
 import { type SmsLayout, sampleSms } from '../domain/sms-text';
 import { parseWith } from '../domain/validation';
 import type { CampaignStore, WorkQueue } from '../ports';
+import {
+  type AudienceCatalog,
+  type AudienceReach,
+  assertAudienceExists,
+  audienceReach,
+  type ReachDeps,
+} from './audience-preview';
 
 export interface CampaignDeps {
   readonly campaigns: CampaignStore;
   readonly queue: WorkQueue;
   readonly now: () => Date;
+  /** Lists and segments: an audience naming one that does not exist is refused. */
+  readonly audiences?: AudienceCatalog;
 }
 
 /**
@@ -28,6 +37,7 @@ export interface CampaignDeps {
 export async function createCampaign(deps: CampaignDeps, body: unknown): Promise<Campaign> {
   const now = deps.now();
   const input = parseCampaignInput(body, now);
+  await assertAudienceExists(deps.audiences, input.audience);
   const sendAt = input.sendAt ? new Date(input.sendAt) : now;
   const campaign: Campaign = {
     id: newId(now.getTime()),
@@ -66,20 +76,37 @@ function parseCampaignInput(body: unknown, now: Date): CampaignInput {
 export interface CampaignPreview {
   /** The final SMS for a representative contact (placeholders empty, a link of the real length). */
   readonly sms?: SmsAnalysis & { readonly sample: string };
-  /** Distinct contacts named, when the audience is a list of ids. */
+  /**
+   * Contacts in the audience (distinct named ids when no stores are wired), and with the
+   * stores, per channel how many have an address and are not opted out of the topic.
+   */
   readonly audience?: number;
+  readonly reach?: AudienceReach['channels'];
+  /** Present (false) when the audience was too large to read whole: the figures are lower bounds. */
+  readonly audienceComplete?: false;
 }
 
 /** Previews a campaign body exactly as POST /v1/campaigns would take it; stores nothing. */
-export function previewCampaign(
-  deps: Pick<CampaignDeps, 'now'> & { readonly smsLayout: SmsLayout },
+export async function previewCampaign(
+  deps: Pick<CampaignDeps, 'now'> & { readonly smsLayout: SmsLayout; readonly reach?: ReachDeps },
   body: unknown,
-): CampaignPreview {
+): Promise<CampaignPreview> {
   const input = parseCampaignInput(body, deps.now());
   const sample = input.sms ? sampleSms(deps.smsLayout, input.sms.text) : undefined;
+  const sms = sample === undefined ? {} : { sms: { ...analyseSms(sample), sample } };
+  if (!deps.reach) {
+    return {
+      ...sms,
+      ...('contactIds' in input.audience ? { audience: new Set(input.audience.contactIds).size } : {}),
+    };
+  }
+  await assertAudienceExists(deps.reach, input.audience);
+  const reach = await audienceReach(deps.reach, input.audience, input.topic, input.channels);
   return {
-    ...(sample === undefined ? {} : { sms: { ...analyseSms(sample), sample } }),
-    ...('contactIds' in input.audience ? { audience: new Set(input.audience.contactIds).size } : {}),
+    ...sms,
+    audience: reach.size,
+    reach: reach.channels,
+    ...(reach.complete ? {} : { audienceComplete: false as const }),
   };
 }
 

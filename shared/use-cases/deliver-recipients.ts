@@ -168,7 +168,9 @@ export async function deliverRecipients(
   const attempted = perCall
     ? ready
     : ready.map((recipient) =>
-        recipient.attemptedAt === undefined ? { ...recipient, attemptedAt: markedAt.toISOString() } : recipient,
+        recipient.attemptedAt === undefined
+          ? { ...recipient, attemptedAt: markedAt.toISOString() }
+          : recipient,
       );
   const results =
     attempted.length > 0

@@ -1,17 +1,19 @@
 import { CHANNELS } from '../domain/types';
-import type { ContactStore, PersonalDataStore } from '../ports';
+import type { ContactStore, ListStore, PersonalDataStore } from '../ports';
 import { assertContactId, recordErasureOptOut, type TombstoneDeps, tombstoneHashes } from './contact-consent';
 
 export interface ErasureDeps extends TombstoneDeps {
   readonly contacts: ContactStore;
   readonly personalData: PersonalDataStore;
+  /** The lists the contact is on: it leaves every one of them (counts included). */
+  readonly lists: Pick<ListStore, 'removeEverywhere'>;
 }
 
 /**
  * Erases a contact's personal data everywhere Chapar keeps it: phone, email and texts in its
  * deliveries (statuses and counts stay, so campaign stats stay true) and in the spoof reports
  * it filed, the evidence of its consent events (the events stay, with an `erasure` opt-out
- * from every topic on each channel), and the contact itself. Only keyed hashes of its phone
+ * from every topic on each channel), its memberships of lists, and the contact itself. Only keyed hashes of its phone
  * and email remain, as do-not-contact tombstones.
  *
  * The tombstones are written first and the contact deleted last, so a retry after a failure
@@ -33,6 +35,7 @@ export async function eraseContact(deps: ErasureDeps, contactId: string): Promis
   ]);
   for (const channel of CHANNELS) await recordErasureOptOut(deps.consent, contactId, channel, now);
   await deps.personalData.scrubConsentEvidence(contactId);
+  await deps.lists.removeEverywhere(contactId);
   await deps.personalData.deleteContact(contactId);
   return { erased: true };
 }

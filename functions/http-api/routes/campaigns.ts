@@ -5,6 +5,7 @@ import { type SmsLayout, sampleSms } from '../../../shared/domain/sms-text';
 import { jsonBody } from '../../../shared/http/body';
 import { json, pathParameter } from '../../../shared/http/respond';
 import type { CampaignStore, WorkQueue } from '../../../shared/ports';
+import type { AudienceCatalog, ReachDeps } from '../../../shared/use-cases/audience-preview';
 import {
   cancelCampaign,
   createCampaign,
@@ -20,6 +21,10 @@ export interface CampaignRouteDeps {
   readonly now: () => Date;
   /** The senders' SMS layout, for previews and segment figures. */
   readonly smsLayout: SmsLayout;
+  /** Lists and segments a campaign's audience may name. */
+  readonly audiences?: AudienceCatalog;
+  /** What a preview reads to count the audience's reach per channel. */
+  readonly reach?: ReachDeps;
 }
 
 function campaignView(campaign: Campaign, layout: SmsLayout, stats?: CampaignStats) {
@@ -45,7 +50,13 @@ export function campaignRoutes(deps: CampaignRouteDeps): Routes {
   const layout = deps.smsLayout;
   return {
     'POST /v1/campaigns/preview': async (event) =>
-      json(200, previewCampaign({ now: deps.now, smsLayout: layout }, jsonBody(event, API_BODY))),
+      json(
+        200,
+        await previewCampaign(
+          { now: deps.now, smsLayout: layout, ...(deps.reach ? { reach: deps.reach } : {}) },
+          jsonBody(event, API_BODY),
+        ),
+      ),
     'POST /v1/campaigns': async (event) => {
       const campaign = await createCampaign(deps, jsonBody(event, API_BODY));
       return json(201, { id: campaign.id, status: campaign.status, sendAt: campaign.sendAt });

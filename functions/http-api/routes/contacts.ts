@@ -1,8 +1,9 @@
 import { NotFoundError } from '../../../shared/domain/errors';
+import { parsePage } from '../../../shared/domain/paging';
 import type { Contact } from '../../../shared/domain/types';
 import { jsonBody } from '../../../shared/http/body';
 import { type HttpResult, json, pathParameter } from '../../../shared/http/respond';
-import type { ContactStore, PersonalDataStore } from '../../../shared/ports';
+import type { ContactSearch, ContactStore, ListStore, PersonalDataStore } from '../../../shared/ports';
 import {
   assertContactId,
   getContactConsent,
@@ -11,12 +12,16 @@ import {
 } from '../../../shared/use-cases/contact-consent';
 import { eraseContact } from '../../../shared/use-cases/erase-contact';
 import { exportContact } from '../../../shared/use-cases/export-contact';
+import { listsOfContact } from '../../../shared/use-cases/lists';
+import { searchContacts } from '../../../shared/use-cases/search-contacts';
 import { upsertContact } from '../../../shared/use-cases/upsert-contact';
 import { API_BODY, type Routes } from './types';
 
 export interface ContactRouteDeps extends TombstoneDeps {
   readonly contacts: ContactStore;
   readonly personalData: PersonalDataStore;
+  readonly search: ContactSearch;
+  readonly lists: ListStore;
 }
 
 /** The contact as the API shows it: the token ref stays internal. */
@@ -29,6 +34,14 @@ const noContent: HttpResult = { statusCode: 204, headers: { 'cache-control': 'no
 /** Marketer routes about contacts, their consent, export and erasure. */
 export function contactRoutes(deps: ContactRouteDeps): Routes {
   return {
+    'GET /v1/contacts': async (event) => {
+      const query = event.queryStringParameters;
+      const page = await searchContacts(deps, {
+        ...parsePage(query),
+        ...(query?.q === undefined ? {} : { q: query.q }),
+      });
+      return json(200, { ...page, items: page.items.map(contactView) });
+    },
     'PUT /v1/contacts/{contactId}': async (event) =>
       json(
         200,
@@ -39,7 +52,7 @@ export function contactRoutes(deps: ContactRouteDeps): Routes {
       assertContactId(id);
       const contact = await deps.contacts.get(id);
       if (!contact) throw new NotFoundError(`Contact ${id} not found`);
-      return json(200, contactView(contact));
+      return json(200, { ...contactView(contact), lists: await listsOfContact(deps, id) });
     },
     'DELETE /v1/contacts/{contactId}': async (event) => {
       await eraseContact(deps, pathParameter(event, 'contactId'));

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ValidationError } from '../../domain/errors';
 
 let documentClient: DynamoDBDocumentClient | undefined;
 
@@ -32,9 +33,18 @@ export function encodeCursor(key: Record<string, unknown> | undefined): string |
   return key ? Buffer.from(JSON.stringify(key), 'utf8').toString('base64url') : undefined;
 }
 
+/** @throws ValidationError (a 400) for a cursor no listing gave: a caller's typo is not a 500. */
 export function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
   if (!cursor) return undefined;
-  return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (key && typeof key === 'object' && !Array.isArray(key)) return key as Record<string, unknown>;
+  } catch {
+    // not JSON: refused below
+  }
+  throw new ValidationError('Invalid cursor: it is not one this listing gave', [
+    { field: 'cursor', message: 'is not one this listing gave' },
+  ]);
 }
 
 /** Splits a list into chunks of at most `size` (BatchGetItem: 100 keys, SendMessageBatch: 10). */

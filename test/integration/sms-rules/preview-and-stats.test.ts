@@ -78,6 +78,8 @@ describe('POST /v1/campaigns/preview', () => {
     expect(preview.body).toEqual({
       sms: { encoding: 'UCS-2', characters: SAMPLE.length, segments: 1, perSegment: 70, sample: SAMPLE },
       audience: 3,
+      // ali and abdolrahman have phones; mail-only has none.
+      reach: { sms: { reachable: 2, notOptedOut: 2 } },
     });
   });
 
@@ -99,7 +101,8 @@ describe('POST /v1/campaigns/preview', () => {
       segments: 2,
       perSegment: 67,
     });
-    expect(preview.body.audience).toBeUndefined();
+    // Everyone: the three contacts this file stored.
+    expect(preview.body.audience).toBe(3);
   });
 
   it('refuses what POST /v1/campaigns refuses, naming the field', async () => {
