@@ -17,6 +17,10 @@ const envSchema = z.object({
   RATE_LIMITS_TABLE: z.string().min(1),
   SUPPRESSIONS_TABLE: z.string().min(1),
   IDEMPOTENCY_TABLE: z.string().min(1),
+  IMPORTS_TABLE: z.string().min(1),
+  IMPORTS_QUEUE_URL: z.url(),
+  /** The bucket contact files are uploaded to. */
+  IMPORTS_BUCKET: z.string().min(1),
   DISPATCH_QUEUE_URL: z.url(),
   SMS_QUEUE_URL: z.url(),
   EMAIL_QUEUE_URL: z.url(),

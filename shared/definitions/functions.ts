@@ -1,5 +1,6 @@
 /** Lambda functions and what each may read, write, send to and is configured with. */
 
+import type { BucketName } from './buckets';
 import type { QueueName } from './queues';
 import type { SecretName } from './secrets';
 import type { TableName } from './tables';
@@ -17,6 +18,7 @@ export const FUNCTION_NAMES = [
   'schedule-reconcile-sms',
   'queue-ses-feedback',
   'schedule-abuse-digest',
+  'queue-import-contacts',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
@@ -60,7 +62,14 @@ export interface FunctionDefinition {
   readonly settings: readonly SettingName[];
   /** Reserved concurrency, when the function must never exceed a provider's limits. */
   readonly reservedConcurrency?: number;
+  /**
+   * S3 buckets it uses: `read` gets objects, `presignPut` signs upload URLs (the URL acts with
+   * the function's own PutObject permission). @default none
+   */
+  readonly buckets?: Partial<Record<BucketName, BucketAccess>>;
 }
+
+export type BucketAccess = 'read' | 'presignPut';
 
 export const functions = {
   'http-api': {
@@ -75,11 +84,13 @@ export const functions = {
       deliveries: 'readWrite',
       reports: 'readWrite',
       suppressions: 'readWrite',
+      imports: 'readWrite',
     },
     sendsTo: ['dispatch'],
     secrets: ['apiKey', 'erasureKey'],
     sendsEmail: false,
     settings: ['CHAPAR_PUBLIC_BASE_URL', 'CHAPAR_SMS_OPT_OUT_SUFFIX'],
+    buckets: { imports: 'presignPut' },
   },
   'http-unsubscribe': {
     id: 'HttpUnsubscribeFunction',
@@ -237,5 +248,18 @@ export const functions = {
     // Digests go to an inbox: no bounce or complaint tracking, so no configuration set.
     sendsEmail: 'plain',
     settings: ['CHAPAR_SMS_SENDER', 'CHAPAR_ABUSE_EMAIL', 'CHAPAR_ABUSE_DIGEST_MINUTES'],
+  },
+  'queue-import-contacts': {
+    id: 'QueueImportContactsFunction',
+    entry: 'functions/queue-import-contacts/handler.ts',
+    // An invocation stops taking chunks a minute before this and hands over to the next.
+    timeoutSeconds: 300,
+    memoryMb: 1024,
+    tables: { imports: 'readWrite', contacts: 'readWrite', consent: 'readWrite', suppressions: 'read' },
+    sendsTo: ['imports'],
+    secrets: ['erasureKey'],
+    sendsEmail: false,
+    settings: [],
+    buckets: { imports: 'read' },
   },
 } as const satisfies Record<FunctionName, FunctionDefinition>;

@@ -23,7 +23,13 @@ export const tables = {
     id: 'Contacts',
     envVar: 'CONTACTS_TABLE',
     partitionKey: pk,
-    indexes: [{ name: 'byRef', partitionKey: { name: 'ref', type: 'S' } }],
+    indexes: [
+      { name: 'byRef', partitionKey: { name: 'ref', type: 'S' } },
+      // Sparse (only contacts with one): an import matches its rows by normalised phone or email.
+      // CloudFormation adds one index per table update: deploy these two one at a time.
+      { name: 'byPhone', partitionKey: { name: 'phone', type: 'S' }, projection: 'KEYS_ONLY' },
+      { name: 'byEmail', partitionKey: { name: 'email', type: 'S' }, projection: 'KEYS_ONLY' },
+    ],
   },
   /** Campaign item (sk `campaign`) and its sharded stats counters (sk `stats#<n>`). */
   campaigns: {
@@ -119,6 +125,15 @@ export const tables = {
     envVar: 'SUPPRESSIONS_TABLE',
     partitionKey: pk,
     indexes: [],
+  },
+  /** Contact imports (sk `import`) and the invalid rows of each (sk `error#<row>#<n>`). */
+  imports: {
+    id: 'Imports',
+    envVar: 'IMPORTS_TABLE',
+    partitionKey: pk,
+    sortKey: sk,
+    indexes: [],
+    timeToLiveAttribute: 'expiresAt',
   },
   /** Powertools idempotency records (webhook deliveries). */
   idempotency: {

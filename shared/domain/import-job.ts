@@ -60,6 +60,8 @@ export interface ImportJob {
   /** Data rows in the file, known once it was validated. */
   readonly rows?: number;
   readonly counts: ImportCounts;
+  /** Records read after the header row and saved (invalid and empty ones too): where a resume starts. */
+  readonly checkpoint: number;
   /** The file version being imported (its ETag): a replaced upload is not mixed in. */
   readonly etag?: string;
   readonly startedAt?: string;
