@@ -6,6 +6,8 @@ import {
   consentStore,
   contactStore,
   erasureKey,
+  importFiles,
+  importStore,
   personalDataStore,
   secretSource,
   suppressionStore,
@@ -17,8 +19,10 @@ import { smsLayout } from '../../shared/domain/sms-text';
 import { httpErrors, requireApiKey } from '../../shared/http/middleware';
 import type { HttpResult } from '../../shared/http/respond';
 import { createLogger } from '../../shared/observability';
+import type { ListMembership } from '../../shared/ports';
 import { campaignRoutes } from './routes/campaigns';
 import { contactRoutes } from './routes/contacts';
+import { importRoutes } from './routes/imports';
 import type { Routes } from './routes/types';
 
 const config = readFunctionConfig('http-api');
@@ -34,6 +38,9 @@ const personalData = personalDataStore({
   deliveries: config.DELIVERIES_TABLE,
   reports: config.REPORTS_TABLE,
 });
+
+/** Lists come with the audience work; the lead wires their ListMembership here and in queue-import-contacts. */
+const lists: ListMembership | undefined = undefined;
 
 const routes: Routes = {
   ...contactRoutes({
@@ -52,6 +59,12 @@ const routes: Routes = {
       publicBaseUrl: config.CHAPAR_PUBLIC_BASE_URL,
       optOutSuffix: config.CHAPAR_SMS_OPT_OUT_SUFFIX,
     }),
+  }),
+  ...importRoutes({
+    imports: importStore(config.IMPORTS_TABLE),
+    files: importFiles(config.IMPORTS_BUCKET),
+    now,
+    ...(lists ? { lists } : {}),
   }),
 };
 
