@@ -387,8 +387,8 @@ export interface ImportStore {
 }
 
 /**
- * One imported row's write: the contact (created, or updated in place) stamped with the row
- * that wrote it, and its ledger notes, in one transaction.
+ * One imported row's contact write: created, or updated in place, stamped with the row that
+ * wrote it.
  */
 export interface ImportedContactWrite {
   readonly contactId: string;
@@ -398,11 +398,15 @@ export interface ImportedContactWrite {
   readonly fields?: ContactFields;
   /** `<importId>#<line>#<outcome>`: how a re-read of this row knows it was written. */
   readonly stamp: string;
-  readonly ledger: readonly { readonly event: ConsentEvent; readonly once: string }[];
 }
 
 export interface ImportedContactWriter {
-  /** 'conflict' when the contact's existence was not as expected or a ledger note exists. */
+  /**
+   * Appends ledger notes whose ids are fixed by their cause (import, contact, channel), so
+   * writing one again overwrites it with itself.
+   */
+  writeNotes(events: readonly ConsentEvent[]): Promise<void>;
+  /** 'conflict' when the contact's existence was not as expected. */
   write(write: ImportedContactWrite, now: Date): Promise<'written' | 'conflict'>;
   /** The contacts among `ids` with their stamp, strongly consistent. */
   stamped(ids: readonly string[]): Promise<Map<string, { contact: Contact; stamp?: string }>>;

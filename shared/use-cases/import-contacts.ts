@@ -11,7 +11,6 @@
  */
 import { createHash } from 'node:crypto';
 import type { ConsentEvent, ImportConsentEvidence } from '../domain/consent';
-import { newId } from '../domain/ids';
 import { type ColumnPlan, planColumns } from '../domain/import-headers';
 import {
   addCounts,
@@ -312,25 +311,26 @@ async function planRows(deps: RunImportDeps, job: ImportJob, rows: readonly Impo
   return planned;
 }
 
-function ledgerFor(job: ImportJob, contactId: string, channels: readonly Channel[], now: Date) {
+/**
+ * The ledger notes of a row's contact: one per channel it is reachable on, their id and time
+ * fixed by the import (its id, its start), so an attempt again writes the same notes.
+ */
+function notesFor(job: ImportJob, contactId: string, channels: readonly Channel[]): ConsentEvent[] {
   const evidence: ImportConsentEvidence = {
     importId: job.id,
     basis: job.consent.basis,
     ...(job.consent.reference ? { reference: job.consent.reference } : {}),
   };
-  return channels.map((channel) => {
-    const event: ConsentEvent = {
-      id: newId(now.getTime()),
-      contactId,
-      action: 'imported',
-      channel,
-      topic: ALL_TOPICS,
-      source: 'import',
-      at: now.toISOString(),
-      evidence,
-    };
-    return { event, once: `import:${job.id}:${channel}` };
-  });
+  return channels.map((channel) => ({
+    id: `${job.id}.${channel}`,
+    contactId,
+    action: 'imported',
+    channel,
+    topic: ALL_TOPICS,
+    source: 'import',
+    at: job.startedAt ?? job.createdAt,
+    evidence,
+  }));
 }
 
 /** Keeps erased people unreachable, as PUT does: a tombstoned address is opted out before it is stored. */
@@ -390,20 +390,18 @@ async function importChunk(
     await honourChunkTombstones(deps, writes);
     const conflicted = new Set<number>();
     const now = deps.now();
+    const channelsOf = (p: Planned): Channel[] => {
+      const reach = p.fields ?? { phone: p.row.phone, email: p.row.email };
+      return [...(reach.phone ? ['sms' as const] : []), ...(reach.email ? ['email' as const] : [])];
+    };
+    await deps.writer.writeNotes(writes.flatMap((p) => notesFor(job, p.contactId, channelsOf(p))));
     await inParallel(writes, deps.concurrency ?? 16, async (p) => {
-      const fields = p.fields;
-      const reach = fields ?? { phone: p.row.phone, email: p.row.email };
-      const channels: Channel[] = [
-        ...(reach.phone ? ['sms' as const] : []),
-        ...(reach.email ? ['email' as const] : []),
-      ];
       const result = await deps.writer.write(
         {
           contactId: p.contactId,
           create: p.create,
-          ...(fields ? { fields } : {}),
+          ...(p.fields ? { fields: p.fields } : {}),
           stamp: stampOf(job.id, p.row.line, p.outcome as Outcome),
-          ledger: ledgerFor(job, p.contactId, channels, now),
         },
         now,
       );

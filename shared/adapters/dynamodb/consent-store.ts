@@ -31,6 +31,12 @@ function markerExists(error: unknown): boolean {
  * {@link markerExists} can tell it apart). Other writers (an import) put them in their own
  * transactions.
  */
+/** A ledger event as its item: `event#<at>#<id>` in the contact's partition. */
+export function eventItem(event: ConsentEvent): Record<string, unknown> {
+  const { contactId, ...ledger } = event;
+  return { pk: contactId, sk: `event#${event.at}#${event.id}`, ...ledger };
+}
+
 export function ledgerWrites(tableName: string, event: ConsentEvent, once?: string) {
   const state = stateAfter(event);
   const { contactId, ...ledger } = event;

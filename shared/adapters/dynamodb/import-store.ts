@@ -4,9 +4,9 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
-  TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { ConsentEvent } from '../../domain/consent';
 import { ConflictError } from '../../domain/errors';
 import { newRef } from '../../domain/ids';
 import type { ImportCounts, ImportJob } from '../../domain/import-job';
@@ -14,14 +14,8 @@ import type { RowProblem } from '../../domain/import-row';
 import type { Contact } from '../../domain/types';
 import type { ImportedContactWrite, ImportedContactWriter, ImportStore } from '../../ports';
 import { batchGet } from './batch-get';
-import {
-  chunk,
-  decodeCursor,
-  encodeCursor,
-  isConditionFailure,
-  isTransactionConditionFailure,
-} from './client';
-import { ledgerWrites } from './consent-store';
+import { chunk, decodeCursor, encodeCursor, isConditionFailure } from './client';
+import { eventItem } from './consent-store';
 
 const JOB_SK = 'import';
 /** Imports and their error rows are kept 30 days (the uploads themselves 7). */
@@ -126,7 +120,7 @@ export class DynamoImportStore implements ImportStore {
       seen.set(problem.line, n + 1);
       return { pk: id, sk: problemSk(problem.line, n), ...problem, expiresAt: this.expiry() };
     });
-    for (const part of chunk(items, 25)) await this.batchPut(part);
+    await batchPut(this.client, this.tableName, items);
     const add = COUNTERS.map((name) => `#${name} :${name}`).join(', ');
     try {
       await this.client.send(
@@ -214,30 +208,36 @@ export class DynamoImportStore implements ImportStore {
   private expiry(): number {
     return Math.floor(Date.now() / 1000) + KEEP_SECONDS;
   }
+}
 
-  private async batchPut(items: Record<string, unknown>[]): Promise<void> {
-    let pending = items.map((Item) => ({ PutRequest: { Item } }));
+/** BatchWriteItem of puts, 25 a call, unprocessed items sent again with a short backoff. */
+async function batchPut(client: DynamoDBDocumentClient, tableName: string, items: Record<string, unknown>[]) {
+  for (const part of chunk(items, 25)) {
+    let pending = part.map((Item) => ({ PutRequest: { Item } }));
     for (let round = 0; pending.length > 0; round++) {
-      if (round === 8) throw new Error(`BatchWriteItem on ${this.tableName} left items unprocessed`);
+      if (round === 8) throw new Error(`BatchWriteItem on ${tableName} left items unprocessed`);
       if (round > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** round));
-      const result = await this.client.send(
-        new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
-      );
-      pending = (result.UnprocessedItems?.[this.tableName] ?? []) as typeof pending;
+      const result = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+      pending = (result.UnprocessedItems?.[tableName] ?? []) as typeof pending;
     }
   }
 }
 
 /**
- * An imported row's contact and ledger notes, written in one transaction across the contacts
- * and consent tables, the contact stamped with the row (`importRow`) so that reading it again
- * tells a redelivered row from a new one.
+ * An imported row's contact (one conditional UpdateItem, stamped with the row: `importRow`)
+ * and the ledger notes of a chunk (BatchWriteItem, keys fixed by their cause). Notes are
+ * written before their contacts: a crash in between leaves a note that the re-run writes
+ * again onto itself, never a contact without its evidence.
  */
 export class DynamoImportedContactWriter implements ImportedContactWriter {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tables: { readonly contacts: string; readonly consent: string },
   ) {}
+
+  async writeNotes(events: readonly ConsentEvent[]): Promise<void> {
+    await batchPut(this.client, this.tables.consent, events.map(eventItem));
+  }
 
   async write(write: ImportedContactWrite, now: Date): Promise<'written' | 'conflict'> {
     const set = ['importRow = :stamp'];
@@ -263,25 +263,18 @@ export class DynamoImportedContactWriter implements ImportedContactWriter {
     }
     try {
       await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.tables.contacts,
-                Key: { pk: write.contactId },
-                UpdateExpression: `SET ${set.join(', ')}`,
-                ConditionExpression: write.create ? 'attribute_not_exists(pk)' : 'attribute_exists(pk)',
-                ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
-                ExpressionAttributeValues: values,
-              },
-            },
-            ...write.ledger.flatMap(({ event, once }) => ledgerWrites(this.tables.consent, event, once)),
-          ],
+        new UpdateCommand({
+          TableName: this.tables.contacts,
+          Key: { pk: write.contactId },
+          UpdateExpression: `SET ${set.join(', ')}`,
+          ConditionExpression: write.create ? 'attribute_not_exists(pk)' : 'attribute_exists(pk)',
+          ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+          ExpressionAttributeValues: values,
         }),
       );
       return 'written';
     } catch (error) {
-      if (isTransactionConditionFailure(error)) return 'conflict';
+      if (isConditionFailure(error)) return 'conflict';
       throw error;
     }
   }
