@@ -5,6 +5,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -12,6 +13,7 @@ import type * as ses from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { configDefaults } from '../../shared/config';
 import {
+  buckets,
   type FunctionDefinition,
   type FunctionName,
   functions,
@@ -31,6 +33,7 @@ import { AppFunction } from '../constructs/app-function';
 import { AppHttpApi } from '../constructs/app-http-api';
 import { DeadLetterQueue } from '../constructs/dead-letter-queue';
 import type { QueueWithDlq } from '../constructs/queue-with-dlq';
+import { cloudBucketName } from '../constructs/upload-bucket';
 import { mapRecord } from '../map-record';
 import { domainOf, type OperatorConfig } from '../operator-config';
 
@@ -89,6 +92,10 @@ export class ApiStack extends Stack {
       tables: props.tables,
       secrets: props.secrets,
       queues: mapRecord(props.queues, (queue) => queue.queue),
+      // By name, not by reference: the buckets live in ChaparMessaging (see cloudBucketName).
+      buckets: mapRecord(buckets, (definition) =>
+        s3.Bucket.fromBucketName(this, `${definition.id}Ref`, cloudBucketName(definition.localName)),
+      ),
       email: this.emailSending(props),
       // Settings left to their defaults are set to them, so every variable a function reads is in its environment.
       settings: {
