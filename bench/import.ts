@@ -66,7 +66,8 @@ function messyCsv(rows: number): { csv: string; invalid: number; duplicates: num
       phone = `0912${i % 1000}`;
       invalid += 1;
     } else if (i % 50 === 11 && i > 50) {
-      phone = writtenPhone(`91${String(i - 50).padStart(8, '0')}`, i + 4);
+      // Row i - 25 is never itself a repeat nor invalid.
+      phone = writtenPhone(`91${String(i - 25).padStart(8, '0')}`, i + 4);
       duplicates += 1;
     } else phone = writtenPhone(national, i);
     const email = i % 2 === 0 && i % 50 !== 11 ? `customer${i}@example.com` : '';
