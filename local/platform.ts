@@ -146,9 +146,6 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     });
     const env: Record<string, string> = {
       ...resources.env,
-      // fauxqs serves S3 on its SQS port; functions address it path-style.
-      AWS_ENDPOINT_URL_S3: endpoints.sqs,
-      ...Object.fromEntries(Object.values(buckets).map((bucket) => [bucket.envVar, bucket.localName])),
       AWS_ENDPOINT_URL_SESV2: sesEvents.url,
       SES_CONFIGURATION_SET: LOCAL_CONFIGURATION_SET,
       KAVENEGAR_BASE_URL: kavenegarUrl,
