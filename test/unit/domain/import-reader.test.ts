@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
 import { detectDelimiter, type FileRecord, readImportFile } from '../../../shared/domain/import-reader';
 
@@ -68,5 +69,33 @@ describe('readImportFile (xlsx)', () => {
 
   it('refuses text that claims to be xlsx', async () => {
     await expect(records(utf8('phone\n09121234567\n'), 'xlsx')).rejects.toThrow('not an .xlsx workbook');
+  });
+});
+
+describe('readImportFile (xlsx as Excel orders it)', () => {
+  it('keeps Persian text whole when the sheet comes before its shared strings (a temporary file)', async () => {
+    // Prepare: Excel writes sharedStrings.xml after the sheets; exceljs then parks the sheet
+    // in a temporary file and reads it back in chunks, where a letter can be cut in two.
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('مشتریان');
+    sheet.addRow(['شماره موبایل', 'نام و نام خانوادگی']);
+    const names = Array.from({ length: 3000 }, (_, i) => `مشتری شمارهٔ ${i} از شهر اصفهان`);
+    names.forEach((name, i) => sheet.addRow([`0912${String(1_000_000 + i)}`, name]));
+    const written = await JSZip.loadAsync(await workbook.xlsx.writeBuffer());
+    const reordered = new JSZip();
+    const paths = Object.keys(written.files).filter((path) => !written.files[path]?.dir);
+    const last = paths.filter((path) => path === 'xl/sharedStrings.xml');
+    for (const path of [...paths.filter((path) => path !== 'xl/sharedStrings.xml'), ...last]) {
+      reordered.file(path, await (written.file(path) as JSZip.JSZipObject).async('uint8array'));
+    }
+    const bytes = await reordered.generateAsync({ type: 'uint8array', compression: 'DEFLATE' });
+    expect(last).toEqual(['xl/sharedStrings.xml']);
+
+    // Act
+    const result = await records(bytes, 'xlsx');
+
+    // Assess
+    expect(result).toHaveLength(3001);
+    expect(result.slice(1).map((record) => record.cells[1])).toEqual(names);
   });
 });
