@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Size, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -117,6 +117,10 @@ export class ApiStack extends Stack {
         description: `Chapar ${name}`,
         timeout: Duration.seconds(definition.timeoutSeconds),
         memorySize: definition.memoryMb,
+        ephemeralStorageSize:
+          definition.ephemeralStorageMb === undefined
+            ? undefined
+            : Size.mebibytes(definition.ephemeralStorageMb),
         reservedConcurrentExecutions: definition.reservedConcurrency,
         templatesDir: 'templates',
         serviceName: SERVICE_NAME,

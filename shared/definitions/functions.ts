@@ -62,6 +62,8 @@ export interface FunctionDefinition {
   readonly settings: readonly SettingName[];
   /** Reserved concurrency, when the function must never exceed a provider's limits. */
   readonly reservedConcurrency?: number;
+  /** Size of /tmp in MiB, when 512 is too little. @default 512 */
+  readonly ephemeralStorageMb?: number;
   /**
    * S3 buckets it uses: `read` gets objects, `presignPut` signs upload URLs (the URL acts with
    * the function's own PutObject permission). @default none
@@ -255,6 +257,9 @@ export const functions = {
     // An invocation stops taking chunks a minute before this and hands over to the next.
     timeoutSeconds: 300,
     memoryMb: 1024,
+    // exceljs parks a worksheet written before its shared strings (as Excel writes them) in
+    // /tmp, uncompressed: a 100 MB workbook can need gigabytes.
+    ephemeralStorageMb: 4096,
     tables: { imports: 'readWrite', contacts: 'readWrite', consent: 'readWrite', suppressions: 'read' },
     sendsTo: ['imports'],
     secrets: ['erasureKey'],

@@ -103,3 +103,13 @@ describe('imports bucket', () => {
     }
   });
 });
+
+describe('queue-import-contacts', () => {
+  it('has room in /tmp for the worksheet exceljs parks there', () => {
+    api.hasResourceProperties('AWS::Lambda::Function', {
+      Description: 'Chapar queue-import-contacts',
+      EphemeralStorage: { Size: 4096 },
+      Timeout: 300,
+    });
+  });
+});
