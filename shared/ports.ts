@@ -366,9 +366,10 @@ export interface ImportStore {
    */
   start(id: string, file: { rows: number; etag: string }, now: Date): Promise<ImportJob | undefined>;
   /**
-   * Saves one chunk exactly once: stores its invalid rows, adds `counts` and moves the
-   * checkpoint (records read after the header) from `from` to `to`, in one conditional write.
-   * False when the checkpoint was not at `from` (the chunk was saved already).
+   * Saves one chunk exactly once: stores its invalid rows (under keys of their own, so a
+   * repeat rewrites them), then adds `counts` and moves the checkpoint (records read after
+   * the header) from `from` to `to` in one conditional write. False when the checkpoint was
+   * not at `from` (the chunk was saved already).
    */
   saveChunk(
     id: string,

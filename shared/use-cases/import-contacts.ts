@@ -4,10 +4,11 @@
  * anything, then imports it chunk by chunk from a saved checkpoint, across invocations.
  *
  * Exactly once, whatever SQS redelivers: each row's contact write stamps the contact with
- * `<importId>#<line>#<outcome>` in the same transaction as its ledger notes, so a row read
- * again finds its own stamp and counts the same outcome without writing; a new contact of a
- * row without id gets an id derived from import and line, so a re-run cannot create a second
- * one; and a chunk's counters move with its checkpoint in one conditional write.
+ * `<importId>#<line>#<outcome>`, so a row read again finds its own stamp and counts the same
+ * outcome without writing; a new contact of a row without id gets an id derived from import
+ * and line, so a re-run cannot create a second one; ledger notes have ids fixed by import and
+ * channel and are written before their contact; and a chunk's counters move with its
+ * checkpoint in one conditional write.
  */
 import { createHash } from 'node:crypto';
 import type { ConsentEvent, ImportConsentEvidence } from '../domain/consent';
