@@ -1,13 +1,23 @@
 import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { type RouteDefinition, type SecretName, schedules, secrets } from '../shared/definitions';
+import {
+  type BucketName,
+  buckets,
+  type FunctionDefinition,
+  type FunctionName,
+  functions,
+  type RouteDefinition,
+  type SecretName,
+  schedules,
+  secrets,
+} from '../shared/definitions';
 import type { ChaparStacks } from './chapar-stacks';
 
 /**
  * Every cdk-nag (AwsSolutions) finding Chapar accepts, each on the one resource it
  * concerns and with the reason it is accepted. Nothing is acknowledged app- or stack-wide.
  */
-export function acknowledgeNagFindings({ data, api }: ChaparStacks): void {
+export function acknowledgeNagFindings({ data, messaging, api }: ChaparStacks): void {
   for (const [name, secret] of Object.entries(data.secrets) as [SecretName, IConstruct][]) {
     acknowledge(secret, 'AwsSolutions-SMG4', secrets[name].rotation);
   }
@@ -34,6 +44,38 @@ export function acknowledgeNagFindings({ data, api }: ChaparStacks): void {
       fn.role,
       'AwsSolutions-IAM5[Resource::*]',
       'X-Ray PutTraceSegments and PutTelemetryRecords, and SES GetAccount (read only), accept no resource-level permission',
+    );
+  }
+
+  for (const [name, definition] of Object.entries(functions) as [FunctionName, FunctionDefinition][]) {
+    for (const bucket of Object.keys(definition.buckets ?? {}) as BucketName[]) {
+      const policy = api.functions[name].function.node.tryFindChild(`${buckets[bucket].id}Objects`);
+      if (policy) {
+        const prefix = buckets[bucket].notifies?.prefix ?? '';
+        acknowledge(
+          policy,
+          `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${buckets[bucket].localName}-<AWS::AccountId>-<AWS::Region>/${prefix}*]`,
+          `Upload object keys are made per import: ${name} may reach only the objects under ${buckets[bucket].notifies?.prefix ?? ''}`,
+        );
+      }
+    }
+  }
+
+  for (const { bucket } of Object.values(messaging.buckets)) {
+    acknowledge(
+      bucket,
+      'AwsSolutions-S1',
+      'Uploads live at most 7 days and are read once by the import; CloudTrail data events can log access if wanted',
+    );
+  }
+  const notifications = messaging.node.children.find((child) =>
+    child.node.id.startsWith('BucketNotificationsHandler'),
+  );
+  if (notifications) {
+    acknowledge(
+      notifications,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      "CDK's bucket-notifications custom resource: it runs at deploy time only, with the basic logging policy",
     );
   }
 

@@ -32,6 +32,8 @@ export interface EmulatorEndpoints extends AwsEndpoints {
 /** The running emulators. */
 export interface Emulators {
   readonly endpoints: EmulatorEndpoints;
+  /** Calls `listener` for every object put into fauxqs's S3; returns the way to stop. */
+  readonly onS3Upload: sqs.SqsEmulator['onUpload'];
   /** Ends every emulator (DynamoDB's Java process included) and waits for each; safe to call twice. */
   end(): Promise<void>;
 }
@@ -74,6 +76,7 @@ export function startEmulators(options: EmulatorOptions = {}): Promise<Emulators
         secretsManager: secrets.url,
         ...(kavenegar === undefined ? {} : { kavenegar: kavenegar.url }),
       },
+      onS3Upload: queues.onUpload,
       end: () => started.end(),
     };
   });

@@ -1,5 +1,5 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { queueRoutes } from '../shared/definitions';
+import { buckets, queueRoutes } from '../shared/definitions';
 import { type EmulatorEndpoints, type Emulators, startEmulators } from './emulators';
 import { createHandlerLoader, type HandlerSource } from './lambda/functions';
 import { type HttpGateway, type QueueRoute, startHttpGateway } from './lambda/http-gateway';
@@ -7,6 +7,7 @@ import { startScheduler } from './lambda/scheduler';
 import { type PolledQueue, startSqsPollers } from './lambda/sqs-poller';
 import { type Started, startInOrder } from './lifecycle';
 import { createResources, type LocalResources } from './resources';
+import { start as startS3Events } from './s3-events';
 import { LOCAL_CONFIGURATION_SET, type SesEvents, start as startSesEvents } from './ses-events';
 
 /** A variable that configures the local platform, with its default. */
@@ -115,12 +116,23 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     // First in, so last out: process.env is restored once every piece has ended.
     started.add('process.env', { end: async () => environment.restore() });
     // 2. Emulators: DynamoDB Local, Secrets Manager, SQS, SES and the Kavenegar simulator.
-    const { endpoints } = started.add(
-      'Emulators',
-      await startPlatformEmulators(settings, host, port, options),
-    );
-    // 3. Resources: the tables, queues, topics and secrets, seeded with the local secret values.
+    const emulators = started.add('Emulators', await startPlatformEmulators(settings, host, port, options));
+    const { endpoints } = emulators;
+    // 3. Resources: the tables, queues, topics and secrets, seeded with the local secret values;
+    //    then the buckets, whose uploads become S3 event notifications on their queues.
     const resources = await createPlatformResources(endpoints, settings, options);
+    started.add(
+      'S3 event notifications',
+      await startS3Events({
+        endpoint: endpoints.sqs,
+        region: endpoints.region,
+        onUpload: emulators.onS3Upload,
+        buckets: Object.values(buckets).map((definition) => ({
+          definition,
+          queueUrl: definition.notifies ? resources.queues[definition.notifies.queue].url : undefined,
+        })),
+      }),
+    );
     // 4. Runtime, consumers after what they consume: SES event publishing and the gateway
     //    (their URLs go into the functions' environment), the environment, then the pollers
     //    and the scheduler. The gateway answers 503 until all of it is up.

@@ -14,6 +14,7 @@ import {
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
+  buckets,
   type KeyDefinition,
   type QueueDefinition,
   type QueueName,
@@ -89,6 +90,8 @@ export function endpointEnv(endpoints: AwsEndpoints): Record<string, string> {
     AWS_ENDPOINT_URL_SQS: endpoints.sqs,
     AWS_ENDPOINT_URL_SESV2: endpoints.ses,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsManager,
+    // fauxqs serves S3 on its SQS port; with this set, functions address buckets path-style.
+    AWS_ENDPOINT_URL_S3: endpoints.sqs,
   };
 }
 
@@ -128,6 +131,8 @@ export async function createResources(options: CreateResourcesOptions): Promise<
     for (const [key, table] of entries(tables)) env[table.envVar] = tableNames[key];
     for (const [key, queue] of entries(queues)) env[queue.envVar] = queueResources[key].url;
     for (const [key, secret] of entries(secrets)) env[secret.envVar] = secretNames[key];
+    // Bucket names only: local/s3-events.ts creates the buckets and their notifications.
+    for (const bucket of Object.values(buckets)) env[bucket.envVar] = bucket.localName;
     return { env, tables: tableNames, queues: queueResources, topics: topicResources, secrets: secretNames };
   } finally {
     dynamodb.destroy();

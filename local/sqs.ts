@@ -15,6 +15,11 @@ export interface SqsEmulator {
   port: number;
   /** The fauxqs server, for inspection in tests (inspectQueue). */
   server: FauxqsServer;
+  /**
+   * Calls `listener` for every object put into a bucket of its S3 (fauxqs emits no bucket
+   * notifications; its message spy sees each upload). Returns the way to stop listening.
+   */
+  onUpload(listener: (upload: { bucket: string; key: string }) => void): () => void;
   /** Stops listening; safe to call twice. */
   end(): Promise<void>;
 }
@@ -28,15 +33,36 @@ export async function start(options: SqsOptions = {}): Promise<SqsEmulator> {
   const port = options.port ?? 4566;
   let server: FauxqsServer;
   try {
-    server = await startFauxqs({ port, logger: false });
+    // The spy keeps a few recent events (uploads are read from it); 20 is plenty.
+    server = await startFauxqs({ port, logger: false, messageSpies: { bufferSize: 20 } });
   } catch (error) {
     throw new Error(`SQS emulator (fauxqs) could not listen on port ${port}`, { cause: error });
   }
   let ended: Promise<void> | undefined;
+  const listeners = new Set<(upload: { bucket: string; key: string }) => void>();
+  // A waiter whose filter never matches sees every event, and stays for the server's life.
+  server.spy
+    .waitForMessage((message) => {
+      if (message.service === 's3' && message.status === 'uploaded') {
+        for (const listener of listeners) {
+          try {
+            listener({ bucket: message.bucket, key: message.key });
+          } catch {
+            // A listener's failure must never fail the upload itself.
+          }
+        }
+      }
+      return false;
+    })
+    .catch(() => undefined);
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${server.port}`,
     port: server.port,
     server,
+    onUpload: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     end: () => {
       ended ??= server.stop();
       return ended;

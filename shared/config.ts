@@ -20,6 +20,10 @@ const envSchema = z.object({
   IDEMPOTENCY_TABLE: z.string().check(z.minLength(1)),
   SMS_POLLS_TABLE: z.string().check(z.minLength(1)),
   AUDIENCES_TABLE: z.string().check(z.minLength(1)),
+  IMPORTS_TABLE: z.string().check(z.minLength(1)),
+  IMPORTS_QUEUE_URL: z.url(),
+  /** The bucket contact files are uploaded to. */
+  IMPORTS_BUCKET: z.string().check(z.minLength(1)),
   DISPATCH_QUEUE_URL: z.url(),
   SMS_QUEUE_URL: z.url(),
   EMAIL_QUEUE_URL: z.url(),

@@ -18,6 +18,8 @@ import type { DispatchUnitState } from './domain/dispatch';
 import type { FeedbackCounter } from './domain/email-feedback';
 import type { EmailMessage } from './domain/email-message';
 import type { EmailAccountState } from './domain/email-sending';
+import type { ImportCounts, ImportJob } from './domain/import-job';
+import type { RowProblem } from './domain/import-row';
 import type { ContactList } from './domain/list';
 import type { DispatchMessage, ReceivedMessage, RecipientsMessage } from './domain/messages';
 import type { FailureStreak } from './domain/retry-backoff';
@@ -501,6 +503,8 @@ export interface IdPage {
  * through this).
  */
 export interface ListMembership {
+  /** Whether the list exists (an import names its list before anything is written). */
+  exists(listId: string): Promise<boolean>;
   /**
    * Adds the contacts not on the list yet; answers how many were new. Any number of ids (the
    * store writes them in transactions of 48, a shard each).
@@ -544,4 +548,85 @@ export interface SegmentStore {
   create(segment: Segment): Promise<void>;
   get(id: string): Promise<Segment | undefined>;
   list(page: { cursor?: string; limit: number }): Promise<{ items: Segment[]; cursor?: string }>;
+}
+
+/** Finds contacts by their normalised addresses (sparse indexes on the contacts table). */
+export interface ContactMatcher {
+  /** Ids of the contacts holding each E.164 phone, sorted; phones no contact holds are absent. */
+  idsByPhone(phones: readonly string[]): Promise<Map<string, string[]>>;
+  /** Ids of the contacts holding each lower-cased email, sorted. */
+  idsByEmail(emails: readonly string[]): Promise<Map<string, string[]>>;
+}
+
+/** Contact imports: the job, its checkpoint and counters, and its invalid rows. */
+export interface ImportStore {
+  /** @throws ConflictError when the id exists. */
+  create(job: ImportJob): Promise<void>;
+  get(id: string): Promise<ImportJob | undefined>;
+  /**
+   * Moves a waiting import to `processing` with what validating its file found (data rows,
+   * the object's ETag); undefined when it was not waiting (another receiver started it).
+   */
+  start(id: string, file: { rows: number; etag: string }, now: Date): Promise<ImportJob | undefined>;
+  /**
+   * Saves one chunk exactly once: stores its invalid rows (under keys of their own, so a
+   * repeat rewrites them), then adds `counts` and moves the checkpoint (records read after
+   * the header) from `from` to `to` in one conditional write. False when the checkpoint was
+   * not at `from` (the chunk was saved already).
+   */
+  saveChunk(
+    id: string,
+    chunk: { from: number; to: number; counts: ImportCounts; problems: readonly RowProblem[] },
+    now: Date,
+  ): Promise<boolean>;
+  /** processing → done. */
+  finish(id: string, now: Date): Promise<void>;
+  /** waiting_upload or processing → failed, with the reason in words. */
+  fail(id: string, reason: string, now: Date): Promise<void>;
+  /** The invalid rows of an import, in file order, a page at a time. */
+  problems(
+    id: string,
+    page: { cursor?: string; limit: number },
+  ): Promise<{ items: RowProblem[]; cursor?: string }>;
+}
+
+/**
+ * One imported row's contact write: created, or updated in place, stamped with the row that
+ * wrote it.
+ */
+export interface ImportedContactWrite {
+  readonly contactId: string;
+  /** True: the contact must not exist yet. False: it must exist. */
+  readonly create: boolean;
+  /** The fields to set (a create also gets ref and createdAt); undefined sets only the stamp. */
+  readonly fields?: ContactFields;
+  /** `<importId>#<line>#<outcome>`: how a re-read of this row knows it was written. */
+  readonly stamp: string;
+}
+
+export interface ImportedContactWriter {
+  /**
+   * Appends ledger notes whose ids are fixed by their cause (import, contact, channel), so
+   * writing one again overwrites it with itself.
+   */
+  writeNotes(events: readonly ConsentEvent[]): Promise<void>;
+  /** 'conflict' when the contact's existence was not as expected. */
+  write(write: ImportedContactWrite, now: Date): Promise<'written' | 'conflict'>;
+  /** The contacts among `ids` with their stamp, strongly consistent. */
+  stamped(ids: readonly string[]): Promise<Map<string, { contact: Contact; stamp?: string }>>;
+}
+
+/** Upload URLs and the uploaded files of imports. */
+export interface ImportFiles {
+  /** A presigned HTTP PUT URL for `key`, valid `expiresInSeconds`. */
+  uploadUrl(key: string, expiresInSeconds: number): Promise<string>;
+  /** Size and ETag of the uploaded object, undefined when there is none. */
+  head(key: string): Promise<{ size: number; etag: string } | undefined>;
+  /** The object's bytes as a stream; fails when its ETag is no longer `etag` (replaced). */
+  open(key: string, etag: string): Promise<AsyncIterable<Uint8Array>>;
+}
+
+/** Continues a long import in a later invocation. */
+export interface ImportQueue {
+  continueImport(importId: string): Promise<void>;
 }

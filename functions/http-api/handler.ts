@@ -7,6 +7,8 @@ import {
   contactSearch,
   contactStore,
   erasureKey,
+  importFiles,
+  importStore,
   listStore,
   personalDataStore,
   secretSource,
@@ -22,6 +24,7 @@ import type { HttpResult } from '../../shared/http/respond';
 import { createLogger } from '../../shared/observability';
 import { campaignRoutes } from './routes/campaigns';
 import { contactRoutes } from './routes/contacts';
+import { importRoutes } from './routes/imports';
 import { listRoutes } from './routes/lists';
 import { segmentRoutes } from './routes/segments';
 import type { Routes } from './routes/types';
@@ -75,6 +78,12 @@ const routes: Routes = {
       publicBaseUrl: config.CHAPAR_PUBLIC_BASE_URL,
       optOutSuffix: config.CHAPAR_SMS_OPT_OUT_SUFFIX,
     }),
+  }),
+  ...importRoutes({
+    imports: importStore(config.IMPORTS_TABLE),
+    files: importFiles(config.IMPORTS_BUCKET),
+    now,
+    lists,
   }),
 };
 

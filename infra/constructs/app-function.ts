@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, type Size } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -18,6 +18,8 @@ export interface AppFunctionProps {
   readonly timeout: Duration;
   /** @default 256 */
   readonly memorySize?: number;
+  /** Size of /tmp. @default 512 MiB (Lambda's) */
+  readonly ephemeralStorageSize?: Size;
   /** Concurrency reserved for, and capping, the function. @default - unreserved, uncapped */
   readonly reservedConcurrentExecutions?: number;
   /** Extra environment variables. @default - only the defaults listed on AppFunction */
@@ -95,6 +97,7 @@ export class AppFunction extends Construct {
       architecture: lambda.Architecture.ARM_64,
       timeout: props.timeout,
       memorySize: props.memorySize ?? 256,
+      ephemeralStorageSize: props.ephemeralStorageSize,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       tracing: lambda.Tracing.ACTIVE,
       role: this.role,

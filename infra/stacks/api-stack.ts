@@ -1,10 +1,11 @@
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Size, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration, HttpSqsIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -12,6 +13,7 @@ import type * as ses from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { configDefaults } from '../../shared/config';
 import {
+  buckets,
   type FunctionDefinition,
   type FunctionName,
   functions,
@@ -33,6 +35,7 @@ import { AppFunction } from '../constructs/app-function';
 import { AppHttpApi } from '../constructs/app-http-api';
 import { DeadLetterQueue } from '../constructs/dead-letter-queue';
 import type { QueueWithDlq } from '../constructs/queue-with-dlq';
+import { cloudBucketName } from '../constructs/upload-bucket';
 import { mapRecord } from '../map-record';
 import { domainOf, type OperatorConfig } from '../operator-config';
 
@@ -99,6 +102,10 @@ export class ApiStack extends Stack {
       tables: props.tables,
       secrets: props.secrets,
       queues: mapRecord(props.queues, (queue) => queue.queue),
+      // By name, not by reference: the buckets live in ChaparMessaging (see cloudBucketName).
+      buckets: mapRecord(buckets, (definition) =>
+        s3.Bucket.fromBucketName(this, `${definition.id}Ref`, cloudBucketName(definition.localName)),
+      ),
       email: this.emailSending(props),
       // Settings left to their defaults are set to them, so every variable a function reads is in its environment.
       settings: {
@@ -121,6 +128,10 @@ export class ApiStack extends Stack {
         description: `Chapar ${name}`,
         timeout: Duration.seconds(definition.timeoutSeconds),
         memorySize: definition.memoryMb,
+        ephemeralStorageSize:
+          definition.ephemeralStorageMb === undefined
+            ? undefined
+            : Size.mebibytes(definition.ephemeralStorageMb),
         reservedConcurrentExecutions: definition.reservedConcurrency,
         templatesDir: 'templates',
         serviceName: SERVICE_NAME,

@@ -1,10 +1,19 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
-import { functions, type QueueName, queues, type TopicName, topics } from '../../shared/definitions';
+import {
+  type BucketName,
+  buckets,
+  functions,
+  type QueueName,
+  queues,
+  type TopicName,
+  topics,
+} from '../../shared/definitions';
 import { AlarmTopic } from '../constructs/alarm-topic';
 import { EventTopic } from '../constructs/event-topic';
 import { QueueWithDlq } from '../constructs/queue-with-dlq';
+import { UploadBucket } from '../constructs/upload-bucket';
 import { mapRecord } from '../map-record';
 
 export interface MessagingStackProps extends StackProps {
@@ -24,7 +33,7 @@ export const SES_EVENT_TYPES: readonly ses.EmailSendingEvent[] = [
 ];
 
 /**
- * How messages move: the work queues of `queues` in shared/definitions.ts with their
+ * How messages move: the upload buckets and the queues their events go to, the work queues of `queues` in shared/definitions.ts with their
  * dead-letter queues, the event topics of `topics` with their subscribed queues, the SES
  * configuration set (publishing to `sesEvents`) and sending identity, and the one topic
  * every alarm of the app notifies.
@@ -32,6 +41,8 @@ export const SES_EVENT_TYPES: readonly ses.EmailSendingEvent[] = [
 export class MessagingStack extends Stack {
   readonly queues: Readonly<Record<QueueName, QueueWithDlq>>;
   readonly topics: Readonly<Record<TopicName, EventTopic>>;
+  /** The buckets of `buckets`, here with the queues their uploads notify. */
+  readonly buckets: Readonly<Record<BucketName, UploadBucket>>;
   readonly alarmTopic: AlarmTopic;
   readonly configurationSet: ses.ConfigurationSet;
   readonly emailIdentity?: ses.EmailIdentity;
@@ -53,6 +64,19 @@ export class MessagingStack extends Stack {
       this.alarmTopic.notify(queue.deadLetterAlarm);
       return queue;
     });
+
+    this.buckets = mapRecord(
+      buckets,
+      (definition) =>
+        new UploadBucket(this, definition.id, {
+          baseName: definition.localName,
+          expireAfterDays: definition.expireAfterDays,
+          notifies: definition.notifies && {
+            queue: this.queues[definition.notifies.queue].queue,
+            prefix: definition.notifies.prefix,
+          },
+        }),
+    );
 
     this.configurationSet = new ses.ConfigurationSet(this, 'EmailConfigurationSet', {
       reputationMetrics: true,

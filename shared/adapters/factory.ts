@@ -1,3 +1,4 @@
+import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { parseTokenKeyring, type TokenKeyring } from '../domain/unsubscribe-token';
@@ -10,6 +11,7 @@ import { DynamoContactStore } from './dynamodb/contact-store';
 import { DynamoDeliveryReportInbox } from './dynamodb/delivery-report-inbox';
 import { DynamoDeliveryStore } from './dynamodb/delivery-store';
 import { DynamoFeedbackStore } from './dynamodb/feedback-store';
+import { DynamoImportedContactWriter, DynamoImportStore } from './dynamodb/import-store';
 import { DynamoLinkStore } from './dynamodb/link-store';
 import { DynamoListStore } from './dynamodb/list-store';
 import { DynamoPersonalDataStore, type PersonalDataTables } from './dynamodb/personal-data-store';
@@ -17,9 +19,11 @@ import { DynamoReportStore } from './dynamodb/report-store';
 import { DynamoSegmentStore } from './dynamodb/segment-store';
 import { DynamoSmsPollStore } from './dynamodb/sms-poll-store';
 import { DynamoSuppressionStore } from './dynamodb/suppression-store';
+import { S3ImportFiles } from './s3/import-files';
 import { SecretsManagerSource } from './secrets/secret-source';
 import { SesAccount } from './ses/account';
 import { SesEmailProvider } from './ses/email-provider';
+import { SqsImportQueue } from './sqs/import-queue';
 import { SqsMessageVisibility } from './sqs/message-visibility';
 import { type QueueUrls, SqsWorkQueue } from './sqs/work-queue';
 
@@ -71,7 +75,31 @@ export const segmentStore = (table: string) => new DynamoSegmentStore(dynamoDocu
 export const personalDataStore = (tables: PersonalDataTables) =>
   new DynamoPersonalDataStore(dynamoDocumentClient(), tables);
 
+export const importStore = (table: string) => new DynamoImportStore(dynamoDocumentClient(), table);
+export const importedContactWriter = (tables: { contacts: string; consent: string }) =>
+  new DynamoImportedContactWriter(dynamoDocumentClient(), tables);
+
+let s3: S3Client | undefined;
+/**
+ * Import files in `bucket`. Path-style addressing only against a local endpoint
+ * (AWS_ENDPOINT_URL_S3: fauxqs); checksums only when S3 requires them, so a presigned PUT
+ * carries no checksum of an empty body.
+ */
+export function importFiles(bucket: string): S3ImportFiles {
+  s3 ??= new S3Client({
+    forcePathStyle: process.env.AWS_ENDPOINT_URL_S3 !== undefined,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  return new S3ImportFiles(s3, bucket);
+}
+
 let sqs: SQSClient | undefined;
+export function importQueue(url: string): SqsImportQueue {
+  sqs ??= new SQSClient({});
+  return new SqsImportQueue(sqs, url);
+}
+
 export function workQueue(urls: QueueUrls): WorkQueue {
   const queue = onFirstUse(() => {
     sqs ??= new SQSClient({});

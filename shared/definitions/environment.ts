@@ -1,3 +1,4 @@
+import { type BucketName, buckets } from './buckets';
 import {
   type EmailSending,
   type FunctionDefinition,
@@ -25,6 +26,7 @@ type QueueEnv<Q> = Q extends readonly (infer N extends QueueName)[] ? (typeof qu
 type SecretEnv<S> = S extends readonly (infer N extends SecretName)[] ? (typeof secrets)[N]['envVar'] : never;
 type EmailEnv<E> = E extends EmailSending ? (typeof EMAIL_SETTINGS)[E][number] : never;
 type SettingEnv<S> = S extends readonly (infer N extends SettingName)[] ? N : never;
+type BucketEnv<B> = { [K in keyof B]: K extends BucketName ? (typeof buckets)[K]['envVar'] : never }[keyof B];
 
 /** The environment variables a definition implies: the type-level twin of {@link environmentOf}. */
 export type EnvironmentOf<D extends FunctionDefinition> =
@@ -33,7 +35,8 @@ export type EnvironmentOf<D extends FunctionDefinition> =
   | QueueEnv<D['sendsTo']>
   | SecretEnv<D['secrets']>
   | EmailEnv<D['sendsEmail']>
-  | SettingEnv<D['settings']>;
+  | SettingEnv<D['settings']>
+  | BucketEnv<D['buckets']>;
 
 /** The environment variables function `N` receives, from its definition in `functions`. */
 export type FunctionEnvKey<N extends FunctionName> = EnvironmentOf<(typeof functions)[N]>;
@@ -55,6 +58,7 @@ export function environmentOf<D extends FunctionDefinition>(definition: D): Envi
     ...definition.secrets.map((name) => secrets[name].envVar),
     ...(definition.sendsEmail ? EMAIL_SETTINGS[definition.sendsEmail] : []),
     ...definition.settings,
+    ...(Object.keys(definition.buckets ?? {}) as BucketName[]).map((name) => buckets[name].envVar),
   ];
   return [...new Set(keys)].sort() as EnvironmentOf<D>[];
 }
@@ -68,5 +72,6 @@ export const ALL_FUNCTION_ENV_KEYS: readonly string[] = [
     ...Object.values(secrets).map((secret) => secret.envVar),
     ...EMAIL_SETTINGS.withEvents,
     ...SETTING_NAMES,
+    ...Object.values(buckets).map((bucket) => bucket.envVar),
   ]),
 ].sort();

@@ -1,5 +1,6 @@
 /** Lambda functions and what each may read, write, send to and is configured with. */
 
+import type { BucketName } from './buckets';
 import type { QueueName } from './queues';
 import type { SecretName } from './secrets';
 import type { TableName } from './tables';
@@ -17,6 +18,7 @@ export const FUNCTION_NAMES = [
   'queue-delivery-reports',
   'queue-ses-feedback',
   'schedule-abuse-digest',
+  'queue-import-contacts',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
@@ -62,7 +64,16 @@ export interface FunctionDefinition {
   readonly settings: readonly SettingName[];
   /** Reserved concurrency, when the function must never exceed a provider's limits. */
   readonly reservedConcurrency?: number;
+  /** Size of /tmp in MiB, when 512 is too little. @default 512 */
+  readonly ephemeralStorageMb?: number;
+  /**
+   * S3 buckets it uses: `read` gets objects, `presignPut` signs upload URLs (the URL acts with
+   * the function's own PutObject permission). @default none
+   */
+  readonly buckets?: Partial<Record<BucketName, BucketAccess>>;
 }
+
+export type BucketAccess = 'read' | 'presignPut';
 
 export const functions = {
   'http-api': {
@@ -78,11 +89,13 @@ export const functions = {
       reports: 'readWrite',
       suppressions: 'readWrite',
       audiences: 'readWrite',
+      imports: 'readWrite',
     },
     sendsTo: ['dispatch'],
     secrets: ['apiKey', 'erasureKey'],
     sendsEmail: false,
     settings: ['CHAPAR_PUBLIC_BASE_URL', 'CHAPAR_SMS_OPT_OUT_SUFFIX'],
+    buckets: { imports: 'presignPut' },
   },
   'http-unsubscribe': {
     id: 'HttpUnsubscribeFunction',
@@ -241,5 +254,28 @@ export const functions = {
     // Digests go to an inbox: no bounce or complaint tracking, so no configuration set.
     sendsEmail: 'plain',
     settings: ['CHAPAR_SMS_SENDER', 'CHAPAR_ABUSE_EMAIL', 'CHAPAR_ABUSE_DIGEST_MINUTES'],
+  },
+  'queue-import-contacts': {
+    id: 'QueueImportContactsFunction',
+    entry: 'functions/queue-import-contacts/handler.ts',
+    // An invocation stops taking chunks a minute before this and hands over to the next.
+    timeoutSeconds: 300,
+    memoryMb: 1024,
+    // exceljs parks a worksheet written before its shared strings (as Excel writes them) in
+    // /tmp, uncompressed: a 100 MB workbook can need gigabytes.
+    ephemeralStorageMb: 4096,
+    tables: {
+      imports: 'readWrite',
+      contacts: 'readWrite',
+      consent: 'readWrite',
+      suppressions: 'read',
+      // An import with a listId puts its contacts on that list.
+      audiences: 'readWrite',
+    },
+    sendsTo: ['imports'],
+    secrets: ['erasureKey'],
+    sendsEmail: false,
+    settings: [],
+    buckets: { imports: 'read' },
   },
 } as const satisfies Record<FunctionName, FunctionDefinition>;

@@ -4,6 +4,7 @@
  * drift. Pure data: no AWS SDK, no CDK, no process.env.
  */
 
+export * from './buckets';
 export * from './environment';
 export * from './functions';
 export * from './queues';

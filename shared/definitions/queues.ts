@@ -2,7 +2,7 @@
 
 import type { FunctionName } from './functions';
 
-export const QUEUE_NAMES = ['dispatch', 'sms', 'email', 'sesFeedback', 'deliveryReports'] as const;
+export const QUEUE_NAMES = ['dispatch', 'sms', 'email', 'sesFeedback', 'deliveryReports', 'imports'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface QueueDefinition {
@@ -85,6 +85,21 @@ export const queues = {
     maxBatchingWindowSeconds: 10,
     maximumConcurrency: 2,
     visibilityTimeoutSeconds: 3 * 60,
+    maxReceiveCount: 5,
+    recipientsPerMessage: 0,
+  },
+  /**
+   * The imports bucket's object-created events (S3 event notifications) and the import's own
+   * continuation messages: one import runs in one chain of invocations, checkpointed.
+   */
+  imports: {
+    id: 'ImportsQueue',
+    envVar: 'IMPORTS_QUEUE_URL',
+    consumer: 'queue-import-contacts',
+    batchSize: 1,
+    maxBatchingWindowSeconds: 0,
+    maximumConcurrency: 2,
+    visibilityTimeoutSeconds: 6 * 300,
     maxReceiveCount: 5,
     recipientsPerMessage: 0,
   },

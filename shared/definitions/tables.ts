@@ -25,7 +25,9 @@ export const tables = {
     partitionKey: pk,
     indexes: [
       { name: 'byRef', partitionKey: { name: 'ref', type: 'S' } },
-      // Sparse, keys only: GET /v1/contacts?q= finds a contact by its normalised phone or email.
+      // Sparse, keys only: GET /v1/contacts?q= finds a contact by its normalised phone or email,
+      // and an import matches its rows by them. CloudFormation adds one index per table update:
+      // on an existing table deploy these two one at a time.
       { name: 'byPhone', partitionKey: { name: 'phone', type: 'S' }, projection: 'KEYS_ONLY' },
       { name: 'byEmail', partitionKey: { name: 'email', type: 'S' }, projection: 'KEYS_ONLY' },
     ],
@@ -154,6 +156,15 @@ export const tables = {
     sortKey: sk,
     // Sparse: only list and segment items carry `catalog`, so listing them reads nothing else.
     indexes: [{ name: 'catalog', partitionKey: { name: 'catalog', type: 'S' }, sortKey: pk }],
+  },
+  /** Contact imports (sk `import`) and the invalid rows of each (sk `error#<row>#<n>`). */
+  imports: {
+    id: 'Imports',
+    envVar: 'IMPORTS_TABLE',
+    partitionKey: pk,
+    sortKey: sk,
+    indexes: [],
+    timeToLiveAttribute: 'expiresAt',
   },
   /** Powertools idempotency records (webhook deliveries). */
   idempotency: {

@@ -10,11 +10,17 @@ export const CONSENT_SOURCES = [
   'ses_bounce',
   'ses_complaint',
   'erasure',
+  'import',
 ] as const;
 export type ConsentSource = (typeof CONSENT_SOURCES)[number];
 
 export type ConsentStatus = 'opted_out' | 'subscribed';
 export type ConsentAction = 'opt_out' | 'opt_in' | 'resubscribe';
+/**
+ * What a ledger event records: a change of state, or `imported`, a note that changes no state
+ * (a contact came in through an import, with the basis the marketer relies on).
+ */
+export type LedgerAction = ConsentAction | 'imported';
 
 /** Request evidence kept with a change: never a full IP address. */
 export interface ConsentEvidence {
@@ -39,13 +45,34 @@ export interface ConsentState {
 export interface ConsentEvent {
   readonly id: string;
   readonly contactId: string;
-  readonly action: ConsentAction;
+  readonly action: LedgerAction;
   readonly channel: Channel;
   readonly topic: string;
   readonly source: ConsentSource;
   readonly at: string;
   readonly campaignId?: string;
   readonly evidence: ConsentEvidence;
+}
+
+/** The evidence an import leaves in each imported contact's ledger. */
+export interface ImportConsentEvidence extends ConsentEvidence {
+  readonly importId: string;
+  /** The marketer's legal ground, e.g. `implied` (customers, until they opt out). */
+  readonly basis: string;
+  readonly reference?: string;
+}
+
+/** The state an event leaves behind, or undefined for a note (`imported`) that changes none. */
+export function stateAfter(event: ConsentEvent): ConsentState | undefined {
+  if (event.action === 'imported') return undefined;
+  return {
+    channel: event.channel,
+    topic: event.topic,
+    status: statusAfter(event.action),
+    source: event.source,
+    at: event.at,
+    ...(event.campaignId ? { campaignId: event.campaignId } : {}),
+  };
 }
 
 export function statusAfter(action: ConsentAction): ConsentStatus {

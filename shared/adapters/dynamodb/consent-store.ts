@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { type ConsentEvent, type ConsentState, statusAfter } from '../../domain/consent';
+import { type ConsentEvent, type ConsentState, stateAfter } from '../../domain/consent';
 import { ALL_TOPICS, type Channel } from '../../domain/types';
 import type { ConsentRecordResult, ConsentStore } from '../../ports';
 import { batchGet } from './batch-get';
@@ -23,6 +23,53 @@ function markerExists(error: unknown): boolean {
   return (
     reasons.at(-1)?.Code === 'ConditionalCheckFailed' && reasons.slice(0, -1).every((r) => r.Code === 'None')
   );
+}
+
+/**
+ * The transaction items that record `event`: its state (none for an `imported` note), the
+ * ledger event, and with `once` the marker that makes the write happen once per key (last, so
+ * {@link markerExists} can tell it apart). Other writers (an import) put them in their own
+ * transactions.
+ */
+/** A ledger event as its item: `event#<at>#<id>` in the contact's partition. */
+export function eventItem(event: ConsentEvent): Record<string, unknown> {
+  const { contactId, ...ledger } = event;
+  return { pk: contactId, sk: `event#${event.at}#${event.id}`, ...ledger };
+}
+
+export function ledgerWrites(tableName: string, event: ConsentEvent, once?: string) {
+  const state = stateAfter(event);
+  const { contactId, ...ledger } = event;
+  return [
+    ...(state
+      ? [
+          {
+            Put: {
+              TableName: tableName,
+              Item: { pk: contactId, sk: stateSk(event.channel, event.topic), ...state },
+            },
+          },
+        ]
+      : []),
+    {
+      Put: {
+        TableName: tableName,
+        Item: { pk: contactId, sk: `event#${event.at}#${event.id}`, ...ledger },
+        ConditionExpression: 'attribute_not_exists(sk)',
+      },
+    },
+    ...(once
+      ? [
+          {
+            Put: {
+              TableName: tableName,
+              Item: { pk: contactId, sk: `once#${once}`, eventId: event.id, at: event.at },
+              ConditionExpression: 'attribute_not_exists(sk)',
+            },
+          },
+        ]
+      : []),
+  ];
 }
 
 /**
@@ -65,49 +112,12 @@ export class DynamoConsentStore implements ConsentStore {
   }
 
   async record(event: ConsentEvent, options: { readonly once?: string } = {}): Promise<ConsentRecordResult> {
-    const state: ConsentState = {
-      channel: event.channel,
-      topic: event.topic,
-      status: statusAfter(event.action),
-      source: event.source,
-      at: event.at,
-      ...(event.campaignId ? { campaignId: event.campaignId } : {}),
-    };
-    const { contactId, ...ledger } = event;
-    const marker = options.once
-      ? [
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: { pk: contactId, sk: `once#${options.once}`, eventId: event.id, at: event.at },
-              ConditionExpression: 'attribute_not_exists(sk)',
-            },
-          },
-        ]
-      : [];
     try {
       await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { pk: contactId, sk: stateSk(event.channel, event.topic), ...state },
-              },
-            },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { pk: contactId, sk: `event#${event.at}#${event.id}`, ...ledger },
-                ConditionExpression: 'attribute_not_exists(sk)',
-              },
-            },
-            ...marker,
-          ],
-        }),
+        new TransactWriteCommand({ TransactItems: ledgerWrites(this.tableName, event, options.once) }),
       );
     } catch (error) {
-      if (marker.length > 0 && markerExists(error)) return 'duplicate';
+      if (options.once !== undefined && markerExists(error)) return 'duplicate';
       throw error;
     }
     return 'recorded';

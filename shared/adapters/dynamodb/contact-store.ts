@@ -7,19 +7,22 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { newRef } from '../../domain/ids';
 import type { Contact, ContactFields } from '../../domain/types';
-import type { ContactStore } from '../../ports';
+import type { ContactMatcher, ContactStore } from '../../ports';
 import { batchGet } from './batch-get';
 import { decodeCursor, encodeCursor } from './client';
 
 const OPTIONAL_FIELDS = ['phone', 'email', 'name'] as const;
 
+/** Attributes kept on a contact item for Chapar's own bookkeeping, never shown as the contact. */
+export const CONTACT_BOOKKEEPING = ['importRow'] as const;
+
 function toContact(item: Record<string, unknown>): Contact {
-  const { pk, ...rest } = item;
+  const { pk, importRow: _importRow, ...rest } = item;
   return { id: pk as string, attributes: {}, ...rest } as Contact;
 }
 
 /** Contacts in DynamoDB, keyed by the marketer's contact id. */
-export class DynamoContactStore implements ContactStore {
+export class DynamoContactStore implements ContactStore, ContactMatcher {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -115,5 +118,43 @@ export class DynamoContactStore implements ContactStore {
     );
     const cursor = encodeCursor(result.LastEvaluatedKey);
     return { contacts: (result.Items ?? []).map(toContact), ...(cursor ? { cursor } : {}) };
+  }
+
+  /** Contact ids by normalised phone (E.164), through the sparse byPhone index. */
+  idsByPhone(phones: readonly string[]): Promise<Map<string, string[]>> {
+    return this.idsByIndex('byPhone', 'phone', phones);
+  }
+
+  /** Contact ids by lower-cased email, through the sparse byEmail index. */
+  idsByEmail(emails: readonly string[]): Promise<Map<string, string[]>> {
+    return this.idsByIndex('byEmail', 'email', emails);
+  }
+
+  private async idsByIndex(
+    index: string,
+    attribute: string,
+    values: readonly string[],
+  ): Promise<Map<string, string[]>> {
+    const found = new Map<string, string[]>();
+    // An index has no batch read: one small Query per value, a few at a time.
+    const unique = [...new Set(values)];
+    for (let start = 0; start < unique.length; start += 16) {
+      await Promise.all(
+        unique.slice(start, start + 16).map(async (value) => {
+          const result = await this.client.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              IndexName: index,
+              KeyConditionExpression: '#a = :v',
+              ExpressionAttributeNames: { '#a': attribute },
+              ExpressionAttributeValues: { ':v': value },
+            }),
+          );
+          const ids = (result.Items ?? []).map((item) => item.pk as string).sort();
+          if (ids.length > 0) found.set(value, ids);
+        }),
+      );
+    }
+    return found;
   }
 }

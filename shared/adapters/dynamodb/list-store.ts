@@ -89,6 +89,10 @@ export class DynamoListStore implements ListStore {
     );
   }
 
+  async exists(id: string): Promise<boolean> {
+    return (await this.getMany([id])).length > 0;
+  }
+
   async get(id: string): Promise<ContactList | undefined> {
     const items = await this.queryAll({
       KeyConditionExpression: 'pk = :pk',

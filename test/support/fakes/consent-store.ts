@@ -1,4 +1,4 @@
-import { type ConsentEvent, type ConsentState, statusAfter } from '../../../shared/domain/consent';
+import { type ConsentEvent, type ConsentState, stateAfter } from '../../../shared/domain/consent';
 import { ALL_TOPICS, type Channel } from '../../../shared/domain/types';
 import type { ConsentRecordResult, ConsentStore } from '../../../shared/ports';
 
@@ -43,14 +43,8 @@ export class MemoryConsentStore implements ConsentStore {
     }
     if (marker !== undefined) this.once.add(marker);
     this.events.push(event);
-    this.current.set(stateKey(event.contactId, event.channel, event.topic), {
-      channel: event.channel,
-      topic: event.topic,
-      status: statusAfter(event.action),
-      source: event.source,
-      at: event.at,
-      ...(event.campaignId ? { campaignId: event.campaignId } : {}),
-    });
+    const state = stateAfter(event);
+    if (state) this.current.set(stateKey(event.contactId, event.channel, event.topic), state);
     return 'recorded';
   }
 

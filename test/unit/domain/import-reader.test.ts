@@ -1,0 +1,103 @@
+import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
+import { describe, expect, it } from 'vitest';
+import { detectDelimiter, type FileRecord, readImportFile } from '../../../shared/domain/import-reader';
+
+async function* chunks(bytes: Uint8Array, size = 7): AsyncGenerator<Uint8Array> {
+  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+}
+
+async function records(bytes: Uint8Array, format: 'csv' | 'xlsx'): Promise<FileRecord[]> {
+  const out: FileRecord[] = [];
+  for await (const record of readImportFile(chunks(bytes), format)) out.push(record);
+  return out;
+}
+
+const utf8 = (text: string) => new TextEncoder().encode(text);
+
+describe('readImportFile (CSV)', () => {
+  it('reads UTF-8 with a BOM, semicolons and a quoted field with a newline, split anywhere', async () => {
+    // Prepare: a multi-byte Persian header cut across chunks of 7 bytes
+    const bytes = utf8('\ufeffموبایل;نام;یادداشت\r\n۰۹۱۲۱۲۳۴۵۶۷;سارا;"خط یک\nخط دو"\r\n');
+
+    // Act
+    const result = await records(bytes, 'csv');
+
+    // Assess
+    expect(result).toEqual([
+      { line: 1, cells: ['موبایل', 'نام', 'یادداشت'] },
+      { line: 2, cells: ['۰۹۱۲۱۲۳۴۵۶۷', 'سارا', 'خط یک\nخط دو'] },
+    ]);
+  });
+
+  it('detects tab and comma delimiters from the header line', () => {
+    expect(detectDelimiter('phone\tname\tcity\n0912,1')).toBe('\t');
+    expect(detectDelimiter('"a;b",phone,name\n')).toBe(',');
+    expect(detectDelimiter('phone\n')).toBe(',');
+  });
+
+  it.each([
+    [new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]), 'zip archive'],
+    [new Uint8Array([0xff, 0xfe, 0x70, 0x00]), 'UTF-16'],
+    [new Uint8Array([0x70, 0x68, 0x6f, 0x6e, 0x65, 0x0a, 0xc3, 0x28, 0x0a]), 'not UTF-8'],
+    [new Uint8Array([]), 'empty'],
+    [utf8('phone\n"0912\n'), 'cannot be read'],
+  ])('refuses a file that is not CSV UTF-8 text (%#) with a reason', async (bytes, reason) => {
+    await expect(records(bytes, 'csv')).rejects.toThrow(reason);
+  });
+});
+
+describe('readImportFile (xlsx)', () => {
+  it('streams the first sheet with Persian headers, numbers as numbers', async () => {
+    // Prepare
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('مشتریان');
+    sheet.addRow(['شماره موبایل', 'نام', 'امتیاز']);
+    sheet.addRow([9121234567, { richText: [{ text: 'سا' }, { text: 'را' }] }, 12]);
+    workbook.addWorksheet('other').addRow(['ignored']);
+    const bytes = new Uint8Array(await workbook.xlsx.writeBuffer());
+
+    // Act
+    const result = await records(bytes, 'xlsx');
+
+    // Assess
+    expect(result).toEqual([
+      { line: 1, cells: ['شماره موبایل', 'نام', 'امتیاز'] },
+      { line: 2, cells: [9121234567, 'سارا', 12] },
+    ]);
+  });
+
+  it('refuses text that claims to be xlsx', async () => {
+    await expect(records(utf8('phone\n09121234567\n'), 'xlsx')).rejects.toThrow('not an .xlsx workbook');
+  });
+});
+
+describe('readImportFile (xlsx as Excel orders it)', () => {
+  it('keeps Persian text whole when the sheet comes before its shared strings (a temporary file)', async () => {
+    // Prepare: Excel writes sharedStrings.xml after the sheets; exceljs then parks the sheet
+    // in a temporary file and reads it back in chunks, where a letter can be cut in two.
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('مشتریان');
+    sheet.addRow(['شماره موبایل', 'نام و نام خانوادگی']);
+    const names = Array.from({ length: 3000 }, (_, i) => `مشتری شمارهٔ ${i} از شهر اصفهان`);
+    names.forEach((name, i) => {
+      sheet.addRow([`0912${String(1_000_000 + i)}`, name]);
+    });
+    const written = await JSZip.loadAsync(await workbook.xlsx.writeBuffer());
+    const reordered = new JSZip();
+    const paths = Object.keys(written.files).filter((path) => !written.files[path]?.dir);
+    const last = paths.filter((path) => path === 'xl/sharedStrings.xml');
+    for (const path of [...paths.filter((path) => path !== 'xl/sharedStrings.xml'), ...last]) {
+      reordered.file(path, await (written.file(path) as JSZip.JSZipObject).async('uint8array'));
+    }
+    const bytes = await reordered.generateAsync({ type: 'uint8array', compression: 'DEFLATE' });
+    expect(last).toEqual(['xl/sharedStrings.xml']);
+
+    // Act
+    const result = await records(bytes, 'xlsx');
+
+    // Assess
+    expect(result).toHaveLength(3001);
+    expect(result.slice(1).map((record) => record.cells[1])).toEqual(names);
+  });
+});
