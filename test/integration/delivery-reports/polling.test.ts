@@ -1,4 +1,4 @@
-import { QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KavenegarSimulator, startKavenegarSimulator } from '../../../local/kavenegar-simulator';
@@ -9,6 +9,7 @@ import type { Campaign } from '../../../shared/domain/campaign';
 import type { CampaignStore, ConsentStore, ContactStore, SmsStatusPolls } from '../../../shared/ports';
 import type { PollDeps } from '../../../shared/use-cases/delivery-status';
 import { sendingCampaign, sqsEvent } from '../../fixtures/campaigns';
+import { campaignDeliveries } from '../../support/deliveries';
 import { type TestEmulators, testSecretValues, useEmulators } from '../../support/emulators';
 import { eventually } from '../../support/http';
 import { mobile, setFaults, simMessages, simRequests } from '../kavenegar/sim-control';
@@ -82,6 +83,7 @@ async function contactsWith(finals: readonly number[]): Promise<string[]> {
 }
 
 interface DeliveryItem {
+  readonly contactId: string;
   readonly sk: string;
   readonly status: string;
   readonly providerMessageId?: string;
@@ -90,19 +92,15 @@ interface DeliveryItem {
 }
 
 async function deliveriesOf(campaign: Campaign): Promise<DeliveryItem[]> {
-  const result = await db.dynamoDocumentClient().send(
-    new QueryCommand({
-      TableName: emulators.names.tables.deliveries,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': campaign.id },
-      ConsistentRead: true,
-    }),
-  );
-  return (result.Items ?? []) as DeliveryItem[];
+  return (await campaignDeliveries(
+    db.dynamoDocumentClient(),
+    emulators.names.tables.deliveries,
+    campaign.id,
+  )) as unknown as DeliveryItem[];
 }
 
 const byContact = (items: readonly DeliveryItem[]) =>
-  Object.fromEntries(items.map((item) => [item.sk.replace(/#sms$/, ''), item.deliveryStatus ?? 'none']));
+  Object.fromEntries(items.map((item) => [item.contactId, item.deliveryStatus ?? 'none']));
 
 /** The campaign's poll batches, as stored. */
 async function batchesOf(campaign: Campaign): Promise<Record<string, unknown>[]> {
@@ -293,7 +291,7 @@ describe('schedule-poll-sms-status', () => {
     expect(await consent.history(fine)).toEqual([]);
     expect(await stats(next)).toMatchObject({ sent: 1, suppressed: 1 });
     expect(nextIds).toHaveLength(1);
-    const [item] = (await deliveriesOf(campaign)).filter((delivery) => delivery.sk === `${blocked}#sms`);
+    const [item] = (await deliveriesOf(campaign)).filter((delivery) => delivery.contactId === blocked);
     expect(item).toMatchObject({ deliveryStatus: 'blocked' });
     expect(item).not.toHaveProperty('optOutPending');
   });

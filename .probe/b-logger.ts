@@ -1,9 +1,0 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-
-(globalThis as any).b = [DynamoDBDocumentClient.from(new DynamoDBClient({})), SecretsManagerClient];
-
-import { Logger } from '@aws-lambda-powertools/logger';
-
-(globalThis as any).x = new Logger({ serviceName: 'x' });
