@@ -68,16 +68,32 @@ export class DynamoCampaignStore implements CampaignStore, SendingCampaigns {
   }
 
   async getWithStats(id: string): Promise<{ campaign: Campaign; stats: CampaignStats } | undefined> {
-    // The campaign item and its stats shards (each in a partition of its own) in one BatchGet.
-    const items = await batchGet(
-      this.client,
-      this.tableName,
-      [{ pk: id, sk: CAMPAIGN_SK }, ...statsKeys(id)],
-      {
-        consistentRead: true,
-      },
-    );
-    const item = items.find((candidate) => candidate.pk === id && candidate.sk === CAMPAIGN_SK);
+    // The campaign's own partition (its item and its dispatch units) and its stats shards (each
+    // in a partition of its own, read in one BatchGet), at once.
+    const own = async () => {
+      const found: Record<string, unknown>[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :id',
+            ExpressionAttributeValues: { ':id': id },
+            ConsistentRead: true,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        found.push(...(page.Items ?? []));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return found;
+    };
+    const [mine, shards] = await Promise.all([
+      own(),
+      batchGet(this.client, this.tableName, statsKeys(id), { consistentRead: true }),
+    ]);
+    const items = [...mine, ...shards];
+    const item = mine.find((candidate) => candidate.sk === CAMPAIGN_SK);
     if (!item) return undefined;
     const units = items.filter((candidate) => String(candidate.sk).startsWith(UNIT_SK_PREFIX));
     const dispatched = dispatchTotals(
