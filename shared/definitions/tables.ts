@@ -82,6 +82,9 @@ export const tables = {
         projection: 'KEYS_ONLY',
       },
     ],
+    // Delivery and attempt records expire CHAPAR_DELIVERY_RETENTION_DAYS after their last claim
+    // (their counts live on stats shards that never expire).
+    timeToLiveAttribute: 'expiresAt',
   },
   /**
    * Sent SMS waiting for their final status: one item per provider attempt (its SMS, what was
