@@ -48,17 +48,23 @@ export function createLogger(serviceName = 'chapar'): Logger {
 /** Metric names the CloudWatch alarms in infra/ watch. */
 export const METRICS = { campaignPaused: 'CampaignPaused' } as const;
 
-/** Alarms as a metric plus one error log line. */
+/**
+ * Alarms as a metric plus one error log line. Given a function rather than Metrics, it builds
+ * them on the first alarm: a sender that never pauses a campaign never pays for them.
+ */
 export class MetricAlarms implements Alarms {
+  #metrics: Metrics | undefined;
+
   constructor(
     private readonly logger: Logger,
-    private readonly metrics: Metrics,
+    private readonly metrics: Metrics | (() => Metrics),
   ) {}
 
   campaignPaused(campaignId: string, reason: string): void {
     this.logger.error('ALARM campaign paused: it will not heal by itself', { campaignId, reason });
-    this.metrics.addMetric(METRICS.campaignPaused, MetricUnit.Count, 1);
-    this.metrics.publishStoredMetrics();
+    this.#metrics ??= typeof this.metrics === 'function' ? this.metrics() : this.metrics;
+    this.#metrics.addMetric(METRICS.campaignPaused, MetricUnit.Count, 1);
+    this.#metrics.publishStoredMetrics();
   }
 }
 

@@ -123,7 +123,7 @@ export function channelDeliverDeps(
     contacts: contactStore(config.CONTACTS_TABLE),
     consent: consentStore(config.CONSENT_TABLE),
     deliveries: deliveryStore(config.DELIVERIES_TABLE, config.CAMPAIGNS_TABLE),
-    alarms: new MetricAlarms(logger, createMetrics()),
+    alarms: new MetricAlarms(logger, createMetrics),
     now: () => new Date(),
     leaseMs: CLAIM_LEASE_MS,
     // Failure runs are kept beside the rate limits: one small item per provider.
