@@ -79,6 +79,7 @@ function placeholderEnvironment(name: FunctionName): Record<string, string> {
     CHAPAR_QUIET_HOURS: '22:00-08:00',
     CHAPAR_SMS_OPT_OUT_SUFFIX: 'لغو۱۱',
     KAVENEGAR_TIMEOUT_MS: '5000',
+    CHAPAR_SMS_DELIVERY_CALLBACK: 'off',
   };
   for (const key of environmentOf(functions[name]) as string[]) {
     env[key] =

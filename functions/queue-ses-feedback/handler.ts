@@ -32,7 +32,7 @@ const deps = {
   // A campaign past 2.5 % bounces or 0.08 % complaints (500 sends on) pauses: the reputation breaker.
   breaker: {
     campaigns: campaignStore(config.CAMPAIGNS_TABLE),
-    alarms: new MetricAlarms(logger, createMetrics()),
+    alarms: new MetricAlarms(logger, createMetrics),
   },
 };
 

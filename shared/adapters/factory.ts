@@ -2,7 +2,15 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { parseTokenKeyring, type TokenKeyring } from '../domain/unsubscribe-token';
-import type { EmailProvider, MessageVisibility, SecretSource, WorkQueue } from '../ports';
+import type {
+  EmailAccount,
+  EmailProvider,
+  ImportFiles,
+  ImportQueue,
+  MessageVisibility,
+  SecretSource,
+  WorkQueue,
+} from '../ports';
 import { DynamoCampaignStore } from './dynamodb/campaign-store';
 import { dynamoDocumentClient } from './dynamodb/client';
 import { DynamoConsentStore } from './dynamodb/consent-store';
@@ -85,19 +93,29 @@ let s3: S3Client | undefined;
  * (AWS_ENDPOINT_URL_S3: fauxqs); checksums only when S3 requires them, so a presigned PUT
  * carries no checksum of an empty body.
  */
-export function importFiles(bucket: string): S3ImportFiles {
-  s3 ??= new S3Client({
-    forcePathStyle: process.env.AWS_ENDPOINT_URL_S3 !== undefined,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
+export function importFiles(bucket: string): ImportFiles {
+  const files = onFirstUse(() => {
+    s3 ??= new S3Client({
+      forcePathStyle: process.env.AWS_ENDPOINT_URL_S3 !== undefined,
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    });
+    return new S3ImportFiles(s3, bucket);
   });
-  return new S3ImportFiles(s3, bucket);
+  return {
+    uploadUrl: (key, expiresInSeconds) => files().uploadUrl(key, expiresInSeconds),
+    head: (key) => files().head(key),
+    open: (key, etag) => files().open(key, etag),
+  };
 }
 
 let sqs: SQSClient | undefined;
-export function importQueue(url: string): SqsImportQueue {
-  sqs ??= new SQSClient({});
-  return new SqsImportQueue(sqs, url);
+export function importQueue(url: string): ImportQueue {
+  const queue = onFirstUse(() => {
+    sqs ??= new SQSClient({});
+    return new SqsImportQueue(sqs, url);
+  });
+  return { continueImport: (importId) => queue().continueImport(importId) };
 }
 
 export function workQueue(urls: QueueUrls): WorkQueue {
@@ -130,9 +148,13 @@ export function emailProvider(options: { from: string; configurationSet?: string
 
 let sesAccount: SesAccount | undefined;
 /** The SES account's state (GetAccount, a read: the SDK's own retries are safe), one per container. */
-export function emailAccount(): SesAccount {
-  sesAccount ??= new SesAccount(new SESv2Client({}));
-  return sesAccount;
+export function emailAccount(): EmailAccount {
+  return {
+    state: (options) => {
+      sesAccount ??= new SesAccount(new SESv2Client({}));
+      return sesAccount.state(options);
+    },
+  };
 }
 
 export const secretSource = (): SecretSource => new SecretsManagerSource();

@@ -1,7 +1,7 @@
 /**
- * Parsing with zod/mini schemas. zod/mini loads no locale, so its own messages are bare
- * ("Invalid input"): schemas here carry their own, and the issues mini words badly (a missing
- * field, an unknown key) are worded here.
+ * Parsing with zod/mini schemas, the issues worded as the API answers them: a missing field is
+ * "is required", unknown keys are named, and zod's generic "Invalid input" (where a schema gives
+ * no message of its own) becomes "is not valid here". English comes from zod-english.ts.
  */
 import * as z from 'zod/mini';
 import { type FieldIssue, ValidationError } from './errors';

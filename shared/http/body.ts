@@ -20,8 +20,6 @@ export const BODY_LIMITS = {
   marketerApi: 1024 * KIB,
   /** Signed spoof reports: a sender, an SMS text and a reporter. */
   spoofReport: 64 * KIB,
-  /** Kavenegar's delivery reports: a message id and a status. */
-  deliveryReport: 64 * KIB,
   /** The preference centre's forms and RFC 8058's one-click body. */
   unsubscribeForm: 16 * KIB,
 } as const;

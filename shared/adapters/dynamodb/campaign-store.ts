@@ -172,7 +172,9 @@ export class DynamoCampaignStore implements CampaignStore, SendingCampaigns {
 
   /**
    * Every sending campaign with `channel`, for an account-wide stop (rare): a Scan of the
-   * campaigns table, whose items are campaigns and their few counter shards.
+   * campaigns table, which also holds the stats shards, dispatch units and per-queue-message
+   * counted records (the counted records expire); a sparse index would make it cheaper if
+   * account stops ever become frequent.
    */
   async listSending(channel: Channel): Promise<Campaign[]> {
     const found: Campaign[] = [];
