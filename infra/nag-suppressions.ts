@@ -1,4 +1,4 @@
-import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnElement, Stack, Token, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import {
   type BucketName,
@@ -52,9 +52,12 @@ export function acknowledgeNagFindings({ data, messaging, api }: ChaparStacks): 
       const policy = api.functions[name].function.node.tryFindChild(`${buckets[bucket].id}Objects`);
       if (policy) {
         const prefix = buckets[bucket].notifies?.prefix ?? '';
+        // A stack with an environment knows its partition (`aws`); one without leaves it a token.
+        const known = Stack.of(policy).partition;
+        const partition = Token.isUnresolved(known) ? '<AWS::Partition>' : known;
         acknowledge(
           policy,
-          `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${buckets[bucket].localName}-<AWS::AccountId>-<AWS::Region>/${prefix}*]`,
+          `AwsSolutions-IAM5[Resource::arn:${partition}:s3:::${buckets[bucket].localName}-<AWS::AccountId>-<AWS::Region>/${prefix}*]`,
           `Upload object keys are made per import: ${name} may reach only the objects under ${buckets[bucket].notifies?.prefix ?? ''}`,
         );
       }
