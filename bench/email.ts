@@ -17,23 +17,20 @@ import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dyn
 import { type Platform, readLocalSettings, startPlatform } from '../local/platform';
 import { QUEUE_NAMES, queues } from '../shared/definitions';
 import { newRef } from '../shared/domain/ids';
-import { type Api, apiClient, documentClient, positiveInt, seconds } from './support';
-
-const POLL_MS = 1_000;
-const PROGRESS_EVERY_MS = 15_000;
+import {
+  apiClient,
+  type CampaignView,
+  documentClient,
+  positiveInt,
+  seconds,
+  waitUntilSent,
+} from './support';
 
 const settings = {
   recipients: positiveInt('BENCH_RECIPIENTS', 20_000),
   rate: positiveInt('BENCH_EMAIL_RATE', 50),
   visibilitySeconds: positiveInt('BENCH_VISIBILITY_SECONDS', 120),
 };
-
-interface CampaignView {
-  readonly id: string;
-  readonly status: string;
-  readonly pausedReason?: string;
-  readonly stats: Record<string, number>;
-}
 
 /** What the SES front measured at each SendEmail's arrival (GET /_ses/stats). */
 interface SesStats {
@@ -189,7 +186,12 @@ async function main(): Promise<void> {
     });
     if (created.status !== 201) throw new Error(`campaign not created: ${created.status} ${created.text}`);
     const id = (created.body as { id: string }).id;
-    const final = await waitUntilSent(api, id, campaignStarted);
+    const final = await waitUntilSent(
+      api,
+      id,
+      campaignStarted,
+      Math.max(600_000, (4_000 * settings.recipients) / settings.rate),
+    );
     const elapsedMs = performance.now() - campaignStarted;
 
     const stats = await ses<SesStats>(platform.sesUrl, 'GET', '/_ses/stats');
@@ -239,29 +241,6 @@ function report(run: {
   console.log(`  losses                  ${losses} contacts without a mail`);
   console.log(`  dead letters            ${JSON.stringify(run.dlq)}`);
   console.log(`  campaign                ${run.final.status} ${JSON.stringify(run.final.stats)}`);
-}
-
-/** Polls the campaign until it is sent; stops early on a status it cannot leave by itself. */
-async function waitUntilSent(api: Api, id: string, startedAt: number): Promise<CampaignView> {
-  const deadline = Date.now() + Math.max(600_000, (4_000 * settings.recipients) / settings.rate);
-  let nextProgress = Date.now() + PROGRESS_EVERY_MS;
-  for (;;) {
-    const reply = await api('GET', `/v1/campaigns/${id}`);
-    const view = reply.body as CampaignView;
-    if (view.status === 'sent') return view;
-    if (view.status === 'paused' || view.status === 'cancelled') {
-      throw new Error(`campaign ${view.status}: ${view.pausedReason ?? ''} ${JSON.stringify(view.stats)}`);
-    }
-    if (Date.now() > deadline)
-      throw new Error(`campaign still ${view.status}: ${JSON.stringify(view.stats)}`);
-    if (Date.now() >= nextProgress) {
-      nextProgress += PROGRESS_EVERY_MS;
-      console.log(
-        `  ${seconds(performance.now() - startedAt)}: ${view.status}, sent ${view.stats.sent ?? 0}`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
 }
 
 await main();

@@ -20,20 +20,19 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Platform, readLocalSettings, startPlatform } from '../local/platform';
 import { queues } from '../shared/definitions';
 import {
-  type Api,
   apiClient,
   busiestSlidingSecond,
+  type CampaignView,
   documentClient,
   positiveInt,
   type SimRequest,
   seconds,
   simControl,
+  waitUntilSent,
   writeContacts,
 } from './support';
 
 const KAVENEGAR_MAX_PER_CALL = 200;
-const POLL_MS = 1_000;
-const PROGRESS_EVERY_MS = 15_000;
 
 const settings = {
   recipients: positiveInt('BENCH_RECIPIENTS', 20_000),
@@ -52,13 +51,6 @@ const simCalls = positiveInt('BENCH_SIM_CALLS', simCallLimit(settings.rate));
 function simCallLimit(rate: number): number {
   const perCall = Math.min(rate, KAVENEGAR_MAX_PER_CALL);
   return 2 * (Math.ceil(rate / perCall) + queues.sms.maximumConcurrency);
-}
-
-interface CampaignView {
-  readonly id: string;
-  readonly status: string;
-  readonly pausedReason?: string;
-  readonly stats: Record<string, number>;
 }
 
 interface SimMessage {
@@ -130,7 +122,12 @@ async function main(): Promise<void> {
     });
     if (created.status !== 201) throw new Error(`campaign not created: ${created.status} ${created.text}`);
     const id = (created.body as { id: string }).id;
-    const final = await waitUntilSent(api, id, campaignStarted);
+    const final = await waitUntilSent(
+      api,
+      id,
+      campaignStarted,
+      Math.max(180_000, (4_000 * settings.recipients) / settings.rate),
+    );
     const elapsedMs = performance.now() - campaignStarted;
 
     const messages = (await simControl(platform.kavenegarUrl, 'GET', '/_sim/messages')) as SimMessage[];
@@ -206,29 +203,6 @@ function report(run: {
   console.log(`  duplicates              ${duplicates} receptors with more than one SMS`);
   console.log(`  losses                  ${losses} contacts without an SMS`);
   console.log(`  campaign                ${run.final.status} ${JSON.stringify(run.final.stats)}`);
-}
-
-/** Polls the campaign until it is sent; stops early on a status it cannot leave by itself. */
-async function waitUntilSent(api: Api, id: string, startedAt: number): Promise<CampaignView> {
-  const deadline = Date.now() + Math.max(180_000, (4_000 * settings.recipients) / settings.rate);
-  let nextProgress = Date.now() + PROGRESS_EVERY_MS;
-  for (;;) {
-    const reply = await api('GET', `/v1/campaigns/${id}`);
-    const view = reply.body as CampaignView;
-    if (view.status === 'sent') return view;
-    if (view.status === 'paused' || view.status === 'cancelled') {
-      throw new Error(`campaign ${view.status}: ${view.pausedReason ?? ''} ${JSON.stringify(view.stats)}`);
-    }
-    if (Date.now() > deadline)
-      throw new Error(`campaign still ${view.status}: ${JSON.stringify(view.stats)}`);
-    if (Date.now() >= nextProgress) {
-      nextProgress += PROGRESS_EVERY_MS;
-      console.log(
-        `  ${seconds(performance.now() - startedAt)}: ${view.status}, sent ${view.stats.sent ?? 0}`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
 }
 
 await main();

@@ -144,3 +144,45 @@ export function busiestSlidingSecond(sends: readonly SimRequest[]): number {
   }
   return busiest;
 }
+
+/** A campaign as GET /v1/campaigns/{id} answers it. */
+export interface CampaignView {
+  readonly id: string;
+  readonly status: string;
+  readonly pausedReason?: string;
+  readonly stats: Record<string, number>;
+}
+
+const POLL_MS = 1_000;
+const PROGRESS_EVERY_MS = 15_000;
+
+/**
+ * Polls a campaign until it is sent, printing its progress every 15 s; stops early on a status
+ * it cannot leave by itself, and after `withinMs`.
+ */
+export async function waitUntilSent(
+  api: Api,
+  id: string,
+  startedAt: number,
+  withinMs: number,
+): Promise<CampaignView> {
+  const deadline = Date.now() + withinMs;
+  let nextProgress = Date.now() + PROGRESS_EVERY_MS;
+  for (;;) {
+    const reply = await api('GET', `/v1/campaigns/${id}`);
+    const view = reply.body as CampaignView;
+    if (view.status === 'sent') return view;
+    if (view.status === 'paused' || view.status === 'cancelled') {
+      throw new Error(`campaign ${view.status}: ${view.pausedReason ?? ''} ${JSON.stringify(view.stats)}`);
+    }
+    if (Date.now() > deadline)
+      throw new Error(`campaign still ${view.status}: ${JSON.stringify(view.stats)}`);
+    if (Date.now() >= nextProgress) {
+      nextProgress += PROGRESS_EVERY_MS;
+      console.log(
+        `  ${seconds(performance.now() - startedAt)}: ${view.status}, sent ${view.stats.sent ?? 0}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
