@@ -17,14 +17,7 @@ import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dyn
 import { type Platform, readLocalSettings, startPlatform } from '../local/platform';
 import { QUEUE_NAMES, queues } from '../shared/definitions';
 import { newRef } from '../shared/domain/ids';
-import {
-  apiClient,
-  type CampaignView,
-  documentClient,
-  positiveInt,
-  seconds,
-  waitUntilSent,
-} from './support';
+import { apiClient, type CampaignView, documentClient, positiveInt, seconds, waitUntilSent } from './support';
 
 const settings = {
   recipients: positiveInt('BENCH_RECIPIENTS', 20_000),

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, eventually, simMessages } from '../support/http';
+import { importThrough } from '../support/imports';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 
 let platform: TestPlatform;
@@ -15,26 +16,9 @@ afterAll(async () => {
   await platform?.end();
 });
 
-/** Imports `file` through its presigned URL, as a client would, and waits for it to end. */
-async function importFile(
-  format: 'csv' | 'xlsx',
-  file: Uint8Array | string,
-  extra: Record<string, unknown> = {},
-): Promise<{ id: string; status: string; created: number; unchanged: number }> {
-  const created = await call<{ id: string; uploadUrl: string }>(api, 'POST', '/v1/imports', {
-    json: { format, consent: { basis: 'implied', reference: 'crm-export' }, ...extra },
-  });
-  expect(created.status).toBe(201);
-  expect((await fetch(created.body.uploadUrl, { method: 'PUT', body: file })).status).toBe(200);
-  return eventually(async () => {
-    const view = await call<{ id: string; status: string; created: number; unchanged: number }>(
-      api,
-      'GET',
-      `/v1/imports/${created.body.id}`,
-    );
-    return view.body.status === 'done' || view.body.status === 'failed' ? view.body : undefined;
-  }, `import ${created.body.id} to end`);
-}
+/** Imports `file` through its presigned URL and waits for the import to end. */
+const importFile = (format: 'csv' | 'xlsx', file: Uint8Array | string, extra: Record<string, unknown> = {}) =>
+  importThrough(api, format, file, extra);
 
 describe('from a customer export to a campaign that reaches exactly its segment', () => {
   it('imports a CSV and an .xlsx with Persian headers, builds a segment on an attribute, and sends to it minus an excluded list', async () => {

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, eventually } from '../support/http';
+import { call } from '../support/http';
+import { importThrough } from '../support/imports';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 
 let platform: TestPlatform;
@@ -15,44 +16,9 @@ afterAll(async () => {
   await platform?.end();
 });
 
-interface ImportView {
-  id: string;
-  status: string;
-  rows: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  invalid: number;
-  duplicatesInFile: number;
-  progress: number;
-  startedAt: string | null;
-  finishedAt: string | null;
-  reason?: string;
-}
-
-/** Creates an import, PUTs `file` to its presigned URL as a client would, and waits for its end. */
-async function importFile(
-  format: 'csv' | 'xlsx',
-  file: Uint8Array | string,
-  extra: Record<string, unknown> = {},
-): Promise<ImportView> {
-  const created = await call<{ id: string; uploadUrl: string; expiresAt: string }>(
-    api,
-    'POST',
-    '/v1/imports',
-    {
-      json: { format, consent: { basis: 'implied', reference: 'shop-export-2026-11' }, ...extra },
-    },
-  );
-  expect(created.status).toBe(201);
-  expect(Date.parse(created.body.expiresAt)).toBeGreaterThan(Date.now());
-  const upload = await fetch(created.body.uploadUrl, { method: 'PUT', body: file });
-  expect(upload.status).toBe(200);
-  return eventually(async () => {
-    const view = await call<ImportView>(api, 'GET', `/v1/imports/${created.body.id}`);
-    return view.body.status === 'done' || view.body.status === 'failed' ? view.body : undefined;
-  }, `import ${created.body.id} to end`);
-}
+/** Imports `file` through its presigned URL and waits for the import to end. */
+const importFile = (format: 'csv' | 'xlsx', file: Uint8Array | string, extra: Record<string, unknown> = {}) =>
+  importThrough(api, format, file, extra);
 
 describe('contact import through the presigned URL', () => {
   it('imports a CSV with Persian headers, semicolons and a BOM, counting each outcome', async () => {
