@@ -4,7 +4,7 @@ import { analyseSms } from '../../../shared/domain/sms-segments';
 import { type SmsLayout, sampleSms } from '../../../shared/domain/sms-text';
 import { jsonBody } from '../../../shared/http/body';
 import { json, pathParameter } from '../../../shared/http/respond';
-import type { CampaignStore, WorkQueue } from '../../../shared/ports';
+import type { CampaignStore, TemplateStore, WorkQueue } from '../../../shared/ports';
 import type { AudienceCatalog, ReachDeps } from '../../../shared/use-cases/audience-preview';
 import {
   cancelCampaign,
@@ -25,6 +25,8 @@ export interface CampaignRouteDeps {
   readonly audiences?: AudienceCatalog;
   /** What a preview reads to count the audience's reach per channel. */
   readonly reach?: ReachDeps;
+  /** Templates a campaign's content may name. */
+  readonly templates?: TemplateStore;
 }
 
 function campaignView(campaign: Campaign, layout: SmsLayout, stats?: CampaignStats) {
@@ -53,7 +55,12 @@ export function campaignRoutes(deps: CampaignRouteDeps): Routes {
       json(
         200,
         await previewCampaign(
-          { now: deps.now, smsLayout: layout, ...(deps.reach ? { reach: deps.reach } : {}) },
+          {
+            now: deps.now,
+            smsLayout: layout,
+            ...(deps.reach ? { reach: deps.reach } : {}),
+            ...(deps.templates ? { templates: deps.templates } : {}),
+          },
           jsonBody(event, API_BODY),
         ),
       ),
