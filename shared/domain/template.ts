@@ -65,6 +65,17 @@ const variantsOf = <T extends z.ZodMiniType>(variant: T) =>
 
 const name = z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(200));
 
+const smsTemplateInput = z.strictObject({
+  name,
+  channel: z.literal('sms'),
+  variants: variantsOf(smsVariantSchema),
+});
+const emailTemplateInput = z.strictObject({
+  name,
+  channel: z.literal('email'),
+  variants: variantsOf(emailVariantSchema),
+});
+
 /**
  * `POST /v1/templates` and `PUT /v1/templates/{id}`: a name, a channel and at least one variant,
  * each variant under the same limits as a campaign's inline content (SMS at most 778 characters
@@ -72,23 +83,13 @@ const name = z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.m
  * what a campaign item can hold, since a campaign keeps a copy.
  */
 export const templateInputSchema = z
-  .strictObject({
-    name,
-    channel: z.enum(['sms', 'email']),
-    // Checked against the channel below: the variants' shape depends on it.
-    variants: z.record(z.string(), z.unknown()),
+  .discriminatedUnion('channel', [smsTemplateInput, emailTemplateInput], {
+    error: (issue) => (issue.code === 'invalid_union' ? 'must be sms or email' : undefined),
   })
   .check(
     z.superRefine((input, ctx) => {
-      const schema = variantsOf(input.channel === 'sms' ? smsVariantSchema : emailVariantSchema);
-      const result = z.safeParse(schema, input.variants);
-      if (!result.success) {
-        for (const issue of result.error.issues) {
-          ctx.addIssue({ code: 'custom', path: ['variants', ...issue.path], message: issue.message });
-        }
-        return;
-      }
-      if (!LOCALES.some((locale) => result.data[locale] !== undefined)) {
+      const variants: Variants<TemplateVariant> = input.variants;
+      if (!LOCALES.some((locale) => variants[locale] !== undefined)) {
         ctx.addIssue({
           code: 'custom',
           path: ['variants'],
@@ -106,14 +107,11 @@ export const templateInputSchema = z
     }),
   );
 
-export type TemplateInput =
-  | { readonly name: string; readonly channel: 'sms'; readonly variants: Variants<SmsVariant> }
-  | { readonly name: string; readonly channel: 'email'; readonly variants: Variants<EmailVariant> };
+export type TemplateInput = z.infer<typeof templateInputSchema>;
 
 /** A template body, or a ValidationError naming each field that is wrong. */
 export function parseTemplateInput(body: unknown): TemplateInput {
-  // The variants were checked against the channel's schema (no transforms there): the cast holds.
-  return parseWith(templateInputSchema, body, 'template') as TemplateInput;
+  return parseWith(templateInputSchema, body, 'template');
 }
 
 /** The copy of a template a campaign keeps: the version it was created with, every variant. */
