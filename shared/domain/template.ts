@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { MAX_CAMPAIGN_BYTES, smsTemplate, template } from './campaign';
-import { LOCALES, type Locale } from './types';
+import { contactValues, emptyPlaceholders } from './placeholders';
+import { type Channel, type Contact, LOCALES, type Locale } from './types';
 import { parseWith } from './validation';
 import './zod-english';
 
@@ -157,4 +158,60 @@ export function contentFor<V>(
 ): { variant: V; locale: Locale } {
   if (!content.template) return { variant: content, locale };
   return pickVariant(content.template.variants, locale);
+}
+
+/** A placeholder that renders empty for some of an audience, as a preview warns of it. */
+export interface EmptyPlaceholderWarning {
+  readonly code: 'empty_placeholder';
+  readonly channel: Channel;
+  readonly placeholder: string;
+  /** Contacts with an address on the channel whose message has it empty. */
+  readonly contacts: number;
+  readonly message: string;
+}
+
+type CampaignTexts = {
+  readonly sms?: SmsVariant & { readonly template?: TemplateUse<SmsVariant> };
+  readonly email?: EmailVariant & { readonly template?: TemplateUse<EmailVariant> };
+};
+
+/**
+ * Counts, over the contacts of an audience, the placeholders each one's own message (their
+ * locale's variant) leaves empty: a field the contact lacks. Fed page by page; `unsubscribe_url`
+ * is always filled in an email.
+ */
+export function emptyPlaceholderCounter(content: CampaignTexts) {
+  const counts = new Map<string, { channel: Channel; placeholder: string; contacts: number }>();
+  const count = (channel: Channel, contact: Contact, texts: readonly string[], extra = {}) => {
+    for (const placeholder of emptyPlaceholders(texts, contactValues(contact, extra))) {
+      const key = `${channel}:${placeholder}`;
+      const entry = counts.get(key) ?? { channel, placeholder, contacts: 0 };
+      entry.contacts += 1;
+      counts.set(key, entry);
+    }
+  };
+  return {
+    add(contacts: readonly Contact[]): void {
+      for (const contact of contacts) {
+        if (content.sms && contact.phone)
+          count('sms', contact, [contentFor(content.sms, contact.locale).variant.text]);
+        if (content.email && contact.email) {
+          const { variant } = contentFor<EmailVariant>(content.email, contact.locale);
+          const texts = [
+            variant.subject,
+            variant.html,
+            ...(variant.text === undefined ? [] : [variant.text]),
+          ];
+          count('email', contact, texts, { unsubscribe_url: 'x' });
+        }
+      }
+    },
+    warnings(): EmptyPlaceholderWarning[] {
+      return [...counts.values()].map((entry) => ({
+        code: 'empty_placeholder',
+        ...entry,
+        message: `{{${entry.placeholder}}} renders empty in the ${entry.channel} of ${entry.contacts} contact(s): they have no such field`,
+      }));
+    },
+  };
 }

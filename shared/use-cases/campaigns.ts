@@ -12,6 +12,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../domain/errors'
 import { newId } from '../domain/ids';
 import { analyseSms, type SmsAnalysis } from '../domain/sms-segments';
 import { type SmsLayout, sampleSms } from '../domain/sms-text';
+import { type EmptyPlaceholderWarning, emptyPlaceholderCounter } from '../domain/template';
 import { parseWith } from '../domain/validation';
 import type { CampaignStore, TemplateStore, WorkQueue } from '../ports';
 import {
@@ -89,6 +90,8 @@ export interface CampaignPreview {
   readonly reach?: AudienceReach['channels'];
   /** Present (false) when the audience was too large to read whole: the figures are lower bounds. */
   readonly audienceComplete?: false;
+  /** Placeholders that render empty for some of the audience (a field those contacts lack). */
+  readonly warnings?: readonly EmptyPlaceholderWarning[];
 }
 
 /** Previews a campaign body exactly as POST /v1/campaigns would take it; stores nothing. */
@@ -110,9 +113,12 @@ export async function previewCampaign(
     };
   }
   await assertAudienceExists(deps.reach, input.audience);
-  const reach = await audienceReach(deps.reach, input.audience, input.topic, input.channels);
+  const empty = emptyPlaceholderCounter(content);
+  const reach = await audienceReach(deps.reach, input.audience, input.topic, input.channels, empty.add);
+  const warnings = empty.warnings();
   return {
     ...sms,
+    ...(warnings.length > 0 ? { warnings } : {}),
     audience: reach.size,
     reach: reach.channels,
     ...(reach.complete ? {} : { audienceComplete: false as const }),

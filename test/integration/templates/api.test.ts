@@ -209,4 +209,45 @@ describe('campaigns from templates over the API', () => {
     ]);
     expect(preview.status).toBe(400);
   });
+
+  it("warns in the preview of each placeholder some of the audience's contacts lack", async () => {
+    // Prepare
+    for (const [contactId, contact] of Object.entries({
+      'prev-fa': { phone: '0912 777 0001', name: 'سارا', attributes: { city: 'Tehran' } },
+      'prev-en': { phone: '0912 777 0002', locale: 'en' },
+    })) {
+      expect(
+        (await call(api, 'PUT /v1/contacts/{contactId}', { path: { contactId }, json: contact })).status,
+      ).toBe(200);
+    }
+    const template = await created({
+      ...SMS_TEMPLATE,
+      variants: { fa: { text: '{{name}} از {{city}}' }, en: { text: 'Hi {{name}}' } },
+    });
+
+    // Act
+    const preview = await call<{ warnings?: { placeholder: string; channel: string; contacts: number }[] }>(
+      api,
+      'POST /v1/campaigns/preview',
+      {
+        json: {
+          name: 'Preview',
+          topic: 'promotions',
+          channels: ['sms'],
+          audience: { contactIds: ['prev-fa', 'prev-en'] },
+          sms: { templateId: template.id },
+        },
+      },
+    );
+
+    // Assess
+    expect(preview.status).toBe(200);
+    expect(
+      preview.body.warnings?.map(({ placeholder, channel, contacts }) => ({
+        placeholder,
+        channel,
+        contacts,
+      })),
+    ).toEqual([{ placeholder: 'name', channel: 'sms', contacts: 1 }]);
+  });
 });

@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../shared/domain/errors';
 import {
   contentFor,
+  emptyPlaceholderCounter,
   parseTemplateInput,
   pickVariant,
   templateSummary,
 } from '../../../shared/domain/template';
+import type { Contact } from '../../../shared/domain/types';
 
 const SMS = {
   name: 'Welcome',
@@ -166,5 +168,50 @@ describe('templateSummary', () => {
       createdAt: template.createdAt,
       updatedAt: template.updatedAt,
     });
+  });
+});
+
+describe('emptyPlaceholderCounter', () => {
+  const person = (locale: 'fa' | 'en', fields: Partial<Contact>): Contact => ({
+    id: `c-${Math.random()}`,
+    ref: 'ref',
+    locale,
+    attributes: {},
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    ...fields,
+  });
+
+  it('counts, per channel, the contacts whose own variant leaves a placeholder empty', () => {
+    // Prepare
+    const counter = emptyPlaceholderCounter({
+      sms: {
+        text: '{{name}}',
+        template: {
+          id: 'T',
+          version: 1,
+          variants: { fa: { text: '{{name}}' }, en: { text: '{{name}} {{city}}' } },
+        },
+      },
+      email: { subject: 'Hi {{name}}', html: '<a href="{{unsubscribe_url}}">x</a>' },
+    });
+
+    // Act
+    counter.add([
+      person('fa', { phone: '+989120000001', name: 'سارا' }),
+      person('en', { phone: '+989120000002', name: 'John' }),
+      person('en', { phone: '+989120000003', email: 'x@example.com', attributes: { city: 'Shiraz' } }),
+    ]);
+    const warnings = counter.warnings();
+
+    // Assess
+    expect(
+      warnings.map(({ channel, placeholder, contacts }) => ({ channel, placeholder, contacts })),
+    ).toEqual([
+      { channel: 'sms', placeholder: 'city', contacts: 1 },
+      { channel: 'sms', placeholder: 'name', contacts: 1 },
+      { channel: 'email', placeholder: 'name', contacts: 1 },
+    ]);
+    expect(warnings[0]?.message).toContain('{{city}} renders empty in the sms of 1 contact(s)');
   });
 });
