@@ -155,7 +155,7 @@ export async function resolveCampaignContent(
         [
           {
             field: `${channel}.templateId`,
-            message: `names a ${template.channel} template, not an ${channel} one`,
+            message: `names a template for ${template.channel}, not for ${channel}`,
           },
         ],
       );

@@ -102,6 +102,11 @@ describe('a marketer sends a campaign from templates in both locales', () => {
       return reply.body.status === 'sent' ? reply.body : undefined;
     }, 'the template campaign to be sent');
     expect(sent.stats.sent).toBe(4);
+    const view = await call<{ templates?: unknown }>(api, 'GET', `/v1/campaigns/${campaignId}`);
+    expect(view.body.templates).toEqual({
+      sms: { id: smsTemplate.id, version: 1 },
+      email: { id: emailTemplate.id, version: 1 },
+    });
 
     const sms = (await simMessages(platform.kavenegarUrl)).filter(
       (message) => message.message.includes('Yalda') || message.message.includes('یلدا'),

@@ -44,7 +44,19 @@ function campaignView(campaign: Campaign, layout: SmsLayout, stats?: CampaignSta
   const figures = sms
     ? { sms: { encoding: sms.encoding, characters: sms.characters, segments: sms.segments } }
     : {};
-  return stats ? { ...view, ...figures, stats } : { ...view, ...figures };
+  const templates = usedTemplates(campaign);
+  const withTemplates = templates ? { ...view, ...figures, templates } : { ...view, ...figures };
+  return stats ? { ...withTemplates, stats } : withTemplates;
+}
+
+/** The template (id and the version kept) each channel's content came from, when any did. */
+function usedTemplates(campaign: Campaign) {
+  const ref = (content: { template?: { id: string; version: number } } | undefined) =>
+    content?.template ? { id: content.template.id, version: content.template.version } : undefined;
+  const sms = ref(campaign.sms);
+  const email = ref(campaign.email);
+  if (!sms && !email) return undefined;
+  return { ...(sms ? { sms } : {}), ...(email ? { email } : {}) };
 }
 
 /** Marketer routes about campaigns. */
