@@ -2,7 +2,6 @@ import type { Campaign, CampaignInput, CampaignStatus } from '../domain/campaign
 import { ConfigError, ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import { newId } from '../domain/ids';
 import type { PageRequest } from '../domain/paging';
-import type { TemplateValues } from '../domain/placeholders';
 import {
   type EmailVariant,
   MAX_TEMPLATE_VERSION,
@@ -198,5 +197,3 @@ export function templateVariant(
 ): { variant: SmsVariant | EmailVariant; locale: Locale } {
   return pickVariant<SmsVariant | EmailVariant>(template.variants, locale);
 }
-
-export type { TemplateValues };
