@@ -34,6 +34,7 @@ import type {
   SmsStatusReport,
 } from './domain/sms';
 import type { Reporter, SpoofReport } from './domain/spoof-report';
+import type { Template, TemplateSummary } from './domain/template';
 import type { Channel, Contact, ContactFields } from './domain/types';
 
 export interface ContactStore {
@@ -540,6 +541,30 @@ export interface ListStore extends ListMembership {
   memberships(listIds: readonly string[], contactIds: readonly string[]): Promise<Map<string, Set<string>>>;
   /** Takes a contact off every list it is on, counts included (erasure). */
   removeEverywhere(contactId: string): Promise<void>;
+}
+
+/**
+ * Templates and their versions. Every version stays readable by (id, version) until the
+ * template is deleted; a use is recorded per campaign that copies a template.
+ */
+export interface TemplateStore {
+  /** @throws ConflictError when the id exists. */
+  create(template: Template): Promise<void>;
+  /** The latest version, or `version`; undefined when the template (or that version) does not exist. */
+  get(id: string, version?: number): Promise<Template | undefined>;
+  /**
+   * Writes `template` as the new latest version, `template.version` being the latest plus one.
+   * @throws ConflictError when another version was written since, or the template is gone.
+   */
+  putVersion(template: Template): Promise<void>;
+  /** Newest first, without content. */
+  list(page: { cursor?: string; limit: number }): Promise<{ items: TemplateSummary[]; cursor?: string }>;
+  /** Notes that a campaign copied the template (idempotent). */
+  recordUse(templateId: string, campaignId: string): Promise<void>;
+  /** The campaigns that ever copied the template. */
+  uses(templateId: string): Promise<string[]>;
+  /** Removes the template, every version and its uses; false when there was none. */
+  delete(id: string): Promise<boolean>;
 }
 
 /** Saved segment filters. */

@@ -14,8 +14,10 @@ import {
   secretSource,
   segmentStore,
   suppressionStore,
+  templateStore,
   workQueue,
 } from '../../shared/adapters/factory';
+import { templateFile } from '../../shared/adapters/templates/template-files';
 import { readFunctionConfig } from '../../shared/config';
 import { NotFoundError } from '../../shared/domain/errors';
 import { smsLayout } from '../../shared/domain/sms-text';
@@ -27,6 +29,7 @@ import { contactRoutes } from './routes/contacts';
 import { importRoutes } from './routes/imports';
 import { listRoutes } from './routes/lists';
 import { segmentRoutes } from './routes/segments';
+import { templateRoutes } from './routes/templates';
 import type { Routes } from './routes/types';
 
 const config = readFunctionConfig('http-api');
@@ -48,6 +51,11 @@ const suppressions = suppressionStore(config.SUPPRESSIONS_TABLE);
 const keyOfErasure = erasureKey(secrets, config.ERASURE_KEY_SECRET_ID);
 const lists = listStore(config.AUDIENCES_TABLE);
 const segments = segmentStore(config.AUDIENCES_TABLE);
+const templates = templateStore(config.TEMPLATES_TABLE);
+const layout = smsLayout({
+  publicBaseUrl: config.CHAPAR_PUBLIC_BASE_URL,
+  optOutSuffix: config.CHAPAR_SMS_OPT_OUT_SUFFIX,
+});
 
 const routes: Routes = {
   ...contactRoutes({
@@ -74,10 +82,17 @@ const routes: Routes = {
       consent,
       addressSuppressions: { suppressions, erasureKey: keyOfErasure },
     },
-    smsLayout: smsLayout({
-      publicBaseUrl: config.CHAPAR_PUBLIC_BASE_URL,
-      optOutSuffix: config.CHAPAR_SMS_OPT_OUT_SUFFIX,
-    }),
+    templates,
+    smsLayout: layout,
+  }),
+  ...templateRoutes({
+    templates,
+    campaigns,
+    contacts,
+    now,
+    smsLayout: layout,
+    files: templateFile,
+    publicBaseUrl: config.CHAPAR_PUBLIC_BASE_URL,
   }),
   ...importRoutes({
     imports: importStore(config.IMPORTS_TABLE),
@@ -87,7 +102,7 @@ const routes: Routes = {
   }),
 };
 
-/** Marketer API: contacts (search, consent, export, erasure), lists, segments and campaigns, behind the bearer API key. */
+/** Marketer API: contacts (search, consent, export, erasure), lists, segments, templates and campaigns, behind the bearer API key. */
 export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
   // Never log the raw event: its path, headers or body carry tokens, keys or the callback secret.
   .use(injectLambdaContext(logger, { logEvent: false }))

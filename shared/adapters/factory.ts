@@ -27,6 +27,7 @@ import { DynamoReportStore } from './dynamodb/report-store';
 import { DynamoSegmentStore } from './dynamodb/segment-store';
 import { DynamoSmsPollStore } from './dynamodb/sms-poll-store';
 import { DynamoSuppressionStore } from './dynamodb/suppression-store';
+import { DynamoTemplateStore } from './dynamodb/template-store';
 import { S3ImportFiles } from './s3/import-files';
 import { SecretsManagerSource } from './secrets/secret-source';
 import { SesAccount } from './ses/account';
@@ -58,6 +59,7 @@ function onFirstUse<T>(build: () => T): () => T {
 export const contactStore = (table: string) => new DynamoContactStore(dynamoDocumentClient(), table);
 export const campaignStore = (table: string) => new DynamoCampaignStore(dynamoDocumentClient(), table);
 export const consentStore = (table: string) => new DynamoConsentStore(dynamoDocumentClient(), table);
+export const templateStore = (table: string) => new DynamoTemplateStore(dynamoDocumentClient(), table);
 export const reportStore = (table: string) => new DynamoReportStore(dynamoDocumentClient(), table);
 /** `key`: the secret link codes are derived with, needed to make links (finding them needs none). */
 export const linkStore = (table: string, key?: () => Promise<string>) =>

@@ -90,6 +90,7 @@ export const functions = {
       suppressions: 'readWrite',
       audiences: 'readWrite',
       imports: 'readWrite',
+      templates: 'readWrite',
     },
     sendsTo: ['dispatch'],
     secrets: ['apiKey', 'erasureKey'],

@@ -160,6 +160,18 @@ export const tables = {
     // Sparse: only list and segment items carry `catalog`, so listing them reads nothing else.
     indexes: [{ name: 'catalog', partitionKey: { name: 'catalog', type: 'S' }, sortKey: pk }],
   },
+  /**
+   * Message templates, one partition each (`template#<id>`): the head (sk `head`, the latest
+   * version, listed through the sparse `catalog` index), every version (sk `v#<00001>`) and the
+   * campaigns that copied it (sk `use#<campaignId>`, what a DELETE checks).
+   */
+  templates: {
+    id: 'Templates',
+    envVar: 'TEMPLATES_TABLE',
+    partitionKey: pk,
+    sortKey: sk,
+    indexes: [{ name: 'catalog', partitionKey: { name: 'catalog', type: 'S' }, sortKey: pk }],
+  },
   /** Contact imports (sk `import`) and the invalid rows of each (sk `error#<row>#<n>`). */
   imports: {
     id: 'Imports',
