@@ -51,7 +51,8 @@ export class DynamoFeedbackStore implements FeedbackStore {
                 ExpressionAttributeValues: { ':now': now.toISOString() },
               },
             },
-            countOnce(this.campaignsTableName, key.campaignId, key.contactId, counter),
+            // Bucketed by the minute (and Tehran day) the feedback was learned.
+            ...countOnce(this.campaignsTableName, key.campaignId, key.contactId, counter, key.channel, now),
           ],
         }),
       );
