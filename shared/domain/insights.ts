@@ -36,6 +36,17 @@ export function recentTehranDays(now: Date, days: number): string[] {
   );
 }
 
+/** Every day from `from` to `to` (`YYYY-MM-DD`, inclusive), at most 366. */
+export function daysBetween(from: string, to: string): string[] {
+  const days: string[] = [];
+  for (let at = Date.parse(`${from}T00:00:00Z`); days.length < 366; at += DAY_MS) {
+    const day = new Date(at).toISOString().slice(0, 10);
+    if (Number.isNaN(at) || day > to) break;
+    days.push(day);
+  }
+  return days;
+}
+
 /** Midnight (Tehran) at the start of `day`, as an instant. */
 export function tehranDayStart(day: string): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) - TEHRAN_OFFSET_MINUTES * MINUTE_MS).toISOString();

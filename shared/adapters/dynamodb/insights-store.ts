@@ -50,11 +50,12 @@ export class DynamoInsightsStore implements InsightsStore {
   }
 
   async days(from: string, to: string): Promise<DayCounts[]> {
-    const all = await Promise.all(
-      [this.tables.campaigns, this.tables.consent, this.tables.reports].map((table) =>
-        readDays(this.client, table, from, to),
-      ),
-    );
+    const all = await Promise.all([
+      readDays(this.client, this.tables.campaigns, from, to),
+      readDays(this.client, this.tables.consent, from, to),
+      // Reports has no sort key: its days are one item each (30 days × 8 shards in 3 BatchGets).
+      readDays(this.client, this.tables.reports, from, to, 'flat'),
+    ]);
     const byDay = new Map<string, Record<string, number>>();
     for (const day of all.flat()) {
       const counts = byDay.get(day.day) ?? {};

@@ -53,9 +53,13 @@ export class DynamoReportStore implements ReportStore, AbuseDigestStore, ReportL
 
   async put(report: SpoofReport, options: { readonly awaitsDigest?: boolean } = {}): Promise<void> {
     const { id, ...fields } = report;
-    const day = addDayCounts(this.tableName, id, new Date(report.createdAt), {
-      [reportCounter(report.verdict)]: 1,
-    });
+    const day = addDayCounts(
+      this.tableName,
+      id,
+      new Date(report.createdAt),
+      { [reportCounter(report.verdict)]: 1 },
+      'flat',
+    );
     // The report and the account's count of the day, together: a retried put counts nothing twice.
     await this.client.send(
       new TransactWriteCommand({
