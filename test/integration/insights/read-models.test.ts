@@ -110,6 +110,30 @@ describe('GET /v1/campaigns/{campaignId}/timeline', () => {
     expect(reply.body.points[0]?.minute).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}Z$/);
   });
 
+  it('buckets feedback by the minute it was learned, not the minute of the send', async () => {
+    // Prepare
+    const campaign = await sendingCampaign(campaigns, 1, { channels: ['email'] });
+    const [sent] = await endMessage(campaign, 'email', 1, 'sent');
+    if (!sent) throw new Error('no delivery');
+    await deliveries.countEnds(campaign.id, [sent.end], new Date(), 'email');
+    const learned = new Date('2026-12-02T10:07:30Z');
+
+    // Act
+    await feedback.count(sent.key, 'complained', learned);
+    const reply = await call<Timeline>(api, 'GET /v1/campaigns/{campaignId}/timeline', {
+      path: { campaignId: campaign.id },
+    });
+    const day = await insights.days('2026-12-02', '2026-12-02');
+
+    // Assess
+    expect(reply.body.points.find((point) => point.minute === '2026-12-02T10:07Z')).toMatchObject({
+      complained: 1,
+      sent: 0,
+    });
+    expect(sum(reply.body, 'complained')).toBe(1);
+    expect(day[0]?.counts.email_complained).toBeGreaterThanOrEqual(1);
+  });
+
   it('answers 404 for a campaign that does not exist, and for an id that is not one', async () => {
     // Act
     const missing = await call(api, 'GET /v1/campaigns/{campaignId}/timeline', {
