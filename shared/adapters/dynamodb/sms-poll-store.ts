@@ -10,7 +10,7 @@ import type { AppliedStatus, PolledSms, SmsPollBatch, SmsPollChange } from '../.
 import { firstPollAt, STATUS_WINDOW_MS } from '../../domain/sms-polling';
 import type { SmsStatusPolls } from '../../ports';
 import { batchGet } from './batch-get';
-import { chunk, isConditionFailure } from './client';
+import { chunk, isConditionFailure, isTransactionConflict } from './client';
 import { addCounts, countItems } from './counters';
 import { deliveryItemKey } from './delivery-keys';
 
@@ -223,6 +223,8 @@ export class DynamoSmsPollStore implements SmsStatusPolls {
       } catch (error) {
         const reasons = cancellationReasons(error);
         if (!reasons) throw error;
+        // Another count met this one on a shared shard (the account's day): nothing was written.
+        if (isTransactionConflict(error) && attempt === 0) continue;
         if (reasons[0] === 'ConditionalCheckFailed') return false;
         const offset = counts ? 2 : 1;
         const missing = new Set(
