@@ -9,8 +9,10 @@ import {
   erasureKey,
   importFiles,
   importStore,
+  insightsStore,
   listStore,
   personalDataStore,
+  reportStore,
   secretSource,
   segmentStore,
   suppressionStore,
@@ -27,6 +29,7 @@ import { createLogger } from '../../shared/observability';
 import { campaignRoutes } from './routes/campaigns';
 import { contactRoutes } from './routes/contacts';
 import { importRoutes } from './routes/imports';
+import { insightRoutes } from './routes/insights';
 import { listRoutes } from './routes/lists';
 import { segmentRoutes } from './routes/segments';
 import { templateRoutes } from './routes/templates';
@@ -99,6 +102,17 @@ const routes: Routes = {
     files: importFiles(config.IMPORTS_BUCKET),
     now,
     lists,
+  }),
+  // smsCredit (Kavenegar account/info) is left to the preflight work; the overview answers null.
+  ...insightRoutes({
+    insights: insightsStore({
+      campaigns: config.CAMPAIGNS_TABLE,
+      consent: config.CONSENT_TABLE,
+      reports: config.REPORTS_TABLE,
+    }),
+    reports: reportStore(config.REPORTS_TABLE),
+    campaigns,
+    now,
   }),
 };
 

@@ -20,6 +20,7 @@ import { DynamoDeliveryReportInbox } from './dynamodb/delivery-report-inbox';
 import { DynamoDeliveryStore } from './dynamodb/delivery-store';
 import { DynamoFeedbackStore } from './dynamodb/feedback-store';
 import { DynamoImportedContactWriter, DynamoImportStore } from './dynamodb/import-store';
+import { DynamoInsightsStore, type InsightsTables } from './dynamodb/insights-store';
 import { DynamoLinkStore } from './dynamodb/link-store';
 import { DynamoListStore } from './dynamodb/list-store';
 import { DynamoPersonalDataStore, type PersonalDataTables } from './dynamodb/personal-data-store';
@@ -84,6 +85,9 @@ export const listStore = (table: string) => new DynamoListStore(dynamoDocumentCl
 export const segmentStore = (table: string) => new DynamoSegmentStore(dynamoDocumentClient(), table);
 export const personalDataStore = (tables: PersonalDataTables) =>
   new DynamoPersonalDataStore(dynamoDocumentClient(), tables);
+
+export const insightsStore = (tables: InsightsTables) =>
+  new DynamoInsightsStore(dynamoDocumentClient(), tables);
 
 export const importStore = (table: string) => new DynamoImportStore(dynamoDocumentClient(), table);
 export const importedContactWriter = (tables: { contacts: string; consent: string }) =>
