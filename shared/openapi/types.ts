@@ -12,6 +12,11 @@ export interface BodyDoc {
   readonly example?: unknown;
   /** Default `application/json`. */
   readonly contentType?: string;
+  /**
+   * The handler's own parse beyond `schema`, when it has one (a segment filter is checked by
+   * `parseSegmentFilter`): the example test runs the example through it too. Throws when invalid.
+   */
+  readonly check?: (example: unknown) => unknown;
 }
 
 /** A response of an operation, by HTTP status. */
@@ -33,6 +38,8 @@ export interface OperationDoc {
   readonly description?: string;
   readonly tags: readonly string[];
   readonly auth: OperationAuth;
+  /** What each {parameter} of the path is; a parameter not named here gets a generic line. */
+  readonly pathParameters?: Readonly<Record<string, string>>;
   /** Query parameters, as a zod object of strings. */
   readonly query?: z.ZodMiniType;
   /** Request headers the operation reads besides Authorization (e.g. Idempotency-Key). */
