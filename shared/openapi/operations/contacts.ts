@@ -120,7 +120,7 @@ export const contactOperations: readonly OperationDoc[] = [
     path: '/v1/contacts/{contactId}/consent',
     operationId: 'getContactConsent',
     summary: 'Current consent per channel and topic, and the ledger',
-    tags: ['contacts', 'consent'],
+    tags: ['contacts'],
     auth: 'bearer',
     pathParameters: { contactId: CONTACT_ID },
     responses: {
@@ -139,7 +139,7 @@ export const contactOperations: readonly OperationDoc[] = [
     summary: 'Record an explicit opt-in, opt-out or resubscribe, with its evidence',
     description:
       'Evidence is required for opt_in; an IP is kept only as a prefix. An erased person becomes reachable again only through an opt_in with evidence.',
-    tags: ['contacts', 'consent'],
+    tags: ['contacts'],
     auth: 'bearer',
     pathParameters: { contactId: CONTACT_ID },
     request: {
