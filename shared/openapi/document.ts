@@ -50,6 +50,21 @@ const IMPLIED_REFUSALS: Record<number, string> = {
   500: 'Internal error: nothing internal is said.',
 };
 
+/** What each area's tag groups; a tag not named here is listed without a description. */
+const TAG_DESCRIPTIONS: Record<string, string> = {
+  contacts: 'People, their addresses, consent, export and erasure.',
+  lists: 'Named sets of contacts a campaign can aim at.',
+  segments: 'Saved filters over contacts, their lists, addresses and consent.',
+  imports: 'Spreadsheets of contacts, uploaded through a presigned URL.',
+  campaigns: 'SMS and email campaigns: create, schedule, follow, pause, resume, cancel.',
+  templates: 'Reusable content in Persian and English.',
+  messages: 'Transactional messages, one at a time.',
+  unsubscribe: 'The public preference centre behind unsubscribe links (HTML pages).',
+  reports: 'SMS received in the brand’s name, reported and judged.',
+  callbacks: 'Provider callbacks.',
+  docs: 'This contract and its reference page.',
+};
+
 /** Formats zod also spells as a pattern: the format says it, the pattern is noise. */
 const FORMATS_WITH_PATTERN = new Set(['date-time', 'date', 'time', 'email', 'uuid']);
 
@@ -242,7 +257,10 @@ export function buildOpenApiDocument(docs: readonly OperationDoc[] = operations)
       throw new Error(`Two operations for ${operation.method} ${operation.path}`);
     item[method] = operationObject(components, operation);
   }
-  const tags = [...new Set(docs.flatMap((operation) => operation.tags))].map((name) => ({ name }));
+  const tags = [...new Set(docs.flatMap((operation) => operation.tags))].map((name) => ({
+    name,
+    ...(TAG_DESCRIPTIONS[name] ? { description: TAG_DESCRIPTIONS[name] } : {}),
+  }));
   const document: Json = {
     openapi: '3.1.1',
     info: {
