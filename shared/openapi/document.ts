@@ -17,7 +17,11 @@ export const CONTRACT_VERSION = '1.0.0';
 const JSON_TYPE = 'application/json';
 const ERROR_REF = { $ref: '#/components/schemas/Error' };
 
-/** How each auth kind of an operation is stated; `none` and `token` need no credential sent. */
+/**
+ * How each auth kind of an operation is stated. `token` routes carry their proof in the path (a
+ * signed token, a short code, a secret), which no OpenAPI security scheme can name: no credential
+ * is sent, and `x-chapar-auth: token` says what protects them.
+ */
 const SECURITY: Record<OperationAuth, Json[]> = {
   bearer: [{ bearer: [] }],
   signature: [{ signature: [] }],
@@ -231,6 +235,8 @@ function operationObject(components: Components, operation: OperationDoc): Json 
     ...(operation.description ? { description: operation.description } : {}),
     tags: [...operation.tags],
     security: SECURITY[operation.auth],
+    // OpenAPI has no scheme for a proof carried in the path: the kind is stated for every route.
+    'x-chapar-auth': operation.auth,
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(operation.request
       ? {

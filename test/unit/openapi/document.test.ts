@@ -42,7 +42,7 @@ describe('openApiDocument', () => {
     });
   });
 
-  it('names the security of each kind of route: bearer, signature, none', () => {
+  it('names the security of each kind of route: bearer, signature, none, a token in the path', () => {
     // Act
     const contacts = document.paths['/v1/contacts'].get;
     const spoof = document.paths['/v1/reports/spoofed-sms'].post;
@@ -59,6 +59,7 @@ describe('openApiDocument', () => {
       name: 'X-Chapar-Signature',
     });
     expect(unsubscribe.security).toEqual([]);
+    expect(unsubscribe['x-chapar-auth']).toBe('token');
     expect(Object.keys(unsubscribe.responses['404'].content)).toEqual(['text/html']);
   });
 
