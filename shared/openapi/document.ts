@@ -285,8 +285,8 @@ export function buildOpenApiDocument(docs: readonly OperationDoc[] = operations)
 
 let cached: Record<string, unknown> | undefined;
 
-/** The OpenAPI 3.1 document of every route, built once per process. */
+/** The OpenAPI 3.1 document of every route, built once per process; each caller gets its own copy. */
 export function openApiDocument(): Record<string, unknown> {
   cached ??= buildOpenApiDocument();
-  return cached;
+  return structuredClone(cached);
 }

@@ -33,17 +33,30 @@ const CONTENT_TYPES: Record<string, string> = {
   css: 'text/css; charset=utf-8',
 };
 
+/** What a container serves never changes: each answer is built once per deps (and hashed once). */
+const contracts = new WeakMap<ApiReferenceDeps, ServedFile>();
+const pages = new WeakMap<ApiReferenceDeps, ServedFile>();
+
+function memo(cache: WeakMap<ApiReferenceDeps, ServedFile>, deps: ApiReferenceDeps, build: () => ServedFile) {
+  let file = cache.get(deps);
+  if (file === undefined) {
+    file = build();
+    cache.set(deps, file);
+  }
+  return file;
+}
+
 function digest(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('base64url').slice(0, 16);
 }
 
 /** The OpenAPI document, as JSON. */
 export function contractFile(deps: ApiReferenceDeps): ServedFile {
-  return {
+  return memo(contracts, deps, () => ({
     body: Buffer.from(JSON.stringify(deps.document())),
     contentType: 'application/json; charset=utf-8',
     caching: 'revalidate',
-  };
+  }));
 }
 
 /** A file the reference page loads, or a NotFoundError for any other name. */
@@ -66,11 +79,13 @@ export function referenceFile(deps: ApiReferenceDeps, name: string): ServedFile 
 
 /** The reference page, naming each file it loads with the digest of its bytes. */
 export function referencePage(deps: ApiReferenceDeps): ServedFile {
-  const version = (name: string) => digest(referenceFile(deps, name).body);
-  const html = deps
-    .template('api-reference.page.html')
-    .replaceAll('{{cssVersion}}', version('swagger-ui.css'))
-    .replaceAll('{{bundleVersion}}', version('swagger-ui-bundle.js'))
-    .replaceAll('{{scriptVersion}}', version(START_SCRIPT));
-  return { body: Buffer.from(html), contentType: 'text/html; charset=utf-8', caching: 'revalidate' };
+  return memo(pages, deps, () => {
+    const version = (name: string) => digest(referenceFile(deps, name).body);
+    const html = deps
+      .template('api-reference.page.html')
+      .replaceAll('{{cssVersion}}', version('swagger-ui.css'))
+      .replaceAll('{{bundleVersion}}', version('swagger-ui-bundle.js'))
+      .replaceAll('{{scriptVersion}}', version(START_SCRIPT));
+    return { body: Buffer.from(html), contentType: 'text/html; charset=utf-8', caching: 'revalidate' };
+  });
 }

@@ -99,6 +99,17 @@ describe('openApiDocument', () => {
     expect(members[0]).toMatchObject({ name: 'listId', in: 'path', required: true });
   });
 
+  it('gives each caller its own copy: a caller that changes it changes nobody else’s', () => {
+    // Prepare
+    const mine = openApiDocument() as Json;
+
+    // Act
+    mine.paths['/v1/contacts'] = undefined;
+
+    // Assess
+    expect((openApiDocument() as Json).paths['/v1/contacts'].get.operationId).toBe('listContacts');
+  });
+
   it('refuses two operations for one route', () => {
     // Prepare
     const operation: OperationDoc = {
