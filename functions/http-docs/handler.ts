@@ -14,11 +14,11 @@ const logger = createLogger();
 const deps = { template: templateFile, rendererFile: swaggerUiFile, document: openApiDocument };
 
 /**
- * What Swagger UI needs and nothing more: its own script and styles (inline styles it sets on
- * elements, SVG icons as data: URLs), the document from this origin, "Try it out" to this origin.
+ * What Swagger UI needs and nothing more: its own script and stylesheet (no inline script or
+ * style), SVG icons as data: URLs, the document and "Try it out" on this origin only.
  */
 const PAGE_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** The public contract: the OpenAPI document and its reference page, every file from this API. */
 export const handler = middy<APIGatewayProxyEventV2, HttpResult>()

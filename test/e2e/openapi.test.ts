@@ -153,6 +153,10 @@ describe('the reference page at /docs', () => {
         problems.push(message.text());
     });
     page.on('pageerror', (error) => problems.push(error.message));
+    await page.addInitScript({
+      content:
+        "document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));",
+    });
     page.on('response', (response) => {
       if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
     });
@@ -162,12 +166,17 @@ describe('the reference page at /docs', () => {
     await page.locator('.opblock').first().waitFor({ timeout: 30_000 });
     const rendered = await page.locator('.opblock').count();
     const title = await page.locator('.info .title').innerText();
-    await page.screenshot({ path: new URL('openapi-docs.png', ARTIFACTS).pathname });
+    // An operation opened: its parameters, request example and answers render too.
+    await page.locator('#operations-contacts-putContact .opblock-summary').click();
+    const example = await page.locator('#operations-contacts-putContact .body-param__example').innerText();
+    await page.locator('#operations-contacts-putContact .responses-table').waitFor();
+    await page.screenshot({ path: new URL('openapi-docs.png', ARTIFACTS).pathname, fullPage: true });
     await context.close();
 
     // Assess
     expect(rendered).toBe(operations.length);
     expect(title).toContain('Chapar API');
+    expect(example).toContain('۰۹۱۲ ۳۴۵ ۶۷۸۹');
     expect(foreign).toEqual([]);
     expect(problems).toEqual([]);
   });
