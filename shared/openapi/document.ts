@@ -199,11 +199,20 @@ function parametersOf(components: Components, operation: OperationDoc): Json[] {
 
 function responseOf(components: Components, status: number, response: ResponseDoc, name: string): Json {
   const hasBody = response.schema !== undefined || response.example !== undefined;
-  if (!hasBody && status >= 400) {
-    return { description: response.description, content: { [JSON_TYPE]: { schema: ERROR_REF } } };
-  }
-  if (!hasBody) return { description: response.description };
-  return { description: response.description, content: mediaType(components, response, 'output', name) };
+  const headers = Object.entries(response.headers ?? {});
+  const head = {
+    description: response.description,
+    ...(headers.length === 0
+      ? {}
+      : {
+          headers: Object.fromEntries(
+            headers.map(([header, { description }]) => [header, { description, schema: { type: 'string' } }]),
+          ),
+        }),
+  };
+  if (!hasBody && status >= 400) return { ...head, content: { [JSON_TYPE]: { schema: ERROR_REF } } };
+  if (!hasBody) return head;
+  return { ...head, content: mediaType(components, response, 'output', name) };
 }
 
 /** The statuses an operation can answer beyond its own: credentials, bad input, body rules, 500. */

@@ -22,12 +22,16 @@ export interface BodyDoc {
 /** A response of an operation, by HTTP status. */
 export interface ResponseDoc extends BodyDoc {
   readonly description: string;
+  /** Headers the answer carries that a client reads (e.g. `x-next-cursor`), by name. */
+  readonly headers?: Readonly<Record<string, { readonly description: string }>>;
 }
 
 /**
  * One operation of the HTTP API as the OpenAPI document states it. Each area keeps its
- * operations in shared/openapi/operations/<area>.ts; every route of shared/definitions must have
- * exactly one (a test checks it).
+ * operations in shared/openapi/operations/<area>.ts, listed in operations/index.ts; every route
+ * of shared/definitions must have exactly one (a test checks it). A 4xx or 5xx given without a
+ * schema is stated in the error shape, and 400, 401, 413, 415 and 500 are added where they apply.
+ * A response schema named with `named()` (shared/openapi/schemas/common.ts) becomes a component.
  */
 export interface OperationDoc {
   readonly method: HttpMethod;

@@ -86,6 +86,9 @@ export const importOperations: readonly OperationDoc[] = [
     responses: {
       200: {
         description: 'CSV of the invalid rows.',
+        headers: {
+          'x-next-cursor': { description: 'When more rows follow: the `cursor` of the next answer.' },
+        },
         contentType: 'text/csv',
         schema: z.string(),
         example: '\uFEFFline,column,value,reason\n7,شماره همراه,0912,is not an Iranian mobile number\n',

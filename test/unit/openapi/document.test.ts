@@ -76,6 +76,15 @@ describe('openApiDocument', () => {
     expect(body.example.phone).toBe('۰۹۱۲ ۳۴۵ ۶۷۸۹');
   });
 
+  it('states the headers an answer carries for the client', () => {
+    // Act
+    const errors = document.paths['/v1/imports/{importId}/errors'].get.responses['200'];
+
+    // Assess
+    expect(errors.headers['x-next-cursor']).toMatchObject({ schema: { type: 'string' } });
+    expect(Object.keys(errors.content)).toEqual(['text/csv']);
+  });
+
   it('keeps a recursive schema (the segment filter) as one component that refers to itself', () => {
     // Act
     const filter = document.components.schemas.SegmentFilter;
