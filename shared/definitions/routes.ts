@@ -19,6 +19,7 @@ export interface RouteDefinition {
 }
 
 const TOKEN_PROOF = 'Unsubscribe link: the path carries a signed, opaque token (RFC 8058 forbids auth on it)';
+const CONTRACT_PROOF = 'Public contract, no data: the OpenAPI document and its reference page';
 const SHORT_LINK_PROOF =
   'SMS unsubscribe link: the path carries an unguessable random code; a GET changes nothing';
 
@@ -61,6 +62,9 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'POST', path: '/u/{token}', function: 'http-unsubscribe', public: true, proof: TOKEN_PROOF },
   { method: 'GET', path: '/s/{code}', function: 'http-unsubscribe', public: true, proof: SHORT_LINK_PROOF },
   { method: 'POST', path: '/s/{code}', function: 'http-unsubscribe', public: true, proof: SHORT_LINK_PROOF },
+  { method: 'GET', path: '/v1/openapi.json', function: 'http-docs', public: true, proof: CONTRACT_PROOF },
+  { method: 'GET', path: '/docs', function: 'http-docs', public: true, proof: CONTRACT_PROOF },
+  { method: 'GET', path: '/docs/{file}', function: 'http-docs', public: true, proof: CONTRACT_PROOF },
   {
     method: 'POST',
     path: '/v1/reports/spoofed-sms',

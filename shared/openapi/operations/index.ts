@@ -1,0 +1,22 @@
+/**
+ * Every area's operations, imported explicitly so a bundler sees each file. An area adds its
+ * `shared/openapi/operations/<area>.ts` here; a test checks each route has exactly one operation.
+ */
+import type { OperationDoc } from '../types';
+import { audienceOperations } from './audiences';
+import { contactOperations } from './contacts';
+import { docsOperations } from './docs';
+import { importOperations } from './imports';
+import { publicOperations } from './public';
+
+/** The operations of each area, by file. */
+export const operationsByArea: Readonly<Record<string, readonly OperationDoc[]>> = {
+  contacts: contactOperations,
+  audiences: audienceOperations,
+  imports: importOperations,
+  public: publicOperations,
+  docs: docsOperations,
+};
+
+/** Every operation of the HTTP API. */
+export const operations: readonly OperationDoc[] = Object.values(operationsByArea).flat();
