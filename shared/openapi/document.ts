@@ -210,7 +210,12 @@ function responseOf(components: Components, status: number, response: ResponseDo
           ),
         }),
   };
-  if (!hasBody && status >= 400) return { ...head, content: { [JSON_TYPE]: { schema: ERROR_REF } } };
+  const json = (response.contentType ?? JSON_TYPE) === JSON_TYPE;
+  // A JSON refusal is the error shape, whether or not its operation gives an example of it.
+  if (status >= 400 && json && response.schema === undefined) {
+    const example = response.example === undefined ? {} : { example: response.example };
+    return { ...head, content: { [JSON_TYPE]: { schema: ERROR_REF, ...example } } };
+  }
   if (!hasBody) return head;
   return { ...head, content: mediaType(components, response, 'output', name) };
 }

@@ -7,7 +7,9 @@ import { audienceOperations } from './audiences';
 import { contactOperations } from './contacts';
 import { docsOperations } from './docs';
 import { importOperations } from './imports';
+import { insightsOperations } from './insights';
 import { publicOperations } from './public';
+import { templateOperations } from './templates';
 
 /** The operations of each area, by file. */
 export const operationsByArea: Readonly<Record<string, readonly OperationDoc[]>> = {
@@ -16,6 +18,8 @@ export const operationsByArea: Readonly<Record<string, readonly OperationDoc[]>>
   imports: importOperations,
   public: publicOperations,
   docs: docsOperations,
+  templates: templateOperations,
+  insights: insightsOperations,
 };
 
 /** Every operation of the HTTP API. */
