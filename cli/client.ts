@@ -79,6 +79,13 @@ function refusal(error: unknown, response: Response): ApiError {
 export async function answer<T>(
   call: Promise<{ data?: T; error?: unknown; response: Response }>,
 ): Promise<NonNullable<T>> {
+  return (await answered(call)).data;
+}
+
+/** As `answer`, with the HTTP response too (for its headers). */
+export async function answered<T>(
+  call: Promise<{ data?: T; error?: unknown; response: Response }>,
+): Promise<{ data: NonNullable<T>; response: Response }> {
   let result: { data?: T; error?: unknown; response: Response };
   try {
     result = await call;
@@ -92,5 +99,5 @@ export async function answer<T>(
     throw new ApiError(`cannot reach the API: ${reason}`);
   }
   if (!result.response.ok) throw refusal(result.error, result.response);
-  return (result.data ?? {}) as NonNullable<T>;
+  return { data: (result.data ?? {}) as NonNullable<T>, response: result.response };
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { answer } from '../client';
+import { answer, answered } from '../client';
 import { fields } from '../output';
 import type { Act } from '../program';
 
@@ -57,19 +57,16 @@ export function importsCommand(imports: Command, act: Act): Command {
         let cursor: string | undefined;
         let first = true;
         do {
-          const { data, error, response } = await context.client.GET('/v1/imports/{importId}/errors', {
-            params: { path: { importId }, query: cursor ? { cursor } : {} },
-            parseAs: 'text',
-          });
-          const csv = await answer(Promise.resolve({ data, error, response }));
-          // Each answer is a whole CSV: later pages lose their BOM and header line.
-          context.io.stdout.write(
-            first
-              ? String(csv)
-              : String(csv)
-                  .replace(BOM, '')
-                  .replace(/^[^\n]*\n/, ''),
+          const { data: bytes, response } = await answered(
+            context.client.GET('/v1/imports/{importId}/errors', {
+              params: { path: { importId }, query: cursor ? { cursor } : {} },
+              parseAs: 'arrayBuffer',
+            }),
           );
+          // Response.text() would drop the BOM Excel needs. Each answer is a whole CSV: later
+          // pages lose their BOM and header line.
+          const csv = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes as ArrayBuffer);
+          context.io.stdout.write(first ? csv : csv.replace(BOM, '').replace(/^[^\n]*\n/, ''));
           first = false;
           cursor = response.headers.get('x-next-cursor') ?? undefined;
         } while (cursor);
