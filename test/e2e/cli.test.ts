@@ -1,14 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_KEY, call } from '../support/http';
+import { runChapar } from '../support/cli';
+import { call } from '../support/http';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
-
-/** The `chapar` bin as package.json names it: its shebang's node, whichever that is, runs the launcher. */
-const CHAPAR = fileURLToPath(new URL('../../cli/bin.mjs', import.meta.url));
 
 let platform: TestPlatform;
 let folder: string;
@@ -23,32 +19,7 @@ afterAll(async () => {
   if (folder) await rm(folder, { recursive: true, force: true });
 });
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs `chapar …` as a user would, a subprocess configured through CHAPAR_API_URL and CHAPAR_API_KEY. */
-function chapar(...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(CHAPAR, args, {
-      env: { ...process.env, CHAPAR_API_URL: platform.apiUrl, CHAPAR_API_KEY: API_KEY },
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      resolve({
-        code,
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-      }),
-    );
-  });
-}
+const chapar = (...args: string[]) => runChapar(platform.apiUrl, ...args);
 
 describe('the chapar CLI over the local platform', () => {
   it('imports a CSV onto a list with a live progress bar to done, then writes its error report', async () => {
