@@ -225,14 +225,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/reports/spoofed-sms": {
+    "/v1/messages/{messageId}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get: operations["listSpoofReports"];
+        get: operations["getMessage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listReports"];
         put?: never;
         post?: never;
         delete?: never;
@@ -350,6 +366,7 @@ export interface components {
         };
         CampaignState: {
             id: string;
+            pausedReason?: string;
             status: string;
         };
         CampaignStats: {
@@ -416,27 +433,70 @@ export interface components {
         };
         Message: {
             channel?: string;
+            createdAt?: string;
             id: string;
+            reason?: string;
+            sentAt?: string;
             status: string;
+            templateId?: string;
             updatedAt?: string;
         };
-        SpoofReport: {
+        Rendered: {
+            /** @enum {unknown} */
+            channel: "sms" | "email";
+            email?: {
+                html: string;
+                subject: string;
+                text: string;
+            };
+            /** @enum {unknown} */
+            locale: "fa" | "en";
+            sms?: {
+                characters: number;
+                encoding: string;
+                segments: number;
+                text: string;
+            };
+            templateId: string;
+            version: number;
+            warnings: {
+                message: string;
+                placeholder: string;
+            }[];
+        };
+        Report: {
+            createdAt: string;
+            erased?: boolean;
+            id: string;
             receivedAt?: string;
-            reportId: string;
-            sender?: string;
+            reporter: {
+                email?: string;
+                phone?: string;
+            } | null;
+            sender: string;
             verdict: string;
         };
         Template: {
             /** @enum {unknown} */
             channel: "sms" | "email";
-            createdAt?: string;
+            createdAt: string;
             id: string;
             name: string;
-            updatedAt?: string;
+            updatedAt: string;
             variants: {
                 [key: string]: unknown;
             };
-            version?: number;
+            version: number;
+        };
+        TemplateSummary: {
+            /** @enum {unknown} */
+            channel: "sms" | "email";
+            createdAt: string;
+            id: string;
+            locales: ("fa" | "en")[];
+            name: string;
+            updatedAt: string;
+            version: number;
         };
     };
     responses: never;
@@ -832,10 +892,13 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        sent: number;
-                        skipped?: {
-                            reason: string;
-                            to: string;
+                        results: {
+                            channel: string;
+                            reason?: string;
+                            /** @enum {unknown} */
+                            status: "sent" | "skipped" | "failed";
+                            target: string;
+                            to?: string;
                         }[];
                     };
                 };
@@ -1531,6 +1594,8 @@ export interface operations {
                     data?: {
                         [key: string]: unknown;
                     };
+                    /** @enum {unknown} */
+                    locale?: "fa" | "en";
                     templateId?: string;
                     to: {
                         [key: string]: unknown;
@@ -1586,11 +1651,70 @@ export interface operations {
             };
         };
     };
-    listSpoofReports: {
+    getMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                messageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Bad input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No or wrong API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listReports: {
         parameters: {
             query?: {
                 cursor?: string;
                 limit?: string;
+                verdict?: string;
             };
             header?: never;
             path?: never;
@@ -1606,7 +1730,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         cursor?: string;
-                        items: components["schemas"]["SpoofReport"][];
+                        items: components["schemas"]["Report"][];
                     };
                 };
             };
@@ -1735,7 +1859,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         cursor?: string;
-                        items: components["schemas"]["Template"][];
+                        items: components["schemas"]["TemplateSummary"][];
                     };
                 };
             };
@@ -1916,10 +2040,17 @@ export interface operations {
                 "application/json": {
                     contactId?: string;
                     /** @enum {unknown} */
-                    locale: "fa" | "en";
+                    locale?: "fa" | "en";
                     sample?: {
-                        [key: string]: unknown;
+                        attributes?: {
+                            [key: string]: unknown;
+                        };
+                        /** @enum {unknown} */
+                        locale?: "fa" | "en";
+                        name?: string;
                     };
+                    topic?: string;
+                    version?: number;
                 };
             };
         };
@@ -1930,15 +2061,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        characters?: number;
-                        emailText?: string;
-                        encoding?: string;
-                        html?: string;
-                        segments?: number;
-                        subject?: string;
-                        text?: string;
-                    };
+                    "application/json": components["schemas"]["Rendered"];
                 };
             };
             /** @description Bad input */

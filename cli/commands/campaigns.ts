@@ -174,7 +174,15 @@ export function campaignsCommand(campaigns: Command, act: Act): Command {
               },
             }),
           );
-          context.print(sent, () => fields(sent as Record<string, unknown>));
+          context.print(sent, () =>
+            table(sent.results, [
+              { header: 'target', value: (row) => row.target },
+              { header: 'channel', value: (row) => row.channel },
+              { header: 'to', value: (row) => row.to },
+              { header: 'status', value: (row) => row.status },
+              { header: 'reason', value: (row) => row.reason },
+            ]),
+          );
         },
       ),
     );

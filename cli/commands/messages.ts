@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Command, Option } from 'commander';
 import { answer, UsageError } from '../client';
 import { fields } from '../output';
-import type { Act } from '../program';
+import { type Act, type Context, positiveInteger } from '../program';
 import { parseJsonOption } from './files';
 
 interface SendOptions {
@@ -16,7 +16,13 @@ interface SendOptions {
   html?: string;
   data?: string;
   idempotencyKey?: string;
+  locale?: 'fa' | 'en';
+  wait?: boolean;
+  interval: number;
 }
+
+/** Statuses after which a message changes no more (sent may still become delivered). */
+const SETTLED = new Set(['sent', 'delivered', 'undelivered', 'bounced', 'complained', 'failed', 'refused']);
 
 /** The recipient of `messages send`: exactly one of --contact, --phone, --email. */
 export function recipientOf(
@@ -72,13 +78,22 @@ export function messagesCommand(messages: Command, act: Act): Command {
     .option('--subject <subject>', 'the email subject')
     .option('--html <html>', 'the email HTML')
     .option('--data <json>', 'fields for the placeholders, e.g. \'{"order":"A-42"}\'')
+    .addOption(
+      new Option('--locale <locale>', "the template's variant (default: the contact's)").choices([
+        'fa',
+        'en',
+      ]),
+    )
     .option('--idempotency-key <key>', 'send at most once under this key (default: a new one, printed)')
+    .option('--wait', 'follow the message until it is sent (or refused), then print its status')
+    .option('--interval <ms>', 'how often --wait reads the status', positiveInteger(60_000), 500)
     .action(
       act<SendOptions>(async (context, options) => {
         const body = {
           channel: options.channel,
           to: recipientOf(options),
           ...contentOf(options),
+          ...(options.locale ? { locale: options.locale } : {}),
           ...(options.data ? { data: parseJsonOption('--data', options.data) as Record<string, never> } : {}),
           category: 'transactional' as const,
         };
@@ -86,10 +101,31 @@ export function messagesCommand(messages: Command, act: Act): Command {
         const sent = await answer(
           context.client.POST('/v1/messages', { params: { header: { 'Idempotency-Key': key } }, body }),
         );
-        context.print({ ...sent, idempotencyKey: key }, () =>
-          fields({ message: sent.id, status: sent.status, idempotencyKey: key }),
+        let status = sent.status;
+        let reason: string | undefined;
+        while (options.wait && !SETTLED.has(status)) {
+          await context.sleep(options.interval);
+          const view = await showMessage(context, sent.id);
+          status = view.status;
+          reason = view.reason;
+        }
+        context.print({ id: sent.id, status, ...(reason ? { reason } : {}), idempotencyKey: key }, () =>
+          fields({ message: sent.id, status, reason, idempotencyKey: key }),
         );
       }),
     );
+  messages
+    .command('show <messageId>')
+    .description("a transactional message's status through delivery")
+    .action(
+      act<object, [string]>(async (context, _options, messageId) => {
+        const view = await showMessage(context, messageId);
+        context.print(view, () => fields({ message: view.id, ...view, id: undefined }));
+      }),
+    );
   return messages;
+}
+
+function showMessage(context: Context, messageId: string) {
+  return answer(context.client.GET('/v1/messages/{messageId}', { params: { path: { messageId } } }));
 }

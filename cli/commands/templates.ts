@@ -1,28 +1,58 @@
 import { type Command, Option } from 'commander';
 import { answer, UsageError } from '../client';
-import { fields, table } from '../output';
+import { fields, hasRtl, table } from '../output';
 import { type Act, positiveInteger } from '../program';
 import { nextPage } from './contacts';
 import { parseJsonOption, readJsonFile } from './files';
 
-interface TemplateView {
+interface TemplateRow {
   id: string;
   name: string;
   channel: string;
-  version?: number;
-  variants: Record<string, unknown>;
-  updatedAt?: string;
+  version: number;
+  locales: readonly string[];
+  updatedAt: string;
 }
 
-export function templateTable(rows: readonly TemplateView[]): string {
+export function templateTable(rows: readonly TemplateRow[]): string {
   return table(rows, [
     { header: 'id', value: (row) => row.id },
     { header: 'name', value: (row) => row.name, maxWidth: 32 },
     { header: 'channel', value: (row) => row.channel },
     { header: 'version', value: (row) => row.version, align: 'right' },
-    { header: 'locales', value: (row) => Object.keys(row.variants ?? {}) },
+    { header: 'locales', value: (row) => row.locales },
     { header: 'updatedAt', value: (row) => row.updatedAt },
   ]);
+}
+
+interface Rendered {
+  templateId: string;
+  version: number;
+  locale: string;
+  channel: string;
+  warnings: readonly { placeholder: string; message: string }[];
+  sms?: { text: string; encoding: string; characters: number; segments: number };
+  email?: { subject: string; html: string; text: string };
+}
+
+/** A rendering as a recipient gets it: its figures as fields, then the text itself as written. */
+export function renderedText(rendered: Rendered): string {
+  const head = fields({
+    template: `${rendered.templateId} v${rendered.version}`,
+    locale: rendered.locale,
+    encoding: rendered.sms?.encoding,
+    characters: rendered.sms?.characters,
+    segments: rendered.sms?.segments,
+    subject: rendered.email?.subject,
+    warnings: rendered.warnings.length
+      ? rendered.warnings.map((w) => `{{${w.placeholder}}} ${w.message}`)
+      : undefined,
+  });
+  const body = rendered.sms?.text ?? rendered.email?.text ?? '';
+  const html = rendered.email ? '\n(the HTML part: --json)\n' : '';
+  // The text goes out as written, each line isolated so a terminal sets its direction from it.
+  const lines = body.split('\n').map((line) => (hasRtl(line) ? `\u2068${line}\u2069` : line));
+  return `${head}\n${lines.join('\n')}\n${html}`;
 }
 
 /** `chapar templates …` */
@@ -75,18 +105,23 @@ export function templatesCommand(templates: Command, act: Act): Command {
       act<object, [string]>(async (context, _options, file) => {
         const body = await readJsonFile(file);
         const template = await answer(context.client.POST('/v1/templates', { body: body as never }));
-        context.print(template, () => templateTable([template]));
+        context.print(template, () =>
+          templateTable([{ ...template, locales: Object.keys(template.variants) }]),
+        );
       }),
     );
 
   templates
     .command('render <templateId>')
     .description('the final SMS or email exactly as a recipient gets it')
-    .addOption(new Option('--locale <locale>', 'the variant').choices(['fa', 'en']).default('fa'))
+    .addOption(new Option('--locale <locale>', "the variant (default: the contact's)").choices(['fa', 'en']))
     .option('--contact <id>', 'render for this contact')
-    .option('--sample <json>', 'render for these fields instead, e.g. \'{"name":"سارا"}\'')
+    .option(
+      '--sample <json>',
+      'render for these fields instead: \'{"name":"سارا","attributes":{"city":"تهران"}}\'',
+    )
     .action(
-      act<{ locale: 'fa' | 'en'; contact?: string; sample?: string }, [string]>(
+      act<{ locale?: 'fa' | 'en'; contact?: string; sample?: string }, [string]>(
         async (context, options, templateId) => {
           if (options.contact && options.sample) throw new UsageError('give --contact or --sample, not both');
           const sample = options.sample ? parseJsonOption('--sample', options.sample) : undefined;
@@ -94,13 +129,13 @@ export function templatesCommand(templates: Command, act: Act): Command {
             context.client.POST('/v1/templates/{templateId}/render', {
               params: { path: { templateId } },
               body: {
-                locale: options.locale,
+                ...(options.locale ? { locale: options.locale } : {}),
                 ...(options.contact ? { contactId: options.contact } : {}),
-                ...(sample ? { sample: sample as Record<string, never> } : {}),
+                ...(sample ? { sample: sample as { name?: string } } : {}),
               },
             }),
           );
-          context.print(rendered, () => fields(rendered as Record<string, unknown>));
+          context.print(rendered, () => renderedText(rendered));
         },
       ),
     );

@@ -351,4 +351,125 @@ describe('commands', () => {
     expect(JSON.parse(api.stdout())).toMatchObject({ status: 'failed' });
     expect(api.stderr()).toContain('import i2 failed: the file is not a CSV');
   });
+
+  it('follows a message with --wait until it is delivered', async () => {
+    const api = harness({
+      'POST /v1/messages': () => json(202, { id: 'M1', status: 'queued' }),
+      'GET /v1/messages/M1': [
+        () => json(200, { id: 'M1', status: 'queued' }),
+        () => json(200, { id: 'M1', status: 'delivered', sentAt: '2026-12-02T14:00:00Z' }),
+      ],
+    });
+
+    const code = await api.cli(
+      'messages',
+      'send',
+      '--channel',
+      'sms',
+      '--contact',
+      'c1',
+      '--template',
+      'T1',
+      '--locale',
+      'en',
+      '--wait',
+      '--json',
+    );
+
+    expect(code).toBe(0);
+    expect(api.requests.map((seen) => seen.method)).toEqual(['POST', 'GET', 'GET']);
+    expect(JSON.parse(api.requests[0]?.body ?? '')).toMatchObject({ locale: 'en', templateId: 'T1' });
+    expect(JSON.parse(api.stdout())).toMatchObject({ id: 'M1', status: 'delivered' });
+  });
+
+  it('renders a template as a recipient gets it, the Persian text isolated line by line', async () => {
+    const api = harness({
+      'POST /v1/templates/T1/render': () =>
+        json(200, {
+          templateId: 'T1',
+          version: 2,
+          locale: 'fa',
+          channel: 'sms',
+          warnings: [{ placeholder: 'city', message: 'renders empty: the contact has no city' }],
+          sms: {
+            text: 'سارا عزیز، خوش آمدید\nhttps://chapar.example/s/abc لغو۱۱',
+            encoding: 'UCS-2',
+            characters: 50,
+            segments: 1,
+          },
+        }),
+    });
+
+    const code = await api.cli('templates', 'render', 'T1', '--sample', '{"name":"سارا"}');
+
+    expect(code).toBe(0);
+    expect(JSON.parse(api.requests[0]?.body ?? '')).toEqual({ sample: { name: 'سارا' } });
+    expect(api.stdout()).toMatch(/template\s+T1 v2/);
+    expect(api.stdout()).toContain('{{city}} renders empty');
+    expect(api.stdout()).toContain(
+      '\n\u2068سارا عزیز، خوش آمدید\u2069\n\u2068https://chapar.example/s/abc لغو۱۱\u2069\n',
+    );
+  });
+
+  it('is 2 for a sample that is not JSON or given with a contact', async () => {
+    const api = harness({});
+
+    expect(await api.cli('templates', 'render', 'T1', '--sample', '{name}')).toBe(2);
+    expect(await api.cli('templates', 'render', 'T1', '--sample', '{}', '--contact', 'c1')).toBe(2);
+    expect(api.requests).toEqual([]);
+  });
+
+  it('sends a test of a campaign to repeated targets and shows each result', async () => {
+    const api = harness({
+      'POST /v1/campaigns/cmp1/test': () =>
+        json(202, {
+          results: [
+            { target: '09121234567', channel: 'sms', to: '+98912***4567', status: 'sent' },
+            { target: 'c9', channel: 'sms', status: 'skipped', reason: 'erased' },
+          ],
+        }),
+    });
+
+    const code = await api.cli(
+      'campaigns',
+      'test',
+      'cmp1',
+      '--phone',
+      '09121234567',
+      '--contact',
+      'c9',
+      '--contact',
+      'c8',
+    );
+
+    expect(code).toBe(0);
+    expect(JSON.parse(api.requests[0]?.body ?? '')).toEqual({
+      contactIds: ['c9', 'c8'],
+      phones: ['09121234567'],
+    });
+    expect(api.stdout()).toMatch(/c9\s+sms\s+skipped\s+erased/);
+  });
+
+  it('lists spoof reports by verdict', async () => {
+    const api = harness({
+      'GET /v1/reports': () =>
+        json(200, {
+          items: [
+            {
+              id: 'r1',
+              verdict: 'spoofed',
+              sender: '3000123',
+              createdAt: 'x',
+              reporter: { phone: '+98912***4567' },
+            },
+          ],
+        }),
+    });
+
+    const code = await api.cli('reports', 'list', '--verdict', 'spoofed');
+
+    expect(code).toBe(0);
+    expect(api.requests[0]?.url.search).toBe('?verdict=spoofed');
+    expect(api.stdout()).toMatch(/r1\s+spoofed\s+3000123\s+\+98912\*\*\*4567/);
+  });
 });
