@@ -11,13 +11,19 @@ import { runChapar } from '../support/cli';
 import { call, eventually, simMessages } from '../support/http';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 
+const AUDIENCE = Array.from({ length: 40 }, (_, index) => `life-${index}`);
+
 let platform: TestPlatform;
 let folder: string;
 
 beforeAll(async () => {
-  platform = await startTestPlatform();
+  // A slow SMS rate keeps a campaign of 40 sending for seconds, long enough to pause it by hand.
+  platform = await startTestPlatform({ env: { CHAPAR_SMS_RATE: '2' } });
   folder = await mkdtemp(join(tmpdir(), 'chapar-cli-life-'));
-  await call(platform.apiUrl, 'PUT', '/v1/contacts/life-1', { json: { phone: '09122000001', name: 'سارا' } });
+  for (let index = 0; index < AUDIENCE.length; index += 1) {
+    const phone = `0912200${String(index).padStart(4, '0')}`;
+    await call(platform.apiUrl, 'PUT', `/v1/contacts/${AUDIENCE[index]}`, { json: { phone, name: 'سارا' } });
+  }
 });
 
 afterAll(async () => {
@@ -33,15 +39,15 @@ async function jsonFile(name: string, value: unknown): Promise<string> {
   return file;
 }
 
-/** A campaign scheduled an hour ahead to life-1, created through the CLI; its id. */
-async function scheduledCampaign(name: string): Promise<string> {
+/** A campaign to the audience created through the CLI (now, or an hour ahead); its id. */
+async function campaignFor(name: string, when: 'now' | 'later'): Promise<string> {
   const file = await jsonFile(`${name}.json`, {
     name,
     topic: 'newsletter',
     channels: ['sms'],
-    audience: { contactIds: ['life-1'] },
-    sms: { text: '{{name}} عزیز، حراج زمستان' },
-    sendAt: new Date(Date.now() + 3_600_000).toISOString(),
+    audience: { contactIds: AUDIENCE },
+    sms: { text: `{{name}} عزیز، ${name}` },
+    ...(when === 'later' ? { sendAt: new Date(Date.now() + 3_600_000).toISOString() } : {}),
   });
   const created = await chapar('campaigns', 'create', file, '--json');
   expect(created.code, created.stderr).toBe(0);
@@ -49,36 +55,51 @@ async function scheduledCampaign(name: string): Promise<string> {
 }
 
 describe('the chapar CLI over the campaign life of issue 11', () => {
-  it('lists campaigns by status, pauses one by hand and cancels it', async () => {
+  it('lists campaigns by status, pauses a sending one by hand, resumes it and watches it to sent', async () => {
     // Prepare
-    const id = await scheduledCampaign('حراج زمستان');
+    const later = await campaignFor('حراج بهار', 'later');
+    const id = await campaignFor('حراج زمستان', 'now');
+    await eventually(async () => {
+      const shown = await chapar('campaigns', 'show', id, '--json');
+      return (JSON.parse(shown.stdout) as { status: string }).status === 'sending' ? true : undefined;
+    }, 'the campaign to be sending');
 
     // Act
-    const listed = await chapar('campaigns', 'list', '--status', 'scheduled', '--json');
-    const table = await chapar('campaigns', 'list');
     const paused = await chapar('campaigns', 'pause', id);
     const shown = await chapar('campaigns', 'show', id);
-    const cancelled = await chapar('campaigns', 'cancel', id, '--json');
+    const listed = await chapar('campaigns', 'list', '--status', 'scheduled', '--json');
+    const table = await chapar('campaigns', 'list');
+    const resumed = await chapar('campaigns', 'resume', id);
+    const watched = await chapar('campaigns', 'watch', id, '--interval', '500');
+    const cancelled = await chapar('campaigns', 'cancel', later, '--json');
 
     // Assess
-    expect(listed.code, listed.stderr).toBe(0);
-    expect((JSON.parse(listed.stdout) as { items: { id: string }[] }).items.map((c) => c.id)).toContain(id);
-    expect(table.stdout).toContain('\u2068حراج زمستان\u2069');
     expect(paused.code, paused.stderr).toBe(0);
     expect(paused.stdout).toBe(`${id}: paused\n`);
     expect(shown.stdout).toMatch(/status\s+paused \(by_marketer\)/);
-    expect(JSON.parse(cancelled.stdout)).toMatchObject({ id, status: 'cancelled' });
+    expect(listed.code, listed.stderr).toBe(0);
+    expect((JSON.parse(listed.stdout) as { items: { id: string }[] }).items.map((c) => c.id)).toEqual([
+      later,
+    ]);
+    expect(table.stdout).toContain('\u2068حراج زمستان\u2069');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(watched.code, watched.stderr).toBe(0);
+    expect(watched.stdout.trimEnd().split('\n\n').at(-1)).toMatch(/sent\s+40\n/);
+    expect(JSON.parse(cancelled.stdout)).toMatchObject({ id: later, status: 'cancelled' });
+    const sms = await simMessages(platform.kavenegarUrl);
+    expect(sms.filter((message) => message.message.includes('حراج زمستان'))).toHaveLength(40);
   });
 
   it('sends a test of a campaign, marked as a test, to one phone', async () => {
-    const id = await scheduledCampaign('آزمون');
+    const id = await campaignFor('آزمون', 'later');
 
-    const tested = await chapar('campaigns', 'test', id, '--phone', '09122000009');
+    const tested = await chapar('campaigns', 'test', id, '--phone', '09129990009');
 
     expect(tested.code, tested.stderr).toBe(0);
+    expect(tested.stdout).toMatch(/09129990009\s+sms.*sent/);
     const sms = await eventually(async () => {
       const all = await simMessages(platform.kavenegarUrl);
-      return all.find((message) => message.receptor.endsWith('9122000009'));
+      return all.find((message) => message.receptor.endsWith('9129990009'));
     }, 'the test SMS');
     expect(sms.message).toContain('[آزمایشی]');
   });
@@ -93,7 +114,7 @@ describe('the chapar CLI over the campaign life of issue 11', () => {
     const created = await chapar('templates', 'create', file, '--json');
     const id = (JSON.parse(created.stdout) as { id: string }).id;
     const listed = await chapar('templates', 'list');
-    const fa = await chapar('templates', 'render', id, '--contact', 'life-1', '--json');
+    const fa = await chapar('templates', 'render', id, '--contact', 'life-0', '--json');
     const en = await chapar('templates', 'render', id, '--locale', 'en', '--sample', '{"name":"Sara"}');
 
     expect(created.code, created.stderr).toBe(0);
@@ -112,7 +133,7 @@ describe('the chapar CLI over the campaign life of issue 11', () => {
         '--channel',
         'sms',
         '--contact',
-        'life-1',
+        'life-0',
         '--text',
         'سفارش شما ارسال شد',
         '--idempotency-key',
