@@ -13,7 +13,9 @@ export function segmentsCommand(segments: Command, act: Act): Command {
       act<object, [string]>(async (context, _options, file) => {
         const json = (await readJsonFile(file)) as Record<string, unknown> | null;
         const filter = json && typeof json === 'object' && 'filter' in json ? json.filter : json;
-        const preview = await answer(context.client.POST('/v1/segments/preview', { body: { filter } }));
+        const preview = await answer(
+          context.client.POST('/v1/segments/preview', { body: { filter: filter as never } }),
+        );
         context.print(preview, () => {
           const count = `${preview.count} contact(s)${preview.complete ? '' : ` at least (${preview.scanned} read)`}\n`;
           return preview.sample.length ? `${count}\n${contactTable(preview.sample)}` : count;
