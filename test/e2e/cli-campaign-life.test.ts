@@ -112,12 +112,12 @@ describe('the chapar CLI over the campaign life of issue 11', () => {
     });
 
     const created = await chapar('templates', 'create', file, '--json');
+    expect(created.code, created.stderr).toBe(0);
     const id = (JSON.parse(created.stdout) as { id: string }).id;
     const listed = await chapar('templates', 'list');
     const fa = await chapar('templates', 'render', id, '--contact', 'life-0', '--json');
     const en = await chapar('templates', 'render', id, '--locale', 'en', '--sample', '{"name":"Sara"}');
 
-    expect(created.code, created.stderr).toBe(0);
     expect(listed.stdout).toContain(id);
     expect(fa.code, fa.stderr).toBe(0);
     expect(fa.stdout).toContain('سارا عزیز، خوش آمدید');
