@@ -84,7 +84,10 @@ describe('API keys', () => {
     const { id, key } = created.body;
     expect(created.body).toMatchObject({ name: 'shop backend', role: 'marketer' });
     // Act
-    const write = await call(api, 'PUT', '/v1/contacts/key-user', { json: { email: 'key-user@example.com' }, ...bearer(key) });
+    const write = await call(api, 'PUT', '/v1/contacts/key-user', {
+      json: { email: 'key-user@example.com' },
+      ...bearer(key),
+    });
     const erase = await call(api, 'DELETE', '/v1/contacts/key-user', bearer(key));
     const listed = await call<{ items: Record<string, unknown>[] }>(
       api,
