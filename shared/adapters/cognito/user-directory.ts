@@ -128,7 +128,7 @@ export class CognitoUserDirectory implements UserDirectory {
         change.role ?? (await this.roleOf(username)),
       );
     } catch (error) {
-      throw translated(error, `User ${username}`);
+      throw translated(error, 'User');
     }
   }
 
