@@ -39,6 +39,8 @@ export interface CognitoEmulator {
   readonly clientId: string;
   /** `<url>/<userPoolId>`: the `iss` of its tokens; its JWKS is at `/.well-known/jwks.json` below it. */
   readonly issuer: string;
+  /** Its data folder (a fresh temp folder), removed by end(). */
+  readonly dataDir: string;
   /** Kills the process, waits for it, and removes its data folder; safe to call twice. */
   end(): Promise<void>;
 }
@@ -95,7 +97,7 @@ export async function start(options: CognitoOptions): Promise<CognitoEmulator> {
     child.stdout?.resume();
     child.stderr?.resume();
     const pool = await createPool(url, options);
-    return { url, port, ...pool, issuer: `${url}/${pool.userPoolId}`, end };
+    return { url, port, ...pool, issuer: `${url}/${pool.userPoolId}`, dataDir, end };
   } catch (error) {
     await end();
     throw error;
