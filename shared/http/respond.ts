@@ -62,7 +62,10 @@ export function errorBody(error: unknown): { status: number; body: Record<string
   }
   const message = error instanceof ChaparError ? error.message : 'Bad request';
   const issues = error instanceof ValidationError && error.issues.length > 0 ? { issues: error.issues } : {};
-  return { status, body: { message, ...issues } };
+  // A 403 names the role needed in a field too, for a client to show or to hide what it cannot do.
+  const needed = error instanceof ForbiddenError ? error.context.needed : undefined;
+  const role = typeof needed === 'string' ? { requiredRole: needed } : {};
+  return { status, body: { message, ...issues, ...role } };
 }
 
 /** A header by name, whatever its case. */

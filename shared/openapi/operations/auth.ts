@@ -40,7 +40,7 @@ const user = z.object({
   enabled: z.boolean(),
   createdAt: z.optional(z.string()),
 });
-const error = z.object({ message: z.string() });
+const error = z.object({ message: z.string(), requiredRole: z.optional(role) });
 
 const KEY_ID = '01KBE4Z6R3J1M9Q8C7X2T5V0WN';
 const keyExample = {
@@ -60,7 +60,10 @@ const userExample = {
 const forbidden = {
   description: 'The caller is not an admin',
   schema: error,
-  example: { message: 'This needs the role admin (or above); the caller has the role marketer' },
+  example: {
+    message: 'This needs the role admin (or above); the caller has the role marketer',
+    requiredRole: 'admin',
+  },
 };
 
 export const authOperations: readonly OperationDoc[] = [

@@ -86,7 +86,7 @@ function accessToken(claims: JWTPayload = {}, key: CryptoKey = privateKey): Prom
 async function statusOf(
   routeKey: string,
   authorization?: string,
-): Promise<{ status: number; message?: string }> {
+): Promise<{ status: number; message?: string; requiredRole?: unknown }> {
   const event = {
     routeKey,
     headers: authorization === undefined ? {} : { Authorization: authorization },
@@ -97,7 +97,7 @@ async function statusOf(
     return { status: 200 };
   } catch (error) {
     const { status, body } = errorBody(error);
-    return { status, message: body.message as string };
+    return { status, message: body.message as string, requiredRole: body.requiredRole };
   }
 }
 
@@ -117,6 +117,7 @@ describe('requireRole', () => {
     expect(write.status).toBe(200);
     expect(erase.status).toBe(403);
     expect(erase.message).toContain('admin');
+    expect(erase.requiredRole).toBe('admin');
   });
 
   it('gives a viewer reads and previews, and refuses writes naming marketer', async () => {
