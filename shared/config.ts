@@ -21,6 +21,7 @@ const envSchema = z.object({
   SMS_POLLS_TABLE: z.string().check(z.minLength(1)),
   AUDIENCES_TABLE: z.string().check(z.minLength(1)),
   IMPORTS_TABLE: z.string().check(z.minLength(1)),
+  TEMPLATES_TABLE: z.string().check(z.minLength(1)),
   IMPORTS_QUEUE_URL: z.url(),
   API_KEYS_TABLE: z.string().check(z.minLength(1)),
   /** The user pool's issuer: `https://cognito-idp.<region>.amazonaws.com/<poolId>` (cognito-local: http). */

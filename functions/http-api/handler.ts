@@ -11,14 +11,18 @@ import {
   erasureKey,
   importFiles,
   importStore,
+  insightsStore,
   listStore,
   personalDataStore,
+  reportStore,
   secretSource,
   segmentStore,
   suppressionStore,
+  templateStore,
   userDirectory,
   workQueue,
 } from '../../shared/adapters/factory';
+import { templateFile } from '../../shared/adapters/templates/template-files';
 import { readFunctionConfig } from '../../shared/config';
 import { NotFoundError } from '../../shared/domain/errors';
 import { smsLayout } from '../../shared/domain/sms-text';
@@ -29,8 +33,10 @@ import { accessRoutes } from './routes/access';
 import { campaignRoutes } from './routes/campaigns';
 import { contactRoutes } from './routes/contacts';
 import { importRoutes } from './routes/imports';
+import { insightRoutes } from './routes/insights';
 import { listRoutes } from './routes/lists';
 import { segmentRoutes } from './routes/segments';
+import { templateRoutes } from './routes/templates';
 import type { Routes } from './routes/types';
 
 const config = readFunctionConfig('http-api');
@@ -53,6 +59,11 @@ const keyOfErasure = erasureKey(secrets, config.ERASURE_KEY_SECRET_ID);
 const lists = listStore(config.AUDIENCES_TABLE);
 const segments = segmentStore(config.AUDIENCES_TABLE);
 const apiKeys = apiKeyStore(config.API_KEYS_TABLE);
+const templates = templateStore(config.TEMPLATES_TABLE);
+const layout = smsLayout({
+  publicBaseUrl: config.CHAPAR_PUBLIC_BASE_URL,
+  optOutSuffix: config.CHAPAR_SMS_OPT_OUT_SUFFIX,
+});
 
 const routes: Routes = {
   ...contactRoutes({
@@ -79,10 +90,17 @@ const routes: Routes = {
       consent,
       addressSuppressions: { suppressions, erasureKey: keyOfErasure },
     },
-    smsLayout: smsLayout({
-      publicBaseUrl: config.CHAPAR_PUBLIC_BASE_URL,
-      optOutSuffix: config.CHAPAR_SMS_OPT_OUT_SUFFIX,
-    }),
+    templates,
+    smsLayout: layout,
+  }),
+  ...templateRoutes({
+    templates,
+    campaigns,
+    contacts,
+    now,
+    smsLayout: layout,
+    files: templateFile,
+    publicBaseUrl: config.CHAPAR_PUBLIC_BASE_URL,
   }),
   ...importRoutes({
     imports: importStore(config.IMPORTS_TABLE),
@@ -90,12 +108,23 @@ const routes: Routes = {
     now,
     lists,
   }),
+  // smsCredit (Kavenegar account/info) is left to the preflight work; the overview answers null.
+  ...insightRoutes({
+    insights: insightsStore({
+      campaigns: config.CAMPAIGNS_TABLE,
+      consent: config.CONSENT_TABLE,
+      reports: config.REPORTS_TABLE,
+    }),
+    reports: reportStore(config.REPORTS_TABLE),
+    campaigns,
+    now,
+  }),
   ...accessRoutes({ apiKeys, users: userDirectory(config.COGNITO_USER_POOL_ID), now }),
 };
 
 /**
- * Marketer API: contacts (search, consent, export, erasure), lists, segments, campaigns, API keys
- * and users; every route behind a sign-in or an API key with the role it needs.
+ * Marketer API: contacts (search, consent, export, erasure), lists, segments, templates, campaigns,
+ * insights, API keys and users; every route behind a sign-in or an API key with the role it needs.
  */
 export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
   // Never log the raw event: its path, headers or body carry tokens, keys or the callback secret.

@@ -94,6 +94,7 @@ export const functions = {
       audiences: 'readWrite',
       imports: 'readWrite',
       apiKeys: 'readWrite',
+      templates: 'readWrite',
     },
     sendsTo: ['dispatch'],
     // apiKey: the bootstrap admin key, beside the keys admins make (apiKeys) and sign-ins (userPool).
