@@ -50,6 +50,7 @@ describe('every API route, role by role', () => {
         const reply = await request(route.method, route.path, tokens.none);
         expect(reply.status).toBe(403);
         expect(reply.text).toContain(`the role ${needed}`);
+        expect(reply.body).toMatchObject({ requiredRole: needed });
       });
 
       it.each(ROLES)(`as %s: 403 naming ${needed} below it, let through from it`, async (role) => {
