@@ -26,7 +26,13 @@ const secretValues = Object.fromEntries(
 ) as Record<SecretName, string>;
 
 async function main(): Promise<void> {
-  const emulators = await startEmulators({ dynamodbPort: 0, sqsPort: 0, sesPort: 0, secretsPort: 0 });
+  const emulators = await startEmulators({
+    dynamodbPort: 0,
+    sqsPort: 0,
+    sesPort: 0,
+    secretsPort: 0,
+    cognitoPort: 0,
+  });
   try {
     const resources = await createResources({ endpoints: emulators.endpoints, secretValues });
     Object.assign(process.env, resources.env);

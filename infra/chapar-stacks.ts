@@ -32,7 +32,7 @@ export function addChaparStacks(app: App, options: ChaparStacksOptions = {}): Ch
 
   const data = new DataStack(app, 'ChaparData', {
     env,
-    description: 'Chapar data: DynamoDB tables and Secrets Manager secrets',
+    description: 'Chapar data: DynamoDB tables, Secrets Manager secrets and the Cognito user pool',
   });
   const messaging = new MessagingStack(app, 'ChaparMessaging', {
     env,
@@ -51,6 +51,12 @@ export function addChaparStacks(app: App, options: ChaparStacksOptions = {}): Ch
     configurationSet: messaging.configurationSet,
     emailIdentity: messaging.emailIdentity,
     alarmTopic: messaging.alarmTopic,
+    userPool: {
+      userPoolId: data.users.userPool.userPoolId,
+      userPoolArn: data.users.userPool.userPoolArn,
+      clientId: data.users.client.userPoolClientId,
+      issuer: data.users.issuer,
+    },
   });
 
   const stacks = { data, messaging, api };

@@ -93,13 +93,20 @@ export function acknowledgeNagFindings({ data, messaging, api }: ChaparStacks): 
   }
 
   acknowledge(
+    data.users.userPool,
+    'AwsSolutions-COG2',
+    "MFA is optional (TOTP): the Plus plan's threat protection, enforced, asks risky sign-ins for more; required MFA would lock out a first admin who has not enrolled yet",
+  );
+
+  acknowledge(
     api.scheduleDeadLetter.queue,
     'AwsSolutions-SQS3',
     'This queue is the dead-letter queue of the schedules (a Scheduler DLQ, not an SQS redrive)',
   );
 }
 
-const MARKETER_ROUTE = 'Marketer route: the function checks the bearer API key held in Secrets Manager';
+const MARKETER_ROUTE =
+  "Marketer route: the function verifies a Cognito access token (jose, the pool's JWKS) or an API key, and the route's role";
 
 // A new public route fails synth until its definition says what protects it.
 function publicRouteProof(route: Pick<RouteDefinition, 'method' | 'path' | 'proof'>): string {

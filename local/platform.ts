@@ -27,6 +27,10 @@ export const localVariables = [
   { name: 'CHAPAR_DYNAMODB_PORT', defaultValue: '8000', secret: false },
   { name: 'CHAPAR_SQS_PORT', defaultValue: '4566', secret: false },
   { name: 'CHAPAR_SECRETS_PORT', defaultValue: '8007', secret: false },
+  { name: 'CHAPAR_COGNITO_PORT', defaultValue: '9229', secret: false },
+  // The first admin of the local user pool, created at start.
+  { name: 'CHAPAR_ADMIN_EMAIL', defaultValue: 'admin@chapar.local', secret: false },
+  { name: 'CHAPAR_ADMIN_PASSWORD', defaultValue: 'local-admin-password', secret: true },
   { name: 'CHAPAR_SMS_SENDER', defaultValue: '50004001051233', secret: false },
   { name: 'CHAPAR_FROM_EMAIL', defaultValue: 'news@chapar.local', secret: false },
   { name: 'CHAPAR_ABUSE_EMAIL', defaultValue: 'abuse@chapar.local', secret: false },
@@ -54,6 +58,7 @@ export interface PlatformOptions {
   dynamodbPort?: number;
   sqsPort?: number;
   secretsPort?: number;
+  cognitoPort?: number;
   /** Default: CHAPAR_HOST. */
   host?: string;
   /** Replaces every queue's visibility timeout (tests need seconds, not minutes). */
@@ -115,7 +120,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   return startInOrder('The local platform', async (started) => {
     // First in, so last out: process.env is restored once every piece has ended.
     started.add('process.env', { end: async () => environment.restore() });
-    // 2. Emulators: DynamoDB Local, Secrets Manager, SQS, SES and the Kavenegar simulator.
+    // 2. Emulators: DynamoDB Local, Secrets Manager, SQS, SES, Cognito (with its pool and first
+    //    admin) and the Kavenegar simulator.
     const emulators = started.add('Emulators', await startPlatformEmulators(settings, host, port, options));
     const { endpoints } = emulators;
     // 3. Resources: the tables, queues, topics and secrets, seeded with the local secret values;
@@ -194,6 +200,8 @@ function startPlatformEmulators(
     sqsPort: port(options.sqsPort, 'CHAPAR_SQS_PORT'),
     sesPort: port(options.sesPort, 'CHAPAR_SES_PORT'),
     secretsPort: port(options.secretsPort, 'CHAPAR_SECRETS_PORT'),
+    cognitoPort: port(options.cognitoPort, 'CHAPAR_COGNITO_PORT'),
+    admin: { email: settings.CHAPAR_ADMIN_EMAIL, password: settings.CHAPAR_ADMIN_PASSWORD },
     kavenegar: {
       port: port(options.kavenegarPort, 'CHAPAR_KAVENEGAR_PORT'),
       apiKey: settings.CHAPAR_KAVENEGAR_API_KEY,

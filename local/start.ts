@@ -74,6 +74,11 @@ function print(platform: Platform, seconds: number): void {
     row('DynamoDB Local', endpoints.dynamodb),
     row('SQS (fauxqs)', endpoints.sqs),
     row('Secrets Manager', endpoints.secretsManager),
+    row(
+      'Cognito',
+      `${endpoints.cognito.url}  (pool ${endpoints.cognito.userPoolId}, client ${endpoints.cognito.clientId})`,
+    ),
+    row('First admin', `${readLocalSettings().CHAPAR_ADMIN_EMAIL}  (password: CHAPAR_ADMIN_PASSWORD)`),
     '',
     'Routes:',
     ...routes.map((route) =>

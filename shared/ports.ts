@@ -2,6 +2,7 @@
  * The interfaces Chapar's use cases need. Adapters in shared/adapters implement them;
  * use cases and the domain never import an AWS SDK or call a provider directly.
  */
+import type { ApiKeyRecord } from './domain/api-key';
 import type { Audience, Campaign, CampaignStats, CampaignStatus, Counter } from './domain/campaign';
 import type { ConsentEvent, ConsentState } from './domain/consent';
 import type {
@@ -24,6 +25,7 @@ import type { DayCounts, SpoofReportSummary } from './domain/insights';
 import type { ContactList } from './domain/list';
 import type { DispatchMessage, ReceivedMessage, RecipientsMessage } from './domain/messages';
 import type { FailureStreak } from './domain/retry-backoff';
+import type { Role } from './domain/roles';
 import type { Segment } from './domain/segment-filter';
 import type { ShortLink, ShortLinkClaims } from './domain/short-link';
 import type {
@@ -687,4 +689,53 @@ export interface ImportFiles {
 /** Continues a long import in a later invocation. */
 export interface ImportQueue {
   continueImport(importId: string): Promise<void>;
+}
+
+/** API keys of machine clients, by id; only their hashes are stored. */
+export interface ApiKeyStore {
+  create(record: ApiKeyRecord): Promise<void>;
+  get(id: string): Promise<ApiKeyRecord | undefined>;
+  /** Every key, newest first (an account has a handful). */
+  list(): Promise<ApiKeyRecord[]>;
+  /** Deletes the key; false when there was none. */
+  delete(id: string): Promise<boolean>;
+  /** Records a use at `at` unless one at most LAST_USE_RESOLUTION_MS older is already recorded. */
+  recordUse(id: string, at: Date): Promise<void>;
+}
+
+/** A verified access token: who signed in and the groups they are in. */
+export interface VerifiedAccessToken {
+  readonly subject: string;
+  readonly username: string;
+  readonly groups: readonly string[];
+}
+
+/** Verifies a sign-in's access token in full (signature, issuer, client, expiry, token use). */
+export interface AccessTokenVerifier {
+  /** @throws UnauthorizedError when any check fails. */
+  verify(token: string): Promise<VerifiedAccessToken>;
+}
+
+/** A person who may sign in, as the user directory (Cognito) holds them. */
+export interface DirectoryUser {
+  readonly username: string;
+  readonly email: string;
+  /** Their role group; undefined when they are in none (they can sign in but call nothing). */
+  readonly role?: Role;
+  /** Cognito's status, e.g. FORCE_CHANGE_PASSWORD until the invitee sets a password, then CONFIRMED. */
+  readonly status: string;
+  readonly enabled: boolean;
+  readonly createdAt?: string;
+}
+
+/** The people who may sign in, managed through the directory's admin operations. */
+export interface UserDirectory {
+  /** Creates the user with a temporary password sent by email, in the role's group. @throws ConflictError */
+  invite(email: string, role: Role): Promise<DirectoryUser>;
+  list(): Promise<DirectoryUser[]>;
+  /** @throws NotFoundError */
+  update(
+    username: string,
+    change: { readonly role?: Role; readonly enabled?: boolean },
+  ): Promise<DirectoryUser>;
 }

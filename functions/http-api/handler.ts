@@ -2,6 +2,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import {
+  accessTokenVerifier,
+  apiKeyStore,
   campaignStore,
   consentStore,
   contactSearch,
@@ -17,15 +19,17 @@ import {
   segmentStore,
   suppressionStore,
   templateStore,
+  userDirectory,
   workQueue,
 } from '../../shared/adapters/factory';
 import { templateFile } from '../../shared/adapters/templates/template-files';
 import { readFunctionConfig } from '../../shared/config';
 import { NotFoundError } from '../../shared/domain/errors';
 import { smsLayout } from '../../shared/domain/sms-text';
-import { httpErrors, requireApiKey } from '../../shared/http/middleware';
+import { httpErrors, requireRole } from '../../shared/http/middleware';
 import type { HttpResult } from '../../shared/http/respond';
 import { createLogger } from '../../shared/observability';
+import { accessRoutes } from './routes/access';
 import { campaignRoutes } from './routes/campaigns';
 import { contactRoutes } from './routes/contacts';
 import { importRoutes } from './routes/imports';
@@ -54,6 +58,7 @@ const suppressions = suppressionStore(config.SUPPRESSIONS_TABLE);
 const keyOfErasure = erasureKey(secrets, config.ERASURE_KEY_SECRET_ID);
 const lists = listStore(config.AUDIENCES_TABLE);
 const segments = segmentStore(config.AUDIENCES_TABLE);
+const apiKeys = apiKeyStore(config.API_KEYS_TABLE);
 const templates = templateStore(config.TEMPLATES_TABLE);
 const layout = smsLayout({
   publicBaseUrl: config.CHAPAR_PUBLIC_BASE_URL,
@@ -114,14 +119,25 @@ const routes: Routes = {
     campaigns,
     now,
   }),
+  ...accessRoutes({ apiKeys, users: userDirectory(config.COGNITO_USER_POOL_ID), now }),
 };
 
-/** Marketer API: contacts (search, consent, export, erasure), lists, segments, templates and campaigns, behind the bearer API key. */
+/**
+ * Marketer API: contacts (search, consent, export, erasure), lists, segments, templates, campaigns,
+ * insights, API keys and users; every route behind a sign-in or an API key with the role it needs.
+ */
 export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
   // Never log the raw event: its path, headers or body carry tokens, keys or the callback secret.
   .use(injectLambdaContext(logger, { logEvent: false }))
   .use(httpErrors(logger))
-  .use(requireApiKey(secrets, config.API_KEY_SECRET_ID))
+  .use(
+    requireRole({
+      tokens: accessTokenVerifier({ issuer: config.COGNITO_ISSUER, clientId: config.COGNITO_CLIENT_ID }),
+      apiKeys,
+      bootstrapKey: () => secrets.getSecret(config.API_KEY_SECRET_ID),
+      now,
+    }),
+  )
   .handler(async (event) => {
     const route = routes[event.routeKey];
     if (!route) throw new NotFoundError(`No route ${event.routeKey}`);

@@ -29,7 +29,7 @@ import {
   schedules,
   type TableName,
 } from '../../shared/definitions';
-import { connectFunction, type EmailSending } from '../connect-function';
+import { connectFunction, type EmailSending, type UserPoolResource } from '../connect-function';
 import type { AlarmTopic } from '../constructs/alarm-topic';
 import { AppFunction } from '../constructs/app-function';
 import { AppHttpApi } from '../constructs/app-http-api';
@@ -61,6 +61,8 @@ export interface ApiStackProps extends StackProps {
   /** The sending domain's identity. @default - the From address's domain, verified outside this app */
   readonly emailIdentity?: ses.IEmailIdentity;
   readonly alarmTopic: AlarmTopic;
+  /** The user pool people sign in to; its ids go to the functions that verify tokens or manage users. */
+  readonly userPool: UserPoolResource;
 }
 
 /** A route of `routes` and the API Gateway route serving it. */
@@ -107,6 +109,7 @@ export class ApiStack extends Stack {
         s3.Bucket.fromBucketName(this, `${definition.id}Ref`, cloudBucketName(definition.localName)),
       ),
       email: this.emailSending(props),
+      userPool: props.userPool,
       // Settings left to their defaults are set to them, so every variable a function reads is in its environment.
       settings: {
         ...configDefaults(SETTING_NAMES),

@@ -1,16 +1,23 @@
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { parseTokenKeyring, type TokenKeyring } from '../domain/unsubscribe-token';
 import type {
+  AccessTokenVerifier,
+  ApiKeyStore,
   EmailAccount,
   EmailProvider,
   ImportFiles,
   ImportQueue,
   MessageVisibility,
   SecretSource,
+  UserDirectory,
   WorkQueue,
 } from '../ports';
+import { CognitoAccessTokenVerifier } from './cognito/access-token-verifier';
+import { CognitoUserDirectory } from './cognito/user-directory';
+import { DynamoApiKeyStore } from './dynamodb/api-key-store';
 import { DynamoCampaignStore } from './dynamodb/campaign-store';
 import { dynamoDocumentClient } from './dynamodb/client';
 import { DynamoConsentStore } from './dynamodb/consent-store';
@@ -92,6 +99,30 @@ export const insightsStore = (tables: InsightsTables) =>
 export const importStore = (table: string) => new DynamoImportStore(dynamoDocumentClient(), table);
 export const importedContactWriter = (tables: { contacts: string; consent: string }) =>
   new DynamoImportedContactWriter(dynamoDocumentClient(), tables);
+
+export const apiKeyStore = (table: string): ApiKeyStore =>
+  new DynamoApiKeyStore(dynamoDocumentClient(), table);
+
+/** Access tokens of the user pool, checked against its JWKS (fetched on the first token). */
+export const accessTokenVerifier = (options: { issuer: string; clientId: string }): AccessTokenVerifier =>
+  new CognitoAccessTokenVerifier(options);
+
+let cognito: CognitoIdentityProviderClient | undefined;
+/**
+ * The pool's users, its client built on the first users route (AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER
+ * points it at cognito-local).
+ */
+export function userDirectory(userPoolId: string): UserDirectory {
+  const directory = onFirstUse(() => {
+    cognito ??= new CognitoIdentityProviderClient({});
+    return new CognitoUserDirectory(cognito, userPoolId);
+  });
+  return {
+    invite: (email, role) => directory().invite(email, role),
+    list: () => directory().list(),
+    update: (username, change) => directory().update(username, change),
+  };
+}
 
 let s3: S3Client | undefined;
 /**

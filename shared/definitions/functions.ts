@@ -4,6 +4,7 @@ import type { BucketName } from './buckets';
 import type { QueueName } from './queues';
 import type { SecretName } from './secrets';
 import type { TableName } from './tables';
+import type { UserPoolAccess } from './user-pool';
 
 /** Function names: `<trigger>-<action>`, one folder each under functions/. */
 export const FUNCTION_NAMES = [
@@ -77,6 +78,8 @@ export interface FunctionDefinition {
    * path in the bundle → path from the project root. templates/ is always copied. @default none
    */
   readonly bundledFiles?: Readonly<Record<string, string>>;
+  /** What it does with the Cognito user pool (user-pool.ts). @default none */
+  readonly userPool?: UserPoolAccess;
 }
 
 export type BucketAccess = 'read' | 'presignPut';
@@ -96,13 +99,16 @@ export const functions = {
       suppressions: 'readWrite',
       audiences: 'readWrite',
       imports: 'readWrite',
+      apiKeys: 'readWrite',
       templates: 'readWrite',
     },
     sendsTo: ['dispatch'],
+    // apiKey: the bootstrap admin key, beside the keys admins make (apiKeys) and sign-ins (userPool).
     secrets: ['apiKey', 'erasureKey'],
     sendsEmail: false,
     settings: ['CHAPAR_PUBLIC_BASE_URL', 'CHAPAR_SMS_OPT_OUT_SUFFIX'],
     buckets: { imports: 'presignPut' },
+    userPool: 'manage',
   },
   'http-unsubscribe': {
     id: 'HttpUnsubscribeFunction',

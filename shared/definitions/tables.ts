@@ -202,6 +202,13 @@ export const tables = {
     indexes: [],
     timeToLiveAttribute: 'expiresAt',
   },
+  /** API keys of machine clients (pk = key id): name, role, SHA-256 of the key, last use. */
+  apiKeys: {
+    id: 'ApiKeys',
+    envVar: 'API_KEYS_TABLE',
+    partitionKey: { name: 'id', type: 'S' },
+    indexes: [],
+  },
   /** Powertools idempotency records (webhook deliveries). */
   idempotency: {
     id: 'Idempotency',
