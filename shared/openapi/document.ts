@@ -3,8 +3,10 @@
  * (shared/openapi/operations/) and from the same zod schemas the handlers validate with, through
  * zod 4's own JSON Schema output (requests as input, answers as output).
  */
+
 import * as z from 'zod/mini';
 import { operations } from './operations';
+import { authSecuritySchemes } from './operations/auth';
 import { docRegistry, errorSchema } from './schemas/common';
 import type { BodyDoc, OperationAuth, OperationDoc, ResponseDoc } from './types';
 
@@ -30,12 +32,7 @@ const SECURITY: Record<OperationAuth, Json[]> = {
 };
 
 const SECURITY_SCHEMES = {
-  bearer: {
-    type: 'http',
-    scheme: 'bearer',
-    description:
-      'The marketer API key (`Authorization: Bearer <key>`), or a Cognito access token (a JWT) once sign-in is on.',
-  },
+  ...authSecuritySchemes,
   signature: {
     type: 'apiKey',
     in: 'header',

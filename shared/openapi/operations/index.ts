@@ -4,6 +4,7 @@
  */
 import type { OperationDoc } from '../types';
 import { audienceOperations } from './audiences';
+import { authOperations } from './auth';
 import { contactOperations } from './contacts';
 import { docsOperations } from './docs';
 import { importOperations } from './imports';
@@ -20,6 +21,7 @@ export const operationsByArea: Readonly<Record<string, readonly OperationDoc[]>>
   docs: docsOperations,
   templates: templateOperations,
   insights: insightsOperations,
+  auth: authOperations,
 };
 
 /** Every operation of the HTTP API. */

@@ -41,9 +41,13 @@ export const fieldIssueSchema = named(
  * and for a 400 the issues per field. A 5xx says nothing internal.
  */
 export const errorSchema = named(
-  z.object({ message: z.string(), issues: z.optional(z.array(fieldIssueSchema)) }),
+  z.object({
+    message: z.string(),
+    issues: z.optional(z.array(fieldIssueSchema)),
+    requiredRole: z.optional(z.enum(['viewer', 'marketer', 'admin'])),
+  }),
   'Error',
-  'A refusal: the message in words; a 400 lists the issues per field.',
+  'A refusal: the message in words; a 400 lists the issues per field, a 403 the role needed.',
 );
 
 /** A page of a listing route: its items and, when there is more, the cursor of the next page. */
