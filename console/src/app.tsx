@@ -5,6 +5,7 @@ import { type ConsoleContext, Context } from './context';
 import { type Locale, type MessageKey, wordsFor } from './i18n';
 import { CampaignDetailPage } from './pages/campaign-detail';
 import { CampaignsPage } from './pages/campaigns';
+import { ComposerPage } from './pages/composer';
 import { ContactPage, ContactsPage } from './pages/contacts';
 import { DashboardPage } from './pages/dashboard';
 import { ImportsPage } from './pages/imports';
@@ -31,6 +32,7 @@ function storedLocale(session: SignedIn | undefined): Locale {
 
 /** The page the path names. */
 function Page({ path }: { readonly path: string }) {
+  if (path === 'campaigns/new') return <ComposerPage />;
   const campaign = match('campaigns/:id', path);
   if (campaign?.id) return <CampaignDetailPage id={campaign.id} />;
   const contact = match('contacts/:id', path);

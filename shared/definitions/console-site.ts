@@ -18,7 +18,8 @@ export function consoleCsp(connectOrigins: readonly string[]): string {
   return [
     "default-src 'self'",
     "script-src 'self'",
-    "style-src 'self'",
+    // Inline styles only (never scripts): the email previews are the mail's own HTML, styled inline.
+    "style-src 'self' 'unsafe-inline'",
     "font-src 'self'",
     "img-src 'self' data:",
     `connect-src ${["'self'", ...connectOrigins].join(' ')}`,
