@@ -3,6 +3,7 @@ import { apiClient } from './api';
 import type { ConsoleConfig } from './config';
 import { type ConsoleContext, Context } from './context';
 import { type Locale, type MessageKey, wordsFor } from './i18n';
+import { AudiencesPage } from './pages/audiences';
 import { CampaignDetailPage } from './pages/campaign-detail';
 import { CampaignsPage } from './pages/campaigns';
 import { ComposerPage } from './pages/composer';
@@ -12,6 +13,7 @@ import { ImportsPage } from './pages/imports';
 import { ReportsPage } from './pages/reports';
 import { SettingsPage } from './pages/settings';
 import { SignInPage } from './pages/sign-in';
+import { TemplatesPage } from './pages/templates';
 import { href, match, navigate, usePath } from './router';
 import { freshToken, type SignedIn, savedSession, signOut } from './session';
 
@@ -20,6 +22,8 @@ const NAV: readonly { path: string; key: MessageKey }[] = [
   { path: 'campaigns', key: 'nav.campaigns' },
   { path: 'contacts', key: 'nav.contacts' },
   { path: 'imports', key: 'nav.imports' },
+  { path: 'audiences', key: 'nav.lists' },
+  { path: 'templates', key: 'nav.templates' },
   { path: 'reports', key: 'nav.reports' },
   { path: 'settings', key: 'nav.settings' },
 ];
@@ -46,6 +50,10 @@ function Page({ path }: { readonly path: string }) {
       return <ContactsPage />;
     case 'imports':
       return <ImportsPage />;
+    case 'audiences':
+      return <AudiencesPage />;
+    case 'templates':
+      return <TemplatesPage />;
     case 'reports':
       return <ReportsPage />;
     case 'settings':
