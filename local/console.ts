@@ -74,6 +74,8 @@ export interface ConsoleSite {
 export function consoleSite(
   config: () => LocalConsoleConfig | undefined,
   connectOrigins: () => readonly string[],
+  /** The built app; default console/dist. */
+  dist: string = DIST,
 ): ConsoleSite {
   return {
     serve(request, response, url) {
@@ -106,8 +108,8 @@ export function consoleSite(
         else send(200, 'application/json', JSON.stringify(settings), 'no-store');
         return true;
       }
-      const file = normalize(join(DIST, inner));
-      const inside = file.startsWith(`${DIST}${sep}`);
+      const file = normalize(join(dist, inner));
+      const inside = file.startsWith(`${dist}${sep}`);
       if (inside && extname(file) && existsSync(file) && statSync(file).isFile()) {
         const immutable = inner.startsWith('assets/');
         send(
@@ -123,7 +125,7 @@ export function consoleSite(
         return true;
       }
       // An app path (/console/campaigns/…): the app's page, as CloudFront's error response does.
-      const index = join(DIST, 'index.html');
+      const index = join(dist, 'index.html');
       if (!existsSync(index)) {
         send(503, 'text/plain; charset=utf-8', 'The console is not built', 'no-store');
         return true;
