@@ -71,8 +71,8 @@ describe('the console as the local gateway serves it', () => {
     const answer = await fetch(`${base}/console/config.json`);
     expect(await answer.json()).toEqual(config);
     expect(answer.headers.get('cache-control')).toBe('no-store');
-    const escape = await fetch(`${base}/console/%2e%2e/%2e%2e/etc/passwd`);
-    expect(await escape.text()).not.toContain('root:');
+    const outside = await fetch(`${base}/console/%2e%2e/%2e%2e/etc/passwd`);
+    expect(await outside.text()).not.toContain('root:');
     expect((await fetch(`${base}/console`, { redirect: 'manual' })).headers.get('location')).toBe(
       '/console/',
     );
