@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, relative, sep } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { consoleSecurityHeaders } from '../shared/definitions/console-site';
 
@@ -83,10 +84,15 @@ export function consoleSite(
       if (path !== CONSOLE_PREFIX && !path.startsWith(`${CONSOLE_PREFIX}/`)) return false;
       request.resume();
       const headers = consoleSecurityHeaders(connectOrigins());
-      const send = (status: number, type: string, body: Buffer | string, cache: string) => {
+      const send = (status: number, type: string, content: Buffer | string, cache: string) => {
         for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
         response.setHeader('content-type', type);
         response.setHeader('cache-control', cache);
+        // Text compressed as CloudFront compresses it (fonts are woff2, compressed already).
+        const compress = !type.startsWith('font/') && /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
+        const body = compress ? gzipSync(content) : content;
+        if (compress) response.setHeader('content-encoding', 'gzip');
+        response.setHeader('vary', 'accept-encoding');
         response.setHeader('content-length', Buffer.byteLength(body));
         response.writeHead(status);
         response.end(request.method === 'HEAD' ? undefined : body);

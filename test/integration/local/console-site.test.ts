@@ -65,6 +65,9 @@ describe('the console as the local gateway serves it', () => {
     expect(asset.headers.get('content-type')).toContain('text/javascript');
     expect(asset.headers.get('cache-control')).toContain('immutable');
     expect((await fetch(`${base}/console/assets/gone.js`)).status).toBe(404);
+    // Compressed as CloudFront compresses (fetch asks for gzip and unpacks it)
+    expect(asset.headers.get('content-encoding')).toBe('gzip');
+    expect(await asset.text()).toBe('console.log(1)');
   });
 
   it('writes config.json from the platform and never serves outside the build', async () => {
