@@ -1,5 +1,6 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { buckets, queueRoutes } from '../shared/definitions';
+import { consoleSite, type LocalConsoleConfig } from './console';
 import { type EmulatorEndpoints, type Emulators, startEmulators } from './emulators';
 import { createHandlerLoader, type HandlerSource } from './lambda/functions';
 import { type HttpGateway, type QueueRoute, startHttpGateway } from './lambda/http-gateway';
@@ -143,6 +144,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     //    (their URLs go into the functions' environment), the environment, then the pollers
     //    and the scheduler. The gateway answers 503 until all of it is up.
     let ready = false;
+    let consoleConfig: LocalConsoleConfig | undefined;
     const handlers = createHandlerLoader();
     const { sesEvents, gateway, kavenegarUrl } = await startEdge(started, {
       handlers,
@@ -152,6 +154,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       resources,
       settings,
       isReady: () => ready,
+      consoleConfig: () => consoleConfig,
     });
     const env: Record<string, string> = {
       ...resources.env,
@@ -239,6 +242,8 @@ interface EdgeOptions {
   readonly resources: LocalResources;
   readonly settings: LocalSettings;
   readonly isReady: () => boolean;
+  /** The console's config.json once the platform knows it (Cognito's pool and client). */
+  readonly consoleConfig: () => LocalConsoleConfig | undefined;
 }
 
 /**
@@ -247,7 +252,7 @@ interface EdgeOptions {
  */
 async function startEdge(
   started: Started,
-  { handlers, host, apiPort, endpoints, resources, settings, isReady }: EdgeOptions,
+  { handlers, host, apiPort, endpoints, resources, settings, isReady, consoleConfig }: EdgeOptions,
 ): Promise<{ sesEvents: SesEvents; gateway: HttpGateway; kavenegarUrl: string }> {
   // Mail to the mailbox simulator's addresses becomes SES events on the sesEvents topic, as a
   // configuration set publishes them.
@@ -272,6 +277,11 @@ async function startEdge(
       port: apiPort,
       isReady,
       queueRoutes: callbackOn(settings) ? localQueueRoutes(started, endpoints, resources) : [],
+      // The console and its config.json; its pages call Cognito and PUT uploads to S3 (fauxqs).
+      site: consoleSite(consoleConfig, () => {
+        const cognito = consoleConfig()?.cognito.endpoint;
+        return [new URL(endpoints.sqs).origin, ...(cognito ? [new URL(cognito).origin] : [])];
+      }),
     }),
   );
 
