@@ -144,7 +144,16 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     //    (their URLs go into the functions' environment), the environment, then the pollers
     //    and the scheduler. The gateway answers 503 until all of it is up.
     let ready = false;
-    let consoleConfig: LocalConsoleConfig | undefined;
+    // The console signs in to cognito-local itself, as it does to Cognito in the cloud.
+    const consoleConfig: LocalConsoleConfig = {
+      apiBase: '',
+      cognito: {
+        endpoint: `${endpoints.cognito.url}/`,
+        region: endpoints.region,
+        userPoolId: endpoints.cognito.userPoolId,
+        clientId: endpoints.cognito.clientId,
+      },
+    };
     const handlers = createHandlerLoader();
     const { sesEvents, gateway, kavenegarUrl } = await startEdge(started, {
       handlers,
