@@ -18,6 +18,7 @@ import {
 } from '../../shared/adapters/factory';
 import { readFunctionConfig } from '../../shared/config';
 import { NotFoundError } from '../../shared/domain/errors';
+import { parseQuietHours } from '../../shared/domain/quiet-hours';
 import { smsLayout } from '../../shared/domain/sms-text';
 import { httpErrors, requireApiKey } from '../../shared/http/middleware';
 import type { HttpResult } from '../../shared/http/respond';
@@ -67,6 +68,7 @@ const routes: Routes = {
     queue,
     now,
     audiences: { lists, segments },
+    quietHours: parseQuietHours(config.CHAPAR_QUIET_HOURS),
     reach: {
       contacts,
       lists,

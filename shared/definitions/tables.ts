@@ -50,6 +50,25 @@ export const tables = {
         partitionKey: { name: 'dueBucket', type: 'S' },
         sortKey: { name: 'dueAt', type: 'S' },
       },
+      // Sparse and keys only: only campaign items carry listKey (their ULID id, so newest first
+      // is a backward Query). Campaigns are few (thousands, not the millions of deliveries) and
+      // written once here at creation, so one listing partition is well within its limits.
+      {
+        name: 'byCreated',
+        partitionKey: { name: 'listBucket', type: 'S' },
+        sortKey: { name: 'listKey', type: 'S' },
+        projection: 'KEYS_ONLY',
+      },
+      // The same by status (only items with listKey appear): a status filter reads its own
+      // partition, never the table; a transition moves the campaign from one to the other.
+      // CloudFormation adds one index per table update: on an existing table deploy these one
+      // at a time (and backfill listBucket/listKey on older campaigns to list them).
+      {
+        name: 'byStatus',
+        partitionKey: { name: 'status', type: 'S' },
+        sortKey: { name: 'listKey', type: 'S' },
+        projection: 'KEYS_ONLY',
+      },
     ],
     timeToLiveAttribute: 'expiresAt',
   },

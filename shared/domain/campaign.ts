@@ -136,63 +136,68 @@ export function audienceLists(audience: Audience): string[] {
   return [...new Set([...included, ...(audience.exclude?.listIds ?? [])])];
 }
 
-export const campaignInputSchema = z
-  .strictObject({
-    name: z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(200)),
-    topic: z
-      .string()
-      .check(z.regex(TOPIC, 'must be a lower-case slug such as newsletter, promotions, events or surveys')),
-    channels: z.array(z.enum(CHANNELS)).check(
-      z.minLength(1, 'must hold sms, email or both'),
-      z.refine((list) => new Set(list).size === list.length, 'must not repeat a channel'),
-    ),
-    audience: audienceSchema,
-    sms: z.optional(
-      z.strictObject({
-        text: smsTemplate,
-      }),
-    ),
-    email: z.optional(
-      z.strictObject({
-        subject: template(200),
-        html: template(500_000),
-        text: z.optional(template(500_000)),
-      }),
-    ),
-    sendAt: z.optional(
-      z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time with a time zone' }),
-    ),
-  })
-  .check(
-    z.superRefine((input, ctx) => {
-      const bytes = new TextEncoder().encode(JSON.stringify(input)).length;
-      if (bytes > MAX_CAMPAIGN_BYTES) {
+/**
+ * The fields of a campaign as a marketer writes them, without the rules between them: the
+ * create schema adds those, and PATCH takes each of these fields as optional (so a field added
+ * here is editable at once).
+ */
+export const campaignFieldsSchema = z.strictObject({
+  name: z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(200)),
+  topic: z
+    .string()
+    .check(z.regex(TOPIC, 'must be a lower-case slug such as newsletter, promotions, events or surveys')),
+  channels: z.array(z.enum(CHANNELS)).check(
+    z.minLength(1, 'must hold sms, email or both'),
+    z.refine((list) => new Set(list).size === list.length, 'must not repeat a channel'),
+  ),
+  audience: audienceSchema,
+  sms: z.optional(
+    z.strictObject({
+      text: smsTemplate,
+    }),
+  ),
+  email: z.optional(
+    z.strictObject({
+      subject: template(200),
+      html: template(500_000),
+      text: z.optional(template(500_000)),
+    }),
+  ),
+  sendAt: z.optional(
+    z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time with a time zone' }),
+  ),
+});
+
+export const campaignInputSchema = campaignFieldsSchema.check(
+  z.superRefine((input, ctx) => {
+    const bytes = new TextEncoder().encode(JSON.stringify(input)).length;
+    if (bytes > MAX_CAMPAIGN_BYTES) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: `campaign is ${Math.ceil(bytes / 1024)} KB; its texts may take at most ${MAX_CAMPAIGN_BYTES / 1000} KB`,
+      });
+    }
+    for (const channel of input.channels) {
+      if (!input[channel]) {
         ctx.addIssue({
           code: 'custom',
-          path: [],
-          message: `campaign is ${Math.ceil(bytes / 1024)} KB; its texts may take at most ${MAX_CAMPAIGN_BYTES / 1000} KB`,
+          path: [channel],
+          message: `is required when channels include ${channel}`,
         });
       }
-      for (const channel of input.channels) {
-        if (!input[channel]) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [channel],
-            message: `is required when channels include ${channel}`,
-          });
-        }
+    }
+    for (const channel of CHANNELS) {
+      if (input[channel] && !input.channels.includes(channel)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [channel],
+          message: `is given but channels do not include ${channel}`,
+        });
       }
-      for (const channel of CHANNELS) {
-        if (input[channel] && !input.channels.includes(channel)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [channel],
-            message: `is given but channels do not include ${channel}`,
-          });
-        }
-      }
-    }),
-  );
+    }
+  }),
+);
 export type CampaignInput = z.infer<typeof campaignInputSchema>;
 
 /** Why a sendAt is unacceptable at `now`, or undefined. */
@@ -248,7 +253,11 @@ export interface Campaign {
   readonly audience: Audience;
   readonly sms?: { readonly text: string };
   readonly email?: { readonly subject: string; readonly html: string; readonly text?: string };
-  readonly sendAt: string;
+  /**
+   * When it goes out. Absent on a held campaign (a duplicate not scheduled yet): it stays
+   * `scheduled` and is never dispatched until a PATCH gives it a sendAt.
+   */
+  readonly sendAt?: string;
   readonly status: CampaignStatus;
   readonly createdAt: string;
   readonly updatedAt: string;

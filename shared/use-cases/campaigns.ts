@@ -7,9 +7,11 @@ import {
   sendAtProblem,
   statusesAllowing,
 } from '../domain/campaign';
+import { type PreviewWarning, smsTiming } from '../domain/campaign-view';
 import { DISPATCH_LEASE_MS } from '../domain/dispatch';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import { newId } from '../domain/ids';
+import type { QuietHours } from '../domain/quiet-hours';
 import { analyseSms, type SmsAnalysis } from '../domain/sms-segments';
 import { type SmsLayout, sampleSms } from '../domain/sms-text';
 import { parseWith } from '../domain/validation';
@@ -60,7 +62,7 @@ export async function createCampaign(deps: CampaignDeps, body: unknown): Promise
 }
 
 /** @throws ValidationError naming each field that is wrong, sendAt included. */
-function parseCampaignInput(body: unknown, now: Date): CampaignInput {
+export function parseCampaignInput(body: unknown, now: Date): CampaignInput {
   const input = parseWith(campaignInputSchema, body, 'campaign');
   if (input.sendAt) {
     const problem = sendAtProblem(input.sendAt, now);
@@ -84,16 +86,34 @@ export interface CampaignPreview {
   readonly reach?: AudienceReach['channels'];
   /** Present (false) when the audience was too large to read whole: the figures are lower bounds. */
   readonly audienceComplete?: false;
+  /** When the SMS will actually go: sendAt (or now), or the end of quiet hours it falls in. */
+  readonly smsStartsAt?: string;
+  /** What the marketer should know before creating it (sendAt in quiet hours …). */
+  readonly warnings?: readonly PreviewWarning[];
 }
 
 /** Previews a campaign body exactly as POST /v1/campaigns would take it; stores nothing. */
 export async function previewCampaign(
-  deps: Pick<CampaignDeps, 'now'> & { readonly smsLayout: SmsLayout; readonly reach?: ReachDeps },
+  deps: Pick<CampaignDeps, 'now'> & {
+    readonly smsLayout: SmsLayout;
+    readonly reach?: ReachDeps;
+    /** The senders' quiet hours: a sendAt inside them is warned about. */
+    readonly quietHours?: QuietHours;
+  },
   body: unknown,
 ): Promise<CampaignPreview> {
-  const input = parseCampaignInput(body, deps.now());
+  const now = deps.now();
+  const input = parseCampaignInput(body, now);
   const sample = input.sms ? sampleSms(deps.smsLayout, input.sms.text) : undefined;
-  const sms = sample === undefined ? {} : { sms: { ...analyseSms(sample), sample } };
+  const timing =
+    deps.quietHours && input.channels.includes('sms')
+      ? smsTiming(deps.quietHours, input.sendAt ? new Date(input.sendAt) : now)
+      : undefined;
+  const sms = {
+    ...(sample === undefined ? {} : { sms: { ...analyseSms(sample), sample } }),
+    ...(timing ? { smsStartsAt: timing.smsStartsAt } : {}),
+    ...(timing?.warning ? { warnings: [timing.warning] } : {}),
+  };
   if (!deps.reach) {
     return {
       ...sms,
@@ -113,7 +133,7 @@ export async function previewCampaign(
 /** Campaign ids are ULIDs: anything else names no campaign (and never reaches DynamoDB's key limits). */
 const CAMPAIGN_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
-function assertCampaignId(id: string): void {
+export function assertCampaignId(id: string): void {
   if (!CAMPAIGN_ID.test(id)) throw new NotFoundError(`Campaign ${id.slice(0, 40)} not found`);
 }
 
