@@ -57,8 +57,11 @@ export async function updateCampaign(deps: CampaignDeps, id: string, body: unkno
   const input = parseCampaignInput(keepsSendAt ? rest : merged, now);
   if (patch.audience) await assertAudienceExists(deps.audiences, input.audience);
   const sendAt = keepsSendAt ? String(storedSendAt) : input.sendAt && new Date(input.sendAt).toISOString();
+  // updatedAt is the edit's version: always later than the one it replaces, so two edits in
+  // the same millisecond cannot both pass the store's condition.
+  const updatedAt = new Date(Math.max(now.getTime(), Date.parse(current.updatedAt) + 1)).toISOString();
   const updated = withFields(
-    { ...current, updatedAt: now.toISOString() },
+    { ...current, updatedAt },
     { ...input, ...(sendAt ? { sendAt } : { sendAt: undefined }) },
   );
   if (!(await deps.campaigns.update(stripUndefined(updated), current.updatedAt))) {
