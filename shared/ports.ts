@@ -125,15 +125,12 @@ export interface CampaignStore {
    */
   update(campaign: Campaign, expectedUpdatedAt: string): Promise<boolean>;
   /**
-   * A page of campaigns, newest first, each with its stats; with `status`, only those in it
-   * (read from an index by status, never a scan). The cursor is opaque.
+   * A page of campaign ids, newest first; with `status`, those in it (read from an index by
+   * status, never a scan, and eventually consistent: a campaign that just moved may still be
+   * listed under its old status). The cursor is opaque.
    * @throws ValidationError for a cursor this listing did not give.
    */
-  list(query: {
-    status?: CampaignStatus;
-    cursor?: string;
-    limit: number;
-  }): Promise<{ items: { campaign: Campaign; stats: CampaignStats }[]; cursor?: string }>;
+  list(query: { status?: CampaignStatus; cursor?: string; limit: number }): Promise<IdPage>;
   /**
    * Campaigns the dispatcher should look at now: scheduled ones whose sendAt has come, and
    * dispatching ones whose sweep lease ({@link planDispatch}) has passed, so that their units

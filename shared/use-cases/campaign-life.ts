@@ -18,16 +18,29 @@ import { newId } from '../domain/ids';
 import { parseWith } from '../domain/validation';
 import { assertAudienceExists } from './audience-preview';
 import { assertCampaignId, type CampaignDeps, parseCampaignInput } from './campaigns';
+import { mapWithConcurrency } from './concurrency';
 
 /** Why a marketer's pause is recorded: beside the automatic reasons (provider, SES, reputation). */
 export const PAUSED_BY_MARKETER = 'by_marketer';
+
+/** Campaigns of a page read with their stats at once (each one Query and one BatchGet). */
+const LIST_READ_CONCURRENCY = 10;
 
 /** A page of campaigns, newest first, each with its stats. */
 export async function listCampaigns(
   deps: Pick<CampaignDeps, 'campaigns'>,
   query: CampaignListQuery,
 ): Promise<{ items: { campaign: Campaign; stats: CampaignStats }[]; cursor?: string }> {
-  return deps.campaigns.list(query);
+  const page = await deps.campaigns.list(query);
+  const found = await mapWithConcurrency(page.ids, LIST_READ_CONCURRENCY, (id) =>
+    deps.campaigns.getWithStats(id),
+  );
+  // The status index lags a transition a little: one that moved on is left to its new status.
+  const items = found.filter(
+    (entry): entry is { campaign: Campaign; stats: CampaignStats } =>
+      entry !== undefined && (!query.status || entry.campaign.status === query.status),
+  );
+  return { items, ...(page.cursor ? { cursor: page.cursor } : {}) };
 }
 
 async function existing(deps: Pick<CampaignDeps, 'campaigns'>, id: string): Promise<Campaign> {

@@ -17,7 +17,7 @@ import {
 import { type DispatchUnitState, dispatchTotals, roundDispatched } from '../../domain/dispatch';
 import { ConflictError, ValidationError } from '../../domain/errors';
 import type { Channel } from '../../domain/types';
-import type { CampaignStore, SendingCampaigns, TransitionExtra } from '../../ports';
+import type { CampaignStore, IdPage, SendingCampaigns, TransitionExtra } from '../../ports';
 import { batchGet } from './batch-get';
 import { decodeCursor, encodeCursor, isConditionFailure } from './client';
 import { statsKeys } from './counters';
@@ -128,11 +128,7 @@ export class DynamoCampaignStore implements CampaignStore, SendingCampaigns {
     }
   }
 
-  async list(query: {
-    status?: CampaignStatus;
-    cursor?: string;
-    limit: number;
-  }): Promise<{ items: { campaign: Campaign; stats: CampaignStats }[]; cursor?: string }> {
+  async list(query: { status?: CampaignStatus; cursor?: string; limit: number }): Promise<IdPage> {
     const startKey = listCursorKey(query.cursor, query.status);
     const page = await this.client.send(
       new QueryCommand({
@@ -154,16 +150,10 @@ export class DynamoCampaignStore implements CampaignStore, SendingCampaigns {
         ExclusiveStartKey: startKey,
       }),
     );
-    const found = await Promise.all((page.Items ?? []).map((item) => this.getWithStats(String(item.pk))));
-    // The index is eventually consistent: one that moved on since is left to its new status.
-    const items = found.filter(
-      (entry): entry is { campaign: Campaign; stats: CampaignStats } =>
-        entry !== undefined && (!query.status || entry.campaign.status === query.status),
-    );
     const cursor = page.LastEvaluatedKey
       ? encodeCursor({ status: query.status ?? null, key: page.LastEvaluatedKey } satisfies ListCursor)
       : undefined;
-    return { items, ...(cursor ? { cursor } : {}) };
+    return { ids: (page.Items ?? []).map((item) => String(item.pk)), ...(cursor ? { cursor } : {}) };
   }
 
   async get(id: string): Promise<Campaign | undefined> {

@@ -8,9 +8,7 @@ import {
 import { type DispatchUnitState, dispatchTotals, roundDispatched } from '../../../shared/domain/dispatch';
 import { ConflictError, ValidationError } from '../../../shared/domain/errors';
 import type { Channel } from '../../../shared/domain/types';
-import type { CampaignStore, SendingCampaigns, TransitionExtra } from '../../../shared/ports';
-
-type StoredView = { campaign: Campaign; stats: CampaignStats };
+import type { CampaignStore, IdPage, SendingCampaigns, TransitionExtra } from '../../../shared/ports';
 
 interface StoredCampaign {
   campaign: Campaign;
@@ -52,11 +50,7 @@ export class MemoryCampaignStore implements CampaignStore, SendingCampaigns {
     return true;
   }
 
-  async list(query: {
-    status?: CampaignStatus;
-    cursor?: string;
-    limit: number;
-  }): Promise<{ items: { campaign: Campaign; stats: CampaignStats }[]; cursor?: string }> {
+  async list(query: { status?: CampaignStatus; cursor?: string; limit: number }): Promise<IdPage> {
     const after = query.cursor ? this.cursorKey(query.cursor, query.status) : undefined;
     const ids = [...this.items.values()]
       .map(({ campaign }) => campaign)
@@ -66,10 +60,9 @@ export class MemoryCampaignStore implements CampaignStore, SendingCampaigns {
       .reverse()
       .filter((id) => after === undefined || id < after);
     const page = ids.slice(0, query.limit);
-    const items = await Promise.all(page.map(async (id) => (await this.getWithStats(id)) as StoredView));
     const more = ids.length > page.length && page.length > 0;
     return {
-      items,
+      ids: page,
       ...(more ? { cursor: Buffer.from(`${query.status ?? ''}|${page.at(-1)}`).toString('base64url') } : {}),
     };
   }
