@@ -70,6 +70,21 @@ describe('listCampaigns', () => {
     expect(first.items[0]?.stats).toMatchObject({ total: 0, queued: 0 });
   });
 
+  it('leaves out a campaign the status index still lists under the status it left', async () => {
+    // Prepare: an index that lags a transition, as a GSI may
+    const { campaigns, deps } = world();
+    const campaign = campaignFixture({ sendAt: LATER });
+    await campaigns.create(campaign);
+    await campaigns.transition(campaign.id, 'cancelled', ['scheduled'], NOW);
+    const lagging = Object.assign(Object.create(campaigns), { list: async () => ({ ids: [campaign.id] }) });
+
+    // Act
+    const scheduled = await listCampaigns({ campaigns: lagging }, { status: 'scheduled', limit: 10 });
+
+    // Assess
+    expect(scheduled.items).toEqual([]);
+  });
+
   it('refuses a cursor given for another status with a ValidationError', async () => {
     // Prepare
     const { campaigns, deps } = world();
