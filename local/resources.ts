@@ -164,7 +164,10 @@ async function createTable(client: DynamoDBClient, name: string, table: TableDef
           : table.indexes.map((index) => ({
               IndexName: index.name,
               KeySchema: keySchema(index.partitionKey, index.sortKey),
-              Projection: { ProjectionType: index.projection ?? 'ALL' },
+              Projection: {
+                ProjectionType: index.projection ?? 'ALL',
+                ...(index.projection === 'INCLUDE' ? { NonKeyAttributes: [...(index.include ?? [])] } : {}),
+              },
             })),
     }),
   );

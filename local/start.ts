@@ -69,6 +69,7 @@ function print(platform: Platform, seconds: number): void {
     `Chapar local platform ready in ${seconds.toFixed(1)} s`,
     '',
     row('API', `${platform.apiUrl}  (GET /health)`),
+    row('API reference', `${platform.apiUrl}/docs  (the contract: /v1/openapi.json)`),
     row('SES inbox', `${platform.sesUrl}  (JSON: /store)`),
     row('Kavenegar sim', `${platform.kavenegarUrl}  (/_sim/messages)`),
     row('DynamoDB Local', endpoints.dynamodb),

@@ -22,6 +22,7 @@ const envSchema = z.object({
   SMS_POLLS_TABLE: z.string().check(z.minLength(1)),
   AUDIENCES_TABLE: z.string().check(z.minLength(1)),
   IMPORTS_TABLE: z.string().check(z.minLength(1)),
+  TEMPLATES_TABLE: z.string().check(z.minLength(1)),
   IMPORTS_QUEUE_URL: z.url(),
   /** The bucket contact files are uploaded to. */
   IMPORTS_BUCKET: z.string().check(z.minLength(1)),

@@ -9,13 +9,17 @@ import {
   erasureKey,
   importFiles,
   importStore,
+  insightsStore,
   listStore,
   personalDataStore,
+  reportStore,
   secretSource,
   segmentStore,
   suppressionStore,
+  templateStore,
   workQueue,
 } from '../../shared/adapters/factory';
+import { templateFile } from '../../shared/adapters/templates/template-files';
 import { readFunctionConfig } from '../../shared/config';
 import { NotFoundError } from '../../shared/domain/errors';
 import { parseQuietHours } from '../../shared/domain/quiet-hours';
@@ -26,8 +30,10 @@ import { createLogger } from '../../shared/observability';
 import { campaignRoutes } from './routes/campaigns';
 import { contactRoutes } from './routes/contacts';
 import { importRoutes } from './routes/imports';
+import { insightRoutes } from './routes/insights';
 import { listRoutes } from './routes/lists';
 import { segmentRoutes } from './routes/segments';
+import { templateRoutes } from './routes/templates';
 import type { Routes } from './routes/types';
 
 const config = readFunctionConfig('http-api');
@@ -49,6 +55,11 @@ const suppressions = suppressionStore(config.SUPPRESSIONS_TABLE);
 const keyOfErasure = erasureKey(secrets, config.ERASURE_KEY_SECRET_ID);
 const lists = listStore(config.AUDIENCES_TABLE);
 const segments = segmentStore(config.AUDIENCES_TABLE);
+const templates = templateStore(config.TEMPLATES_TABLE);
+const layout = smsLayout({
+  publicBaseUrl: config.CHAPAR_PUBLIC_BASE_URL,
+  optOutSuffix: config.CHAPAR_SMS_OPT_OUT_SUFFIX,
+});
 
 const routes: Routes = {
   ...contactRoutes({
@@ -76,10 +87,17 @@ const routes: Routes = {
       consent,
       addressSuppressions: { suppressions, erasureKey: keyOfErasure },
     },
-    smsLayout: smsLayout({
-      publicBaseUrl: config.CHAPAR_PUBLIC_BASE_URL,
-      optOutSuffix: config.CHAPAR_SMS_OPT_OUT_SUFFIX,
-    }),
+    templates,
+    smsLayout: layout,
+  }),
+  ...templateRoutes({
+    templates,
+    campaigns,
+    contacts,
+    now,
+    smsLayout: layout,
+    files: templateFile,
+    publicBaseUrl: config.CHAPAR_PUBLIC_BASE_URL,
   }),
   ...importRoutes({
     imports: importStore(config.IMPORTS_TABLE),
@@ -87,9 +105,20 @@ const routes: Routes = {
     now,
     lists,
   }),
+  // smsCredit (Kavenegar account/info) is left to the preflight work; the overview answers null.
+  ...insightRoutes({
+    insights: insightsStore({
+      campaigns: config.CAMPAIGNS_TABLE,
+      consent: config.CONSENT_TABLE,
+      reports: config.REPORTS_TABLE,
+    }),
+    reports: reportStore(config.REPORTS_TABLE),
+    campaigns,
+    now,
+  }),
 };
 
-/** Marketer API: contacts (search, consent, export, erasure), lists, segments and campaigns, behind the bearer API key. */
+/** Marketer API: contacts (search, consent, export, erasure), lists, segments, templates and campaigns, behind the bearer API key. */
 export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
   // Never log the raw event: its path, headers or body carry tokens, keys or the callback secret.
   .use(injectLambdaContext(logger, { logEvent: false }))

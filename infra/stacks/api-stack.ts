@@ -134,6 +134,7 @@ export class ApiStack extends Stack {
             : Size.mebibytes(definition.ephemeralStorageMb),
         reservedConcurrentExecutions: definition.reservedConcurrency,
         templatesDir: 'templates',
+        bundledFiles: definition.bundledFiles,
         serviceName: SERVICE_NAME,
         metricsNamespace: METRICS_NAMESPACE,
       });

@@ -20,6 +20,7 @@ import { DynamoDeliveryReportInbox } from './dynamodb/delivery-report-inbox';
 import { DynamoDeliveryStore } from './dynamodb/delivery-store';
 import { DynamoFeedbackStore } from './dynamodb/feedback-store';
 import { DynamoImportedContactWriter, DynamoImportStore } from './dynamodb/import-store';
+import { DynamoInsightsStore, type InsightsTables } from './dynamodb/insights-store';
 import { DynamoLinkStore } from './dynamodb/link-store';
 import { DynamoListStore } from './dynamodb/list-store';
 import { DynamoPersonalDataStore, type PersonalDataTables } from './dynamodb/personal-data-store';
@@ -27,6 +28,7 @@ import { DynamoReportStore } from './dynamodb/report-store';
 import { DynamoSegmentStore } from './dynamodb/segment-store';
 import { DynamoSmsPollStore } from './dynamodb/sms-poll-store';
 import { DynamoSuppressionStore } from './dynamodb/suppression-store';
+import { DynamoTemplateStore } from './dynamodb/template-store';
 import { S3ImportFiles } from './s3/import-files';
 import { SecretsManagerSource } from './secrets/secret-source';
 import { SesAccount } from './ses/account';
@@ -58,6 +60,7 @@ function onFirstUse<T>(build: () => T): () => T {
 export const contactStore = (table: string) => new DynamoContactStore(dynamoDocumentClient(), table);
 export const campaignStore = (table: string) => new DynamoCampaignStore(dynamoDocumentClient(), table);
 export const consentStore = (table: string) => new DynamoConsentStore(dynamoDocumentClient(), table);
+export const templateStore = (table: string) => new DynamoTemplateStore(dynamoDocumentClient(), table);
 export const reportStore = (table: string) => new DynamoReportStore(dynamoDocumentClient(), table);
 /** `key`: the secret link codes are derived with, needed to make links (finding them needs none). */
 export const linkStore = (table: string, key?: () => Promise<string>) =>
@@ -82,6 +85,9 @@ export const listStore = (table: string) => new DynamoListStore(dynamoDocumentCl
 export const segmentStore = (table: string) => new DynamoSegmentStore(dynamoDocumentClient(), table);
 export const personalDataStore = (tables: PersonalDataTables) =>
   new DynamoPersonalDataStore(dynamoDocumentClient(), tables);
+
+export const insightsStore = (tables: InsightsTables) =>
+  new DynamoInsightsStore(dynamoDocumentClient(), tables);
 
 export const importStore = (table: string) => new DynamoImportStore(dynamoDocumentClient(), table);
 export const importedContactWriter = (tables: { contacts: string; consent: string }) =>

@@ -19,6 +19,7 @@ export const FUNCTION_NAMES = [
   'queue-ses-feedback',
   'schedule-abuse-digest',
   'queue-import-contacts',
+  'http-docs',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
@@ -71,6 +72,11 @@ export interface FunctionDefinition {
    * the function's own PutObject permission). @default none
    */
   readonly buckets?: Partial<Record<BucketName, BucketAccess>>;
+  /**
+   * Files copied into the bundle beside the handler, where the function reads them at run time:
+   * path in the bundle → path from the project root. templates/ is always copied. @default none
+   */
+  readonly bundledFiles?: Readonly<Record<string, string>>;
 }
 
 export type BucketAccess = 'read' | 'presignPut';
@@ -90,6 +96,7 @@ export const functions = {
       suppressions: 'readWrite',
       audiences: 'readWrite',
       imports: 'readWrite',
+      templates: 'readWrite',
     },
     sendsTo: ['dispatch'],
     secrets: ['apiKey', 'erasureKey'],
@@ -278,5 +285,22 @@ export const functions = {
     sendsEmail: false,
     settings: [],
     buckets: { imports: 'read' },
+  },
+  'http-docs': {
+    id: 'HttpDocsFunction',
+    entry: 'functions/http-docs/handler.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    tables: {},
+    sendsTo: [],
+    secrets: [],
+    sendsEmail: false,
+    settings: [],
+    // The reference page's renderer, served by the function itself: no CDN.
+    bundledFiles: {
+      'swagger-ui/swagger-ui-bundle.js': 'node_modules/swagger-ui-dist/swagger-ui-bundle.js',
+      'swagger-ui/swagger-ui.css': 'node_modules/swagger-ui-dist/swagger-ui.css',
+      'swagger-ui/LICENSE': 'node_modules/swagger-ui-dist/LICENSE',
+    },
   },
 } as const satisfies Record<FunctionName, FunctionDefinition>;

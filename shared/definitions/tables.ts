@@ -53,20 +53,21 @@ export const tables = {
       // Sparse and keys only: only campaign items carry listKey (their ULID id, so newest first
       // is a backward Query). Campaigns are few (thousands, not the millions of deliveries) and
       // written once here at creation, so one listing partition is well within its limits.
+      // CloudFormation adds one index per table update: on an existing table deploy it on its
+      // own (and backfill listBucket/listKey on older campaigns to list them).
       {
         name: 'byCreated',
         partitionKey: { name: 'listBucket', type: 'S' },
         sortKey: { name: 'listKey', type: 'S' },
         projection: 'KEYS_ONLY',
       },
-      // The same by status (only items with listKey appear): a status filter reads its own
-      // partition, never the table; a transition moves the campaign from one to the other.
-      // CloudFormation adds one index per table update: on an existing table deploy these one
-      // at a time (and backfill listBucket/listKey on older campaigns to list them).
+      // Sparse, keys only: only campaign items carry `status` (stats shards, timeline buckets and
+      // dispatch units do not), so the campaigns sending now are one small Query, and
+      // GET /v1/campaigns?status= reads one status newest first (pk is a ULID).
       {
         name: 'byStatus',
         partitionKey: { name: 'status', type: 'S' },
-        sortKey: { name: 'listKey', type: 'S' },
+        sortKey: pk,
         projection: 'KEYS_ONLY',
       },
     ],
@@ -125,7 +126,10 @@ export const tables = {
     ],
     timeToLiveAttribute: 'expiresAt',
   },
-  /** Spoofed-SMS reports and their verdicts. */
+  /**
+   * Spoofed-SMS reports and their verdicts, and the account's daily count of them (pk
+   * `overview#<shard>`, sk `day#<Tehran day>`, written with each report).
+   */
   reports: {
     id: 'Reports',
     envVar: 'REPORTS_TABLE',
@@ -139,6 +143,16 @@ export const tables = {
         name: 'pendingDigest',
         partitionKey: { name: 'digestPending', type: 'S' },
         sortKey: { name: 'createdAt', type: 'S' },
+      },
+      // GET /v1/reports: by verdict, newest first (the id is a ULID). Narrow: only what the
+      // listing shows. The reporter's phone and email are copied here only as attributes of the
+      // report item, so an erasure that removes them from the item removes them from the index.
+      {
+        name: 'byVerdict',
+        partitionKey: { name: 'verdict', type: 'S' },
+        sortKey: pk,
+        projection: 'INCLUDE',
+        include: ['sender', 'createdAt', 'receivedAt', 'reporterPhone', 'reporterEmail', 'erasedAt'],
       },
     ],
   },
@@ -177,6 +191,18 @@ export const tables = {
     partitionKey: pk,
     sortKey: sk,
     // Sparse: only list and segment items carry `catalog`, so listing them reads nothing else.
+    indexes: [{ name: 'catalog', partitionKey: { name: 'catalog', type: 'S' }, sortKey: pk }],
+  },
+  /**
+   * Message templates, one partition each (`template#<id>`): the head (sk `head`, the latest
+   * version, listed through the sparse `catalog` index), every version (sk `v#<00001>`) and the
+   * campaigns that copied it (sk `use#<campaignId>`, what a DELETE checks).
+   */
+  templates: {
+    id: 'Templates',
+    envVar: 'TEMPLATES_TABLE',
+    partitionKey: pk,
+    sortKey: sk,
     indexes: [{ name: 'catalog', partitionKey: { name: 'catalog', type: 'S' }, sortKey: pk }],
   },
   /** Contact imports (sk `import`) and the invalid rows of each (sk `error#<row>#<n>`). */

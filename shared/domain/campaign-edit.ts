@@ -28,11 +28,25 @@ export const campaignPatchSchema = z.strictObject(nullableFields).check(
 );
 export type CampaignPatch = z.infer<typeof campaignPatchSchema>;
 
-/** The fields of a stored campaign, as the create schema would take them. */
+/**
+ * The fields of a stored campaign, as the create schema would take them: content made from a
+ * template is named by its `templateId` (the stored copy of its version is the campaign's own).
+ */
 export function campaignFieldsOf(campaign: Campaign): Record<string, unknown> {
   const fields: Record<string, unknown> = {};
   for (const name of CAMPAIGN_FIELDS) {
     if (campaign[name] !== undefined) fields[name] = campaign[name];
+  }
+  if (campaign.sms) {
+    fields.sms = campaign.sms.template
+      ? { templateId: campaign.sms.template.id }
+      : { text: campaign.sms.text };
+  }
+  if (campaign.email) {
+    const { subject, html, text, template } = campaign.email;
+    fields.email = template
+      ? { templateId: template.id }
+      : { subject, html, ...(text === undefined ? {} : { text }) };
   }
   return fields;
 }

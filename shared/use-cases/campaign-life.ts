@@ -19,6 +19,7 @@ import { parseWith } from '../domain/validation';
 import { assertAudienceExists } from './audience-preview';
 import { assertCampaignId, type CampaignDeps, parseCampaignInput } from './campaigns';
 import { mapWithConcurrency } from './concurrency';
+import { resolveCampaignContent } from './templates';
 
 /** Why a marketer's pause is recorded: beside the automatic reasons (provider, SES, reputation). */
 export const PAUSED_BY_MARKETER = 'by_marketer';
@@ -73,10 +74,24 @@ export async function updateCampaign(deps: CampaignDeps, id: string, body: unkno
   // updatedAt is the edit's version: always later than the one it replaces, so two edits in
   // the same millisecond cannot both pass the store's condition.
   const updatedAt = new Date(Math.max(now.getTime(), Date.parse(current.updatedAt) + 1)).toISOString();
+  // A channel's content the patch names is resolved anew (a template's latest version); one it
+  // leaves alone keeps what is stored, the template version it was made with included.
+  const { content, used } = await resolveCampaignContent(deps.templates, {
+    ...(patch.sms && input.sms ? { sms: input.sms } : {}),
+    ...(patch.email && input.email ? { email: input.email } : {}),
+  });
+  const kept = (channel: 'sms' | 'email') =>
+    input[channel] === undefined ? undefined : patch[channel] ? content[channel] : current[channel];
   const updated = withFields(
     { ...current, updatedAt },
-    { ...input, ...(sendAt ? { sendAt } : { sendAt: undefined }) },
+    {
+      ...input,
+      sms: kept('sms'),
+      email: kept('email'),
+      ...(sendAt ? { sendAt } : { sendAt: undefined }),
+    },
   );
+  for (const templateId of used) await deps.templates?.recordUse(templateId, id);
   if (!(await deps.campaigns.update(stripUndefined(updated), current.updatedAt))) {
     const latest = await deps.campaigns.get(id);
     if (latest && latest.status !== 'scheduled') throw new ConflictError(editRefusal(latest));
@@ -139,12 +154,18 @@ export async function duplicateCampaign(deps: CampaignDeps, id: string, body: un
   const { sendAt, ...copied } = input;
   const copy = stripUndefined({
     ...copied,
+    // The same content, a template's kept version included.
+    sms: input.sms && source.sms,
+    email: input.email && source.email,
     id: newId(now.getTime()),
     ...(sendAt ? { sendAt: new Date(sendAt).toISOString() } : {}),
     status: 'scheduled',
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
   } as Campaign);
+  for (const content of [copy.sms, copy.email]) {
+    if (content?.template) await deps.templates?.recordUse(content.template.id, copy.id);
+  }
   await deps.campaigns.create(copy);
   if (sendAt && Date.parse(sendAt) <= now.getTime()) {
     await deps.queue.sendDispatch([{ v: 1, campaignId: copy.id, cursor: null }]);

@@ -14,8 +14,9 @@ import { newId } from '../domain/ids';
 import type { QuietHours } from '../domain/quiet-hours';
 import { analyseSms, type SmsAnalysis } from '../domain/sms-segments';
 import { type SmsLayout, sampleSms } from '../domain/sms-text';
+import { type EmptyPlaceholderWarning, emptyPlaceholderCounter } from '../domain/template';
 import { parseWith } from '../domain/validation';
-import type { CampaignStore, WorkQueue } from '../ports';
+import type { CampaignStore, TemplateStore, WorkQueue } from '../ports';
 import {
   type AudienceCatalog,
   type AudienceReach,
@@ -23,6 +24,7 @@ import {
   audienceReach,
   type ReachDeps,
 } from './audience-preview';
+import { resolveCampaignContent } from './templates';
 
 export interface CampaignDeps {
   readonly campaigns: CampaignStore;
@@ -30,6 +32,8 @@ export interface CampaignDeps {
   readonly now: () => Date;
   /** Lists and segments: an audience naming one that does not exist is refused. */
   readonly audiences?: AudienceCatalog;
+  /** Templates a campaign's content may name (`templateId`). */
+  readonly templates?: TemplateStore;
 }
 
 /**
@@ -40,6 +44,7 @@ export async function createCampaign(deps: CampaignDeps, body: unknown): Promise
   const now = deps.now();
   const input = parseCampaignInput(body, now);
   await assertAudienceExists(deps.audiences, input.audience);
+  const { content, used } = await resolveCampaignContent(deps.templates, input);
   const sendAt = input.sendAt ? new Date(input.sendAt) : now;
   const campaign: Campaign = {
     id: newId(now.getTime()),
@@ -47,13 +52,14 @@ export async function createCampaign(deps: CampaignDeps, body: unknown): Promise
     topic: input.topic,
     channels: input.channels,
     audience: input.audience,
-    ...(input.sms ? { sms: input.sms } : {}),
-    ...(input.email ? { email: input.email } : {}),
+    ...content,
     sendAt: sendAt.toISOString(),
     status: 'scheduled',
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
   };
+  // Before the campaign exists: a use whose campaign was never stored holds nothing back.
+  for (const templateId of used) await deps.templates?.recordUse(templateId, campaign.id);
   await deps.campaigns.create(campaign);
   if (sendAt.getTime() <= now.getTime()) {
     await deps.queue.sendDispatch([{ v: 1, campaignId: campaign.id, cursor: null }]);
@@ -88,13 +94,16 @@ export interface CampaignPreview {
   readonly audienceComplete?: false;
   /** When the SMS will actually go: sendAt (or now), or the end of quiet hours it falls in. */
   readonly smsStartsAt?: string;
-  /** What the marketer should know before creating it (sendAt in quiet hours …). */
-  readonly warnings?: readonly PreviewWarning[];
+  /**
+   * What the marketer should know before creating it: a sendAt in quiet hours, placeholders
+   * that render empty for some of the audience (a field those contacts lack).
+   */
+  readonly warnings?: readonly (PreviewWarning | EmptyPlaceholderWarning)[];
 }
 
 /** Previews a campaign body exactly as POST /v1/campaigns would take it; stores nothing. */
 export async function previewCampaign(
-  deps: Pick<CampaignDeps, 'now'> & {
+  deps: Pick<CampaignDeps, 'now' | 'templates'> & {
     readonly smsLayout: SmsLayout;
     readonly reach?: ReachDeps;
     /** The senders' quiet hours: a sendAt inside them is warned about. */
@@ -104,26 +113,31 @@ export async function previewCampaign(
 ): Promise<CampaignPreview> {
   const now = deps.now();
   const input = parseCampaignInput(body, now);
-  const sample = input.sms ? sampleSms(deps.smsLayout, input.sms.text) : undefined;
+  const { content } = await resolveCampaignContent(deps.templates, input);
+  const sample = content.sms ? sampleSms(deps.smsLayout, content.sms.text) : undefined;
   const timing =
     deps.quietHours && input.channels.includes('sms')
       ? smsTiming(deps.quietHours, input.sendAt ? new Date(input.sendAt) : now)
       : undefined;
+  const quiet = timing?.warning ? [timing.warning] : [];
   const sms = {
     ...(sample === undefined ? {} : { sms: { ...analyseSms(sample), sample } }),
     ...(timing ? { smsStartsAt: timing.smsStartsAt } : {}),
-    ...(timing?.warning ? { warnings: [timing.warning] } : {}),
   };
   if (!deps.reach) {
     return {
       ...sms,
+      ...(quiet.length > 0 ? { warnings: quiet } : {}),
       ...('contactIds' in input.audience ? { audience: new Set(input.audience.contactIds).size } : {}),
     };
   }
   await assertAudienceExists(deps.reach, input.audience);
-  const reach = await audienceReach(deps.reach, input.audience, input.topic, input.channels);
+  const empty = emptyPlaceholderCounter(content);
+  const reach = await audienceReach(deps.reach, input.audience, input.topic, input.channels, empty.add);
+  const warnings = [...quiet, ...empty.warnings()];
   return {
     ...sms,
+    ...(warnings.length > 0 ? { warnings } : {}),
     audience: reach.size,
     reach: reach.channels,
     ...(reach.complete ? {} : { audienceComplete: false as const }),

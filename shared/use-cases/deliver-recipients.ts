@@ -92,7 +92,7 @@ export async function deliverRecipients(
     if (campaign && (attempt.receiveCount ?? 1) > 1) {
       const keys = message.contactIds.map((contactId) => ({ campaignId: campaign.id, contactId, channel }));
       const own = (await deps.deliveries.endedOf(keys)).filter((end) => end.endedBy.messageId === messageId);
-      await deps.deliveries.countEnds(campaign.id, own, deps.now());
+      await deps.deliveries.countEnds(campaign.id, own, deps.now(), channel);
     }
     return;
   }
@@ -221,7 +221,7 @@ export async function deliverRecipients(
 
   // One counting write for the whole message, after its ends: a crash before it leaves the ends
   // stamped with this message, and the redelivery counts them.
-  if (ends.length > 0) await deps.deliveries.countEnds(campaign.id, ends, deps.now());
+  if (ends.length > 0) await deps.deliveries.countEnds(campaign.id, ends, deps.now(), channel);
   // Stopped by the marketer (or a cancel): no provider failed, nothing to retry or pause.
   if (stopped) return;
 

@@ -10,7 +10,7 @@ import { analyseSms } from '../../../shared/domain/sms-segments';
 import { type SmsLayout, sampleSms } from '../../../shared/domain/sms-text';
 import { jsonBody } from '../../../shared/http/body';
 import { json, pathParameter } from '../../../shared/http/respond';
-import type { CampaignStore, WorkQueue } from '../../../shared/ports';
+import type { CampaignStore, TemplateStore, WorkQueue } from '../../../shared/ports';
 import type { AudienceCatalog, ReachDeps } from '../../../shared/use-cases/audience-preview';
 import {
   duplicateCampaign,
@@ -39,6 +39,8 @@ export interface CampaignRouteDeps {
   readonly audiences?: AudienceCatalog;
   /** What a preview reads to count the audience's reach per channel. */
   readonly reach?: ReachDeps;
+  /** Templates a campaign's content may name. */
+  readonly templates?: TemplateStore;
 }
 
 function campaignView(campaign: Campaign, layout: SmsLayout, stats?: CampaignStats) {
@@ -56,9 +58,26 @@ function campaignView(campaign: Campaign, layout: SmsLayout, stats?: CampaignSta
   const figures = sms
     ? { sms: { encoding: sms.encoding, characters: sms.characters, segments: sms.segments } }
     : {};
+  const templates = usedTemplates(campaign);
   // A held campaign (a duplicate not scheduled yet) has no sendAt: null says so.
-  const base = { ...view, sendAt: campaign.sendAt ?? null, audience: audienceSummary(audience), ...figures };
+  const base = {
+    ...view,
+    sendAt: campaign.sendAt ?? null,
+    audience: audienceSummary(audience),
+    ...figures,
+    ...(templates ? { templates } : {}),
+  };
   return stats ? { ...base, stats } : base;
+}
+
+/** The template (id and the version kept) each channel's content came from, when any did. */
+function usedTemplates(campaign: Campaign) {
+  const ref = (content: { template?: { id: string; version: number } } | undefined) =>
+    content?.template ? { id: content.template.id, version: content.template.version } : undefined;
+  const sms = ref(campaign.sms);
+  const email = ref(campaign.email);
+  if (!sms && !email) return undefined;
+  return { ...(sms ? { sms } : {}), ...(email ? { email } : {}) };
 }
 
 /** A body that may be left out (duplicate): none at all reads as `{}`. */
@@ -80,6 +99,7 @@ export function campaignRoutes(deps: CampaignRouteDeps): Routes {
             smsLayout: layout,
             quietHours: deps.quietHours,
             ...(deps.reach ? { reach: deps.reach } : {}),
+            ...(deps.templates ? { templates: deps.templates } : {}),
           },
           jsonBody(event, API_BODY),
         ),

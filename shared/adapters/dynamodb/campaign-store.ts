@@ -72,7 +72,7 @@ function listCursorKey(
   const decoded = decodeCursor(cursor) as Partial<ListCursor> | undefined;
   if (!decoded) return undefined;
   const key = decoded.key;
-  const names = status ? ['pk', 'sk', 'status', 'listKey'] : ['pk', 'sk', 'listBucket', 'listKey'];
+  const names = status ? ['pk', 'sk', 'status'] : ['pk', 'sk', 'listBucket', 'listKey'];
   const fits =
     (decoded.status ?? null) === (status ?? null) &&
     key !== null &&

@@ -17,8 +17,10 @@ import {
   previewCampaign,
   resumeCampaign,
 } from '../../../shared/use-cases/campaigns';
+import { createTemplate, updateTemplate } from '../../../shared/use-cases/templates';
 import { campaignFixture } from '../../fixtures/campaigns';
 import { MemoryCampaignStore } from '../../support/fakes/campaign-store';
+import { MemoryTemplateStore } from '../../support/fakes/template-store';
 import { RecordingWorkQueue } from '../../support/fakes/work-queue';
 
 const NOW = new Date('2025-06-01T10:00:00.000Z');
@@ -396,5 +398,51 @@ describe('previewCampaign and quiet hours', () => {
     // Assess
     expect(preview.smsStartsAt).toBe('2025-06-02T08:30:00.000Z');
     expect(preview.warnings).toBeUndefined();
+  });
+});
+
+describe('a campaign made from a template', () => {
+  const SMS_TEMPLATE = { name: 'Welcome', channel: 'sms', variants: { fa: { text: 'سلام {{name}}' } } };
+
+  async function templated() {
+    const templates = new MemoryTemplateStore();
+    const { campaigns, queue } = world();
+    const deps: CampaignDeps = { campaigns, queue, now: () => NOW, templates };
+    const template = await createTemplate({ templates, now: () => NOW }, SMS_TEMPLATE);
+    const campaign = await createCampaign(deps, { ...BODY, sms: { templateId: template.id }, sendAt: LATER });
+    await updateTemplate({ templates, now: () => NOW }, template.id, {
+      name: 'Welcome 2',
+      variants: { fa: { text: 'درود {{name}}' } },
+    });
+    return { deps, templates, template, campaign };
+  }
+
+  it('keeps the version it was made with through an edit of other fields and a duplicate', async () => {
+    // Prepare
+    const { deps, templates, campaign } = await templated();
+
+    // Act
+    const edited = await updateCampaign(deps, campaign.id, { name: 'Renamed' });
+    const copy = await duplicateCampaign(deps, campaign.id, {});
+
+    // Assess
+    expect(edited.sms).toEqual(campaign.sms);
+    expect(edited.sms?.template?.version).toBe(1);
+    expect(copy.sms).toEqual(campaign.sms);
+    expect(await templates.uses(campaign.sms?.template?.id ?? '')).toEqual([campaign.id, copy.id]);
+  });
+
+  it('takes the latest version when a PATCH names the template again, or inline text instead', async () => {
+    // Prepare
+    const { deps, template, campaign } = await templated();
+
+    // Act
+    const renamed = await updateCampaign(deps, campaign.id, { sms: { templateId: template.id } });
+    const inline = await updateCampaign(deps, campaign.id, { sms: { text: 'متن تازه' } });
+
+    // Assess
+    expect(renamed.sms?.template?.version).toBe(2);
+    expect(renamed.sms?.text).toBe('درود {{name}}');
+    expect(inline.sms).toEqual({ text: 'متن تازه' });
   });
 });
