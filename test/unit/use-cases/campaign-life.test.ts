@@ -74,7 +74,7 @@ describe('listCampaigns', () => {
 
   it('leaves out a campaign the status index still lists under the status it left', async () => {
     // Prepare: an index that lags a transition, as a GSI may
-    const { campaigns, deps } = world();
+    const { campaigns } = world();
     const campaign = campaignFixture({ sendAt: LATER });
     await campaigns.create(campaign);
     await campaigns.transition(campaign.id, 'cancelled', ['scheduled'], NOW);
