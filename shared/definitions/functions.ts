@@ -106,7 +106,8 @@ export const functions = {
     // apiKey: the bootstrap admin key, beside the keys admins make (apiKeys) and sign-ins (userPool).
     secrets: ['apiKey', 'erasureKey'],
     sendsEmail: false,
-    settings: ['CHAPAR_PUBLIC_BASE_URL', 'CHAPAR_SMS_OPT_OUT_SUFFIX'],
+    // Quiet hours: a campaign's GET says its SMS wait, and a preview warns of a sendAt in them.
+    settings: ['CHAPAR_PUBLIC_BASE_URL', 'CHAPAR_SMS_OPT_OUT_SUFFIX', 'CHAPAR_QUIET_HOURS'],
     buckets: { imports: 'presignPut' },
     userPool: 'manage',
   },

@@ -31,7 +31,9 @@ export async function signIn(page: Page, consoleUrl: string, email: string, pass
 }
 
 /** axe-core's serious and critical violations on the page as it is now (run through the devtools protocol, which no CSP blocks). */
-export async function seriousViolations(page: Page): Promise<{ id: string; impact: string; nodes: string[] }[]> {
+export async function seriousViolations(
+  page: Page,
+): Promise<{ id: string; impact: string; nodes: string[] }[]> {
   await page.evaluate(axe.source);
   const results = await page.evaluate(async () => {
     const page = globalThis as unknown as { axe: typeof axe; document: Parameters<typeof axe.run>[0] };
