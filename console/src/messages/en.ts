@@ -200,6 +200,9 @@ export const en = {
   'templates.variant.en': 'English',
   'templates.save': 'Save a new version',
   'templates.rendered': 'As the recipient gets it',
+  'dashboard.smsDeliveryRate': 'SMS delivered',
+  'dashboard.emailDeliveryRate': 'Email delivered',
+  'reports.erased': '(erased)',
 } as const;
 
 export type MessageKey = keyof typeof en;

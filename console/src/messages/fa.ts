@@ -202,4 +202,7 @@ export const fa: Record<MessageKey, string> = {
   'templates.variant.en': 'انگلیسی',
   'templates.save': 'ذخیرهٔ نسخهٔ تازه',
   'templates.rendered': 'آن‌گونه که گیرنده می‌گیرد',
+  'dashboard.smsDeliveryRate': 'تحویل پیامک',
+  'dashboard.emailDeliveryRate': 'تحویل ایمیل',
+  'reports.erased': '(پاک‌شده)',
 };

@@ -10,9 +10,7 @@ import type { Page } from '../types';
 const TOPICS = ['newsletter', 'events', 'promotions', 'surveys'] as const;
 
 interface Preview {
-  encoding?: string;
-  characters?: number;
-  segments?: number;
+  sms?: { encoding: string; characters: number; segments: number; perSegment: number; sample: string };
   audience?: number;
   audienceComplete?: boolean;
   reach?: {
@@ -230,12 +228,12 @@ export function ComposerPage() {
                 onInput={(event) => setSmsText((event.target as HTMLTextAreaElement).value)}
               />
             </label>
-            {preview?.segments !== undefined ? (
+            {preview?.sms ? (
               <p class="muted" data-sms-figures>
                 {t('composer.smsFigures', {
-                  encoding: preview.encoding ?? '',
-                  characters: preview.characters ?? 0,
-                  segments: preview.segments,
+                  encoding: preview.sms.encoding,
+                  characters: preview.sms.characters,
+                  segments: preview.sms.segments,
                 })}
                 {preview.cost?.sms ? ` · ${t('money.rial', { amount: preview.cost.sms.rial })}` : ''}
               </p>
