@@ -203,6 +203,10 @@ export const en = {
   'dashboard.smsDeliveryRate': 'SMS delivered',
   'dashboard.emailDeliveryRate': 'Email delivered',
   'reports.erased': '(erased)',
+  'composer.sendNow': 'Send now',
+  'composer.saveDraft': 'Save as a draft',
+  'composer.saved': 'Saved as a draft: send it a test, then schedule it.',
+  'composer.sendNowButton': 'Send now',
 } as const;
 
 export type MessageKey = keyof typeof en;

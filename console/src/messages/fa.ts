@@ -205,4 +205,8 @@ export const fa: Record<MessageKey, string> = {
   'dashboard.smsDeliveryRate': 'تحویل پیامک',
   'dashboard.emailDeliveryRate': 'تحویل ایمیل',
   'reports.erased': '(پاک‌شده)',
+  'composer.sendNow': 'همین حالا بفرست',
+  'composer.saveDraft': 'ذخیره به‌صورت پیش‌نویس',
+  'composer.saved': 'پیش‌نویس ذخیره شد: یک ارسال آزمایشی بفرستید، سپس زمان‌بندی کنید.',
+  'composer.sendNowButton': 'همین حالا بفرست',
 };
