@@ -36,7 +36,14 @@ function storedLocale(session: SignedIn | undefined): Locale {
 
 /** The page the path names. */
 function Page({ path }: { readonly path: string }) {
-  if (path === 'campaigns/new') return <ComposerPage />;
+  const { session, words } = useConsole();
+  if (path === 'campaigns/new') {
+    return can(session.role, 'marketer') ? (
+      <ComposerPage />
+    ) : (
+      <p class="note">{words.t('error.forbidden')}</p>
+    );
+  }
   const campaign = match('campaigns/:id', path);
   if (campaign?.id) return <CampaignDetailPage id={campaign.id} />;
   const contact = match('contacts/:id', path);

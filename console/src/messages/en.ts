@@ -207,6 +207,7 @@ export const en = {
   'composer.saveDraft': 'Save as a draft',
   'composer.saved': 'Saved as a draft: send it a test, then schedule it.',
   'composer.sendNowButton': 'Send now',
+  'imports.marketersOnly': 'Marketers and admins import contacts.',
 } as const;
 
 export type MessageKey = keyof typeof en;

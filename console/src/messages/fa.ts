@@ -209,4 +209,5 @@ export const fa: Record<MessageKey, string> = {
   'composer.saveDraft': 'ذخیره به‌صورت پیش‌نویس',
   'composer.saved': 'پیش‌نویس ذخیره شد: یک ارسال آزمایشی بفرستید، سپس زمان‌بندی کنید.',
   'composer.sendNowButton': 'همین حالا بفرست',
+  'imports.marketersOnly': 'درون‌ریزی مخاطبان با بازاریابان و مدیران است.',
 };
