@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { apiClient } from './api';
 import type { ConsoleConfig } from './config';
-import { type ConsoleContext, Context } from './context';
+import { type ConsoleContext, Context, can, useConsole } from './context';
 import { type Locale, type MessageKey, wordsFor } from './i18n';
 import { AudiencesPage } from './pages/audiences';
 import { CampaignDetailPage } from './pages/campaign-detail';
