@@ -59,36 +59,37 @@ export function ImportsPage() {
     <section aria-labelledby="imports-title">
       <h1 id="imports-title">{t('nav.imports')}</h1>
       {can(session.role, 'marketer') ? null : <p class="note">{t('imports.marketersOnly')}</p>}
-      <form
-        class="stack"
-        hidden={!can(session.role, 'marketer')}
-        onSubmit={(event) => {
-          event.preventDefault();
-          void start();
-        }}
-      >
-        <label>
-          {t('imports.file')}
-          <input
-            type="file"
-            name="file"
-            accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            onChange={(event) => setFile((event.target as HTMLInputElement).files?.[0])}
-          />
-        </label>
-        <label>
-          {t('imports.list')}
-          <input
-            name="listId"
-            dir="ltr"
-            value={listId}
-            onInput={(event) => setListId((event.target as HTMLInputElement).value.trim())}
-          />
-        </label>
-        <button type="submit" class="primary" disabled={!file || busy}>
-          {t('imports.start')}
-        </button>
-      </form>
+      {can(session.role, 'marketer') ? (
+        <form
+          class="stack"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void start();
+          }}
+        >
+          <label>
+            {t('imports.file')}
+            <input
+              type="file"
+              name="file"
+              accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+              onChange={(event) => setFile((event.target as HTMLInputElement).files?.[0])}
+            />
+          </label>
+          <label>
+            {t('imports.list')}
+            <input
+              name="listId"
+              dir="ltr"
+              value={listId}
+              onInput={(event) => setListId((event.target as HTMLInputElement).value.trim())}
+            />
+          </label>
+          <button type="submit" class="primary" disabled={!file || busy}>
+            {t('imports.start')}
+          </button>
+        </form>
+      ) : null}
       <ErrorNote error={failure} />
       {job ? (
         <div class="card" data-import={job.status}>
