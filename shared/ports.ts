@@ -630,3 +630,19 @@ export interface ImportFiles {
 export interface ImportQueue {
   continueImport(importId: string): Promise<void>;
 }
+
+/** The SMS provider account's remaining credit, as pre-flight cost compares it. */
+export interface SmsCredit {
+  /** Remaining credit in Rial. */
+  readonly rial: number;
+  /** When the account expires (ISO 8601). */
+  readonly expiresAt: string;
+  /** The provider's account type (Kavenegar: `Master`, `Child` ...). */
+  readonly accountType: string;
+}
+
+/** The SMS provider's account (Kavenegar account/info), read briefly cached. */
+export interface ProviderAccount {
+  /** @throws ProviderError when the provider cannot be asked. */
+  smsCredit(): Promise<SmsCredit>;
+}

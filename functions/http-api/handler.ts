@@ -16,6 +16,8 @@ import {
   suppressionStore,
   workQueue,
 } from '../../shared/adapters/factory';
+import { KavenegarClient } from '../../shared/adapters/kavenegar/client';
+import { KavenegarProviderAccount } from '../../shared/adapters/kavenegar/provider-account';
 import { readFunctionConfig } from '../../shared/config';
 import { NotFoundError } from '../../shared/domain/errors';
 import { smsLayout } from '../../shared/domain/sms-text';
@@ -48,6 +50,34 @@ const suppressions = suppressionStore(config.SUPPRESSIONS_TABLE);
 const keyOfErasure = erasureKey(secrets, config.ERASURE_KEY_SECRET_ID);
 const lists = listStore(config.AUDIENCES_TABLE);
 const segments = segmentStore(config.AUDIENCES_TABLE);
+const layout = smsLayout({
+  publicBaseUrl: config.CHAPAR_PUBLIC_BASE_URL,
+  optOutSuffix: config.CHAPAR_SMS_OPT_OUT_SUFFIX,
+});
+const reach = {
+  contacts,
+  lists,
+  segments,
+  consent,
+  addressSuppressions: { suppressions, erasureKey: keyOfErasure },
+};
+let kavenegar: Promise<KavenegarClient> | undefined;
+/** Built on first use: the key is a secret, and most routes never call Kavenegar. */
+function kavenegarClient(): Promise<KavenegarClient> {
+  kavenegar ??= secrets.getSecret(config.KAVENEGAR_API_KEY_SECRET_ID).then(
+    (apiKey) =>
+      new KavenegarClient({
+        baseUrl: config.KAVENEGAR_BASE_URL,
+        apiKey,
+        timeoutMs: config.KAVENEGAR_TIMEOUT_MS,
+      }),
+  );
+  kavenegar.catch(() => {
+    kavenegar = undefined;
+  });
+  return kavenegar;
+}
+const providerAccount = new KavenegarProviderAccount(kavenegarClient);
 
 const routes: Routes = {
   ...contactRoutes({
@@ -67,17 +97,9 @@ const routes: Routes = {
     queue,
     now,
     audiences: { lists, segments },
-    reach: {
-      contacts,
-      lists,
-      segments,
-      consent,
-      addressSuppressions: { suppressions, erasureKey: keyOfErasure },
-    },
-    smsLayout: smsLayout({
-      publicBaseUrl: config.CHAPAR_PUBLIC_BASE_URL,
-      optOutSuffix: config.CHAPAR_SMS_OPT_OUT_SUFFIX,
-    }),
+    reach,
+    smsLayout: layout,
+    cost: { account: providerAccount, priceRial: config.CHAPAR_SMS_PRICE_RIAL, smsLayout: layout, reach },
   }),
   ...importRoutes({
     imports: importStore(config.IMPORTS_TABLE),

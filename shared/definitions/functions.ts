@@ -46,6 +46,7 @@ export const SETTING_NAMES = [
   'KAVENEGAR_BASE_URL',
   'KAVENEGAR_TIMEOUT_MS',
   'CHAPAR_SMS_DELIVERY_CALLBACK',
+  'CHAPAR_SMS_PRICE_RIAL',
 ] as const;
 export type SettingName = (typeof SETTING_NAMES)[number];
 
@@ -90,11 +91,24 @@ export const functions = {
       suppressions: 'readWrite',
       audiences: 'readWrite',
       imports: 'readWrite',
+      // Test sends: their short links, the shared SMS rate, and the guard against a retried call.
+      links: 'readWrite',
+      rateLimits: 'readWrite',
+      idempotency: 'readWrite',
     },
     sendsTo: ['dispatch'],
-    secrets: ['apiKey', 'erasureKey'],
-    sendsEmail: false,
-    settings: ['CHAPAR_PUBLIC_BASE_URL', 'CHAPAR_SMS_OPT_OUT_SUFFIX'],
+    // kavenegarApiKey: account/info for pre-flight cost, and test sends; tokenKeys: their links.
+    secrets: ['apiKey', 'erasureKey', 'kavenegarApiKey', 'tokenKeys'],
+    // Test sends carry no campaign tag: their bounces and complaints never count in its stats.
+    sendsEmail: 'plain',
+    settings: [
+      'CHAPAR_PUBLIC_BASE_URL',
+      'CHAPAR_SMS_OPT_OUT_SUFFIX',
+      'CHAPAR_SMS_SENDER',
+      'CHAPAR_SMS_PRICE_RIAL',
+      'KAVENEGAR_BASE_URL',
+      'KAVENEGAR_TIMEOUT_MS',
+    ],
     buckets: { imports: 'presignPut' },
   },
   'http-unsubscribe': {

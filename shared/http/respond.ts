@@ -60,7 +60,16 @@ export function errorBody(error: unknown): { status: number; body: Record<string
   }
   const message = error instanceof ChaparError ? error.message : 'Bad request';
   const issues = error instanceof ValidationError && error.issues.length > 0 ? { issues: error.issues } : {};
-  return { status, body: { message, ...issues } };
+  return { status, body: { ...conflictDetails(error), message, ...issues } };
+}
+
+/** The figures a 409 gives besides its message (`context.details`, e.g. a cost and a credit). */
+function conflictDetails(error: unknown): Record<string, unknown> {
+  if (!(error instanceof ConflictError)) return {};
+  const details = error.context.details;
+  return typeof details === 'object' && details !== null && !Array.isArray(details)
+    ? (details as Record<string, unknown>)
+    : {};
 }
 
 /** A header by name, whatever its case. */

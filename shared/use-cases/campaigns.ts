@@ -21,6 +21,13 @@ import {
   audienceReach,
   type ReachDeps,
 } from './audience-preview';
+import {
+  type CampaignCost,
+  type CampaignCostDeps,
+  checkCampaignCost,
+  costOf,
+  takeAllowPartial,
+} from './campaign-cost';
 
 export interface CampaignDeps {
   readonly campaigns: CampaignStore;
@@ -28,16 +35,23 @@ export interface CampaignDeps {
   readonly now: () => Date;
   /** Lists and segments: an audience naming one that does not exist is refused. */
   readonly audiences?: AudienceCatalog;
+  /** Pre-flight cost: without it no campaign is refused for want of SMS credit. */
+  readonly cost?: CampaignCostDeps;
 }
 
 /**
  * Creates a campaign. It is stored as scheduled; one due now is also handed to the dispatcher
  * at once (the every-minute sweep is the safety net if that enqueue fails).
  */
-export async function createCampaign(deps: CampaignDeps, body: unknown): Promise<Campaign> {
+export async function createCampaign(
+  deps: CampaignDeps,
+  body: unknown,
+): Promise<Campaign & { readonly warnings?: readonly string[] }> {
   const now = deps.now();
-  const input = parseCampaignInput(body, now);
+  const { body: campaignBody, allowPartial } = takeAllowPartial(body);
+  const input = parseCampaignInput(campaignBody, now);
   await assertAudienceExists(deps.audiences, input.audience);
+  const warnings = deps.cost ? await checkCampaignCost(deps.cost, input, allowPartial) : [];
   const sendAt = input.sendAt ? new Date(input.sendAt) : now;
   const campaign: Campaign = {
     id: newId(now.getTime()),
@@ -56,7 +70,7 @@ export async function createCampaign(deps: CampaignDeps, body: unknown): Promise
   if (sendAt.getTime() <= now.getTime()) {
     await deps.queue.sendDispatch([{ v: 1, campaignId: campaign.id, cursor: null }]);
   }
-  return campaign;
+  return warnings.length > 0 ? { ...campaign, warnings } : campaign;
 }
 
 /** @throws ValidationError naming each field that is wrong, sendAt included. */
@@ -84,14 +98,16 @@ export interface CampaignPreview {
   readonly reach?: AudienceReach['channels'];
   /** Present (false) when the audience was too large to read whole: the figures are lower bounds. */
   readonly audienceComplete?: false;
+  /** The SMS cost in Rial against the provider's remaining credit (with the cost deps). */
+  readonly cost?: CampaignCost;
 }
 
 /** Previews a campaign body exactly as POST /v1/campaigns would take it; stores nothing. */
 export async function previewCampaign(
-  deps: Pick<CampaignDeps, 'now'> & { readonly smsLayout: SmsLayout; readonly reach?: ReachDeps },
+  deps: Pick<CampaignDeps, 'now' | 'cost'> & { readonly smsLayout: SmsLayout; readonly reach?: ReachDeps },
   body: unknown,
 ): Promise<CampaignPreview> {
-  const input = parseCampaignInput(body, deps.now());
+  const input = parseCampaignInput(takeAllowPartial(body).body, deps.now());
   const sample = input.sms ? sampleSms(deps.smsLayout, input.sms.text) : undefined;
   const sms = sample === undefined ? {} : { sms: { ...analyseSms(sample), sample } };
   if (!deps.reach) {
@@ -107,6 +123,7 @@ export async function previewCampaign(
     audience: reach.size,
     reach: reach.channels,
     ...(reach.complete ? {} : { audienceComplete: false as const }),
+    ...(deps.cost ? { cost: await costOf(deps.cost, input, reach) } : {}),
   };
 }
 

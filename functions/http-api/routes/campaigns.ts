@@ -6,6 +6,7 @@ import { jsonBody } from '../../../shared/http/body';
 import { json, pathParameter } from '../../../shared/http/respond';
 import type { CampaignStore, WorkQueue } from '../../../shared/ports';
 import type { AudienceCatalog, ReachDeps } from '../../../shared/use-cases/audience-preview';
+import type { CampaignCostDeps } from '../../../shared/use-cases/campaign-cost';
 import {
   cancelCampaign,
   createCampaign,
@@ -25,6 +26,8 @@ export interface CampaignRouteDeps {
   readonly audiences?: AudienceCatalog;
   /** What a preview reads to count the audience's reach per channel. */
   readonly reach?: ReachDeps;
+  /** Pre-flight cost against the SMS credit (shared/use-cases/campaign-cost.ts). */
+  readonly cost?: CampaignCostDeps;
 }
 
 function campaignView(campaign: Campaign, layout: SmsLayout, stats?: CampaignStats) {
@@ -53,13 +56,19 @@ export function campaignRoutes(deps: CampaignRouteDeps): Routes {
       json(
         200,
         await previewCampaign(
-          { now: deps.now, smsLayout: layout, ...(deps.reach ? { reach: deps.reach } : {}) },
+          {
+            now: deps.now,
+            smsLayout: layout,
+            ...(deps.reach ? { reach: deps.reach } : {}),
+            ...(deps.cost ? { cost: deps.cost } : {}),
+          },
           jsonBody(event, API_BODY),
         ),
       ),
     'POST /v1/campaigns': async (event) => {
       const campaign = await createCampaign(deps, jsonBody(event, API_BODY));
-      return json(201, { id: campaign.id, status: campaign.status, sendAt: campaign.sendAt });
+      const { id, status, sendAt, warnings } = campaign;
+      return json(201, { id, status, sendAt, ...(warnings ? { warnings } : {}) });
     },
     'GET /v1/campaigns/{campaignId}': async (event) => {
       const { campaign, stats } = await getCampaign(deps, pathParameter(event, 'campaignId'));

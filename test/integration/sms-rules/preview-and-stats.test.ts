@@ -80,6 +80,12 @@ describe('POST /v1/campaigns/preview', () => {
       audience: 3,
       // ali and abdolrahman have phones; mail-only has none.
       reach: { sms: { reachable: 2, notOptedOut: 2 } },
+      // One part each at the default CHAPAR_SMS_PRICE_RIAL against the simulator's credit.
+      cost: {
+        sms: { recipients: 2, segments: 2, rial: 2_400 },
+        creditRial: expect.any(Number),
+        enough: true,
+      },
     });
   });
 
