@@ -646,3 +646,14 @@ export interface ProviderAccount {
   /** @throws ProviderError when the provider cannot be asked. */
   smsCredit(): Promise<SmsCredit>;
 }
+
+/**
+ * Keeps a retried test send from going out twice: a key is claimed for a window, and a
+ * second claim of it within the window is refused.
+ */
+export interface TestSendGuard {
+  /** True when `key` was free (never claimed, or its window is over) and is now held until `until`. */
+  claim(key: string, now: Date, until: Date): Promise<boolean>;
+  /** Frees a key whose send surely did not go out, so a retry may send it. */
+  release(key: string): Promise<void>;
+}

@@ -1,29 +1,41 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { dynamoDocumentClient } from '../../shared/adapters/dynamodb/client';
+import { DynamoRateLimiter } from '../../shared/adapters/dynamodb/rate-limiter';
 import {
   campaignStore,
   consentStore,
   contactSearch,
   contactStore,
+  emailProvider,
   erasureKey,
   importFiles,
   importStore,
+  linkKey,
+  linkStore,
   listStore,
   personalDataStore,
   secretSource,
   segmentStore,
   suppressionStore,
+  testSendGuard,
+  tokenKeyring,
   workQueue,
 } from '../../shared/adapters/factory';
 import { KavenegarClient } from '../../shared/adapters/kavenegar/client';
 import { KavenegarProviderAccount } from '../../shared/adapters/kavenegar/provider-account';
+import { KavenegarSmsProvider } from '../../shared/adapters/kavenegar/sms-provider';
+import { RateLimitedSmsProvider } from '../../shared/adapters/rate-limited-sms-provider';
+import { templateFile } from '../../shared/adapters/templates/template-files';
 import { readFunctionConfig } from '../../shared/config';
+import { functions } from '../../shared/definitions/functions';
 import { NotFoundError } from '../../shared/domain/errors';
 import { smsLayout } from '../../shared/domain/sms-text';
 import { httpErrors, requireApiKey } from '../../shared/http/middleware';
 import type { HttpResult } from '../../shared/http/respond';
 import { createLogger } from '../../shared/observability';
+import { campaignTestRoutes } from './routes/campaign-tests';
 import { campaignRoutes } from './routes/campaigns';
 import { contactRoutes } from './routes/contacts';
 import { importRoutes } from './routes/imports';
@@ -79,6 +91,27 @@ function kavenegarClient(): Promise<KavenegarClient> {
 }
 const providerAccount = new KavenegarProviderAccount(kavenegarClient);
 
+// Test sends spend the senders' SMS rate (the same item) and leave from the same one line.
+const smsRate = new DynamoRateLimiter({
+  client: dynamoDocumentClient(),
+  tableName: config.RATE_LIMITS_TABLE,
+  name: 'kavenegar-sms',
+  limitPerSecond: config.CHAPAR_SMS_RATE,
+  skewMs: config.CHAPAR_SMS_RATE_GUARD_MS,
+  maxHoldMs: functions['http-api'].timeoutSeconds * 1000,
+});
+const testSms = {
+  sendDetailed: async (...args: Parameters<RateLimitedSmsProvider['sendDetailed']>) => {
+    const provider = new KavenegarSmsProvider({
+      client: await kavenegarClient(),
+      sender: config.CHAPAR_SMS_SENDER,
+      maxPerCall: config.CHAPAR_SMS_RATE,
+    });
+    // Well inside the API's own timeout: a test that cannot get its budget fails, unsent.
+    return new RateLimitedSmsProvider(provider, smsRate, { maxWaitMs: 4_000 }).sendDetailed(...args);
+  },
+};
+
 const routes: Routes = {
   ...contactRoutes({
     contacts,
@@ -100,6 +133,23 @@ const routes: Routes = {
     reach,
     smsLayout: layout,
     cost: { account: providerAccount, priceRial: config.CHAPAR_SMS_PRICE_RIAL, smsLayout: layout, reach },
+  }),
+  ...campaignTestRoutes({
+    campaigns,
+    contacts,
+    search: contactSearch(config.CONTACTS_TABLE),
+    consent,
+    suppressions,
+    erasureKey: keyOfErasure,
+    sms: testSms,
+    email: emailProvider({ from: config.CHAPAR_FROM_EMAIL }),
+    links: linkStore(config.LINKS_TABLE, linkKey(secrets, config.TOKEN_KEYS_SECRET_ID)),
+    layout,
+    keyring: tokenKeyring(secrets, config.TOKEN_KEYS_SECRET_ID),
+    publicBaseUrl: config.CHAPAR_PUBLIC_BASE_URL,
+    templates: templateFile,
+    guard: testSendGuard(config.IDEMPOTENCY_TABLE),
+    now,
   }),
   ...importRoutes({
     imports: importStore(config.IMPORTS_TABLE),

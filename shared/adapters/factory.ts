@@ -27,6 +27,7 @@ import { DynamoReportStore } from './dynamodb/report-store';
 import { DynamoSegmentStore } from './dynamodb/segment-store';
 import { DynamoSmsPollStore } from './dynamodb/sms-poll-store';
 import { DynamoSuppressionStore } from './dynamodb/suppression-store';
+import { DynamoTestSendGuard } from './dynamodb/test-send-guard';
 import { S3ImportFiles } from './s3/import-files';
 import { SecretsManagerSource } from './secrets/secret-source';
 import { SesAccount } from './ses/account';
@@ -182,3 +183,5 @@ export function linkKey(secrets: SecretSource, secretId: string): () => Promise<
 export function tokenKeyring(secrets: SecretSource, secretId: string): () => Promise<TokenKeyring> {
   return async () => parseTokenKeyring(await secrets.getSecret(secretId));
 }
+
+export const testSendGuard = (table: string) => new DynamoTestSendGuard(dynamoDocumentClient(), table);

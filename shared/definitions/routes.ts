@@ -30,6 +30,7 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'POST', path: '/v1/campaigns/{campaignId}/cancel', function: 'http-api', public: false },
   { method: 'POST', path: '/v1/campaigns/{campaignId}/resume', function: 'http-api', public: false },
   { method: 'POST', path: '/v1/campaigns/preview', function: 'http-api', public: false },
+  { method: 'POST', path: '/v1/campaigns/{campaignId}/test', function: 'http-api', public: false },
   { method: 'GET', path: '/v1/contacts/{contactId}/consent', function: 'http-api', public: false },
   { method: 'POST', path: '/v1/contacts/{contactId}/consent', function: 'http-api', public: false },
   { method: 'GET', path: '/v1/contacts/{contactId}/export', function: 'http-api', public: false },
