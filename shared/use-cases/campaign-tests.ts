@@ -6,42 +6,32 @@
 import { createHmac } from 'node:crypto';
 import type { Campaign } from '../domain/campaign';
 import {
-  markedAsTest,
   parseTestTargets,
   type TestSendResult,
   type TestSkipReason,
   type TestTarget,
 } from '../domain/campaign-test';
 import { isSuppressed } from '../domain/consent';
-import { NotFoundError, ProviderError } from '../domain/errors';
-import { deliveryLocalId, newRef } from '../domain/ids';
+import { NotFoundError } from '../domain/errors';
+import { newRef } from '../domain/ids';
 import { maskEmail, maskPhone } from '../domain/mask';
-import { contactValues, renderTemplate } from '../domain/placeholders';
-import type { SmsMessage } from '../domain/sms';
-import { smsLength } from '../domain/sms-segments';
-import { composeSms, MAX_SMS_LENGTH, type SmsLayout } from '../domain/sms-text';
 import type { Channel, Contact } from '../domain/types';
-import { signUnsubscribeToken, type TokenKeyring } from '../domain/unsubscribe-token';
 import type {
   CampaignStore,
   ConsentStore,
   ContactSearch,
   ContactStore,
-  EmailProvider,
-  LinkStore,
-  SmsBatchProvider,
   SuppressionStore,
-  TemplateSource,
   TestSendGuard,
 } from '../ports';
 import { suppressedAddresses } from './address-suppressions';
+import { type Copy, type CopyDeps, sendTestEmail, sendTestSms } from './campaign-test-copies';
 import { tombstoneHashes } from './contact-consent';
-import { renderCampaignEmail } from './render-email';
 
 /** How long a target's test copy on a channel keeps a retried call from sending it again. */
 export const TEST_SEND_WINDOW_MS = 60_000;
 
-export interface CampaignTestDeps {
+export interface CampaignTestDeps extends CopyDeps {
   readonly campaigns: Pick<CampaignStore, 'get'>;
   readonly contacts: Pick<ContactStore, 'getMany'>;
   /** Finds the contact a phone or email given directly belongs to (its name, locale, consent). */
@@ -50,29 +40,9 @@ export interface CampaignTestDeps {
   /** Erasure tombstones and address suppressions. */
   readonly suppressions: SuppressionStore;
   readonly erasureKey: () => Promise<string>;
-  /** The senders' provider behind the shared SMS rate, from the one verified line. */
-  readonly sms: SmsBatchProvider;
-  readonly email: EmailProvider;
-  readonly links: LinkStore;
-  readonly layout: SmsLayout;
-  readonly keyring: () => Promise<TokenKeyring>;
-  readonly publicBaseUrl: string;
-  readonly templates: TemplateSource;
   readonly guard: TestSendGuard;
   readonly now: () => Date;
 }
-
-/** One copy to send: a target, a channel, the address and who it is rendered for. */
-interface Copy {
-  readonly target: string;
-  readonly channel: Channel;
-  readonly address: string;
-  readonly contact: Contact;
-  /** A contact of ours: its consent for the topic applies. */
-  readonly known: boolean;
-}
-
-type Outcome = Omit<TestSendResult, 'target' | 'channel' | 'to'>;
 
 const masked = (channel: Channel, address: string) =>
   channel === 'sms' ? maskPhone(address) : maskEmail(address);
@@ -117,28 +87,29 @@ export async function sendCampaignTest(
     }
     toSend.push({ copy, guardKey });
   }
-  const outcomes = await Promise.all([
-    sendSms(
+  const sms = toSend.filter(({ copy }) => copy.channel === 'sms');
+  const emails = toSend.filter(({ copy }) => copy.channel === 'email');
+  const [smsOutcomes, emailOutcomes] = await Promise.all([
+    sendTestSms(
       deps,
       campaign,
-      toSend.filter(({ copy }) => copy.channel === 'sms'),
+      sms.map(({ copy }) => copy),
       now,
     ),
-    ...toSend
-      .filter(({ copy }) => copy.channel === 'email')
-      .map(async (item) => [[item, await sendEmail(deps, campaign, item.copy)] as const]),
+    Promise.all(emails.map(({ copy }) => sendTestEmail(deps, campaign, copy))),
   ]);
-  for (const [item, outcome] of outcomes.flat()) {
+  const sent = [...sms, ...emails];
+  for (const [index, { maybeSent, ...outcome }] of [...smsOutcomes, ...emailOutcomes].entries()) {
+    const item = sent[index];
+    if (!item) continue;
     // A copy that surely did not go out may be tried again at once.
-    if (outcome.status === 'failed' && !(outcome as { maybeSent?: boolean }).maybeSent)
-      await deps.guard.release(item.guardKey);
-    const { maybeSent: _maybe, ...shown } = outcome as Outcome & { maybeSent?: boolean };
-    results.push(resultOf(item.copy, shown));
+    if (outcome.status === 'failed' && !maybeSent) await deps.guard.release(item.guardKey);
+    results.push(resultOf(item.copy, outcome));
   }
   return results;
 }
 
-function resultOf(copy: Copy, outcome: Outcome): TestSendResult {
+function resultOf(copy: Copy, outcome: Pick<TestSendResult, 'status' | 'reason'>): TestSendResult {
   return { target: copy.target, channel: copy.channel, to: masked(copy.channel, copy.address), ...outcome };
 }
 
@@ -247,84 +218,4 @@ async function screen(
     if (copy.known && isSuppressed(states.get(copy.contact.id) ?? [], campaign.topic)) return 'opted_out';
     return undefined;
   });
-}
-
-type Sent = readonly (readonly [{ copy: Copy; guardKey: string }, Outcome & { maybeSent?: boolean }])[];
-
-/** The SMS copies in one call through the shared rate, each with its own link and a test local id. */
-async function sendSms(
-  deps: CampaignTestDeps,
-  campaign: Campaign,
-  items: readonly { copy: Copy; guardKey: string }[],
-  now: Date,
-): Promise<Sent> {
-  const text = campaign.sms?.text;
-  if (items.length === 0 || !text) return [];
-  const messages: (SmsMessage | undefined)[] = await Promise.all(
-    items.map(async ({ copy }) => {
-      const link = await deps.links.linkFor({ ref: copy.contact.ref, channel: 'sms', topic: campaign.topic });
-      const body = markedAsTest(renderTemplate(text, contactValues(copy.contact)), copy.contact.locale);
-      const message = {
-        receptor: copy.address,
-        text: composeSms(deps.layout, body, link.code),
-        // Never the campaign's own local id: a lookup for the real SMS must not find the test.
-        localId: deliveryLocalId(campaign.id, `test:${now.getTime()}:${copy.address}`, 'sms'),
-      };
-      return smsLength(message.text) > MAX_SMS_LENGTH ? undefined : message;
-    }),
-  );
-  const sendable = messages.filter((message): message is SmsMessage => message !== undefined);
-  const outcome =
-    sendable.length > 0 ? await deps.sms.sendDetailed(sendable) : { receipts: [], failures: [] };
-  const receipts = new Set(outcome.receipts.map((receipt) => receipt.localId));
-  const failures = new Map(outcome.failures.map((failure) => [failure.localId, failure.error]));
-  return items.map((item, index) => {
-    const message = messages[index];
-    if (!message) return [item, { status: 'failed', reason: 'sms_too_long' }] as const;
-    if (receipts.has(message.localId)) return [item, { status: 'sent' }] as const;
-    const error = failures.get(message.localId);
-    return [
-      item,
-      {
-        status: 'failed',
-        reason: error ? `${error.provider}:${error.code}` : 'no answer for this message',
-        maybeSent: error ? error.outcomeUnknown : true,
-      },
-    ] as const;
-  });
-}
-
-/** One email copy in the campaign's frame, with its unsubscribe link and one-click headers. */
-async function sendEmail(
-  deps: CampaignTestDeps,
-  campaign: Campaign,
-  copy: Copy,
-): Promise<Outcome & { maybeSent?: boolean }> {
-  const email = campaign.email;
-  if (!email) return { status: 'failed', reason: 'no email content' };
-  const token = signUnsubscribeToken(
-    { ref: copy.contact.ref, channel: 'email', topic: campaign.topic, campaignId: campaign.id },
-    await deps.keyring(),
-  );
-  const url = `${deps.publicBaseUrl.replace(/\/+$/, '')}/u/${token}`;
-  const marked = {
-    ...campaign,
-    email: { ...email, subject: markedAsTest(email.subject, copy.contact.locale) },
-  };
-  const rendered = renderCampaignEmail(marked, copy.contact, url, deps.templates);
-  try {
-    await deps.email.send({
-      to: copy.address,
-      subject: rendered.subject,
-      html: rendered.html,
-      text: rendered.text,
-      headers: { 'List-Unsubscribe': `<${url}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
-      // No campaign or ref tag: SES feedback on a test copy never counts in the campaign's stats.
-      tags: { kind: 'campaign-test' },
-    });
-    return { status: 'sent' };
-  } catch (error) {
-    if (!(error instanceof ProviderError)) throw error;
-    return { status: 'failed', reason: `${error.provider}:${error.code}`, maybeSent: error.outcomeUnknown };
-  }
 }
