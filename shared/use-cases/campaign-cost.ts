@@ -79,23 +79,38 @@ export async function costOf(
   input: CampaignInput,
   reach: Pick<AudienceReach, 'channels' | 'complete'>,
 ): Promise<CampaignCost> {
+  return costAgainst(deps, input, reach, await readCredit(deps.account));
+}
+
+/** The remaining credit in Rial, or null when the provider cannot be asked. */
+async function readCredit(account: ProviderAccount): Promise<number | null> {
+  try {
+    return (await account.smsCredit()).rial;
+  } catch {
+    return null;
+  }
+}
+
+function costAgainst(
+  deps: Pick<CampaignCostDeps, 'priceRial' | 'smsLayout'>,
+  input: CampaignInput,
+  reach: Pick<AudienceReach, 'channels' | 'complete'>,
+  credit: number | null,
+): CampaignCost {
   const recipients = input.channels.includes('sms') ? (reach.channels.sms?.notOptedOut ?? 0) : 0;
   const sms = smsCost(deps.priceRial, recipients, segmentsEach(deps.smsLayout, input));
   const partial = reach.complete ? {} : { complete: false as const };
-  let credit: number;
-  try {
-    credit = (await deps.account.smsCredit()).rial;
-  } catch {
+  if (credit === null)
     return { sms, creditRial: null, enough: null, ...partial, warning: CREDIT_UNAVAILABLE };
-  }
   return { sms, creditRial: credit, enough: sms.rial <= credit, ...partial };
 }
 
 /**
  * Creation's check: a campaign whose SMS cost more than the remaining credit is refused with
  * both figures (409), unless `allowPartial` (it then sends until the credit runs out and pauses
- * as `kavenegar:418`). An unreadable credit lets it through with a warning. A cost counted on
- * part of a large audience is a lower bound: it refuses only what surely cannot be paid for.
+ * as `kavenegar:418`). An unreadable credit lets it through with a warning, without reading the
+ * audience. A cost counted on part of a large audience is a lower bound: it refuses only what
+ * surely cannot be paid for.
  * @returns warnings for the creator.
  */
 export async function checkCampaignCost(
@@ -104,13 +119,14 @@ export async function checkCampaignCost(
   allowPartial: boolean,
 ): Promise<readonly string[]> {
   if (segmentsEach(deps.smsLayout, input) === 0) return [];
+  const credit = await readCredit(deps.account);
+  if (credit === null) return [CREDIT_UNAVAILABLE];
   const reach = await audienceReach(deps.reach, input.audience, input.topic, ['sms']);
-  const cost = await costOf(deps, input, reach);
-  if (cost.warning) return [cost.warning];
+  const cost = costAgainst(deps, input, reach, credit);
   if (cost.enough !== false) return [];
-  const figures = `costs ${cost.sms.rial} Rial (${cost.sms.segments} SMS parts) and the credit is ${cost.creditRial} Rial`;
+  const figures = `costs ${cost.sms.rial} Rial (${cost.sms.segments} SMS parts) and the credit is ${credit} Rial`;
   if (allowPartial) return [`The SMS ${figures}: sending pauses when the credit runs out`];
   throw new ConflictError(`The campaign's SMS ${figures}; top up, or send allowPartial: true`, {
-    context: { details: { cost: cost.sms, creditRial: cost.creditRial } },
+    context: { details: { cost: cost.sms, creditRial: credit } },
   });
 }

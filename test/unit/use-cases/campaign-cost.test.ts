@@ -182,6 +182,27 @@ describe('createCampaign with cost', () => {
     expect(campaign.warnings).toEqual([CREDIT_UNAVAILABLE]);
   });
 
+  it('reads no audience when the credit is unreadable', async () => {
+    // Prepare
+    const { cost } = await world(new ProviderError('kavenegar', 'timeout', 'retryable', 'timed out'));
+    const unreadable = {
+      ...cost,
+      reach: {
+        ...cost.reach,
+        contacts: {
+          ...cost.reach.contacts,
+          getMany: async () => {
+            throw new Error('the audience was read');
+          },
+        },
+      },
+    };
+    // Act
+    const warnings = await checkCampaignCost(unreadable, BODY as never, false);
+    // Assess
+    expect(warnings).toEqual([CREDIT_UNAVAILABLE]);
+  });
+
   it('asks for no credit for an email-only campaign', async () => {
     // Prepare
     const { deps, cost } = await world(0);
