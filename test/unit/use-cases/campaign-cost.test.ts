@@ -55,6 +55,16 @@ async function world(credit: number | Error) {
   return { deps, cost, campaigns, consent };
 }
 
+/** A contact store whose audience reads fail the test. */
+function throwingContacts(cost: CampaignCostDeps) {
+  return {
+    ...cost.reach.contacts,
+    getMany: async () => {
+      throw new Error('the audience was read');
+    },
+  };
+}
+
 describe('smsCost', () => {
   it('is segments × the price per part, rounded up to a whole Rial', () => {
     // Act
@@ -180,6 +190,16 @@ describe('createCampaign with cost', () => {
     const campaign = await createCampaign(deps, BODY);
     // Assess
     expect(campaign.warnings).toEqual([CREDIT_UNAVAILABLE]);
+  });
+
+  it('reads no audience when the credit pays for every contact id it names', async () => {
+    // Prepare
+    const { cost } = await world(3 * PRICE);
+    const unread = { ...cost, reach: { ...cost.reach, contacts: throwingContacts(cost) } };
+    // Act
+    const warnings = await checkCampaignCost(unread, BODY as never, false);
+    // Assess
+    expect(warnings).toEqual([]);
   });
 
   it('reads no audience when the credit is unreadable', async () => {
