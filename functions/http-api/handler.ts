@@ -1,8 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { dynamoDocumentClient } from '../../shared/adapters/dynamodb/client';
-import { DynamoRateLimiter } from '../../shared/adapters/dynamodb/rate-limiter';
 import {
   campaignStore,
   consentStore,
@@ -12,21 +10,20 @@ import {
   erasureKey,
   importFiles,
   importStore,
+  kavenegarClient,
   linkKey,
   linkStore,
   listStore,
   personalDataStore,
+  rateLimitedSms,
   secretSource,
   segmentStore,
+  smsProviderAccount,
   suppressionStore,
   testSendGuard,
   tokenKeyring,
   workQueue,
 } from '../../shared/adapters/factory';
-import { KavenegarClient } from '../../shared/adapters/kavenegar/client';
-import { KavenegarProviderAccount } from '../../shared/adapters/kavenegar/provider-account';
-import { KavenegarSmsProvider } from '../../shared/adapters/kavenegar/sms-provider';
-import { RateLimitedSmsProvider } from '../../shared/adapters/rate-limited-sms-provider';
 import { templateFile } from '../../shared/adapters/templates/template-files';
 import { readFunctionConfig } from '../../shared/config';
 import { functions } from '../../shared/definitions/functions';
@@ -73,44 +70,20 @@ const reach = {
   consent,
   addressSuppressions: { suppressions, erasureKey: keyOfErasure },
 };
-let kavenegar: Promise<KavenegarClient> | undefined;
-/** Built on first use: the key is a secret, and most routes never call Kavenegar. */
-function kavenegarClient(): Promise<KavenegarClient> {
-  kavenegar ??= secrets.getSecret(config.KAVENEGAR_API_KEY_SECRET_ID).then(
-    (apiKey) =>
-      new KavenegarClient({
-        baseUrl: config.KAVENEGAR_BASE_URL,
-        apiKey,
-        timeoutMs: config.KAVENEGAR_TIMEOUT_MS,
-      }),
-  );
-  kavenegar.catch(() => {
-    kavenegar = undefined;
-  });
-  return kavenegar;
-}
-const providerAccount = new KavenegarProviderAccount(kavenegarClient);
-
-// Test sends spend the senders' SMS rate (the same item) and leave from the same one line.
-const smsRate = new DynamoRateLimiter({
-  client: dynamoDocumentClient(),
-  tableName: config.RATE_LIMITS_TABLE,
-  name: 'kavenegar-sms',
-  limitPerSecond: config.CHAPAR_SMS_RATE,
-  skewMs: config.CHAPAR_SMS_RATE_GUARD_MS,
-  maxHoldMs: functions['http-api'].timeoutSeconds * 1000,
+const kavenegar = kavenegarClient(secrets, {
+  baseUrl: config.KAVENEGAR_BASE_URL,
+  timeoutMs: config.KAVENEGAR_TIMEOUT_MS,
+  apiKeySecretId: config.KAVENEGAR_API_KEY_SECRET_ID,
 });
-const testSms = {
-  sendDetailed: async (...args: Parameters<RateLimitedSmsProvider['sendDetailed']>) => {
-    const provider = new KavenegarSmsProvider({
-      client: await kavenegarClient(),
-      sender: config.CHAPAR_SMS_SENDER,
-      maxPerCall: config.CHAPAR_SMS_RATE,
-    });
-    // Well inside the API's own timeout: a test that cannot get its budget fails, unsent.
-    return new RateLimitedSmsProvider(provider, smsRate, { maxWaitMs: 4_000 }).sendDetailed(...args);
-  },
-};
+// Test sends spend the senders' SMS rate (the same item) and leave from the same one line; a
+// test that cannot get its budget well inside the API's own timeout fails, unsent.
+const testSms = rateLimitedSms(kavenegar, config.CHAPAR_SMS_SENDER, {
+  table: config.RATE_LIMITS_TABLE,
+  perSecond: config.CHAPAR_SMS_RATE,
+  guardMs: config.CHAPAR_SMS_RATE_GUARD_MS,
+  maxHoldMs: functions['http-api'].timeoutSeconds * 1000,
+  maxWaitMs: 4_000,
+});
 
 const routes: Routes = {
   ...contactRoutes({
@@ -132,7 +105,12 @@ const routes: Routes = {
     audiences: { lists, segments },
     reach,
     smsLayout: layout,
-    cost: { account: providerAccount, priceRial: config.CHAPAR_SMS_PRICE_RIAL, smsLayout: layout, reach },
+    cost: {
+      account: smsProviderAccount(kavenegar),
+      priceRial: config.CHAPAR_SMS_PRICE_RIAL,
+      smsLayout: layout,
+      reach,
+    },
   }),
   ...campaignTestRoutes({
     campaigns,
@@ -159,7 +137,7 @@ const routes: Routes = {
   }),
 };
 
-/** Marketer API: contacts (search, consent, export, erasure), lists, segments and campaigns, behind the bearer API key. */
+/** Marketer API: contacts (search, consent, export, erasure), lists, segments, campaigns (pre-flight cost, test sends), behind the bearer API key. */
 export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
   // Never log the raw event: its path, headers or body carry tokens, keys or the callback secret.
   .use(injectLambdaContext(logger, { logEvent: false }))
