@@ -28,6 +28,7 @@ import { templateFile } from '../../shared/adapters/templates/template-files';
 import { readFunctionConfig } from '../../shared/config';
 import { functions } from '../../shared/definitions/functions';
 import { NotFoundError } from '../../shared/domain/errors';
+import { deferUntil, parseQuietHours } from '../../shared/domain/quiet-hours';
 import { smsLayout } from '../../shared/domain/sms-text';
 import { httpErrors, requireApiKey } from '../../shared/http/middleware';
 import type { HttpResult } from '../../shared/http/respond';
@@ -77,6 +78,7 @@ const kavenegar = kavenegarClient(secrets, {
 });
 // Test sends spend the senders' SMS rate (the same item) and leave from the same one line; a
 // test that cannot get its budget well inside the API's own timeout fails, unsent.
+const quietHours = parseQuietHours(config.CHAPAR_QUIET_HOURS);
 const testSms = rateLimitedSms(kavenegar, config.CHAPAR_SMS_SENDER, {
   table: config.RATE_LIMITS_TABLE,
   perSecond: config.CHAPAR_SMS_RATE,
@@ -127,6 +129,7 @@ const routes: Routes = {
     publicBaseUrl: config.CHAPAR_PUBLIC_BASE_URL,
     templates: templateFile,
     guard: testSendGuard(config.IDEMPOTENCY_TABLE),
+    quietUntil: (at) => deferUntil(quietHours, at),
     now,
   }),
   ...importRoutes({

@@ -106,6 +106,7 @@ export const functions = {
       'CHAPAR_SMS_OPT_OUT_SUFFIX',
       'CHAPAR_SMS_SENDER',
       'CHAPAR_SMS_PRICE_RIAL',
+      'CHAPAR_QUIET_HOURS',
       'KAVENEGAR_BASE_URL',
       'KAVENEGAR_TIMEOUT_MS',
     ],

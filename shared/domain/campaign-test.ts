@@ -37,6 +37,7 @@ export type TestSkipReason =
   | 'channel_not_in_campaign'
   | 'erased'
   | 'opted_out'
+  | 'quiet_hours'
   | 'sent_within_window';
 
 /** What one target got on one channel. */

@@ -41,6 +41,8 @@ export interface CampaignTestDeps extends CopyDeps {
   readonly suppressions: SuppressionStore;
   readonly erasureKey: () => Promise<string>;
   readonly guard: TestSendGuard;
+  /** When marketing SMS may go again, while quiet hours hold at `now` (test SMS wait for nobody: they are skipped). */
+  readonly quietUntil?: (now: Date) => Date | undefined;
   readonly now: () => Date;
 }
 
@@ -52,7 +54,8 @@ const masked = (channel: Channel, address: string) =>
  * emails). A contact gets a copy on each of the campaign's channels it has an address for; a
  * phone or email given directly is rendered for the contact holding it, or as for a contact
  * with no name (locale fa) when none does. Each copy is skipped, with its reason, when the
- * address is erased (a tombstone), suppressed or opted out of the campaign's topic, or when
+ * address is erased (a tombstone), suppressed or opted out of the campaign's topic, an SMS in
+ * quiet hours (`quiet_hours`: test SMS are not deferred), or when
  * the same target had a copy on that channel within {@link TEST_SEND_WINDOW_MS}.
  * @throws NotFoundError for an unknown campaign; ValidationError for a bad body.
  */
@@ -73,9 +76,11 @@ export async function sendCampaignTest(
   const checked = await screen(deps, campaign, copies);
   const now = deps.now();
   const key = await deps.erasureKey();
+  const quiet = deps.quietUntil?.(now) !== undefined;
   const toSend: { copy: Copy; guardKey: string }[] = [];
   for (const [index, copy] of copies.entries()) {
-    const skip = checked[index];
+    // A test SMS is still a marketing SMS to a phone: quiet hours hold for it too.
+    const skip = checked[index] ?? (quiet && copy.channel === 'sms' ? 'quiet_hours' : undefined);
     if (skip) {
       results.push(resultOf(copy, { status: 'skipped', reason: skip }));
       continue;

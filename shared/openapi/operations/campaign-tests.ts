@@ -64,7 +64,8 @@ export const campaignTestOperations: readonly OperationDoc[] = [
       "a copy on each of the campaign's channels it has an address for; a phone or email no contact holds " +
       "is rendered for a nameless Persian contact. Test copies are not counted in the campaign's stats. " +
       'Skipped, with the reason: `erased` (a do-not-contact tombstone), `opted_out` (the topic, all topics, ' +
-      'or the address suppressed), `not_found`, `no_address`, `channel_not_in_campaign`, and ' +
+      'or the address suppressed), `not_found`, `no_address`, `channel_not_in_campaign`, `quiet_hours` ' +
+      '(an SMS inside CHAPAR_QUIET_HOURS is skipped, not deferred; the email goes), and ' +
       '`sent_within_window`: a target gets at most one copy per channel per 60 s, so a retried call does ' +
       'not send twice. SMS spend the shared SMS rate. ' +
       CAMPAIGN_COST_DESCRIPTION,

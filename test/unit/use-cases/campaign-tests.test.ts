@@ -119,6 +119,23 @@ describe('sendCampaignTest', () => {
     expect(guard.held.size).toBe(1);
   });
 
+  it('skips the SMS in quiet hours and still sends the email', async () => {
+    // Prepare
+    const campaign = campaignFixture({ channels: ['sms', 'email'] });
+    const sms = new FakeSmsProvider();
+    const { deps, email } = await world(campaign, sms);
+    const quiet = { ...deps, quietUntil: () => new Date('2025-06-02T04:30:00.000Z') };
+    // Act
+    const results = await sendCampaignTest(quiet, campaign.id, { contactIds: ['c1'] });
+    // Assess
+    expect(results).toEqual([
+      { target: 'c1', channel: 'sms', to: '+98912***01', status: 'skipped', reason: 'quiet_hours' },
+      { target: 'c1', channel: 'email', to: 'c***@e***.com', status: 'sent' },
+    ]);
+    expect(sms.calls).toHaveLength(0);
+    expect(email.sent).toHaveLength(1);
+  });
+
   it('sends the email in the campaign frame with one-click headers and no campaign tag', async () => {
     // Prepare
     const campaign = campaignFixture({ channels: ['email'] });
