@@ -2,6 +2,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import {
+  accessTokenVerifier,
+  apiKeyStore,
   campaignStore,
   consentStore,
   contactSearch,
@@ -10,18 +12,22 @@ import {
   erasureKey,
   importFiles,
   importStore,
+  insightsStore,
   kavenegarClient,
   linkKey,
   linkStore,
   listStore,
   personalDataStore,
   rateLimitedSms,
+  reportStore,
   secretSource,
   segmentStore,
   smsProviderAccount,
   suppressionStore,
+  templateStore,
   testSendGuard,
   tokenKeyring,
+  userDirectory,
   workQueue,
 } from '../../shared/adapters/factory';
 import { templateFile } from '../../shared/adapters/templates/template-files';
@@ -30,15 +36,18 @@ import { functions } from '../../shared/definitions/functions';
 import { NotFoundError } from '../../shared/domain/errors';
 import { deferUntil, parseQuietHours } from '../../shared/domain/quiet-hours';
 import { smsLayout } from '../../shared/domain/sms-text';
-import { httpErrors, requireApiKey } from '../../shared/http/middleware';
+import { httpErrors, requireRole } from '../../shared/http/middleware';
 import type { HttpResult } from '../../shared/http/respond';
 import { createLogger } from '../../shared/observability';
+import { accessRoutes } from './routes/access';
 import { campaignTestRoutes } from './routes/campaign-tests';
 import { campaignRoutes } from './routes/campaigns';
 import { contactRoutes } from './routes/contacts';
 import { importRoutes } from './routes/imports';
+import { insightRoutes } from './routes/insights';
 import { listRoutes } from './routes/lists';
 import { segmentRoutes } from './routes/segments';
+import { templateRoutes } from './routes/templates';
 import type { Routes } from './routes/types';
 
 const config = readFunctionConfig('http-api');
@@ -60,6 +69,8 @@ const suppressions = suppressionStore(config.SUPPRESSIONS_TABLE);
 const keyOfErasure = erasureKey(secrets, config.ERASURE_KEY_SECRET_ID);
 const lists = listStore(config.AUDIENCES_TABLE);
 const segments = segmentStore(config.AUDIENCES_TABLE);
+const apiKeys = apiKeyStore(config.API_KEYS_TABLE);
+const templates = templateStore(config.TEMPLATES_TABLE);
 const layout = smsLayout({
   publicBaseUrl: config.CHAPAR_PUBLIC_BASE_URL,
   optOutSuffix: config.CHAPAR_SMS_OPT_OUT_SUFFIX,
@@ -78,6 +89,7 @@ const kavenegar = kavenegarClient(secrets, {
 });
 // Test sends spend the senders' SMS rate (the same item) and leave from the same one line; a
 // test that cannot get its budget well inside the API's own timeout fails, unsent.
+const providerAccount = smsProviderAccount(kavenegar);
 const quietHours = parseQuietHours(config.CHAPAR_QUIET_HOURS);
 const testSms = rateLimitedSms(kavenegar, config.CHAPAR_SMS_SENDER, {
   table: config.RATE_LIMITS_TABLE,
@@ -108,11 +120,21 @@ const routes: Routes = {
     reach,
     smsLayout: layout,
     cost: {
-      account: smsProviderAccount(kavenegar),
+      account: providerAccount,
       priceRial: config.CHAPAR_SMS_PRICE_RIAL,
       smsLayout: layout,
       reach,
     },
+    templates,
+  }),
+  ...templateRoutes({
+    templates,
+    campaigns,
+    contacts,
+    now,
+    smsLayout: layout,
+    files: templateFile,
+    publicBaseUrl: config.CHAPAR_PUBLIC_BASE_URL,
   }),
   ...campaignTestRoutes({
     campaigns,
@@ -138,14 +160,38 @@ const routes: Routes = {
     now,
     lists,
   }),
+  ...insightRoutes({
+    insights: insightsStore({
+      campaigns: config.CAMPAIGNS_TABLE,
+      consent: config.CONSENT_TABLE,
+      reports: config.REPORTS_TABLE,
+    }),
+    reports: reportStore(config.REPORTS_TABLE),
+    campaigns,
+    now,
+    // Kavenegar's account/info through the same 30-second cache as pre-flight cost.
+    smsCredit: { smsCreditRial: async () => (await providerAccount.smsCredit()).rial },
+  }),
+  ...accessRoutes({ apiKeys, users: userDirectory(config.COGNITO_USER_POOL_ID), now }),
 };
 
-/** Marketer API: contacts (search, consent, export, erasure), lists, segments, campaigns (pre-flight cost, test sends), behind the bearer API key. */
+/**
+ * Marketer API: contacts (search, consent, export, erasure), lists, segments, templates, campaigns
+ * (pre-flight cost, test sends), insights, API keys and users; every route behind a sign-in or an
+ * API key with the role it needs.
+ */
 export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
   // Never log the raw event: its path, headers or body carry tokens, keys or the callback secret.
   .use(injectLambdaContext(logger, { logEvent: false }))
   .use(httpErrors(logger))
-  .use(requireApiKey(secrets, config.API_KEY_SECRET_ID))
+  .use(
+    requireRole({
+      tokens: accessTokenVerifier({ issuer: config.COGNITO_ISSUER, clientId: config.COGNITO_CLIENT_ID }),
+      apiKeys,
+      bootstrapKey: () => secrets.getSecret(config.API_KEY_SECRET_ID),
+      now,
+    }),
+  )
   .handler(async (event) => {
     const route = routes[event.routeKey];
     if (!route) throw new NotFoundError(`No route ${event.routeKey}`);

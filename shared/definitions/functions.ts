@@ -4,6 +4,7 @@ import type { BucketName } from './buckets';
 import type { QueueName } from './queues';
 import type { SecretName } from './secrets';
 import type { TableName } from './tables';
+import type { UserPoolAccess } from './user-pool';
 
 /** Function names: `<trigger>-<action>`, one folder each under functions/. */
 export const FUNCTION_NAMES = [
@@ -19,6 +20,7 @@ export const FUNCTION_NAMES = [
   'queue-ses-feedback',
   'schedule-abuse-digest',
   'queue-import-contacts',
+  'http-docs',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
@@ -72,6 +74,13 @@ export interface FunctionDefinition {
    * the function's own PutObject permission). @default none
    */
   readonly buckets?: Partial<Record<BucketName, BucketAccess>>;
+  /**
+   * Files copied into the bundle beside the handler, where the function reads them at run time:
+   * path in the bundle → path from the project root. templates/ is always copied. @default none
+   */
+  readonly bundledFiles?: Readonly<Record<string, string>>;
+  /** What it does with the Cognito user pool (user-pool.ts). @default none */
+  readonly userPool?: UserPoolAccess;
 }
 
 export type BucketAccess = 'read' | 'presignPut';
@@ -91,12 +100,15 @@ export const functions = {
       suppressions: 'readWrite',
       audiences: 'readWrite',
       imports: 'readWrite',
+      apiKeys: 'readWrite',
+      templates: 'readWrite',
       // Test sends: their short links, the shared SMS rate, and the guard against a retried call.
       links: 'readWrite',
       rateLimits: 'readWrite',
       idempotency: 'readWrite',
     },
     sendsTo: ['dispatch'],
+    // apiKey: the bootstrap admin key, beside the keys admins make (apiKeys) and sign-ins (userPool).
     // kavenegarApiKey: account/info for pre-flight cost, and test sends; tokenKeys: their links.
     secrets: ['apiKey', 'erasureKey', 'kavenegarApiKey', 'tokenKeys'],
     // Test sends carry no campaign tag: their bounces and complaints never count in its stats.
@@ -111,6 +123,7 @@ export const functions = {
       'KAVENEGAR_TIMEOUT_MS',
     ],
     buckets: { imports: 'presignPut' },
+    userPool: 'manage',
   },
   'http-unsubscribe': {
     id: 'HttpUnsubscribeFunction',
@@ -292,5 +305,22 @@ export const functions = {
     sendsEmail: false,
     settings: [],
     buckets: { imports: 'read' },
+  },
+  'http-docs': {
+    id: 'HttpDocsFunction',
+    entry: 'functions/http-docs/handler.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    tables: {},
+    sendsTo: [],
+    secrets: [],
+    sendsEmail: false,
+    settings: [],
+    // The reference page's renderer, served by the function itself: no CDN.
+    bundledFiles: {
+      'swagger-ui/swagger-ui-bundle.js': 'node_modules/swagger-ui-dist/swagger-ui-bundle.js',
+      'swagger-ui/swagger-ui.css': 'node_modules/swagger-ui-dist/swagger-ui.css',
+      'swagger-ui/LICENSE': 'node_modules/swagger-ui-dist/LICENSE',
+    },
   },
 } as const satisfies Record<FunctionName, FunctionDefinition>;

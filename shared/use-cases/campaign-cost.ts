@@ -6,6 +6,7 @@ import type { Audience, CampaignInput } from '../domain/campaign';
 import { ConflictError, ValidationError } from '../domain/errors';
 import { analyseSms } from '../domain/sms-segments';
 import { type SmsLayout, sampleSms } from '../domain/sms-text';
+import type { Channel } from '../domain/types';
 import type { ProviderAccount } from '../ports';
 import { type AudienceReach, audienceReach, type ReachDeps } from './audience-preview';
 
@@ -39,6 +40,27 @@ export interface CampaignCost {
   readonly warning?: string;
 }
 
+/** What the cost reads of a campaign: its SMS text once any template is resolved. */
+export interface CostedCampaign {
+  readonly channels: readonly Channel[];
+  readonly topic: string;
+  readonly audience: Audience;
+  readonly sms?: { readonly text: string };
+}
+
+/** The campaign as costed: the parsed body with its resolved content's SMS. */
+export function costedCampaign(
+  input: Pick<CampaignInput, 'channels' | 'topic' | 'audience'>,
+  content: { readonly sms?: { readonly text: string } },
+): CostedCampaign {
+  return {
+    channels: input.channels,
+    topic: input.topic,
+    audience: input.audience,
+    ...(content.sms ? { sms: { text: content.sms.text } } : {}),
+  };
+}
+
 export const CREDIT_UNAVAILABLE = 'The SMS credit could not be read from Kavenegar: the cost was not checked';
 
 /**
@@ -65,7 +87,7 @@ export function smsCost(priceRial: number, recipients: number, segmentsEach: num
 }
 
 /** The parts a campaign's SMS takes for a representative contact (0 without SMS). */
-function segmentsEach(layout: SmsLayout, input: CampaignInput): number {
+function segmentsEach(layout: SmsLayout, input: CostedCampaign): number {
   if (!input.channels.includes('sms') || !input.sms) return 0;
   return analyseSms(sampleSms(layout, input.sms.text)).segments;
 }
@@ -76,7 +98,7 @@ function segmentsEach(layout: SmsLayout, input: CampaignInput): number {
  */
 export async function costOf(
   deps: Pick<CampaignCostDeps, 'account' | 'priceRial' | 'smsLayout'>,
-  input: CampaignInput,
+  input: CostedCampaign,
   reach: Pick<AudienceReach, 'channels' | 'complete'>,
 ): Promise<CampaignCost> {
   return costAgainst(deps, input, reach, await readCredit(deps.account));
@@ -93,7 +115,7 @@ async function readCredit(account: ProviderAccount): Promise<number | null> {
 
 function costAgainst(
   deps: Pick<CampaignCostDeps, 'priceRial' | 'smsLayout'>,
-  input: CampaignInput,
+  input: CostedCampaign,
   reach: Pick<AudienceReach, 'channels' | 'complete'>,
   credit: number | null,
 ): CampaignCost {
@@ -115,7 +137,7 @@ function costAgainst(
  */
 export async function checkCampaignCost(
   deps: CampaignCostDeps,
-  input: CampaignInput,
+  input: CostedCampaign,
   allowPartial: boolean,
 ): Promise<readonly string[]> {
   if (segmentsEach(deps.smsLayout, input) === 0) return [];

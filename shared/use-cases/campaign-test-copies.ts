@@ -7,6 +7,7 @@ import { contactValues, renderTemplate } from '../domain/placeholders';
 import type { SmsMessage } from '../domain/sms';
 import { smsLength } from '../domain/sms-segments';
 import { composeSms, MAX_SMS_LENGTH, type SmsLayout } from '../domain/sms-text';
+import { contentFor, type SmsVariant } from '../domain/template';
 import type { Channel, Contact } from '../domain/types';
 import { signUnsubscribeToken, type TokenKeyring } from '../domain/unsubscribe-token';
 import type { EmailProvider, LinkStore, SmsBatchProvider, TemplateSource } from '../ports';
@@ -48,13 +49,18 @@ export async function sendTestSms(
   copies: readonly Copy[],
   now: Date,
 ): Promise<CopyOutcome[]> {
-  const text = campaign.sms?.text;
+  const content = campaign.sms;
   if (copies.length === 0) return [];
-  if (!text) return copies.map(() => ({ status: 'failed', reason: 'no SMS content' }));
+  if (!content) return copies.map(() => ({ status: 'failed', reason: 'no SMS content' }));
   const messages = await Promise.all(
     copies.map(async (copy): Promise<SmsMessage | undefined> => {
       const link = await deps.links.linkFor({ ref: copy.contact.ref, channel: 'sms', topic: campaign.topic });
-      const body = markedAsTest(renderTemplate(text, contactValues(copy.contact)), copy.contact.locale);
+      // The variant of the recipient's locale, as the senders pick it (a template's, or the inline text).
+      const { variant } = contentFor<SmsVariant>(content, copy.contact.locale);
+      const body = markedAsTest(
+        renderTemplate(variant.text, contactValues(copy.contact)),
+        copy.contact.locale,
+      );
       const message = {
         receptor: copy.address,
         text: composeSms(deps.layout, body, link.code),
@@ -81,22 +87,17 @@ export async function sendTestSms(
 
 /** One email copy in the campaign's frame, with its unsubscribe link and one-click headers. */
 export async function sendTestEmail(deps: CopyDeps, campaign: Campaign, copy: Copy): Promise<CopyOutcome> {
-  const email = campaign.email;
-  if (!email) return { status: 'failed', reason: 'no email content' };
+  if (!campaign.email) return { status: 'failed', reason: 'no email content' };
   const token = signUnsubscribeToken(
     { ref: copy.contact.ref, channel: 'email', topic: campaign.topic, campaignId: campaign.id },
     await deps.keyring(),
   );
   const url = `${deps.publicBaseUrl.replace(/\/+$/, '')}/u/${token}`;
-  const marked = {
-    ...campaign,
-    email: { ...email, subject: markedAsTest(email.subject, copy.contact.locale) },
-  };
-  const rendered = renderCampaignEmail(marked, copy.contact, url, deps.templates);
+  const rendered = renderCampaignEmail(campaign, copy.contact, url, deps.templates);
   try {
     await deps.email.send({
       to: copy.address,
-      subject: rendered.subject,
+      subject: markedAsTest(rendered.subject, copy.contact.locale),
       html: rendered.html,
       text: rendered.text,
       headers: { 'List-Unsubscribe': `<${url}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },

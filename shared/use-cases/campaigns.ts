@@ -12,8 +12,9 @@ import { ConflictError, NotFoundError, ValidationError } from '../domain/errors'
 import { newId } from '../domain/ids';
 import { analyseSms, type SmsAnalysis } from '../domain/sms-segments';
 import { type SmsLayout, sampleSms } from '../domain/sms-text';
+import { type EmptyPlaceholderWarning, emptyPlaceholderCounter } from '../domain/template';
 import { parseWith } from '../domain/validation';
-import type { CampaignStore, WorkQueue } from '../ports';
+import type { CampaignStore, TemplateStore, WorkQueue } from '../ports';
 import {
   type AudienceCatalog,
   type AudienceReach,
@@ -25,9 +26,11 @@ import {
   type CampaignCost,
   type CampaignCostDeps,
   checkCampaignCost,
+  costedCampaign,
   costOf,
   takeAllowPartial,
 } from './campaign-cost';
+import { resolveCampaignContent } from './templates';
 
 export interface CampaignDeps {
   readonly campaigns: CampaignStore;
@@ -35,6 +38,8 @@ export interface CampaignDeps {
   readonly now: () => Date;
   /** Lists and segments: an audience naming one that does not exist is refused. */
   readonly audiences?: AudienceCatalog;
+  /** Templates a campaign's content may name (`templateId`). */
+  readonly templates?: TemplateStore;
   /** Pre-flight cost: without it no campaign is refused for want of SMS credit. */
   readonly cost?: CampaignCostDeps;
 }
@@ -51,7 +56,10 @@ export async function createCampaign(
   const { body: campaignBody, allowPartial } = takeAllowPartial(body);
   const input = parseCampaignInput(campaignBody, now);
   await assertAudienceExists(deps.audiences, input.audience);
-  const warnings = deps.cost ? await checkCampaignCost(deps.cost, input, allowPartial) : [];
+  const { content, used } = await resolveCampaignContent(deps.templates, input);
+  const warnings = deps.cost
+    ? await checkCampaignCost(deps.cost, costedCampaign(input, content), allowPartial)
+    : [];
   const sendAt = input.sendAt ? new Date(input.sendAt) : now;
   const campaign: Campaign = {
     id: newId(now.getTime()),
@@ -59,13 +67,14 @@ export async function createCampaign(
     topic: input.topic,
     channels: input.channels,
     audience: input.audience,
-    ...(input.sms ? { sms: input.sms } : {}),
-    ...(input.email ? { email: input.email } : {}),
+    ...content,
     sendAt: sendAt.toISOString(),
     status: 'scheduled',
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
   };
+  // Before the campaign exists: a use whose campaign was never stored holds nothing back.
+  for (const templateId of used) await deps.templates?.recordUse(templateId, campaign.id);
   await deps.campaigns.create(campaign);
   if (sendAt.getTime() <= now.getTime()) {
     await deps.queue.sendDispatch([{ v: 1, campaignId: campaign.id, cursor: null }]);
@@ -98,17 +107,23 @@ export interface CampaignPreview {
   readonly reach?: AudienceReach['channels'];
   /** Present (false) when the audience was too large to read whole: the figures are lower bounds. */
   readonly audienceComplete?: false;
+  /** Placeholders that render empty for some of the audience (a field those contacts lack). */
+  readonly warnings?: readonly EmptyPlaceholderWarning[];
   /** The SMS cost in Rial against the provider's remaining credit (with the cost deps). */
   readonly cost?: CampaignCost;
 }
 
 /** Previews a campaign body exactly as POST /v1/campaigns would take it; stores nothing. */
 export async function previewCampaign(
-  deps: Pick<CampaignDeps, 'now' | 'cost'> & { readonly smsLayout: SmsLayout; readonly reach?: ReachDeps },
+  deps: Pick<CampaignDeps, 'now' | 'templates' | 'cost'> & {
+    readonly smsLayout: SmsLayout;
+    readonly reach?: ReachDeps;
+  },
   body: unknown,
 ): Promise<CampaignPreview> {
   const input = parseCampaignInput(takeAllowPartial(body).body, deps.now());
-  const sample = input.sms ? sampleSms(deps.smsLayout, input.sms.text) : undefined;
+  const { content } = await resolveCampaignContent(deps.templates, input);
+  const sample = content.sms ? sampleSms(deps.smsLayout, content.sms.text) : undefined;
   const sms = sample === undefined ? {} : { sms: { ...analyseSms(sample), sample } };
   if (!deps.reach) {
     return {
@@ -117,13 +132,16 @@ export async function previewCampaign(
     };
   }
   await assertAudienceExists(deps.reach, input.audience);
-  const reach = await audienceReach(deps.reach, input.audience, input.topic, input.channels);
+  const empty = emptyPlaceholderCounter(content);
+  const reach = await audienceReach(deps.reach, input.audience, input.topic, input.channels, empty.add);
+  const warnings = empty.warnings();
   return {
     ...sms,
+    ...(warnings.length > 0 ? { warnings } : {}),
     audience: reach.size,
     reach: reach.channels,
     ...(reach.complete ? {} : { audienceComplete: false as const }),
-    ...(deps.cost ? { cost: await costOf(deps.cost, input, reach) } : {}),
+    ...(deps.cost ? { cost: await costOf(deps.cost, costedCampaign(input, content), reach) } : {}),
   };
 }
 
