@@ -54,7 +54,7 @@ export const campaignTestOperations: readonly OperationDoc[] = [
   {
     method: 'POST',
     path: '/v1/campaigns/{campaignId}/test',
-    operationId: 'sendCampaignTest',
+    operationId: 'testCampaign',
     summary: 'Send test copies of a campaign now',
     description:
       `Sends the campaign's real rendering now to 1 to ${MAX_TEST_TARGETS} targets in all (contact ids, ` +
