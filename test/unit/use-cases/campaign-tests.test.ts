@@ -119,6 +119,29 @@ describe('sendCampaignTest', () => {
     expect(guard.held.size).toBe(1);
   });
 
+  it('sends each recipient the variant of their locale when the campaign was made from a template', async () => {
+    // Prepare
+    const variants = { fa: { text: 'حراج برای {{name}}' }, en: { text: 'Sale for {{name}}' } };
+    const campaign = campaignFixture({
+      channels: ['sms'],
+      sms: { text: variants.fa.text, template: { id: 'T1', version: 1, variants } },
+    });
+    const sms = new FakeSmsProvider();
+    const { deps } = await world(campaign, sms);
+    await (deps.contacts as MemoryContactStore).upsert(
+      'c2',
+      { phone: '+989125550002', locale: 'en', name: 'Ann', attributes: {} },
+      NOW,
+    );
+    // Act
+    await sendCampaignTest(deps, campaign.id, { contactIds: ['c1', 'c2'] });
+    // Assess
+    expect(sms.sent.map((message) => message.text.split('\n')[0])).toEqual([
+      '[آزمایشی] حراج برای سارا',
+      '[test] Sale for Ann',
+    ]);
+  });
+
   it('skips the SMS in quiet hours and still sends the email', async () => {
     // Prepare
     const campaign = campaignFixture({ channels: ['sms', 'email'] });
