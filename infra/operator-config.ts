@@ -21,6 +21,8 @@ export interface OperatorConfig {
   readonly smsRate: number;
   /** Milliseconds added to the rate's one-second window (CHAPAR_SMS_RATE_GUARD_MS). */
   readonly smsRateGuardMs: number;
+  /** Rial one SMS part costs on the line's type, for pre-flight cost (CHAPAR_SMS_PRICE_RIAL). */
+  readonly smsPriceRial: number;
   /**
    * Kavenegar's delivery reports come to `POST /v1/callbacks/kavenegar/{secret}` (API Gateway
    * straight into SQS); off by default: polling sms/status is the source of truth either way.
@@ -40,6 +42,8 @@ export const CONTEXT_DEFAULTS = {
   smsRate: 100,
   /** Held past the second after each call's answer (senders' clock skew); raise it when 451s appear at the rate. */
   smsRateGuardMs: 10,
+  /** The simulator's tariff; set the verified line's own price per part from the Kavenegar panel. */
+  smsPriceRial: 1_200,
 } as const;
 
 // Same rule as CHAPAR_SMS_SENDER in shared/config.ts: a function must never fail at cold start on it.
@@ -49,6 +53,8 @@ const DOMAIN = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/i;
 // Same bounds as CHAPAR_SMS_RATE in shared/config.ts.
 const SMS_RATE_MAX = 10_000;
 const SMS_RATE_GUARD_MAX = 2_000;
+// Same bounds as CHAPAR_SMS_PRICE_RIAL in shared/config.ts.
+const SMS_PRICE_MAX = 10_000_000;
 
 /** A context value that fails validation; the message names the key and the fix. */
 export class ContextError extends Error {
@@ -122,6 +128,14 @@ export function readOperatorConfig(scope: Construct): OperatorConfig {
     );
   }
 
+  const priceText = read('smsPriceRial') ?? String(CONTEXT_DEFAULTS.smsPriceRial);
+  const smsPriceRial = Number(priceText);
+  if (!/^\d+(\.\d+)?$/.test(priceText) || smsPriceRial > SMS_PRICE_MAX) {
+    problems.push(
+      `"smsPriceRial" must be the Rial price of one SMS part, 0 to ${SMS_PRICE_MAX}, got "${priceText}"`,
+    );
+  }
+
   const callback: unknown = scope.node.tryGetContext('smsDeliveryCallback');
   const smsDeliveryCallback = callback === true || callback === 'true' || callback === 'on';
   if (![undefined, null, '', true, false, 'true', 'false', 'on', 'off'].includes(callback as never)) {
@@ -142,6 +156,7 @@ export function readOperatorConfig(scope: Construct): OperatorConfig {
     alarmEmail,
     smsRate,
     smsRateGuardMs,
+    smsPriceRial,
     smsDeliveryCallback,
   });
 }

@@ -44,6 +44,10 @@ export const localVariables = [
   { name: 'CHAPAR_ERASURE_KEY', defaultValue: 'local-erasure-key', secret: true },
   // `on`: Kavenegar's delivery reports come to the callback route, which queues them as API Gateway would.
   { name: 'CHAPAR_SMS_DELIVERY_CALLBACK', defaultValue: 'off', secret: false },
+  // The Kavenegar simulator's starting credit (Rial), spent per SMS part at CHAPAR_SMS_PRICE_RIAL.
+  { name: 'CHAPAR_KAVENEGAR_CREDIT', defaultValue: '1000000000000', secret: false },
+  // Rial per SMS part: the simulator charges it, and pre-flight cost counts with it.
+  { name: 'CHAPAR_SMS_PRICE_RIAL', defaultValue: '1200', secret: false },
 ] as const satisfies readonly LocalVariable[];
 
 /** The name of a local variable. */
@@ -99,7 +103,17 @@ export function readLocalSettings(env: Record<string, string | undefined> = proc
   for (const variable of localVariables) {
     if (variable.name.endsWith('_PORT')) parsePort(variable.name, settings[variable.name]);
   }
+  parseRial('CHAPAR_KAVENEGAR_CREDIT', settings.CHAPAR_KAVENEGAR_CREDIT);
+  parseRial('CHAPAR_SMS_PRICE_RIAL', settings.CHAPAR_SMS_PRICE_RIAL);
   return settings;
+}
+
+function parseRial(name: string, value: string): number {
+  const rial = Number(value);
+  if (value.trim() === '' || !Number.isFinite(rial) || rial < 0) {
+    throw new Error(`${name} must be an amount in Rial (0 or more), not "${value}"`);
+  }
+  return rial;
 }
 
 function parsePort(name: string, value: string): number {
@@ -181,6 +195,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       CHAPAR_ABUSE_EMAIL: settings.CHAPAR_ABUSE_EMAIL,
       CHAPAR_PUBLIC_BASE_URL: gateway.url,
       CHAPAR_SMS_DELIVERY_CALLBACK: callbackOn(settings) ? 'on' : 'off',
+      CHAPAR_SMS_PRICE_RIAL: settings.CHAPAR_SMS_PRICE_RIAL,
       POWERTOOLS_SERVICE_NAME: 'chapar',
       POWERTOOLS_LOG_LEVEL:
         options.env?.POWERTOOLS_LOG_LEVEL ??
@@ -224,6 +239,8 @@ function startPlatformEmulators(
       port: port(options.kavenegarPort, 'CHAPAR_KAVENEGAR_PORT'),
       apiKey: settings.CHAPAR_KAVENEGAR_API_KEY,
       lines: [settings.CHAPAR_SMS_SENDER],
+      credit: parseRial('CHAPAR_KAVENEGAR_CREDIT', settings.CHAPAR_KAVENEGAR_CREDIT),
+      costPerPart: parseRial('CHAPAR_SMS_PRICE_RIAL', settings.CHAPAR_SMS_PRICE_RIAL),
     },
   });
 }

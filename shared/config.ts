@@ -78,6 +78,11 @@ const envSchema = z.object({
    * senders' clocks may disagree (each call's own latency is already held by its lease).
    */
   CHAPAR_SMS_RATE_GUARD_MS: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(2_000)), 10),
+  /**
+   * Rial one SMS part (segment) costs on the verified line's type: pre-flight cost is segments ×
+   * this. 1,200 matches the simulator's tariff; set the line's own price from the Kavenegar panel.
+   */
+  CHAPAR_SMS_PRICE_RIAL: z._default(z.coerce.number().check(z.minimum(0), z.maximum(10_000_000)), 1_200),
   /** Days a delivery record is kept before it expires (DynamoDB TTL); its stats stay. */
   CHAPAR_DELIVERY_RETENTION_DAYS: z._default(
     z.coerce.number().check(z.int(), z.minimum(1), z.maximum(3_650)),

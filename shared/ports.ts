@@ -765,3 +765,30 @@ export interface UserDirectory {
     change: { readonly role?: Role; readonly enabled?: boolean },
   ): Promise<DirectoryUser>;
 }
+
+/** The SMS provider account's remaining credit, as pre-flight cost compares it. */
+export interface SmsCredit {
+  /** Remaining credit in Rial. */
+  readonly rial: number;
+  /** When the account expires (ISO 8601). */
+  readonly expiresAt: string;
+  /** The provider's account type (Kavenegar: `Master`, `Child` ...). */
+  readonly accountType: string;
+}
+
+/** The SMS provider's account (Kavenegar account/info), read briefly cached. */
+export interface ProviderAccount {
+  /** @throws ProviderError when the provider cannot be asked. */
+  smsCredit(): Promise<SmsCredit>;
+}
+
+/**
+ * Keeps a retried test send from going out twice: a key is claimed for a window, and a
+ * second claim of it within the window is refused.
+ */
+export interface TestSendGuard {
+  /** True when `key` was free (never claimed, or its window is over) and is now held until `until`. */
+  claim(key: string, now: Date, until: Date): Promise<boolean>;
+  /** Frees a key whose send surely did not go out, so a retry may send it. */
+  release(key: string): Promise<void>;
+}

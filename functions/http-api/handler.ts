@@ -8,29 +8,39 @@ import {
   consentStore,
   contactSearch,
   contactStore,
+  emailProvider,
   erasureKey,
   importFiles,
   importStore,
   insightsStore,
+  kavenegarClient,
+  linkKey,
+  linkStore,
   listStore,
   personalDataStore,
+  rateLimitedSms,
   reportStore,
   secretSource,
   segmentStore,
+  smsProviderAccount,
   suppressionStore,
   templateStore,
+  testSendGuard,
+  tokenKeyring,
   userDirectory,
   workQueue,
 } from '../../shared/adapters/factory';
 import { templateFile } from '../../shared/adapters/templates/template-files';
 import { readFunctionConfig } from '../../shared/config';
+import { functions } from '../../shared/definitions/functions';
 import { NotFoundError } from '../../shared/domain/errors';
-import { parseQuietHours } from '../../shared/domain/quiet-hours';
+import { deferUntil, parseQuietHours } from '../../shared/domain/quiet-hours';
 import { smsLayout } from '../../shared/domain/sms-text';
 import { httpErrors, requireRole } from '../../shared/http/middleware';
 import type { HttpResult } from '../../shared/http/respond';
 import { createLogger } from '../../shared/observability';
 import { accessRoutes } from './routes/access';
+import { campaignTestRoutes } from './routes/campaign-tests';
 import { campaignRoutes } from './routes/campaigns';
 import { contactRoutes } from './routes/contacts';
 import { importRoutes } from './routes/imports';
@@ -65,6 +75,29 @@ const layout = smsLayout({
   publicBaseUrl: config.CHAPAR_PUBLIC_BASE_URL,
   optOutSuffix: config.CHAPAR_SMS_OPT_OUT_SUFFIX,
 });
+const reach = {
+  contacts,
+  lists,
+  segments,
+  consent,
+  addressSuppressions: { suppressions, erasureKey: keyOfErasure },
+};
+const kavenegar = kavenegarClient(secrets, {
+  baseUrl: config.KAVENEGAR_BASE_URL,
+  timeoutMs: config.KAVENEGAR_TIMEOUT_MS,
+  apiKeySecretId: config.KAVENEGAR_API_KEY_SECRET_ID,
+});
+// Test sends spend the senders' SMS rate (the same item) and leave from the same one line; a
+// test that cannot get its budget well inside the API's own timeout fails, unsent.
+const providerAccount = smsProviderAccount(kavenegar);
+const quietHours = parseQuietHours(config.CHAPAR_QUIET_HOURS);
+const testSms = rateLimitedSms(kavenegar, config.CHAPAR_SMS_SENDER, {
+  table: config.RATE_LIMITS_TABLE,
+  perSecond: config.CHAPAR_SMS_RATE,
+  guardMs: config.CHAPAR_SMS_RATE_GUARD_MS,
+  maxHoldMs: functions['http-api'].timeoutSeconds * 1000,
+  maxWaitMs: 4_000,
+});
 
 const routes: Routes = {
   ...contactRoutes({
@@ -84,16 +117,16 @@ const routes: Routes = {
     queue,
     now,
     audiences: { lists, segments },
-    quietHours: parseQuietHours(config.CHAPAR_QUIET_HOURS),
-    reach: {
-      contacts,
-      lists,
-      segments,
-      consent,
-      addressSuppressions: { suppressions, erasureKey: keyOfErasure },
+    quietHours,
+    reach,
+    smsLayout: layout,
+    cost: {
+      account: providerAccount,
+      priceRial: config.CHAPAR_SMS_PRICE_RIAL,
+      smsLayout: layout,
+      reach,
     },
     templates,
-    smsLayout: layout,
   }),
   ...templateRoutes({
     templates,
@@ -104,13 +137,30 @@ const routes: Routes = {
     files: templateFile,
     publicBaseUrl: config.CHAPAR_PUBLIC_BASE_URL,
   }),
+  ...campaignTestRoutes({
+    campaigns,
+    contacts,
+    search: contactSearch(config.CONTACTS_TABLE),
+    consent,
+    suppressions,
+    erasureKey: keyOfErasure,
+    sms: testSms,
+    email: emailProvider({ from: config.CHAPAR_FROM_EMAIL }),
+    links: linkStore(config.LINKS_TABLE, linkKey(secrets, config.TOKEN_KEYS_SECRET_ID)),
+    layout,
+    keyring: tokenKeyring(secrets, config.TOKEN_KEYS_SECRET_ID),
+    publicBaseUrl: config.CHAPAR_PUBLIC_BASE_URL,
+    templates: templateFile,
+    guard: testSendGuard(config.IDEMPOTENCY_TABLE),
+    quietUntil: (at) => deferUntil(quietHours, at),
+    now,
+  }),
   ...importRoutes({
     imports: importStore(config.IMPORTS_TABLE),
     files: importFiles(config.IMPORTS_BUCKET),
     now,
     lists,
   }),
-  // smsCredit (Kavenegar account/info) is left to the preflight work; the overview answers null.
   ...insightRoutes({
     insights: insightsStore({
       campaigns: config.CAMPAIGNS_TABLE,
@@ -120,13 +170,16 @@ const routes: Routes = {
     reports: reportStore(config.REPORTS_TABLE),
     campaigns,
     now,
+    // Kavenegar's account/info through the same 30-second cache as pre-flight cost.
+    smsCredit: { smsCreditRial: async () => (await providerAccount.smsCredit()).rial },
   }),
   ...accessRoutes({ apiKeys, users: userDirectory(config.COGNITO_USER_POOL_ID), now }),
 };
 
 /**
- * Marketer API: contacts (search, consent, export, erasure), lists, segments, templates, campaigns,
- * insights, API keys and users; every route behind a sign-in or an API key with the role it needs.
+ * Marketer API: contacts (search, consent, export, erasure), lists, segments, templates, campaigns
+ * (pre-flight cost, test sends), insights, API keys and users; every route behind a sign-in or an
+ * API key with the role it needs.
  */
 export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
   // Never log the raw event: its path, headers or body carry tokens, keys or the callback secret.

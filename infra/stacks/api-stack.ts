@@ -139,6 +139,7 @@ export class ApiStack extends Stack {
         CHAPAR_ABUSE_EMAIL: operator.abuseEmail,
         CHAPAR_PUBLIC_BASE_URL: this.publicBaseUrl,
         CHAPAR_SMS_DELIVERY_CALLBACK: operator.smsDeliveryCallback ? 'on' : 'off',
+        CHAPAR_SMS_PRICE_RIAL: String(operator.smsPriceRial),
         KAVENEGAR_BASE_URL,
       },
       rateLimits: {

@@ -13,8 +13,6 @@ export interface ApiContext {
   readonly lifecycle: Lifecycle;
   /** The account's sender lines; the first is its default line. */
   readonly lines: readonly string[];
-  /** Rial per SMS part. */
-  readonly costPerPart: number;
 }
 
 /** One Kavenegar method. */

@@ -21,13 +21,13 @@ export async function handleControl(
     case 'GET /_sim/requests':
       return sendJson(response, 200, JSON.stringify(state.requests));
     case 'GET /_sim/faults':
-      return sendJson(response, 200, JSON.stringify({ ...faults.describe(), credit: state.credit }));
+      return sendJson(response, 200, JSON.stringify(describe(context)));
     case 'POST /_sim/faults':
       return mergeFaults(request, response, context);
     case 'DELETE /_sim/faults':
       faults.reset();
       state.restoreCredit();
-      return sendJson(response, 200, JSON.stringify({ ...faults.describe(), credit: state.credit }));
+      return sendJson(response, 200, JSON.stringify(describe(context)));
     case 'PUT /_sim/callback':
       return setCallback(request, response, context);
     case 'POST /_sim/reset':
@@ -65,11 +65,13 @@ async function mergeFaults(
     );
   }
   if (parsed.data.credit !== undefined) context.state.credit = parsed.data.credit;
-  return sendJson(
-    response,
-    200,
-    JSON.stringify({ ...context.faults.describe(), credit: context.state.credit }),
-  );
+  if (parsed.data.costPerPart !== undefined) context.state.costPerPart = parsed.data.costPerPart;
+  return sendJson(response, 200, JSON.stringify(describe(context)));
+}
+
+/** The faults in force, the credit and the price per part, as GET /_sim/faults shows them. */
+function describe({ faults, state }: ApiContext) {
+  return { ...faults.describe(), credit: state.credit, costPerPart: state.costPerPart };
 }
 
 /** PUT /_sim/callback `{"url": "http://…" | null}`: the delivery-report URL of the account's panel. */

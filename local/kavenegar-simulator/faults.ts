@@ -7,6 +7,8 @@ export const faultsInputSchema = z.strictObject({
   rateLimitPerSecond: z.number().int().positive().optional(),
   /** Sets the account's credit (Rial) now; DELETE /_sim/faults restores the starting credit. */
   credit: z.number().nonnegative().optional(),
+  /** Sets the price of one SMS part (Rial) from now; DELETE /_sim/faults restores the starting one. */
+  costPerPart: z.number().nonnegative().optional(),
   /** Answers `code` to the next `count` API calls. */
   failNext: z
     .strictObject({ code: z.number().int().min(100).max(599), count: z.number().int().positive() })

@@ -54,7 +54,7 @@ export async function startKavenegarSimulator(
 ): Promise<KavenegarSimulator> {
   if (options.apiKey === '') throw new Error('Kavenegar simulator: apiKey must not be empty');
   if (options.lines.length === 0) throw new Error('Kavenegar simulator: at least one sender line is needed');
-  const state = new SimState(options.credit ?? DEFAULTS.credit);
+  const state = new SimState(options.credit ?? DEFAULTS.credit, options.costPerPart ?? DEFAULTS.costPerPart);
   const lifecycle = new Lifecycle({
     operatorMs: options.statusDelaysMs?.operator ?? DEFAULTS.operatorMs,
     finalMs: options.statusDelaysMs?.final ?? DEFAULTS.finalMs,
@@ -68,7 +68,6 @@ export async function startKavenegarSimulator(
     faults: new FaultBook(),
     lifecycle,
     lines: [...options.lines],
-    costPerPart: options.costPerPart ?? DEFAULTS.costPerPart,
   };
   const delays = new Delays();
   const server = createSimulatorServer({ apiKey: options.apiKey, context, delays });

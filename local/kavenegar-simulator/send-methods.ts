@@ -68,7 +68,7 @@ function accept(drafts: readonly Draft[], dateParam: string | undefined, context
   if (drafts.some((draft) => !context.lines.includes(draft.sender))) return fail(412);
   const receptors = drafts.map((draft) => validReceptor(draft.receptor));
   if (receptors.some((receptor) => receptor === undefined)) return fail(411);
-  const costs = drafts.map((draft) => countParts(draft.message) * context.costPerPart);
+  const costs = drafts.map((draft) => countParts(draft.message) * context.state.costPerPart);
   const total = costs.reduce((sum, cost) => sum + cost, 0);
   if (total > context.state.credit) return fail(418);
   context.state.credit -= total;

@@ -36,14 +36,19 @@ export class SimState {
   readonly requests: SimRequest[] = [];
   readonly expireDate = Math.floor(Date.now() / 1000) + YEAR_SECONDS;
   credit: number;
+  /** Rial per SMS part. */
+  costPerPart: number;
   readonly #initialCredit: number;
+  readonly #initialCostPerPart: number;
   readonly #byId = new Map<number, SimMessage>();
   // Ids keep increasing across resets, so an id from before a reset never names a new message.
   #nextId = FIRST_MESSAGE_ID;
 
-  constructor(initialCredit: number) {
+  constructor(initialCredit: number, initialCostPerPart: number) {
     this.#initialCredit = initialCredit;
     this.credit = initialCredit;
+    this.#initialCostPerPart = initialCostPerPart;
+    this.costPerPart = initialCostPerPart;
   }
 
   nextMessageId(): number {
@@ -66,9 +71,10 @@ export class SimState {
     return this.messages.findLast((message) => message.localid === localid);
   }
 
-  /** Puts the credit back to what the simulator started with. */
+  /** Puts the credit and the price per part back to what the simulator started with. */
   restoreCredit(): void {
     this.credit = this.#initialCredit;
+    this.costPerPart = this.#initialCostPerPart;
   }
 
   /** Forgets messages and requests and restores the credit. */

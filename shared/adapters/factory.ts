@@ -11,7 +11,9 @@ import type {
   ImportFiles,
   ImportQueue,
   MessageVisibility,
+  ProviderAccount,
   SecretSource,
+  SmsBatchProvider,
   UserDirectory,
   WorkQueue,
 } from '../ports';
@@ -31,11 +33,17 @@ import { DynamoInsightsStore, type InsightsTables } from './dynamodb/insights-st
 import { DynamoLinkStore } from './dynamodb/link-store';
 import { DynamoListStore } from './dynamodb/list-store';
 import { DynamoPersonalDataStore, type PersonalDataTables } from './dynamodb/personal-data-store';
+import { DynamoRateLimiter } from './dynamodb/rate-limiter';
 import { DynamoReportStore } from './dynamodb/report-store';
 import { DynamoSegmentStore } from './dynamodb/segment-store';
 import { DynamoSmsPollStore } from './dynamodb/sms-poll-store';
 import { DynamoSuppressionStore } from './dynamodb/suppression-store';
 import { DynamoTemplateStore } from './dynamodb/template-store';
+import { DynamoTestSendGuard } from './dynamodb/test-send-guard';
+import { KavenegarClient } from './kavenegar/client';
+import { KavenegarProviderAccount } from './kavenegar/provider-account';
+import { KavenegarSmsProvider } from './kavenegar/sms-provider';
+import { RateLimitedSmsProvider } from './rate-limited-sms-provider';
 import { S3ImportFiles } from './s3/import-files';
 import { SecretsManagerSource } from './secrets/secret-source';
 import { SesAccount } from './ses/account';
@@ -218,4 +226,81 @@ export function linkKey(secrets: SecretSource, secretId: string): () => Promise<
 /** The token keyring, read through the secret cache on each use so a rotation is picked up. */
 export function tokenKeyring(secrets: SecretSource, secretId: string): () => Promise<TokenKeyring> {
   return async () => parseTokenKeyring(await secrets.getSecret(secretId));
+}
+
+export const testSendGuard = (table: string) => new DynamoTestSendGuard(dynamoDocumentClient(), table);
+
+/** Where Kavenegar is and how long a call may take; its key is a secret. */
+export interface KavenegarSettings {
+  readonly baseUrl: string;
+  readonly timeoutMs: number;
+  readonly apiKeySecretId: string;
+}
+
+/** A Kavenegar client built on first use (a failed key read is tried again on the next). */
+export function kavenegarClient(
+  secrets: SecretSource,
+  settings: KavenegarSettings,
+): () => Promise<KavenegarClient> {
+  let client: Promise<KavenegarClient> | undefined;
+  return () => {
+    client ??= secrets
+      .getSecret(settings.apiKeySecretId)
+      .then(
+        (apiKey) => new KavenegarClient({ baseUrl: settings.baseUrl, apiKey, timeoutMs: settings.timeoutMs }),
+      );
+    client.catch(() => {
+      client = undefined;
+    });
+    return client;
+  };
+}
+
+/** Kavenegar's account/info credit, cached 30 s per container. */
+export const smsProviderAccount = (client: () => Promise<KavenegarClient>): ProviderAccount =>
+  new KavenegarProviderAccount(client);
+
+/** The shared SMS rate as the senders hold it (CHAPAR_SMS_RATE, in the rateLimits table). */
+export interface SmsRateSettings {
+  readonly table: string;
+  readonly perSecond: number;
+  readonly guardMs: number;
+  /** How long a lease of a sender that died holds its units: the function's timeout. */
+  readonly maxHoldMs: number;
+  /** Longest wait for budget in one send. */
+  readonly maxWaitMs: number;
+}
+
+/** Kavenegar from the one verified line, behind the shared SMS rate; built on first use. */
+export function rateLimitedSms(
+  client: () => Promise<KavenegarClient>,
+  sender: string,
+  rate: SmsRateSettings,
+): SmsBatchProvider {
+  let provider: Promise<SmsBatchProvider> | undefined;
+  const build = async (): Promise<SmsBatchProvider> => {
+    const limiter = new DynamoRateLimiter({
+      client: dynamoDocumentClient(),
+      tableName: rate.table,
+      name: 'kavenegar-sms',
+      limitPerSecond: rate.perSecond,
+      skewMs: rate.guardMs,
+      maxHoldMs: rate.maxHoldMs,
+    });
+    const kavenegar = new KavenegarSmsProvider({
+      client: await client(),
+      sender,
+      maxPerCall: rate.perSecond,
+    });
+    return new RateLimitedSmsProvider(kavenegar, limiter, { maxWaitMs: rate.maxWaitMs });
+  };
+  return {
+    sendDetailed: async (messages, options) => {
+      provider ??= build();
+      provider.catch(() => {
+        provider = undefined;
+      });
+      return (await provider).sendDetailed(messages, options);
+    },
+  };
 }

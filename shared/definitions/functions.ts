@@ -48,6 +48,7 @@ export const SETTING_NAMES = [
   'KAVENEGAR_BASE_URL',
   'KAVENEGAR_TIMEOUT_MS',
   'CHAPAR_SMS_DELIVERY_CALLBACK',
+  'CHAPAR_SMS_PRICE_RIAL',
 ] as const;
 export type SettingName = (typeof SETTING_NAMES)[number];
 
@@ -101,13 +102,27 @@ export const functions = {
       imports: 'readWrite',
       apiKeys: 'readWrite',
       templates: 'readWrite',
+      // Test sends: their short links, the shared SMS rate, and the guard against a retried call.
+      links: 'readWrite',
+      rateLimits: 'readWrite',
+      idempotency: 'readWrite',
     },
     sendsTo: ['dispatch'],
     // apiKey: the bootstrap admin key, beside the keys admins make (apiKeys) and sign-ins (userPool).
-    secrets: ['apiKey', 'erasureKey'],
-    sendsEmail: false,
-    // Quiet hours: a campaign's GET says its SMS wait, and a preview warns of a sendAt in them.
-    settings: ['CHAPAR_PUBLIC_BASE_URL', 'CHAPAR_SMS_OPT_OUT_SUFFIX', 'CHAPAR_QUIET_HOURS'],
+    // kavenegarApiKey: account/info for pre-flight cost, and test sends; tokenKeys: their links.
+    secrets: ['apiKey', 'erasureKey', 'kavenegarApiKey', 'tokenKeys'],
+    // Test sends carry no campaign tag: their bounces and complaints never count in its stats.
+    sendsEmail: 'plain',
+    settings: [
+      'CHAPAR_PUBLIC_BASE_URL',
+      'CHAPAR_SMS_OPT_OUT_SUFFIX',
+      'CHAPAR_SMS_SENDER',
+      'CHAPAR_SMS_PRICE_RIAL',
+      // Quiet hours: a campaign's GET says its SMS wait, and a preview warns of a sendAt in them.
+      'CHAPAR_QUIET_HOURS',
+      'KAVENEGAR_BASE_URL',
+      'KAVENEGAR_TIMEOUT_MS',
+    ],
     buckets: { imports: 'presignPut' },
     userPool: 'manage',
   },

@@ -35,6 +35,7 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'PATCH', path: '/v1/campaigns/{campaignId}', function: 'http-api', public: false },
   { method: 'POST', path: '/v1/campaigns/{campaignId}/pause', function: 'http-api', public: false },
   { method: 'POST', path: '/v1/campaigns/{campaignId}/duplicate', function: 'http-api', public: false },
+  { method: 'POST', path: '/v1/campaigns/{campaignId}/test', function: 'http-api', public: false },
   { method: 'GET', path: '/v1/contacts/{contactId}/consent', function: 'http-api', public: false },
   { method: 'POST', path: '/v1/contacts/{contactId}/consent', function: 'http-api', public: false },
   { method: 'GET', path: '/v1/contacts/{contactId}/export', function: 'http-api', public: false },

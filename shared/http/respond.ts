@@ -65,7 +65,16 @@ export function errorBody(error: unknown): { status: number; body: Record<string
   // A 403 names the role needed in a field too, for a client to show or to hide what it cannot do.
   const needed = error instanceof ForbiddenError ? error.context.needed : undefined;
   const role = typeof needed === 'string' ? { requiredRole: needed } : {};
-  return { status, body: { message, ...issues, ...role } };
+  return { status, body: { ...conflictDetails(error), message, ...issues, ...role } };
+}
+
+/** The figures a 409 gives besides its message (`context.details`, e.g. a cost and a credit). */
+function conflictDetails(error: unknown): Record<string, unknown> {
+  if (!(error instanceof ConflictError)) return {};
+  const details = error.context.details;
+  return typeof details === 'object' && details !== null && !Array.isArray(details)
+    ? (details as Record<string, unknown>)
+    : {};
 }
 
 /** A header by name, whatever its case. */

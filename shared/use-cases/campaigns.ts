@@ -24,6 +24,14 @@ import {
   audienceReach,
   type ReachDeps,
 } from './audience-preview';
+import {
+  type CampaignCost,
+  type CampaignCostDeps,
+  checkCampaignCost,
+  costedCampaign,
+  costOf,
+  takeAllowPartial,
+} from './campaign-cost';
 import { resolveCampaignContent } from './templates';
 
 export interface CampaignDeps {
@@ -34,17 +42,26 @@ export interface CampaignDeps {
   readonly audiences?: AudienceCatalog;
   /** Templates a campaign's content may name (`templateId`). */
   readonly templates?: TemplateStore;
+  /** Pre-flight cost: without it no campaign is refused for want of SMS credit. */
+  readonly cost?: CampaignCostDeps;
 }
 
 /**
  * Creates a campaign. It is stored as scheduled; one due now is also handed to the dispatcher
  * at once (the every-minute sweep is the safety net if that enqueue fails).
  */
-export async function createCampaign(deps: CampaignDeps, body: unknown): Promise<Campaign> {
+export async function createCampaign(
+  deps: CampaignDeps,
+  body: unknown,
+): Promise<Campaign & { readonly warnings?: readonly string[] }> {
   const now = deps.now();
-  const input = parseCampaignInput(body, now);
+  const { body: campaignBody, allowPartial } = takeAllowPartial(body);
+  const input = parseCampaignInput(campaignBody, now);
   await assertAudienceExists(deps.audiences, input.audience);
   const { content, used } = await resolveCampaignContent(deps.templates, input);
+  const warnings = deps.cost
+    ? await checkCampaignCost(deps.cost, costedCampaign(input, content), allowPartial)
+    : [];
   const sendAt = input.sendAt ? new Date(input.sendAt) : now;
   const campaign: Campaign = {
     id: newId(now.getTime()),
@@ -64,7 +81,7 @@ export async function createCampaign(deps: CampaignDeps, body: unknown): Promise
   if (sendAt.getTime() <= now.getTime()) {
     await deps.queue.sendDispatch([{ v: 1, campaignId: campaign.id, cursor: null }]);
   }
-  return campaign;
+  return warnings.length > 0 ? { ...campaign, warnings } : campaign;
 }
 
 /** @throws ValidationError naming each field that is wrong, sendAt included. */
@@ -99,11 +116,13 @@ export interface CampaignPreview {
    * that render empty for some of the audience (a field those contacts lack).
    */
   readonly warnings?: readonly (PreviewWarning | EmptyPlaceholderWarning)[];
+  /** The SMS cost in Rial against the provider's remaining credit (with the cost deps). */
+  readonly cost?: CampaignCost;
 }
 
 /** Previews a campaign body exactly as POST /v1/campaigns would take it; stores nothing. */
 export async function previewCampaign(
-  deps: Pick<CampaignDeps, 'now' | 'templates'> & {
+  deps: Pick<CampaignDeps, 'now' | 'templates' | 'cost'> & {
     readonly smsLayout: SmsLayout;
     readonly reach?: ReachDeps;
     /** The senders' quiet hours: a sendAt inside them is warned about. */
@@ -112,7 +131,7 @@ export async function previewCampaign(
   body: unknown,
 ): Promise<CampaignPreview> {
   const now = deps.now();
-  const input = parseCampaignInput(body, now);
+  const input = parseCampaignInput(takeAllowPartial(body).body, now);
   const { content } = await resolveCampaignContent(deps.templates, input);
   const sample = content.sms ? sampleSms(deps.smsLayout, content.sms.text) : undefined;
   const timing =
@@ -141,6 +160,7 @@ export async function previewCampaign(
     audience: reach.size,
     reach: reach.channels,
     ...(reach.complete ? {} : { audienceComplete: false as const }),
+    ...(deps.cost ? { cost: await costOf(deps.cost, costedCampaign(input, content), reach) } : {}),
   };
 }
 

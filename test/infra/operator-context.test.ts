@@ -28,6 +28,8 @@ describe('operator context', () => {
     [{ smsRate: 10_001 }, /"smsRate" must be a whole number/],
     [{ smsRateGuardMs: -5 }, /"smsRateGuardMs" must be a whole number of milliseconds/],
     [{ smsRateGuardMs: 2_001 }, /"smsRateGuardMs" must be a whole number/],
+    [{ smsPriceRial: -1 }, /"smsPriceRial" must be the Rial price of one SMS part/],
+    [{ smsPriceRial: 'free' }, /"smsPriceRial" must be the Rial price/],
     [
       { sendingDomain: 'mail.chapar.ir', fromEmail: 'news@other.ir' },
       /must be an address of "sendingDomain"/,
@@ -69,7 +71,16 @@ describe('operator context', () => {
     expect(variablesOf('queue-send-sms').CHAPAR_SMS_RATE_GUARD_MS).toBe('400');
     // The email sender has the table too (SES's provider health), and so the figures, unused.
     expect(variablesOf('queue-send-email').RATE_LIMITS_TABLE).toBeDefined();
-    expect(variablesOf('http-api').CHAPAR_SMS_RATE).toBeUndefined();
+    // The API's test sends spend the same budget.
+    expect(variablesOf('http-api').CHAPAR_SMS_RATE).toBe('250');
+    expect(variablesOf('http-unsubscribe').CHAPAR_SMS_RATE).toBeUndefined();
+  });
+
+  it('gives the API the price of an SMS part (default, or smsPriceRial) for pre-flight cost', () => {
+    expect(environmentOf({}, 'http-api').env.CHAPAR_SMS_PRICE_RIAL).toBe(
+      String(CONTEXT_DEFAULTS.smsPriceRial),
+    );
+    expect(environmentOf({ smsPriceRial: '1850' }, 'http-api').env.CHAPAR_SMS_PRICE_RIAL).toBe('1850');
   });
 
   it('derives the addresses from sendingDomain and takes publicBaseUrl without its trailing slash', () => {

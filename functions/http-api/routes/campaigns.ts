@@ -12,6 +12,7 @@ import { jsonBody } from '../../../shared/http/body';
 import { json, pathParameter } from '../../../shared/http/respond';
 import type { CampaignStore, TemplateStore, WorkQueue } from '../../../shared/ports';
 import type { AudienceCatalog, ReachDeps } from '../../../shared/use-cases/audience-preview';
+import type { CampaignCostDeps } from '../../../shared/use-cases/campaign-cost';
 import {
   duplicateCampaign,
   listCampaigns,
@@ -41,6 +42,8 @@ export interface CampaignRouteDeps {
   readonly reach?: ReachDeps;
   /** Templates a campaign's content may name. */
   readonly templates?: TemplateStore;
+  /** Pre-flight cost against the SMS credit (shared/use-cases/campaign-cost.ts). */
+  readonly cost?: CampaignCostDeps;
 }
 
 function campaignView(campaign: Campaign, layout: SmsLayout, stats?: CampaignStats) {
@@ -100,13 +103,15 @@ export function campaignRoutes(deps: CampaignRouteDeps): Routes {
             quietHours: deps.quietHours,
             ...(deps.reach ? { reach: deps.reach } : {}),
             ...(deps.templates ? { templates: deps.templates } : {}),
+            ...(deps.cost ? { cost: deps.cost } : {}),
           },
           jsonBody(event, API_BODY),
         ),
       ),
     'POST /v1/campaigns': async (event) => {
       const campaign = await createCampaign(deps, jsonBody(event, API_BODY));
-      return json(201, { id: campaign.id, status: campaign.status, sendAt: campaign.sendAt });
+      const { id, status, sendAt, warnings } = campaign;
+      return json(201, { id, status, sendAt, ...(warnings ? { warnings } : {}) });
     },
     'GET /v1/campaigns': async (event) => {
       const page = await listCampaigns(deps, parseCampaignListQuery(event.queryStringParameters));

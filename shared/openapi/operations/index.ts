@@ -5,6 +5,7 @@
 import type { OperationDoc } from '../types';
 import { audienceOperations } from './audiences';
 import { authOperations } from './auth';
+import { campaignTestOperations } from './campaign-tests';
 import { campaignOperations } from './campaigns';
 import { contactOperations } from './contacts';
 import { docsOperations } from './docs';
@@ -24,6 +25,7 @@ export const operationsByArea: Readonly<Record<string, readonly OperationDoc[]>>
   templates: templateOperations,
   insights: insightsOperations,
   auth: authOperations,
+  campaignTests: campaignTestOperations,
 };
 
 /** Every operation of the HTTP API. */

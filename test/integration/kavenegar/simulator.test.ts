@@ -237,6 +237,22 @@ describe('Kavenegar simulator', () => {
     expect(second).toBeLessThanOrEqual(Date.now());
   });
 
+  it('spends the credit per part at a price set through the control API, and restores both on DELETE', async () => {
+    // Prepare
+    await setFaults(simulator.url, { credit: 10_000, costPerPart: 2_500 });
+
+    // Act
+    const sent = await call('sms/send', { receptor: '09121234567', message: 'x'.repeat(161) });
+    const spent = await call('account/info');
+    await clearFaults(simulator.url);
+    const restored = await fetch(`${simulator.url}/_sim/faults`).then((response) => response.json());
+
+    // Assess: two GSM-7 parts
+    expect(sendEntries(sent)[0]?.cost).toBe(5_000);
+    expect(spent.entries).toMatchObject({ remaincredit: 5_000 });
+    expect(restored).toMatchObject({ credit: 1e12, costPerPart: COST_PER_PART });
+  });
+
   it('restores the starting credit and lifts faults on DELETE /_sim/faults', async () => {
     // Prepare
     await setFaults(simulator.url, { credit: 0, failNext: { code: 402, count: 5 } });

@@ -82,6 +82,12 @@ describe('POST /v1/campaigns/preview', () => {
       reach: { sms: { reachable: 2, notOptedOut: 2 } },
       // Quiet hours are off in this file: the SMS go as the campaign starts.
       smsStartsAt: expect.any(String),
+      // One part each at the default CHAPAR_SMS_PRICE_RIAL against the simulator's credit.
+      cost: {
+        sms: { recipients: 2, segments: 2, rial: 2_400 },
+        creditRial: expect.any(Number),
+        enough: true,
+      },
     });
   });
 
