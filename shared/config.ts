@@ -21,6 +21,8 @@ const envSchema = z.object({
   SMS_POLLS_TABLE: z.string().check(z.minLength(1)),
   AUDIENCES_TABLE: z.string().check(z.minLength(1)),
   IMPORTS_TABLE: z.string().check(z.minLength(1)),
+  MESSAGES_TABLE: z.string().check(z.minLength(1)),
+  TRANSACTIONAL_QUEUE_URL: z.url(),
   IMPORTS_QUEUE_URL: z.url(),
   /** The bucket contact files are uploaded to. */
   IMPORTS_BUCKET: z.string().check(z.minLength(1)),
@@ -70,6 +72,16 @@ const envSchema = z.object({
    * senders' clocks may disagree (each call's own latency is already held by its lease).
    */
   CHAPAR_SMS_RATE_GUARD_MS: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(2_000)), 10),
+  /**
+   * Share of the SMS rate kept for transactional messages while they flow (0–0.9); campaigns
+   * use it whenever no transactional SMS was sent in the last few seconds.
+   */
+  CHAPAR_SMS_TRANSACTIONAL_SHARE: z._default(z.coerce.number().check(z.minimum(0), z.maximum(0.9)), 0.2),
+  /** Days a transactional message's record (and the data rendered into it) is kept (DynamoDB TTL). */
+  CHAPAR_MESSAGE_RETENTION_DAYS: z._default(
+    z.coerce.number().check(z.int(), z.minimum(1), z.maximum(365)),
+    30,
+  ),
   /** Days a delivery record is kept before it expires (DynamoDB TTL); its stats stay. */
   CHAPAR_DELIVERY_RETENTION_DAYS: z._default(
     z.coerce.number().check(z.int(), z.minimum(1), z.maximum(3_650)),

@@ -34,6 +34,7 @@ import type {
   SmsStatusReport,
 } from './domain/sms';
 import type { Reporter, SpoofReport } from './domain/spoof-report';
+import type { MessageStatus, TransactionalMessage } from './domain/transactional-message';
 import type { Channel, Contact, ContactFields } from './domain/types';
 
 export interface ContactStore {
@@ -629,4 +630,71 @@ export interface ImportFiles {
 /** Continues a long import in a later invocation. */
 export interface ImportQueue {
   continueImport(importId: string): Promise<void>;
+}
+
+/** How a claimed transactional message ended. */
+export interface MessageEnd {
+  readonly status: MessageStatus;
+  readonly reason?: string;
+  readonly providerMessageId?: string;
+  readonly providerStatus?: number;
+  readonly sentAt?: Date;
+  /** When to ask its SMS's status first. */
+  readonly pollAt?: Date;
+}
+
+/** The queue of transactional messages, ahead of campaign traffic. */
+export interface TransactionalQueue {
+  enqueue(messageId: string): Promise<void>;
+}
+
+/** A stored transactional message and the Idempotency-Key that created it. */
+export interface MessageStore {
+  /**
+   * Stores the message and its key together, once: 'created', or 'exists' with the message the
+   * key made first and the digest of the body that made it (nothing written then).
+   */
+  create(
+    message: TransactionalMessage,
+    key: { readonly idempotencyKey: string; readonly digest: string },
+  ): Promise<
+    | { readonly outcome: 'created' }
+    | { readonly outcome: 'exists'; readonly messageId: string; readonly digest: string }
+  >;
+  /** The message a key made, and the digest of the body that made it. */
+  findKey(
+    idempotencyKey: string,
+  ): Promise<{ readonly messageId: string; readonly digest: string } | undefined>;
+  get(id: string): Promise<TransactionalMessage | undefined>;
+  /** Notes that the message reached its queue (a replay of its key enqueues it again until then). */
+  markEnqueued(id: string): Promise<void>;
+  /**
+   * Takes the message for `leaseMs`: queued, or sending under a lease that ran out (a takeover:
+   * then `attemptedAt` says whether the dead run may have reached the provider). Undefined when
+   * it ended or another run holds it.
+   */
+  claim(id: string, claimId: string, now: Date, leaseMs: number): Promise<TransactionalMessage | undefined>;
+  /** The provider call starts now: outcome unknown if the run dies before its end. */
+  markAttempt(id: string, claimId: string, now: Date): Promise<void>;
+  /** Gives the claim back for a retry; forgets the attempt unless its outcome is unknown. */
+  release(id: string, claimId: string, options?: { readonly outcomeUnknown?: boolean }): Promise<void>;
+  /** Ends a claimed message; false when the claim was lost. `pollAt`: when to ask its SMS status. */
+  end(id: string, claimId: string, end: MessageEnd, now: Date): Promise<boolean>;
+  /** Sent SMS whose status is due for a poll at `now`, oldest first. */
+  duePolls(now: Date, limit: number): Promise<TransactionalMessage[]>;
+  /**
+   * Moves a sent message on from its provider's feedback (a final SMS status, a bounce): only
+   * from one of `from`; `pollAt` the next poll (absent: no more polls). False when it was not.
+   */
+  advance(
+    id: string,
+    from: readonly MessageStatus[],
+    change: {
+      readonly status: MessageStatus;
+      readonly reason?: string;
+      readonly providerStatus?: number;
+      readonly pollAt?: Date;
+    },
+    now: Date,
+  ): Promise<boolean>;
 }

@@ -14,6 +14,7 @@ export const FUNCTION_NAMES = [
   'queue-dispatch-campaign',
   'queue-send-sms',
   'queue-send-email',
+  'queue-send-message',
   'schedule-poll-sms-status',
   'queue-delivery-reports',
   'queue-ses-feedback',
@@ -46,6 +47,7 @@ export const SETTING_NAMES = [
   'KAVENEGAR_BASE_URL',
   'KAVENEGAR_TIMEOUT_MS',
   'CHAPAR_SMS_DELIVERY_CALLBACK',
+  'CHAPAR_MESSAGE_RETENTION_DAYS',
 ] as const;
 export type SettingName = (typeof SETTING_NAMES)[number];
 
@@ -90,11 +92,12 @@ export const functions = {
       suppressions: 'readWrite',
       audiences: 'readWrite',
       imports: 'readWrite',
+      messages: 'readWrite',
     },
-    sendsTo: ['dispatch'],
+    sendsTo: ['dispatch', 'transactional'],
     secrets: ['apiKey', 'erasureKey'],
     sendsEmail: false,
-    settings: ['CHAPAR_PUBLIC_BASE_URL', 'CHAPAR_SMS_OPT_OUT_SUFFIX'],
+    settings: ['CHAPAR_PUBLIC_BASE_URL', 'CHAPAR_SMS_OPT_OUT_SUFFIX', 'CHAPAR_MESSAGE_RETENTION_DAYS'],
     buckets: { imports: 'presignPut' },
   },
   'http-unsubscribe': {
@@ -196,6 +199,20 @@ export const functions = {
     settings: ['CHAPAR_PUBLIC_BASE_URL', 'CHAPAR_DELIVERY_RETENTION_DAYS'],
     reservedConcurrency: 4,
   },
+  'queue-send-message': {
+    id: 'QueueSendMessageFunction',
+    entry: 'functions/queue-send-message/handler.ts',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    // Erasure tombstones and hard bounces are checked again right before each send.
+    tables: { messages: 'readWrite', rateLimits: 'readWrite', suppressions: 'read' },
+    sendsTo: [],
+    secrets: ['kavenegarApiKey', 'erasureKey'],
+    // withEvents: SES publishes the bounces and complaints of transactional email too.
+    sendsEmail: 'withEvents',
+    settings: ['CHAPAR_SMS_SENDER', 'KAVENEGAR_BASE_URL', 'KAVENEGAR_TIMEOUT_MS'],
+    reservedConcurrency: 2,
+  },
   'schedule-poll-sms-status': {
     id: 'SchedulePollSmsStatusFunction',
     entry: 'functions/schedule-poll-sms-status/handler.ts',
@@ -208,6 +225,8 @@ export const functions = {
       consent: 'readWrite',
       contacts: 'read',
       suppressions: 'readWrite',
+      // Transactional SMS have their own poll records on their messages.
+      messages: 'readWrite',
     },
     sendsTo: [],
     secrets: ['kavenegarApiKey', 'erasureKey'],
@@ -237,6 +256,8 @@ export const functions = {
       campaigns: 'readWrite',
       consent: 'readWrite',
       suppressions: 'readWrite',
+      // Bounces and complaints of transactional email move their message's status.
+      messages: 'readWrite',
     },
     sendsTo: [],
     secrets: ['erasureKey'],

@@ -48,6 +48,8 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'POST', path: '/v1/imports', function: 'http-api', public: false },
   { method: 'GET', path: '/v1/imports/{importId}', function: 'http-api', public: false },
   { method: 'GET', path: '/v1/imports/{importId}/errors', function: 'http-api', public: false },
+  { method: 'POST', path: '/v1/messages', function: 'http-api', public: false },
+  { method: 'GET', path: '/v1/messages/{messageId}', function: 'http-api', public: false },
   { method: 'GET', path: '/u/{token}', function: 'http-unsubscribe', public: true, proof: TOKEN_PROOF },
   { method: 'POST', path: '/u/{token}', function: 'http-unsubscribe', public: true, proof: TOKEN_PROOF },
   { method: 'GET', path: '/s/{code}', function: 'http-unsubscribe', public: true, proof: SHORT_LINK_PROOF },

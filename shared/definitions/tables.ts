@@ -169,6 +169,25 @@ export const tables = {
     indexes: [],
     timeToLiveAttribute: 'expiresAt',
   },
+  /**
+   * Transactional messages (pk `message#<id>`) and the Idempotency-Key that made each (pk
+   * `key#<key>`), both expiring after CHAPAR_MESSAGE_RETENTION_DAYS with what was rendered.
+   */
+  messages: {
+    id: 'Messages',
+    envVar: 'MESSAGES_TABLE',
+    partitionKey: pk,
+    indexes: [
+      // Sparse and keys only: sent SMS still waiting for their final status, by when they are due.
+      {
+        name: 'due',
+        partitionKey: { name: 'pollBucket', type: 'S' },
+        sortKey: { name: 'dueAt', type: 'S' },
+        projection: 'KEYS_ONLY',
+      },
+    ],
+    timeToLiveAttribute: 'expiresAt',
+  },
   /** Powertools idempotency records (webhook deliveries). */
   idempotency: {
     id: 'Idempotency',
