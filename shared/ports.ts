@@ -363,9 +363,13 @@ export interface PartialRateLimiter extends RateLimiter {
    * caller makes as soon as the call answered or failed. The call reached the provider between
    * the two, so no sliding second at the provider sees more than the limit. With `early` it
    * may resolve before `notBefore` (a lease written ahead): prepare the call, but start it
-   * only then.
+   * only then. A `priority` lease (transactional messages) may use the share of the rate kept
+   * for them, which other leases leave free while priority traffic flows.
    */
-  lease(max: number, options?: { deadline?: number; early?: boolean }): Promise<RateLease>;
+  lease(
+    max: number,
+    options?: { deadline?: number; early?: boolean; priority?: boolean },
+  ): Promise<RateLease>;
 }
 
 /** Units of a shared rate held for one provider call (see {@link PartialRateLimiter.lease}). */
