@@ -10,10 +10,12 @@ import {
   importFiles,
   importStore,
   listStore,
+  messageStore,
   personalDataStore,
   secretSource,
   segmentStore,
   suppressionStore,
+  transactionalQueue,
   workQueue,
 } from '../../shared/adapters/factory';
 import { readFunctionConfig } from '../../shared/config';
@@ -26,6 +28,7 @@ import { campaignRoutes } from './routes/campaigns';
 import { contactRoutes } from './routes/contacts';
 import { importRoutes } from './routes/imports';
 import { listRoutes } from './routes/lists';
+import { messageRoutes } from './routes/messages';
 import { segmentRoutes } from './routes/segments';
 import type { Routes } from './routes/types';
 
@@ -79,6 +82,16 @@ const routes: Routes = {
       optOutSuffix: config.CHAPAR_SMS_OPT_OUT_SUFFIX,
     }),
   }),
+  ...messageRoutes({
+    messages: messageStore(config.MESSAGES_TABLE),
+    contacts,
+    queue: transactionalQueue(config.TRANSACTIONAL_QUEUE_URL),
+    suppressions,
+    erasureKey: keyOfErasure,
+    now,
+    retentionDays: config.CHAPAR_MESSAGE_RETENTION_DAYS,
+    // Templates come from the templates area once it is merged (a MessageTemplates store).
+  }),
   ...importRoutes({
     imports: importStore(config.IMPORTS_TABLE),
     files: importFiles(config.IMPORTS_BUCKET),
@@ -87,7 +100,7 @@ const routes: Routes = {
   }),
 };
 
-/** Marketer API: contacts (search, consent, export, erasure), lists, segments and campaigns, behind the bearer API key. */
+/** Marketer API: contacts (search, consent, export, erasure), lists, segments, campaigns and transactional messages, behind the bearer API key. */
 export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
   // Never log the raw event: its path, headers or body carry tokens, keys or the callback secret.
   .use(injectLambdaContext(logger, { logEvent: false }))

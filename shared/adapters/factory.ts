@@ -7,8 +7,10 @@ import type {
   EmailProvider,
   ImportFiles,
   ImportQueue,
+  MessageStore,
   MessageVisibility,
   SecretSource,
+  TransactionalQueue,
   WorkQueue,
 } from '../ports';
 import { DynamoCampaignStore } from './dynamodb/campaign-store';
@@ -22,6 +24,7 @@ import { DynamoFeedbackStore } from './dynamodb/feedback-store';
 import { DynamoImportedContactWriter, DynamoImportStore } from './dynamodb/import-store';
 import { DynamoLinkStore } from './dynamodb/link-store';
 import { DynamoListStore } from './dynamodb/list-store';
+import { DynamoMessageStore } from './dynamodb/message-store';
 import { DynamoPersonalDataStore, type PersonalDataTables } from './dynamodb/personal-data-store';
 import { DynamoReportStore } from './dynamodb/report-store';
 import { DynamoSegmentStore } from './dynamodb/segment-store';
@@ -33,6 +36,7 @@ import { SesAccount } from './ses/account';
 import { SesEmailProvider } from './ses/email-provider';
 import { SqsImportQueue } from './sqs/import-queue';
 import { SqsMessageVisibility } from './sqs/message-visibility';
+import { SqsTransactionalQueue } from './sqs/transactional-queue';
 import { type QueueUrls, SqsWorkQueue } from './sqs/work-queue';
 
 /**
@@ -127,6 +131,19 @@ export function workQueue(urls: QueueUrls): WorkQueue {
     sendDispatch: (messages) => queue().sendDispatch(messages),
     sendRecipients: (messages) => queue().sendRecipients(messages),
   };
+}
+
+/** Transactional messages and their Idempotency-Keys (the `messages` table). */
+export const messageStore = (table: string): MessageStore =>
+  new DynamoMessageStore(dynamoDocumentClient(), table);
+
+/** The transactional queue, ahead of campaign traffic. */
+export function transactionalQueue(url: string): TransactionalQueue {
+  const queue = onFirstUse(() => {
+    sqs ??= new SQSClient({});
+    return new SqsTransactionalQueue(sqs, url);
+  });
+  return { enqueue: (messageId) => queue().enqueue(messageId) };
 }
 
 /** Delays a received message (quiet hours, a provider's backoff) on the queue it came from. */

@@ -29,6 +29,15 @@ export const MESSAGE_STATUSES = [
 ] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
+/** Message ids are ULIDs. */
+export const MESSAGE_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
+/** A transactional queue record's body: the message to send, nothing personal. */
+export const messageRecordSchema = z.object({
+  v: z.literal(1),
+  messageId: z.string().check(z.regex(MESSAGE_ID)),
+});
+
 /** An Idempotency-Key: 1–255 visible ASCII characters (a UUID, an order id …). */
 export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 

@@ -8,6 +8,7 @@ import { smsLength } from '../domain/sms-segments';
 import {
   IDEMPOTENCY_KEY,
   MAX_MESSAGE_SMS_LENGTH,
+  MESSAGE_ID,
   type MessageInput,
   type MessageStatus,
   messageExpiry,
@@ -296,8 +297,6 @@ export interface MessageView {
   readonly templateId?: string;
   readonly templateVersion?: number;
 }
-
-const MESSAGE_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
 export async function getMessage(
   deps: { readonly messages: MessageStore },
