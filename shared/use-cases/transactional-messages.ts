@@ -161,10 +161,16 @@ async function replayOf(
   return replayed(deps, found.messageId);
 }
 
+/** How long a new message's own request has to enqueue it before a replay does. */
+export const ENQUEUE_GRACE_MS = 10_000;
+
 async function replayed(deps: AcceptMessageDeps, messageId: string): Promise<AcceptedMessage> {
   const message = await deps.messages.get(messageId);
   if (!message) throw new ConflictError('This Idempotency-Key made a message that has expired');
-  if (message.status === 'queued' && !message.enqueued) {
+  // A replay of a request whose enqueue never landed (it failed, or its process died) enqueues it;
+  // a concurrent twin of the first request, still on its way to the queue, does not.
+  const stale = deps.now().getTime() - Date.parse(message.createdAt) >= ENQUEUE_GRACE_MS;
+  if (message.status === 'queued' && !message.enqueued && stale) {
     await deps.queue.enqueue(message.id);
     await deps.messages.markEnqueued(message.id);
   }

@@ -9,6 +9,7 @@ import {
   acceptMessage,
   type DeliverMessageDeps,
   deliverMessage,
+  ENQUEUE_GRACE_MS,
   getMessage,
   MessageRetryError,
   type MessageTemplates,
@@ -138,14 +139,19 @@ describe('acceptMessage', () => {
 
   it('enqueues again on a replay when the first enqueue never landed', async () => {
     // Prepare
-    const { accept, queue } = setup();
+    const { accept, queue, advance } = setup();
     queue.failNext = true;
     await expect(acceptMessage(accept, 'k-2', orderSms)).rejects.toThrow('SQS unavailable');
 
-    // Act
+    // Act: a twin at once leaves it to the first request; the client's retry later enqueues it
+    const twin = await acceptMessage(accept, 'k-2', orderSms);
+    const enqueuedByTwin = [...queue.enqueued];
+    advance(ENQUEUE_GRACE_MS);
     const replay = await acceptMessage(accept, 'k-2', orderSms);
 
     // Assess
+    expect(enqueuedByTwin).toEqual([]);
+    expect(twin.id).toBe(replay.id);
     expect(queue.enqueued).toEqual([replay.id]);
   });
 
