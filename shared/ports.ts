@@ -684,6 +684,11 @@ export interface MessageStore {
   release(id: string, claimId: string, options?: { readonly outcomeUnknown?: boolean }): Promise<void>;
   /** Ends a claimed message; false when the claim was lost. `pollAt`: when to ask its SMS status. */
   end(id: string, claimId: string, end: MessageEnd, now: Date): Promise<boolean>;
+  /**
+   * Erasure: removes the address and the rendered content (the data) from every message sent to
+   * `address`; status and times stay.
+   */
+  scrubAddress(address: string, now: Date): Promise<void>;
   /** Sent SMS whose status is due for a poll at `now`, oldest first. */
   duePolls(now: Date, limit: number): Promise<TransactionalMessage[]>;
   /**

@@ -51,6 +51,7 @@ const suppressions = suppressionStore(config.SUPPRESSIONS_TABLE);
 const keyOfErasure = erasureKey(secrets, config.ERASURE_KEY_SECRET_ID);
 const lists = listStore(config.AUDIENCES_TABLE);
 const segments = segmentStore(config.AUDIENCES_TABLE);
+const messages = messageStore(config.MESSAGES_TABLE);
 
 const routes: Routes = {
   ...contactRoutes({
@@ -62,6 +63,7 @@ const routes: Routes = {
     now,
     search: contactSearch(config.CONTACTS_TABLE),
     lists,
+    messages,
   }),
   ...listRoutes({ lists, contacts, now }),
   ...segmentRoutes({ segments, lists, contacts, consent, now }),
@@ -83,7 +85,7 @@ const routes: Routes = {
     }),
   }),
   ...messageRoutes({
-    messages: messageStore(config.MESSAGES_TABLE),
+    messages,
     contacts,
     queue: transactionalQueue(config.TRANSACTIONAL_QUEUE_URL),
     suppressions,

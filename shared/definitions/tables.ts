@@ -185,6 +185,8 @@ export const tables = {
         sortKey: { name: 'dueAt', type: 'S' },
         projection: 'KEYS_ONLY',
       },
+      // Sparse and keys only: an erasure finds the messages sent to the person's phone and email.
+      { name: 'byAddress', partitionKey: { name: 'address', type: 'S' }, projection: 'KEYS_ONLY' },
     ],
     timeToLiveAttribute: 'expiresAt',
   },

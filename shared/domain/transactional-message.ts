@@ -138,7 +138,7 @@ export type RenderedContent =
 export interface TransactionalMessage {
   readonly id: string;
   readonly channel: Channel;
-  /** E.164 phone or lower-cased email. */
+  /** E.164 phone or lower-cased email; removed by an erasure of its owner. */
   readonly address: string;
   readonly contactId?: string;
   readonly locale: Locale;

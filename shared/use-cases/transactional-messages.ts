@@ -384,7 +384,10 @@ export async function deliverMessage(
       return 'sent';
     }
   }
-  const refusal = await refusalOf(deps, message.channel, message.address);
+  // An erasure since acceptance removed address and content (and left a tombstone).
+  const refusal = message.address
+    ? await refusalOf(deps, message.channel, message.address)
+    : 'the address belongs to an erased person';
   if (refusal) {
     await end('refused', { reason: refusal });
     return 'refused';

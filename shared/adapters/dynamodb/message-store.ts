@@ -204,6 +204,37 @@ export class DynamoMessageStore implements MessageStore {
     }
   }
 
+  async scrubAddress(address: string, now: Date): Promise<void> {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'byAddress',
+          KeyConditionExpression: 'address = :address',
+          ExpressionAttributeValues: { ':address': address },
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        try {
+          await this.client.send(
+            new UpdateCommand({
+              TableName: this.table,
+              Key: { pk: item.pk },
+              UpdateExpression: 'SET scrubbedAt = :now REMOVE address, content',
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeValues: { ':now': now.toISOString() },
+            }),
+          );
+        } catch (error) {
+          if (!isConditionFailure(error)) throw error;
+        }
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+  }
+
   async duePolls(now: Date, limit: number): Promise<TransactionalMessage[]> {
     const { Items = [] } = await this.client.send(
       new QueryCommand({

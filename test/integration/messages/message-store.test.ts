@@ -173,4 +173,50 @@ describe('DynamoMessageStore with the transactional use case', () => {
     expect((await messages.get(id))?.status).toBe('bounced');
     await expect(again).rejects.toThrow(/hard-bounced/);
   });
+
+  it('scrubs address and content of the messages sent to an erased person, and then sends none of them', async () => {
+    // Prepare: two messages to one phone, one of them still queued
+    const phone = `0912${String(Date.now()).slice(-7)}`;
+    const toPhone = (text: string) => ({ ...body(text), to: { phone } });
+    const sent = await useCase.acceptMessage(
+      acceptDeps(),
+      `k-${randomUUID()}`,
+      toPhone('رمز یکبار مصرف ۱۱۱'),
+    );
+    const queued = await useCase.acceptMessage(
+      acceptDeps(),
+      `k-${randomUUID()}`,
+      toPhone('رمز یکبار مصرف ۲۲۲'),
+    );
+    await messages.claim(sent.id, 'run', new Date(), 60_000);
+    await messages.end(
+      sent.id,
+      'run',
+      { status: 'sent', providerMessageId: 'p', sentAt: new Date() },
+      new Date(),
+    );
+
+    // Act
+    await messages.scrubAddress(`+98${phone.slice(1)}`, new Date());
+    const outcome = await useCase.deliverMessage(
+      {
+        messages,
+        suppressions,
+        erasureKey: async () => 'test-erasure-key',
+        now: () => new Date(),
+        leaseMs: 60_000,
+      },
+      queued.id,
+      'run-2',
+    );
+
+    // Assess
+    for (const id of [sent.id, queued.id]) {
+      const stored = await item(`message#${id}`);
+      expect(stored).not.toHaveProperty('address');
+      expect(stored).not.toHaveProperty('content');
+    }
+    expect((await messages.get(sent.id))?.status).toBe('sent');
+    expect(outcome).toBe('refused');
+  });
 });

@@ -75,6 +75,14 @@ export class MemoryMessageStore implements MessageStore {
     return true;
   }
 
+  async scrubAddress(address: string, now: Date): Promise<void> {
+    for (const [id, message] of this.messages) {
+      if (message.address !== address) continue;
+      const { address: _a, content: _c, ...rest } = message;
+      this.messages.set(id, { ...rest, updatedAt: now.toISOString() } as Stored);
+    }
+  }
+
   async duePolls(now: Date, limit: number): Promise<TransactionalMessage[]> {
     const due = [...this.messages.values()]
       .filter((message) => message.dueAt !== undefined && message.dueAt <= now.toISOString())
