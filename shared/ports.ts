@@ -689,6 +689,8 @@ export interface MessageStore {
    * `address`; status and times stay.
    */
   scrubAddress(address: string, now: Date): Promise<void>;
+  /** Every message sent to `address` still kept, oldest first (a data subject's export). */
+  sentTo(address: string): Promise<TransactionalMessage[]>;
   /** Sent SMS whose status is due for a poll at `now`, oldest first. */
   duePolls(now: Date, limit: number): Promise<TransactionalMessage[]>;
   /**

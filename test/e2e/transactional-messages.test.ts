@@ -69,6 +69,19 @@ describe('transactional messages over the running platform', () => {
       500,
     );
     expect(delivered).toMatchObject({ id: accepted.body.id, channel: 'sms', status: 'delivered' });
+    const exported = await call<{ transactionalMessages: unknown[] }>(
+      api,
+      'GET',
+      '/v1/contacts/tx-sara/export',
+    );
+    expect(exported.body.transactionalMessages).toEqual([
+      expect.objectContaining({
+        id: accepted.body.id,
+        address: '+989121110001',
+        content: { channel: 'sms', text: 'سارا عزیز، سفارش A-1042 ارسال شد' },
+        status: 'delivered',
+      }),
+    ]);
   });
 
   it('answers the same Idempotency-Key with the same message and sends one SMS; another body is a 409', async () => {

@@ -29,7 +29,7 @@ export interface ContactRouteDeps extends TombstoneDeps {
   readonly search: ContactSearch;
   readonly lists: ListStore;
   /** Transactional messages, scrubbed by an erasure. */
-  readonly messages?: Pick<MessageStore, 'scrubAddress'>;
+  readonly messages?: Pick<MessageStore, 'scrubAddress' | 'sentTo'>;
 }
 
 /** The contact as the API shows it: the token ref stays internal. */

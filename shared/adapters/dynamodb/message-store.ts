@@ -204,6 +204,28 @@ export class DynamoMessageStore implements MessageStore {
     }
   }
 
+  async sentTo(address: string): Promise<TransactionalMessage[]> {
+    const found: TransactionalMessage[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'byAddress',
+          KeyConditionExpression: 'address = :address',
+          ExpressionAttributeValues: { ':address': address },
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      const messages = await Promise.all(
+        (page.Items ?? []).map((item) => this.get(String(item.pk).slice('message#'.length))),
+      );
+      found.push(...messages.filter((message): message is TransactionalMessage => message !== undefined));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return found.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+  }
+
   async scrubAddress(address: string, now: Date): Promise<void> {
     let start: Record<string, unknown> | undefined;
     do {

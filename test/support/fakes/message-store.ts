@@ -75,6 +75,11 @@ export class MemoryMessageStore implements MessageStore {
     return true;
   }
 
+  async sentTo(address: string): Promise<TransactionalMessage[]> {
+    const sent = [...this.messages.values()].filter((message) => message.address === address);
+    return Promise.all(sent.map(async (message) => (await this.get(message.id)) as TransactionalMessage));
+  }
+
   async scrubAddress(address: string, now: Date): Promise<void> {
     for (const [id, message] of this.messages) {
       if (message.address !== address) continue;
