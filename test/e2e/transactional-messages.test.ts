@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, eventually, SMS_SENDER, simMessages } from '../support/http';
+import { call, eventually, headerOf, SMS_SENDER, sesEmails, simMessages } from '../support/http';
 import { startTestPlatform } from '../support/platform';
 
 type Platform = Awaited<ReturnType<typeof startTestPlatform>>;
@@ -108,6 +108,39 @@ describe('transactional messages over the running platform', () => {
       return view.body.status !== 'queued' ? view.body : undefined;
     }, 'the message sent');
     expect(await smsWith('77311')).toHaveLength(1);
+  });
+
+  it('sends a transactional email with no unsubscribe header; a hard bounce marks it and refuses the address after', async () => {
+    // Prepare: SES's mailbox simulator answers this address with a permanent bounce
+    const email = {
+      channel: 'email',
+      to: { email: 'bounce@simulator.amazonses.com' },
+      content: { subject: 'رسید سفارش {{orderId}}', html: '<p>مبلغ {{amount}} پرداخت شد</p>' },
+      data: { orderId: 'R-55', amount: '۹۸٬۰۰۰ تومان' },
+      category: 'transactional',
+    };
+
+    // Act
+    const accepted = await send('receipt-R-55', email);
+    const bounced = await eventually(
+      async () => {
+        const view = await call<{ status: string }>(api, 'GET', `/v1/messages/${accepted.body.id}`);
+        return view.body.status === 'bounced' ? view.body : undefined;
+      },
+      'the bounced status',
+      30_000,
+      500,
+    );
+    const again = await send('receipt-R-56', { ...email, data: { orderId: 'R-56', amount: '1' } });
+
+    // Assess
+    expect(accepted.status).toBe(202);
+    expect(bounced).toMatchObject({ channel: 'email', status: 'bounced' });
+    const mail = (await sesEmails(platform.sesUrl)).find((stored) => stored.subject === 'رسید سفارش R-55');
+    expect(mail).toBeDefined();
+    expect(mail && headerOf(mail, 'List-Unsubscribe')).toBeUndefined();
+    expect(again.status).toBe(409);
+    expect(again.body.message).toContain('hard-bounced');
   });
 
   it('refuses with 409 and the reason a message to an erased person', async () => {
