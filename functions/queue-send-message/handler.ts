@@ -6,6 +6,7 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { dynamoDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { DynamoRateLimiter } from '../../shared/adapters/dynamodb/rate-limiter';
 import {
+  emailAccount,
   emailProvider,
   erasureKey,
   messageStore,
@@ -16,6 +17,7 @@ import {
 import { KavenegarClient } from '../../shared/adapters/kavenegar/client';
 import { KavenegarSmsLookup } from '../../shared/adapters/kavenegar/sms-lookup';
 import { KavenegarSmsProvider } from '../../shared/adapters/kavenegar/sms-provider';
+import { RateLimitedEmailProvider } from '../../shared/adapters/rate-limited-email-provider';
 import { RateLimitedSmsProvider } from '../../shared/adapters/rate-limited-sms-provider';
 import { readFunctionConfig } from '../../shared/config';
 import { functions } from '../../shared/definitions/functions';
@@ -43,6 +45,22 @@ const smsRate = new DynamoRateLimiter({
   maxHoldMs: functions['queue-send-message'].timeoutSeconds * 1000,
   reservedShare: config.CHAPAR_SMS_TRANSACTIONAL_SHARE,
 });
+// SES's MaxSendRate, the budget the campaign email senders spend too (the `ses-email` item).
+const sesLimiters = new Map<number, DynamoRateLimiter>();
+function sesRate(perSecond: number): DynamoRateLimiter {
+  let limiter = sesLimiters.get(perSecond);
+  if (!limiter) {
+    limiter = new DynamoRateLimiter({
+      client: dynamoDocumentClient(),
+      tableName: config.RATE_LIMITS_TABLE,
+      name: 'ses-email',
+      limitPerSecond: perSecond,
+      maxHoldMs: functions['queue-send-message'].timeoutSeconds * 1000,
+    });
+    sesLimiters.set(perSecond, limiter);
+  }
+  return limiter;
+}
 /** Longer than a run may take (the function's timeout): a live run is never taken over. */
 const CLAIM_LEASE_MS = 2 * functions['queue-send-message'].timeoutSeconds * 1000;
 const visibility = messageVisibility();
@@ -64,10 +82,15 @@ async function deliverDeps(): Promise<DeliverMessageDeps> {
       { priority: true, maxWaitMs: 10_000 },
     ),
     lookup: new KavenegarSmsLookup(client),
-    email: emailProvider({
-      from: config.CHAPAR_FROM_EMAIL,
-      ...(config.SES_CONFIGURATION_SET ? { configurationSet: config.SES_CONFIGURATION_SET } : {}),
-    }),
+    email: new RateLimitedEmailProvider(
+      emailProvider({
+        from: config.CHAPAR_FROM_EMAIL,
+        ...(config.SES_CONFIGURATION_SET ? { configurationSet: config.SES_CONFIGURATION_SET } : {}),
+      }),
+      emailAccount(),
+      sesRate,
+      { priority: true },
+    ),
     suppressions: suppressionStore(config.SUPPRESSIONS_TABLE),
     erasureKey: erasureKey(secrets, config.ERASURE_KEY_SECRET_ID),
     now: () => new Date(),
