@@ -209,6 +209,7 @@ async function main(): Promise<void> {
       dynamodbPort: 0,
       sqsPort: 0,
       secretsPort: 0,
+      cognitoPort: 0,
       visibilityTimeoutSeconds: 30,
       // No quiet hours: the bench runs at any time of day. INFO as deployed: its bytes are billed.
       env: { CHAPAR_SMS_RATE: String(settings.rate), CHAPAR_QUIET_HOURS: '', POWERTOOLS_LOG_LEVEL: 'INFO' },

@@ -273,7 +273,13 @@ function projection(run: Run): { perPageMs: number; seconds: number; smallReques
 }
 
 async function main(): Promise<void> {
-  const emulators = await startEmulators({ dynamodbPort: 0, sqsPort: 0, sesPort: 0, secretsPort: 0 });
+  const emulators = await startEmulators({
+    dynamodbPort: 0,
+    sqsPort: 0,
+    sesPort: 0,
+    secretsPort: 0,
+    cognitoPort: 0,
+  });
   try {
     const { endpoints } = emulators;
     const made = clients(endpoints);

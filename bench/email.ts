@@ -145,6 +145,7 @@ async function main(): Promise<void> {
       dynamodbPort: 0,
       sqsPort: 0,
       secretsPort: 0,
+      cognitoPort: 0,
       quiet: true,
       visibilityTimeoutSeconds: settings.visibilitySeconds,
       env: { CHAPAR_QUIET_HOURS: '', POWERTOOLS_LOG_LEVEL: 'ERROR' },

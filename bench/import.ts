@@ -101,6 +101,7 @@ async function main(): Promise<void> {
     dynamodbPort: 0,
     sqsPort: 0,
     secretsPort: 0,
+    cognitoPort: 0,
     env: { CHAPAR_QUIET_HOURS: '' },
   });
   try {

@@ -94,6 +94,7 @@ async function main(): Promise<void> {
       dynamodbPort: 0,
       sqsPort: 0,
       secretsPort: 0,
+      cognitoPort: 0,
       quiet: true,
       visibilityTimeoutSeconds: settings.visibilitySeconds,
       // No quiet hours: the bench runs at any time of day. Errors only: a warning per SMS

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { App, Environment } from 'aws-cdk-lib';
 import { acknowledgeNagFindings } from './nag-suppressions';
@@ -5,6 +7,17 @@ import { readOperatorConfig } from './operator-config';
 import { ApiStack } from './stacks/api-stack';
 import { DataStack } from './stacks/data-stack';
 import { MessagingStack } from './stacks/messaging-stack';
+
+/** The built console; synth fails with the way to build it when it is missing. */
+function builtConsole(given: string | undefined): string {
+  const path = given ?? process.env.CHAPAR_CONSOLE_DIST ?? join(PROJECT_ROOT, 'console', 'dist');
+  if (!existsSync(join(path, 'index.html'))) {
+    throw new Error(
+      `The console is not built (${path}): run \`npm run console:build\` (npm run synth does it first)`,
+    );
+  }
+  return path;
+}
 
 /** The repository root: package-lock.json, functions/ and templates/ live here. */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -14,6 +27,8 @@ export interface ChaparStacksOptions {
   readonly env?: Environment;
   /** @default PROJECT_ROOT */
   readonly projectRoot?: string;
+  /** The built console. @default CHAPAR_CONSOLE_DIST, else console/dist under PROJECT_ROOT */
+  readonly consoleDist?: string;
 }
 
 export interface ChaparStacks {
@@ -32,7 +47,7 @@ export function addChaparStacks(app: App, options: ChaparStacksOptions = {}): Ch
 
   const data = new DataStack(app, 'ChaparData', {
     env,
-    description: 'Chapar data: DynamoDB tables and Secrets Manager secrets',
+    description: 'Chapar data: DynamoDB tables, Secrets Manager secrets and the Cognito user pool',
   });
   const messaging = new MessagingStack(app, 'ChaparMessaging', {
     env,
@@ -51,6 +66,13 @@ export function addChaparStacks(app: App, options: ChaparStacksOptions = {}): Ch
     configurationSet: messaging.configurationSet,
     emailIdentity: messaging.emailIdentity,
     alarmTopic: messaging.alarmTopic,
+    userPool: {
+      userPoolId: data.users.userPool.userPoolId,
+      userPoolArn: data.users.userPool.userPoolArn,
+      clientId: data.users.client.userPoolClientId,
+      issuer: data.users.issuer,
+    },
+    consoleDist: builtConsole(options.consoleDist),
   });
 
   const stacks = { data, messaging, api };

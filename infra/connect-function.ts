@@ -19,6 +19,7 @@ import {
   secrets,
   type TableName,
   tables,
+  USER_POOL_MANAGE_ACTIONS,
 } from '../shared/definitions';
 
 // CDK's grantReadData / grantReadWriteData actions (less the stream ones: no table has a
@@ -50,6 +51,14 @@ export interface EmailSending {
   readonly identityArns: readonly string[];
 }
 
+/** The user pool as a function is given it. */
+export interface UserPoolResource {
+  readonly userPoolId: string;
+  readonly userPoolArn: string;
+  readonly clientId: string;
+  readonly issuer: string;
+}
+
 /** Everything a function definition can ask for. */
 export interface FunctionResources {
   readonly tables: Readonly<Record<TableName, dynamodb.ITable>>;
@@ -57,6 +66,7 @@ export interface FunctionResources {
   readonly secrets: Readonly<Record<SecretName, secretsmanager.ISecret>>;
   readonly buckets: Readonly<Record<BucketName, s3.IBucket>>;
   readonly email: EmailSending;
+  readonly userPool: UserPoolResource;
   /** Values of the plain settings; each function receives the ones its definition names. */
   readonly settings: Readonly<Partial<Record<SettingName, string>>>;
   /** The limits kept in the rateLimits table (CHAPAR_SMS_RATE and its guard), given together with it. */
@@ -138,6 +148,20 @@ export function connectFunction(
       });
       fn.role?.attachInlinePolicy(policy);
     });
+  }
+
+  if (definition.userPool) {
+    const pool = resources.userPool;
+    // Verifying tokens needs no permission: the JWKS is public.
+    provide('COGNITO_ISSUER', pool.issuer);
+    provide('COGNITO_CLIENT_ID', pool.clientId);
+    if (definition.userPool === 'manage') {
+      provide('COGNITO_USER_POOL_ID', pool.userPoolId, () =>
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({ actions: [...USER_POOL_MANAGE_ACTIONS], resources: [pool.userPoolArn] }),
+        ),
+      );
+    }
   }
 
   if (definition.sendsEmail) {

@@ -1,3 +1,4 @@
+import * as cognito from './cognito';
 import * as dynamodb from './dynamodb';
 import { type KavenegarSimulatorOptions, startKavenegarSimulator } from './kavenegar-simulator';
 import { startInOrder } from './lifecycle';
@@ -9,6 +10,9 @@ import * as sqs from './sqs';
 /** Region the local platform and the tests pretend to be in. */
 export const LOCAL_REGION = 'us-east-1';
 
+/** The first admin of the local user pool, unless CHAPAR_ADMIN_EMAIL / CHAPAR_ADMIN_PASSWORD say otherwise. */
+export const LOCAL_ADMIN = { email: 'admin@chapar.local', password: 'local-admin-password' } as const;
+
 /** How to start the emulators; every port defaults to the local platform's, 0 = any free port. */
 export interface EmulatorOptions {
   /** Default '127.0.0.1'. */
@@ -17,6 +21,10 @@ export interface EmulatorOptions {
   sqsPort?: number;
   sesPort?: number;
   secretsPort?: number;
+  /** cognito-local's port (CHAPAR_COGNITO_PORT). */
+  cognitoPort?: number;
+  /** The first admin cognito-local is given. Default admin@chapar.local / local-admin-password. */
+  admin?: { readonly email: string; readonly password: string };
   /** Starts the Kavenegar simulator too when given. */
   kavenegar?: Omit<KavenegarSimulatorOptions, 'host'>;
 }
@@ -60,7 +68,17 @@ export function startEmulators(options: EmulatorOptions = {}): Promise<Emulators
     const queues = started.add('SQS', await sqs.start({ host, port: options.sqsPort }));
     // 4. SES: where email goes; its inbox is a web page.
     const email = started.add('SES', await ses.start({ host, port: options.sesPort }));
-    // 5. Kavenegar last: a provider, not AWS, and only the platform needs it running.
+    // 5. Cognito (cognito-local): sign-in; its pool, client, groups and first admin made at start.
+    const users = started.add(
+      'Cognito',
+      await cognito.start({
+        host,
+        port: options.cognitoPort,
+        region: LOCAL_REGION,
+        admin: options.admin ?? LOCAL_ADMIN,
+      }),
+    );
+    // 6. Kavenegar last: a provider, not AWS, and only the platform needs it running.
     const kavenegar =
       options.kavenegar === undefined
         ? undefined
@@ -74,6 +92,12 @@ export function startEmulators(options: EmulatorOptions = {}): Promise<Emulators
         sqs: queues.url,
         ses: email.url,
         secretsManager: secrets.url,
+        cognito: {
+          url: users.url,
+          userPoolId: users.userPoolId,
+          clientId: users.clientId,
+          issuer: users.issuer,
+        },
         ...(kavenegar === undefined ? {} : { kavenegar: kavenegar.url }),
       },
       onS3Upload: queues.onUpload,

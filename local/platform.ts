@@ -1,5 +1,6 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { buckets, queueRoutes } from '../shared/definitions';
+import { consoleSite, type LocalConsoleConfig } from './console';
 import { type EmulatorEndpoints, type Emulators, startEmulators } from './emulators';
 import { createHandlerLoader, type HandlerSource } from './lambda/functions';
 import { type HttpGateway, type QueueRoute, startHttpGateway } from './lambda/http-gateway';
@@ -27,6 +28,10 @@ export const localVariables = [
   { name: 'CHAPAR_DYNAMODB_PORT', defaultValue: '8000', secret: false },
   { name: 'CHAPAR_SQS_PORT', defaultValue: '4566', secret: false },
   { name: 'CHAPAR_SECRETS_PORT', defaultValue: '8007', secret: false },
+  { name: 'CHAPAR_COGNITO_PORT', defaultValue: '9229', secret: false },
+  // The first admin of the local user pool, created at start.
+  { name: 'CHAPAR_ADMIN_EMAIL', defaultValue: 'admin@chapar.local', secret: false },
+  { name: 'CHAPAR_ADMIN_PASSWORD', defaultValue: 'local-admin-password', secret: true },
   { name: 'CHAPAR_SMS_SENDER', defaultValue: '50004001051233', secret: false },
   { name: 'CHAPAR_FROM_EMAIL', defaultValue: 'news@chapar.local', secret: false },
   { name: 'CHAPAR_ABUSE_EMAIL', defaultValue: 'abuse@chapar.local', secret: false },
@@ -54,6 +59,7 @@ export interface PlatformOptions {
   dynamodbPort?: number;
   sqsPort?: number;
   secretsPort?: number;
+  cognitoPort?: number;
   /** Default: CHAPAR_HOST. */
   host?: string;
   /** Replaces every queue's visibility timeout (tests need seconds, not minutes). */
@@ -115,7 +121,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   return startInOrder('The local platform', async (started) => {
     // First in, so last out: process.env is restored once every piece has ended.
     started.add('process.env', { end: async () => environment.restore() });
-    // 2. Emulators: DynamoDB Local, Secrets Manager, SQS, SES and the Kavenegar simulator.
+    // 2. Emulators: DynamoDB Local, Secrets Manager, SQS, SES, Cognito (with its pool and first
+    //    admin) and the Kavenegar simulator.
     const emulators = started.add('Emulators', await startPlatformEmulators(settings, host, port, options));
     const { endpoints } = emulators;
     // 3. Resources: the tables, queues, topics and secrets, seeded with the local secret values;
@@ -137,6 +144,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     //    (their URLs go into the functions' environment), the environment, then the pollers
     //    and the scheduler. The gateway answers 503 until all of it is up.
     let ready = false;
+    let consoleConfig: LocalConsoleConfig | undefined;
     const handlers = createHandlerLoader();
     const { sesEvents, gateway, kavenegarUrl } = await startEdge(started, {
       handlers,
@@ -146,6 +154,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       resources,
       settings,
       isReady: () => ready,
+      consoleConfig: () => consoleConfig,
     });
     const env: Record<string, string> = {
       ...resources.env,
@@ -194,6 +203,8 @@ function startPlatformEmulators(
     sqsPort: port(options.sqsPort, 'CHAPAR_SQS_PORT'),
     sesPort: port(options.sesPort, 'CHAPAR_SES_PORT'),
     secretsPort: port(options.secretsPort, 'CHAPAR_SECRETS_PORT'),
+    cognitoPort: port(options.cognitoPort, 'CHAPAR_COGNITO_PORT'),
+    admin: { email: settings.CHAPAR_ADMIN_EMAIL, password: settings.CHAPAR_ADMIN_PASSWORD },
     kavenegar: {
       port: port(options.kavenegarPort, 'CHAPAR_KAVENEGAR_PORT'),
       apiKey: settings.CHAPAR_KAVENEGAR_API_KEY,
@@ -231,6 +242,8 @@ interface EdgeOptions {
   readonly resources: LocalResources;
   readonly settings: LocalSettings;
   readonly isReady: () => boolean;
+  /** The console's config.json once the platform knows it (Cognito's pool and client). */
+  readonly consoleConfig: () => LocalConsoleConfig | undefined;
 }
 
 /**
@@ -239,7 +252,7 @@ interface EdgeOptions {
  */
 async function startEdge(
   started: Started,
-  { handlers, host, apiPort, endpoints, resources, settings, isReady }: EdgeOptions,
+  { handlers, host, apiPort, endpoints, resources, settings, isReady, consoleConfig }: EdgeOptions,
 ): Promise<{ sesEvents: SesEvents; gateway: HttpGateway; kavenegarUrl: string }> {
   // Mail to the mailbox simulator's addresses becomes SES events on the sesEvents topic, as a
   // configuration set publishes them.
@@ -264,6 +277,11 @@ async function startEdge(
       port: apiPort,
       isReady,
       queueRoutes: callbackOn(settings) ? localQueueRoutes(started, endpoints, resources) : [],
+      // The console and its config.json; its pages call Cognito and PUT uploads to S3 (fauxqs).
+      site: consoleSite(consoleConfig, () => {
+        const cognito = consoleConfig()?.cognito.endpoint;
+        return [new URL(endpoints.sqs).origin, ...(cognito ? [new URL(cognito).origin] : [])];
+      }),
     }),
   );
 

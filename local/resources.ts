@@ -35,6 +35,13 @@ export interface AwsEndpoints {
   readonly sqs: string;
   readonly ses: string;
   readonly secretsManager: string;
+  /** cognito-local and the user pool it was given. */
+  readonly cognito: {
+    readonly url: string;
+    readonly userPoolId: string;
+    readonly clientId: string;
+    readonly issuer: string;
+  };
 }
 
 /** A queue and its dead-letter queue, as created. */
@@ -92,6 +99,7 @@ export function endpointEnv(endpoints: AwsEndpoints): Record<string, string> {
     AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsManager,
     // fauxqs serves S3 on its SQS port; with this set, functions address buckets path-style.
     AWS_ENDPOINT_URL_S3: endpoints.sqs,
+    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: endpoints.cognito.url,
   };
 }
 
@@ -131,6 +139,10 @@ export async function createResources(options: CreateResourcesOptions): Promise<
     for (const [key, table] of entries(tables)) env[table.envVar] = tableNames[key];
     for (const [key, queue] of entries(queues)) env[queue.envVar] = queueResources[key].url;
     for (const [key, secret] of entries(secrets)) env[secret.envVar] = secretNames[key];
+    // The pool, as infra/ gives it to a function that verifies tokens or manages users.
+    env.COGNITO_ISSUER = endpoints.cognito.issuer;
+    env.COGNITO_CLIENT_ID = endpoints.cognito.clientId;
+    env.COGNITO_USER_POOL_ID = endpoints.cognito.userPoolId;
     // Bucket names only: local/s3-events.ts creates the buckets and their notifications.
     for (const bucket of Object.values(buckets)) env[bucket.envVar] = bucket.localName;
     return { env, tables: tableNames, queues: queueResources, topics: topicResources, secrets: secretNames };
@@ -164,7 +176,10 @@ async function createTable(client: DynamoDBClient, name: string, table: TableDef
           : table.indexes.map((index) => ({
               IndexName: index.name,
               KeySchema: keySchema(index.partitionKey, index.sortKey),
-              Projection: { ProjectionType: index.projection ?? 'ALL' },
+              Projection: {
+                ProjectionType: index.projection ?? 'ALL',
+                ...(index.projection === 'INCLUDE' ? { NonKeyAttributes: [...(index.include ?? [])] } : {}),
+              },
             })),
     }),
   );

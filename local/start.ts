@@ -1,4 +1,5 @@
 import { routes, schedules } from '../shared/definitions';
+import { buildConsole } from './console';
 import {
   type LocalSettings,
   localVariables,
@@ -35,6 +36,8 @@ async function main(): Promise<void> {
   const startedAt = performance.now();
   try {
     printVariables(readLocalSettings());
+    // The console is built only when its sources changed since the last build.
+    if (await buildConsole()) console.log('Console built (console/dist).');
     platform = await startPlatform();
   } catch (error) {
     console.error(`\nThe local platform did not start: ${describe(error)}`);
@@ -68,11 +71,18 @@ function print(platform: Platform, seconds: number): void {
     `Chapar local platform ready in ${seconds.toFixed(1)} s`,
     '',
     row('API', `${platform.apiUrl}  (GET /health)`),
+    row('API reference', `${platform.apiUrl}/docs  (the contract: /v1/openapi.json)`),
+    row('Console', `${platform.apiUrl}/console/`),
     row('SES inbox', `${platform.sesUrl}  (JSON: /store)`),
     row('Kavenegar sim', `${platform.kavenegarUrl}  (/_sim/messages)`),
     row('DynamoDB Local', endpoints.dynamodb),
     row('SQS (fauxqs)', endpoints.sqs),
     row('Secrets Manager', endpoints.secretsManager),
+    row(
+      'Cognito',
+      `${endpoints.cognito.url}  (pool ${endpoints.cognito.userPoolId}, client ${endpoints.cognito.clientId})`,
+    ),
+    row('First admin', `${readLocalSettings().CHAPAR_ADMIN_EMAIL}  (password: CHAPAR_ADMIN_PASSWORD)`),
     '',
     'Routes:',
     ...routes.map((route) =>

@@ -23,7 +23,14 @@ const envSchema = z.object({
   IMPORTS_TABLE: z.string().check(z.minLength(1)),
   MESSAGES_TABLE: z.string().check(z.minLength(1)),
   TRANSACTIONAL_QUEUE_URL: z.url(),
+  TEMPLATES_TABLE: z.string().check(z.minLength(1)),
   IMPORTS_QUEUE_URL: z.url(),
+  API_KEYS_TABLE: z.string().check(z.minLength(1)),
+  /** The user pool's issuer: `https://cognito-idp.<region>.amazonaws.com/<poolId>` (cognito-local: http). */
+  COGNITO_ISSUER: z.url(),
+  /** The console's app client: the only client whose access tokens are accepted. */
+  COGNITO_CLIENT_ID: z.string().check(z.minLength(1)),
+  COGNITO_USER_POOL_ID: z.string().check(z.minLength(1)),
   /** The bucket contact files are uploaded to. */
   IMPORTS_BUCKET: z.string().check(z.minLength(1)),
   DISPATCH_QUEUE_URL: z.url(),

@@ -2,7 +2,8 @@
  * The interfaces Chapar's use cases need. Adapters in shared/adapters implement them;
  * use cases and the domain never import an AWS SDK or call a provider directly.
  */
-import type { Audience, Campaign, CampaignStats, CampaignStatus } from './domain/campaign';
+import type { ApiKeyRecord } from './domain/api-key';
+import type { Audience, Campaign, CampaignStats, CampaignStatus, Counter } from './domain/campaign';
 import type { ConsentEvent, ConsentState } from './domain/consent';
 import type {
   ClaimResult,
@@ -20,9 +21,11 @@ import type { EmailMessage } from './domain/email-message';
 import type { EmailAccountState } from './domain/email-sending';
 import type { ImportCounts, ImportJob } from './domain/import-job';
 import type { RowProblem } from './domain/import-row';
+import type { DayCounts, SpoofReportSummary } from './domain/insights';
 import type { ContactList } from './domain/list';
 import type { DispatchMessage, ReceivedMessage, RecipientsMessage } from './domain/messages';
 import type { FailureStreak } from './domain/retry-backoff';
+import type { Role } from './domain/roles';
 import type { Segment } from './domain/segment-filter';
 import type { ShortLink, ShortLinkClaims } from './domain/short-link';
 import type {
@@ -33,7 +36,8 @@ import type {
   SmsSendOutcome,
   SmsStatusReport,
 } from './domain/sms';
-import type { Reporter, SpoofReport } from './domain/spoof-report';
+import type { Reporter, SpoofReport, Verdict } from './domain/spoof-report';
+import type { Template, TemplateSummary } from './domain/template';
 import type { MessageStatus, TransactionalMessage } from './domain/transactional-message';
 import type { Channel, Contact, ContactFields } from './domain/types';
 
@@ -208,7 +212,7 @@ export interface DeliveryStore {
    * message however often it is called: a redelivered message recounts the ends of a run whose
    * count did not land (a crash between the ends and this write), and skips those that did.
    */
-  countEnds(campaignId: string, ends: readonly EndedDelivery[], now: Date): Promise<void>;
+  countEnds(campaignId: string, ends: readonly EndedDelivery[], now: Date, channel: Channel): Promise<void>;
   /** The ended ones among these deliveries, with their outcome and who ended them. */
   endedOf(keys: readonly DeliveryKey[]): Promise<(EndedDelivery & { readonly key: DeliveryKey })[]>;
   /** Messages sent to a recipient (phone or email) since `since`, newest first. */
@@ -241,6 +245,38 @@ export interface ConsentStore {
 export interface ReportStore {
   /** Stores a report; with `awaitsDigest` it waits for its sending line's next abuse digest. */
   put(report: SpoofReport, options?: { readonly awaitsDigest?: boolean }): Promise<void>;
+}
+
+export interface ReportPageRequest {
+  readonly verdict?: Verdict;
+  readonly cursor?: string;
+  readonly limit: number;
+}
+
+export interface ReportPage {
+  readonly items: SpoofReportSummary[];
+  /** Opaque; absent after the last page. */
+  readonly cursor?: string;
+}
+
+/** Spoof reports as the console lists them: newest first, by verdict or all. */
+export interface ReportListing {
+  list(page: ReportPageRequest): Promise<ReportPage>;
+}
+
+/** The read models the console's dashboard and charts need, kept beside the counters they mirror. */
+export interface InsightsStore {
+  /** A campaign's minute buckets (one per minute and stats shard), in one Query. */
+  timeline(campaignId: string): Promise<{ minute: string; counts: Partial<Record<Counter, number>> }[]>;
+  /** The account's counters for the Tehran days `from` to `to`, from every table that keeps some. */
+  days(from: string, to: string): Promise<DayCounts[]>;
+  /** Ids of the campaigns sending now, newest first, at most `limit`. */
+  sendingCampaignIds(limit: number): Promise<string[]>;
+}
+
+/** The SMS credit left at the provider, in Rial (Kavenegar's account/info); null when unknown. */
+export interface SmsCreditSource {
+  smsCreditRial(): Promise<number | null>;
 }
 
 /** Spoofed reports waiting for their line's abuse digest, and the digests' pacing per line. */
@@ -547,6 +583,30 @@ export interface ListStore extends ListMembership {
   removeEverywhere(contactId: string): Promise<void>;
 }
 
+/**
+ * Templates and their versions. Every version stays readable by (id, version) until the
+ * template is deleted; a use is recorded per campaign that copies a template.
+ */
+export interface TemplateStore {
+  /** @throws ConflictError when the id exists. */
+  create(template: Template): Promise<void>;
+  /** The latest version, or `version`; undefined when the template (or that version) does not exist. */
+  get(id: string, version?: number): Promise<Template | undefined>;
+  /**
+   * Writes `template` as the new latest version, `template.version` being the latest plus one.
+   * @throws ConflictError when another version was written since, or the template is gone.
+   */
+  putVersion(template: Template): Promise<void>;
+  /** Newest first, without content. */
+  list(page: { cursor?: string; limit: number }): Promise<{ items: TemplateSummary[]; cursor?: string }>;
+  /** Notes that a campaign copied the template (idempotent). */
+  recordUse(templateId: string, campaignId: string): Promise<void>;
+  /** The campaigns that ever copied the template. */
+  uses(templateId: string): Promise<string[]>;
+  /** Removes the template, every version and its uses; false when there was none. */
+  delete(id: string): Promise<boolean>;
+}
+
 /** Saved segment filters. */
 export interface SegmentStore {
   /** @throws ConflictError when the id exists. */
@@ -708,4 +768,53 @@ export interface MessageStore {
     },
     now: Date,
   ): Promise<boolean>;
+}
+
+/** API keys of machine clients, by id; only their hashes are stored. */
+export interface ApiKeyStore {
+  create(record: ApiKeyRecord): Promise<void>;
+  get(id: string): Promise<ApiKeyRecord | undefined>;
+  /** Every key, newest first (an account has a handful). */
+  list(): Promise<ApiKeyRecord[]>;
+  /** Deletes the key; false when there was none. */
+  delete(id: string): Promise<boolean>;
+  /** Records a use at `at` unless one at most LAST_USE_RESOLUTION_MS older is already recorded. */
+  recordUse(id: string, at: Date): Promise<void>;
+}
+
+/** A verified access token: who signed in and the groups they are in. */
+export interface VerifiedAccessToken {
+  readonly subject: string;
+  readonly username: string;
+  readonly groups: readonly string[];
+}
+
+/** Verifies a sign-in's access token in full (signature, issuer, client, expiry, token use). */
+export interface AccessTokenVerifier {
+  /** @throws UnauthorizedError when any check fails. */
+  verify(token: string): Promise<VerifiedAccessToken>;
+}
+
+/** A person who may sign in, as the user directory (Cognito) holds them. */
+export interface DirectoryUser {
+  readonly username: string;
+  readonly email: string;
+  /** Their role group; undefined when they are in none (they can sign in but call nothing). */
+  readonly role?: Role;
+  /** Cognito's status, e.g. FORCE_CHANGE_PASSWORD until the invitee sets a password, then CONFIRMED. */
+  readonly status: string;
+  readonly enabled: boolean;
+  readonly createdAt?: string;
+}
+
+/** The people who may sign in, managed through the directory's admin operations. */
+export interface UserDirectory {
+  /** Creates the user with a temporary password sent by email, in the role's group. @throws ConflictError */
+  invite(email: string, role: Role): Promise<DirectoryUser>;
+  list(): Promise<DirectoryUser[]>;
+  /** @throws NotFoundError */
+  update(
+    username: string,
+    change: { readonly role?: Role; readonly enabled?: boolean },
+  ): Promise<DirectoryUser>;
 }

@@ -2,6 +2,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import {
+  accessTokenVerifier,
+  apiKeyStore,
   campaignStore,
   consentStore,
   contactSearch,
@@ -9,27 +11,35 @@ import {
   erasureKey,
   importFiles,
   importStore,
+  insightsStore,
   listStore,
   messageStore,
   personalDataStore,
+  reportStore,
   secretSource,
   segmentStore,
   suppressionStore,
+  templateStore,
   transactionalQueue,
+  userDirectory,
   workQueue,
 } from '../../shared/adapters/factory';
+import { templateFile } from '../../shared/adapters/templates/template-files';
 import { readFunctionConfig } from '../../shared/config';
 import { NotFoundError } from '../../shared/domain/errors';
 import { smsLayout } from '../../shared/domain/sms-text';
-import { httpErrors, requireApiKey } from '../../shared/http/middleware';
+import { httpErrors, requireRole } from '../../shared/http/middleware';
 import type { HttpResult } from '../../shared/http/respond';
 import { createLogger } from '../../shared/observability';
+import { accessRoutes } from './routes/access';
 import { campaignRoutes } from './routes/campaigns';
 import { contactRoutes } from './routes/contacts';
 import { importRoutes } from './routes/imports';
+import { insightRoutes } from './routes/insights';
 import { listRoutes } from './routes/lists';
 import { messageRoutes } from './routes/messages';
 import { segmentRoutes } from './routes/segments';
+import { templateRoutes } from './routes/templates';
 import type { Routes } from './routes/types';
 
 const config = readFunctionConfig('http-api');
@@ -52,6 +62,12 @@ const keyOfErasure = erasureKey(secrets, config.ERASURE_KEY_SECRET_ID);
 const lists = listStore(config.AUDIENCES_TABLE);
 const segments = segmentStore(config.AUDIENCES_TABLE);
 const messages = messageStore(config.MESSAGES_TABLE);
+const apiKeys = apiKeyStore(config.API_KEYS_TABLE);
+const templates = templateStore(config.TEMPLATES_TABLE);
+const layout = smsLayout({
+  publicBaseUrl: config.CHAPAR_PUBLIC_BASE_URL,
+  optOutSuffix: config.CHAPAR_SMS_OPT_OUT_SUFFIX,
+});
 
 const routes: Routes = {
   ...contactRoutes({
@@ -79,10 +95,17 @@ const routes: Routes = {
       consent,
       addressSuppressions: { suppressions, erasureKey: keyOfErasure },
     },
-    smsLayout: smsLayout({
-      publicBaseUrl: config.CHAPAR_PUBLIC_BASE_URL,
-      optOutSuffix: config.CHAPAR_SMS_OPT_OUT_SUFFIX,
-    }),
+    templates,
+    smsLayout: layout,
+  }),
+  ...templateRoutes({
+    templates,
+    campaigns,
+    contacts,
+    now,
+    smsLayout: layout,
+    files: templateFile,
+    publicBaseUrl: config.CHAPAR_PUBLIC_BASE_URL,
   }),
   ...messageRoutes({
     messages,
@@ -92,7 +115,8 @@ const routes: Routes = {
     erasureKey: keyOfErasure,
     now,
     retentionDays: config.CHAPAR_MESSAGE_RETENTION_DAYS,
-    // Templates come from the templates area once it is merged (a MessageTemplates store).
+    // The templates area's store: a templateId renders its current version in the locale.
+    templates,
   }),
   ...importRoutes({
     imports: importStore(config.IMPORTS_TABLE),
@@ -100,14 +124,36 @@ const routes: Routes = {
     now,
     lists,
   }),
+  // smsCredit (Kavenegar account/info) is left to the preflight work; the overview answers null.
+  ...insightRoutes({
+    insights: insightsStore({
+      campaigns: config.CAMPAIGNS_TABLE,
+      consent: config.CONSENT_TABLE,
+      reports: config.REPORTS_TABLE,
+    }),
+    reports: reportStore(config.REPORTS_TABLE),
+    campaigns,
+    now,
+  }),
+  ...accessRoutes({ apiKeys, users: userDirectory(config.COGNITO_USER_POOL_ID), now }),
 };
 
-/** Marketer API: contacts (search, consent, export, erasure), lists, segments, campaigns and transactional messages, behind the bearer API key. */
+/**
+ * Marketer API: contacts (search, consent, export, erasure), lists, segments, templates, campaigns,
+ * insights, API keys and users; every route behind a sign-in or an API key with the role it needs.
+ */
 export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
   // Never log the raw event: its path, headers or body carry tokens, keys or the callback secret.
   .use(injectLambdaContext(logger, { logEvent: false }))
   .use(httpErrors(logger))
-  .use(requireApiKey(secrets, config.API_KEY_SECRET_ID))
+  .use(
+    requireRole({
+      tokens: accessTokenVerifier({ issuer: config.COGNITO_ISSUER, clientId: config.COGNITO_CLIENT_ID }),
+      apiKeys,
+      bootstrapKey: () => secrets.getSecret(config.API_KEY_SECRET_ID),
+      now,
+    }),
+  )
   .handler(async (event) => {
     const route = routes[event.routeKey];
     if (!route) throw new NotFoundError(`No route ${event.routeKey}`);

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Duration, RemovalPolicy, type Size } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -30,6 +30,12 @@ export interface AppFunctionProps {
    * @default - nothing copied
    */
   readonly templatesDir?: string;
+  /**
+   * Files copied into the bundle: path in the bundle → path relative to projectRoot. Synth
+   * fails when a source file does not exist.
+   * @default - nothing copied
+   */
+  readonly bundledFiles?: Readonly<Record<string, string>>;
   /** @default RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
   /** @default RemovalPolicy.RETAIN (the CloudWatch Logs default) */
@@ -77,6 +83,11 @@ export class AppFunction extends Construct {
         `${this.node.path}: templatesDir "${templatesDir}" does not exist under ${projectRoot}`,
       );
     }
+    const bundledFiles = Object.entries(props.bundledFiles ?? {});
+    for (const [, source] of bundledFiles) {
+      if (!existsSync(join(projectRoot, source)))
+        throw new Error(`${this.node.path}: bundled file "${source}" does not exist under ${projectRoot}`);
+    }
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
@@ -121,10 +132,15 @@ export class AppFunction extends Construct {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (inputDir, outputDir) =>
-            templatesDir === undefined
+          afterBundling: (inputDir, outputDir) => [
+            ...(templatesDir === undefined
               ? []
-              : [`cp -R "${join(inputDir, templatesDir)}" "${join(outputDir, 'templates')}"`],
+              : [`cp -R "${join(inputDir, templatesDir)}" "${join(outputDir, 'templates')}"`]),
+            ...bundledFiles.map(
+              ([target, source]) =>
+                `mkdir -p "${dirname(join(outputDir, target))}" && cp "${join(inputDir, source)}" "${join(outputDir, target)}"`,
+            ),
+          ],
         },
       },
     });

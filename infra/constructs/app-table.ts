@@ -15,7 +15,9 @@ export interface AppTableIndex {
   /** @default - no sort key */
   readonly sortKey?: AppTableKey;
   /** @default 'ALL' */
-  readonly projection?: 'ALL' | 'KEYS_ONLY';
+  readonly projection?: 'ALL' | 'KEYS_ONLY' | 'INCLUDE';
+  /** With projection `INCLUDE`: the non-key attributes copied. @default - none */
+  readonly include?: readonly string[];
 }
 
 export interface AppTableProps {
@@ -39,7 +41,8 @@ export interface AppTableProps {
 /**
  * A DynamoDB table with our defaults: on-demand billing, point-in-time recovery,
  * AWS-managed KMS encryption, deletion protection, retained on stack removal, and
- * global secondary indexes that project every attribute unless they ask for keys only.
+ * global secondary indexes that project every attribute unless they ask for keys only (or
+ * keys and a few named attributes).
  */
 export class AppTable extends dynamodb.Table {
   constructor(scope: Construct, id: string, props: AppTableProps) {
@@ -58,12 +61,18 @@ export class AppTable extends dynamodb.Table {
         indexName: index.name,
         partitionKey: toAttribute(index.partitionKey),
         sortKey: index.sortKey && toAttribute(index.sortKey),
-        projectionType:
-          index.projection === 'KEYS_ONLY' ? dynamodb.ProjectionType.KEYS_ONLY : dynamodb.ProjectionType.ALL,
+        projectionType: PROJECTIONS[index.projection ?? 'ALL'],
+        ...(index.projection === 'INCLUDE' ? { nonKeyAttributes: [...(index.include ?? [])] } : {}),
       });
     }
   }
 }
+
+const PROJECTIONS = {
+  ALL: dynamodb.ProjectionType.ALL,
+  KEYS_ONLY: dynamodb.ProjectionType.KEYS_ONLY,
+  INCLUDE: dynamodb.ProjectionType.INCLUDE,
+} as const;
 
 function toAttribute(key: AppTableKey): dynamodb.Attribute {
   return {

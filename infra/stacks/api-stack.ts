@@ -29,10 +29,11 @@ import {
   schedules,
   type TableName,
 } from '../../shared/definitions';
-import { connectFunction, type EmailSending } from '../connect-function';
+import { connectFunction, type EmailSending, type UserPoolResource } from '../connect-function';
 import type { AlarmTopic } from '../constructs/alarm-topic';
 import { AppFunction } from '../constructs/app-function';
 import { AppHttpApi } from '../constructs/app-http-api';
+import { ConsoleSite } from '../constructs/console-site';
 import { DeadLetterQueue } from '../constructs/dead-letter-queue';
 import type { QueueWithDlq } from '../constructs/queue-with-dlq';
 import { cloudBucketName } from '../constructs/upload-bucket';
@@ -44,6 +45,8 @@ export const SERVICE_NAME = 'chapar';
 /** POWERTOOLS_METRICS_NAMESPACE of every function. */
 export const METRICS_NAMESPACE = 'Chapar';
 export const KAVENEGAR_BASE_URL = 'https://api.kavenegar.com';
+/** What the distribution sends to the HTTP API; everything else is the console. */
+export const CONSOLE_API_PATHS = ['/v1/*', '/u/*', '/s/*', '/docs', '/docs/*', '/health'] as const;
 
 // The dispatcher runs every minute: an invocation older than a few minutes is superseded
 // by the next one, so retry briefly and leave the rest to the dead-letter queue.
@@ -61,6 +64,10 @@ export interface ApiStackProps extends StackProps {
   /** The sending domain's identity. @default - the From address's domain, verified outside this app */
   readonly emailIdentity?: ses.IEmailIdentity;
   readonly alarmTopic: AlarmTopic;
+  /** The user pool people sign in to; its ids go to the functions that verify tokens or manage users. */
+  readonly userPool: UserPoolResource;
+  /** The built console (console/dist), served with the API under one CloudFront distribution. */
+  readonly consoleDist: string;
 }
 
 /** A route of `routes` and the API Gateway route serving it. */
@@ -90,13 +97,23 @@ export class ApiStack extends Stack {
   /** Role EventBridge Scheduler assumes to invoke the scheduled functions. */
   readonly scheduleRole: iam.Role;
   readonly publicBaseUrl: string;
+  readonly consoleSite: ConsoleSite;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
     const { operator, alarmTopic } = props;
 
     this.httpApi = new AppHttpApi(this, 'HttpApi', { description: 'Chapar public and marketer API' });
-    this.publicBaseUrl = operator.publicBaseUrl ?? this.httpApi.endpoint;
+    // The console, the API and the links in messages share the distribution's one domain.
+    this.consoleSite = new ConsoleSite(this, 'Console', {
+      distPath: props.consoleDist,
+      apiEndpoint: this.httpApi.endpoint,
+      apiPaths: CONSOLE_API_PATHS,
+      connectOrigins: [
+        `https://${cloudBucketName(buckets.imports.localName)}.s3.${this.region}.amazonaws.com`,
+      ],
+    });
+    this.publicBaseUrl = operator.publicBaseUrl ?? this.consoleSite.url;
 
     const resources = {
       tables: props.tables,
@@ -107,6 +124,7 @@ export class ApiStack extends Stack {
         s3.Bucket.fromBucketName(this, `${definition.id}Ref`, cloudBucketName(definition.localName)),
       ),
       email: this.emailSending(props),
+      userPool: props.userPool,
       // Settings left to their defaults are set to them, so every variable a function reads is in its environment.
       settings: {
         ...configDefaults(SETTING_NAMES),
@@ -137,6 +155,7 @@ export class ApiStack extends Stack {
             : Size.mebibytes(definition.ephemeralStorageMb),
         reservedConcurrentExecutions: definition.reservedConcurrency,
         templatesDir: 'templates',
+        bundledFiles: definition.bundledFiles,
         serviceName: SERVICE_NAME,
         metricsNamespace: METRICS_NAMESPACE,
       });
@@ -159,6 +178,7 @@ export class ApiStack extends Stack {
 
     new CfnOutput(this, 'ApiEndpoint', { value: this.httpApi.endpoint });
     new CfnOutput(this, 'PublicBaseUrl', { value: this.publicBaseUrl });
+    new CfnOutput(this, 'ConsoleUrl', { value: `${this.consoleSite.url}/console/` });
   }
 
   private emailSending(props: ApiStackProps): EmailSending {

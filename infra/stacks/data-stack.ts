@@ -7,8 +7,10 @@ import {
   type TableDefinition,
   type TableName,
   tables,
+  userPool,
 } from '../../shared/definitions';
 import { AppTable } from '../constructs/app-table';
+import { AppUserPool } from '../constructs/user-pool';
 import { mapRecord } from '../map-record';
 
 /** The key id the generated token keyring starts with. */
@@ -16,11 +18,13 @@ export const FIRST_TOKEN_KEY_ID = 'k1';
 
 /**
  * What outlives every deploy: the DynamoDB tables and the Secrets Manager secrets, one
- * per entry of `tables` and `secrets` in shared/definitions.ts.
+ * per entry of `tables` and `secrets` in shared/definitions.ts, and the Cognito user pool.
  */
 export class DataStack extends Stack {
   readonly tables: Readonly<Record<TableName, AppTable>>;
   readonly secrets: Readonly<Record<SecretName, secretsmanager.Secret>>;
+  /** Who signs in to the console: the user pool, its client and role groups. */
+  readonly users: AppUserPool;
   /** Random source of the first token key; read once by CloudFormation, never by a function. */
   readonly tokenKeySeed: secretsmanager.Secret;
 
@@ -79,6 +83,10 @@ export class DataStack extends Stack {
       ),
       erasureKey: generated(secrets.erasureKey, 'HMAC key of the do-not-contact hashes kept after erasure'),
     };
+
+    this.users = new AppUserPool(this, userPool.id, { definition: userPool });
+    new CfnOutput(this, 'UserPoolId', { value: this.users.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.users.client.userPoolClientId });
 
     new CfnOutput(this, 'KavenegarApiKeySecretArn', {
       value: kavenegarApiKey.secretArn,

@@ -25,6 +25,8 @@ export interface HttpGatewayOptions {
    * the message body and the route's path attributes as message attributes. Default: none.
    */
   readonly queueRoutes?: readonly QueueRoute[];
+  /** A static site under its own path (the console), served before the routes as CloudFront would. */
+  readonly site?: { serve(request: IncomingMessage, response: ServerResponse, url: URL): boolean };
 }
 
 /** A queue route and how to send its requests to the queue. */
@@ -88,6 +90,7 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
       write(response, jsonAnswer(503, { message: 'Service Unavailable' }));
       return;
     }
+    if (options.site?.serve(request, response, url)) return;
     const queued = queueRoutes.find(
       (route) => route.queueRoute.definition.method === request.method && route.pattern.test(url.pathname),
     );

@@ -1,8 +1,11 @@
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { parseTokenKeyring, type TokenKeyring } from '../domain/unsubscribe-token';
 import type {
+  AccessTokenVerifier,
+  ApiKeyStore,
   EmailAccount,
   EmailProvider,
   ImportFiles,
@@ -11,8 +14,12 @@ import type {
   MessageVisibility,
   SecretSource,
   TransactionalQueue,
+  UserDirectory,
   WorkQueue,
 } from '../ports';
+import { CognitoAccessTokenVerifier } from './cognito/access-token-verifier';
+import { CognitoUserDirectory } from './cognito/user-directory';
+import { DynamoApiKeyStore } from './dynamodb/api-key-store';
 import { DynamoCampaignStore } from './dynamodb/campaign-store';
 import { dynamoDocumentClient } from './dynamodb/client';
 import { DynamoConsentStore } from './dynamodb/consent-store';
@@ -22,6 +29,7 @@ import { DynamoDeliveryReportInbox } from './dynamodb/delivery-report-inbox';
 import { DynamoDeliveryStore } from './dynamodb/delivery-store';
 import { DynamoFeedbackStore } from './dynamodb/feedback-store';
 import { DynamoImportedContactWriter, DynamoImportStore } from './dynamodb/import-store';
+import { DynamoInsightsStore, type InsightsTables } from './dynamodb/insights-store';
 import { DynamoLinkStore } from './dynamodb/link-store';
 import { DynamoListStore } from './dynamodb/list-store';
 import { DynamoMessageStore } from './dynamodb/message-store';
@@ -30,6 +38,7 @@ import { DynamoReportStore } from './dynamodb/report-store';
 import { DynamoSegmentStore } from './dynamodb/segment-store';
 import { DynamoSmsPollStore } from './dynamodb/sms-poll-store';
 import { DynamoSuppressionStore } from './dynamodb/suppression-store';
+import { DynamoTemplateStore } from './dynamodb/template-store';
 import { S3ImportFiles } from './s3/import-files';
 import { SecretsManagerSource } from './secrets/secret-source';
 import { SesAccount } from './ses/account';
@@ -62,6 +71,7 @@ function onFirstUse<T>(build: () => T): () => T {
 export const contactStore = (table: string) => new DynamoContactStore(dynamoDocumentClient(), table);
 export const campaignStore = (table: string) => new DynamoCampaignStore(dynamoDocumentClient(), table);
 export const consentStore = (table: string) => new DynamoConsentStore(dynamoDocumentClient(), table);
+export const templateStore = (table: string) => new DynamoTemplateStore(dynamoDocumentClient(), table);
 export const reportStore = (table: string) => new DynamoReportStore(dynamoDocumentClient(), table);
 /** `key`: the secret link codes are derived with, needed to make links (finding them needs none). */
 export const linkStore = (table: string, key?: () => Promise<string>) =>
@@ -87,9 +97,36 @@ export const segmentStore = (table: string) => new DynamoSegmentStore(dynamoDocu
 export const personalDataStore = (tables: PersonalDataTables) =>
   new DynamoPersonalDataStore(dynamoDocumentClient(), tables);
 
+export const insightsStore = (tables: InsightsTables) =>
+  new DynamoInsightsStore(dynamoDocumentClient(), tables);
+
 export const importStore = (table: string) => new DynamoImportStore(dynamoDocumentClient(), table);
 export const importedContactWriter = (tables: { contacts: string; consent: string }) =>
   new DynamoImportedContactWriter(dynamoDocumentClient(), tables);
+
+export const apiKeyStore = (table: string): ApiKeyStore =>
+  new DynamoApiKeyStore(dynamoDocumentClient(), table);
+
+/** Access tokens of the user pool, checked against its JWKS (fetched on the first token). */
+export const accessTokenVerifier = (options: { issuer: string; clientId: string }): AccessTokenVerifier =>
+  new CognitoAccessTokenVerifier(options);
+
+let cognito: CognitoIdentityProviderClient | undefined;
+/**
+ * The pool's users, its client built on the first users route (AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER
+ * points it at cognito-local).
+ */
+export function userDirectory(userPoolId: string): UserDirectory {
+  const directory = onFirstUse(() => {
+    cognito ??= new CognitoIdentityProviderClient({});
+    return new CognitoUserDirectory(cognito, userPoolId);
+  });
+  return {
+    invite: (email, role) => directory().invite(email, role),
+    list: () => directory().list(),
+    update: (username, change) => directory().update(username, change),
+  };
+}
 
 let s3: S3Client | undefined;
 /**

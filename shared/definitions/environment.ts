@@ -10,6 +10,7 @@ import {
 import { type QueueName, queues } from './queues';
 import { type SecretName, secrets } from './secrets';
 import { type TableName, tables } from './tables';
+import { USER_POOL_SETTINGS, type UserPoolAccess } from './user-pool';
 
 /** The limits kept in the rateLimits table: a function given the table is given them too. */
 export const RATE_LIMIT_SETTINGS = [
@@ -30,6 +31,7 @@ type QueueEnv<Q> = Q extends readonly (infer N extends QueueName)[] ? (typeof qu
 type SecretEnv<S> = S extends readonly (infer N extends SecretName)[] ? (typeof secrets)[N]['envVar'] : never;
 type EmailEnv<E> = E extends EmailSending ? (typeof EMAIL_SETTINGS)[E][number] : never;
 type SettingEnv<S> = S extends readonly (infer N extends SettingName)[] ? N : never;
+type UserPoolEnv<U> = U extends UserPoolAccess ? (typeof USER_POOL_SETTINGS)[U][number] : never;
 type BucketEnv<B> = { [K in keyof B]: K extends BucketName ? (typeof buckets)[K]['envVar'] : never }[keyof B];
 
 /** The environment variables a definition implies: the type-level twin of {@link environmentOf}. */
@@ -40,7 +42,8 @@ export type EnvironmentOf<D extends FunctionDefinition> =
   | SecretEnv<D['secrets']>
   | EmailEnv<D['sendsEmail']>
   | SettingEnv<D['settings']>
-  | BucketEnv<D['buckets']>;
+  | BucketEnv<D['buckets']>
+  | UserPoolEnv<D['userPool']>;
 
 /** The environment variables function `N` receives, from its definition in `functions`. */
 export type FunctionEnvKey<N extends FunctionName> = EnvironmentOf<(typeof functions)[N]>;
@@ -63,6 +66,7 @@ export function environmentOf<D extends FunctionDefinition>(definition: D): Envi
     ...(definition.sendsEmail ? EMAIL_SETTINGS[definition.sendsEmail] : []),
     ...definition.settings,
     ...(Object.keys(definition.buckets ?? {}) as BucketName[]).map((name) => buckets[name].envVar),
+    ...(definition.userPool ? USER_POOL_SETTINGS[definition.userPool] : []),
   ];
   return [...new Set(keys)].sort() as EnvironmentOf<D>[];
 }
@@ -77,5 +81,6 @@ export const ALL_FUNCTION_ENV_KEYS: readonly string[] = [
     ...EMAIL_SETTINGS.withEvents,
     ...SETTING_NAMES,
     ...Object.values(buckets).map((bucket) => bucket.envVar),
+    ...USER_POOL_SETTINGS.manage,
   ]),
 ].sort();

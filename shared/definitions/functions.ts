@@ -4,6 +4,7 @@ import type { BucketName } from './buckets';
 import type { QueueName } from './queues';
 import type { SecretName } from './secrets';
 import type { TableName } from './tables';
+import type { UserPoolAccess } from './user-pool';
 
 /** Function names: `<trigger>-<action>`, one folder each under functions/. */
 export const FUNCTION_NAMES = [
@@ -20,6 +21,7 @@ export const FUNCTION_NAMES = [
   'queue-ses-feedback',
   'schedule-abuse-digest',
   'queue-import-contacts',
+  'http-docs',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
@@ -73,6 +75,13 @@ export interface FunctionDefinition {
    * the function's own PutObject permission). @default none
    */
   readonly buckets?: Partial<Record<BucketName, BucketAccess>>;
+  /**
+   * Files copied into the bundle beside the handler, where the function reads them at run time:
+   * path in the bundle → path from the project root. templates/ is always copied. @default none
+   */
+  readonly bundledFiles?: Readonly<Record<string, string>>;
+  /** What it does with the Cognito user pool (user-pool.ts). @default none */
+  readonly userPool?: UserPoolAccess;
 }
 
 export type BucketAccess = 'read' | 'presignPut';
@@ -93,12 +102,16 @@ export const functions = {
       audiences: 'readWrite',
       imports: 'readWrite',
       messages: 'readWrite',
+      apiKeys: 'readWrite',
+      templates: 'readWrite',
     },
     sendsTo: ['dispatch', 'transactional'],
+    // apiKey: the bootstrap admin key, beside the keys admins make (apiKeys) and sign-ins (userPool).
     secrets: ['apiKey', 'erasureKey'],
     sendsEmail: false,
     settings: ['CHAPAR_PUBLIC_BASE_URL', 'CHAPAR_SMS_OPT_OUT_SUFFIX', 'CHAPAR_MESSAGE_RETENTION_DAYS'],
     buckets: { imports: 'presignPut' },
+    userPool: 'manage',
   },
   'http-unsubscribe': {
     id: 'HttpUnsubscribeFunction',
@@ -298,5 +311,22 @@ export const functions = {
     sendsEmail: false,
     settings: [],
     buckets: { imports: 'read' },
+  },
+  'http-docs': {
+    id: 'HttpDocsFunction',
+    entry: 'functions/http-docs/handler.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    tables: {},
+    sendsTo: [],
+    secrets: [],
+    sendsEmail: false,
+    settings: [],
+    // The reference page's renderer, served by the function itself: no CDN.
+    bundledFiles: {
+      'swagger-ui/swagger-ui-bundle.js': 'node_modules/swagger-ui-dist/swagger-ui-bundle.js',
+      'swagger-ui/swagger-ui.css': 'node_modules/swagger-ui-dist/swagger-ui.css',
+      'swagger-ui/LICENSE': 'node_modules/swagger-ui-dist/LICENSE',
+    },
   },
 } as const satisfies Record<FunctionName, FunctionDefinition>;

@@ -13,3 +13,4 @@ export * from './schedules';
 export * from './secrets';
 export * from './tables';
 export * from './types';
+export * from './user-pool';

@@ -19,6 +19,7 @@ export interface RouteDefinition {
 }
 
 const TOKEN_PROOF = 'Unsubscribe link: the path carries a signed, opaque token (RFC 8058 forbids auth on it)';
+const CONTRACT_PROOF = 'Public contract, no data: the OpenAPI document and its reference page';
 const SHORT_LINK_PROOF =
   'SMS unsubscribe link: the path carries an unguessable random code; a GET changes nothing';
 
@@ -45,15 +46,33 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: '/v1/segments', function: 'http-api', public: false },
   { method: 'GET', path: '/v1/segments/{segmentId}', function: 'http-api', public: false },
   { method: 'POST', path: '/v1/segments/preview', function: 'http-api', public: false },
+  { method: 'POST', path: '/v1/templates', function: 'http-api', public: false },
+  { method: 'GET', path: '/v1/templates', function: 'http-api', public: false },
+  { method: 'GET', path: '/v1/templates/{templateId}', function: 'http-api', public: false },
+  { method: 'PUT', path: '/v1/templates/{templateId}', function: 'http-api', public: false },
+  { method: 'DELETE', path: '/v1/templates/{templateId}', function: 'http-api', public: false },
+  { method: 'POST', path: '/v1/templates/{templateId}/render', function: 'http-api', public: false },
   { method: 'POST', path: '/v1/imports', function: 'http-api', public: false },
   { method: 'GET', path: '/v1/imports/{importId}', function: 'http-api', public: false },
   { method: 'GET', path: '/v1/imports/{importId}/errors', function: 'http-api', public: false },
   { method: 'POST', path: '/v1/messages', function: 'http-api', public: false },
   { method: 'GET', path: '/v1/messages/{messageId}', function: 'http-api', public: false },
+  { method: 'GET', path: '/v1/reports', function: 'http-api', public: false },
+  { method: 'GET', path: '/v1/campaigns/{campaignId}/timeline', function: 'http-api', public: false },
+  { method: 'GET', path: '/v1/overview', function: 'http-api', public: false },
+  { method: 'POST', path: '/v1/api-keys', function: 'http-api', public: false },
+  { method: 'GET', path: '/v1/api-keys', function: 'http-api', public: false },
+  { method: 'DELETE', path: '/v1/api-keys/{keyId}', function: 'http-api', public: false },
+  { method: 'POST', path: '/v1/users', function: 'http-api', public: false },
+  { method: 'GET', path: '/v1/users', function: 'http-api', public: false },
+  { method: 'PATCH', path: '/v1/users/{username}', function: 'http-api', public: false },
   { method: 'GET', path: '/u/{token}', function: 'http-unsubscribe', public: true, proof: TOKEN_PROOF },
   { method: 'POST', path: '/u/{token}', function: 'http-unsubscribe', public: true, proof: TOKEN_PROOF },
   { method: 'GET', path: '/s/{code}', function: 'http-unsubscribe', public: true, proof: SHORT_LINK_PROOF },
   { method: 'POST', path: '/s/{code}', function: 'http-unsubscribe', public: true, proof: SHORT_LINK_PROOF },
+  { method: 'GET', path: '/v1/openapi.json', function: 'http-docs', public: true, proof: CONTRACT_PROOF },
+  { method: 'GET', path: '/docs', function: 'http-docs', public: true, proof: CONTRACT_PROOF },
+  { method: 'GET', path: '/docs/{file}', function: 'http-docs', public: true, proof: CONTRACT_PROOF },
   {
     method: 'POST',
     path: '/v1/reports/spoofed-sms',

@@ -50,6 +50,14 @@ export const tables = {
         partitionKey: { name: 'dueBucket', type: 'S' },
         sortKey: { name: 'dueAt', type: 'S' },
       },
+      // Sparse, keys only: only campaign items carry `status` (stats shards, timeline buckets and
+      // dispatch units do not), so the campaigns sending now are one small Query.
+      {
+        name: 'byStatus',
+        partitionKey: { name: 'status', type: 'S' },
+        sortKey: pk,
+        projection: 'KEYS_ONLY',
+      },
     ],
     timeToLiveAttribute: 'expiresAt',
   },
@@ -106,7 +114,10 @@ export const tables = {
     ],
     timeToLiveAttribute: 'expiresAt',
   },
-  /** Spoofed-SMS reports and their verdicts. */
+  /**
+   * Spoofed-SMS reports and their verdicts, and the account's daily count of them (pk
+   * `overview#<shard>`, sk `day#<Tehran day>`, written with each report).
+   */
   reports: {
     id: 'Reports',
     envVar: 'REPORTS_TABLE',
@@ -120,6 +131,16 @@ export const tables = {
         name: 'pendingDigest',
         partitionKey: { name: 'digestPending', type: 'S' },
         sortKey: { name: 'createdAt', type: 'S' },
+      },
+      // GET /v1/reports: by verdict, newest first (the id is a ULID). Narrow: only what the
+      // listing shows. The reporter's phone and email are copied here only as attributes of the
+      // report item, so an erasure that removes them from the item removes them from the index.
+      {
+        name: 'byVerdict',
+        partitionKey: { name: 'verdict', type: 'S' },
+        sortKey: pk,
+        projection: 'INCLUDE',
+        include: ['sender', 'createdAt', 'receivedAt', 'reporterPhone', 'reporterEmail', 'erasedAt'],
       },
     ],
   },
@@ -160,6 +181,18 @@ export const tables = {
     // Sparse: only list and segment items carry `catalog`, so listing them reads nothing else.
     indexes: [{ name: 'catalog', partitionKey: { name: 'catalog', type: 'S' }, sortKey: pk }],
   },
+  /**
+   * Message templates, one partition each (`template#<id>`): the head (sk `head`, the latest
+   * version, listed through the sparse `catalog` index), every version (sk `v#<00001>`) and the
+   * campaigns that copied it (sk `use#<campaignId>`, what a DELETE checks).
+   */
+  templates: {
+    id: 'Templates',
+    envVar: 'TEMPLATES_TABLE',
+    partitionKey: pk,
+    sortKey: sk,
+    indexes: [{ name: 'catalog', partitionKey: { name: 'catalog', type: 'S' }, sortKey: pk }],
+  },
   /** Contact imports (sk `import`) and the invalid rows of each (sk `error#<row>#<n>`). */
   imports: {
     id: 'Imports',
@@ -189,6 +222,13 @@ export const tables = {
       { name: 'byAddress', partitionKey: { name: 'address', type: 'S' }, projection: 'KEYS_ONLY' },
     ],
     timeToLiveAttribute: 'expiresAt',
+  },
+  /** API keys of machine clients (pk = key id): name, role, SHA-256 of the key, last use. */
+  apiKeys: {
+    id: 'ApiKeys',
+    envVar: 'API_KEYS_TABLE',
+    partitionKey: { name: 'id', type: 'S' },
+    indexes: [],
   },
   /** Powertools idempotency records (webhook deliveries). */
   idempotency: {

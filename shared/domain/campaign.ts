@@ -3,6 +3,7 @@ import { contactIdProblem } from './ids';
 import { templateProblem } from './placeholders';
 import { smsLength } from './sms-segments';
 import { MAX_SMS_BODY_LENGTH } from './sms-text';
+import type { EmailVariant, SmsVariant, TemplateUse } from './template';
 import { CHANNELS, type Channel } from './types';
 import './zod-english';
 
@@ -39,7 +40,8 @@ export const MAX_CAMPAIGN_BYTES = 350_000;
 /** Kavenegar takes 900 characters; the short unsubscribe link and the opt-out suffix need the rest. */
 export const MAX_SMS_TEXT = MAX_SMS_BODY_LENGTH;
 
-const template = (max: number) =>
+/** A text with placeholders of at most `max` characters: a subject, an HTML body or a text part. */
+export const template = (max: number) =>
   z.string().check(
     z.minLength(1, 'must not be empty'),
     z.maxLength(max, `must be at most ${max} characters`),
@@ -53,7 +55,7 @@ const template = (max: number) =>
  * An SMS template, measured as the SMS is (zod counts code points, so 500 emoji would pass a
  * 778 limit and then fail every recipient at Kavenegar's 900).
  */
-const smsTemplate = z.string().check(
+export const smsTemplate = z.string().check(
   z.minLength(1, 'must not be empty'),
   z.superRefine((value, ctx) => {
     const length = smsLength(value);
@@ -75,6 +77,7 @@ const smsTemplate = z.string().check(
 /** Lists a campaign may aim at, or exclude, at once. */
 export const MAX_AUDIENCE_LISTS = 20;
 const LIST_OR_SEGMENT_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+const templateId = z.string().check(z.regex(LIST_OR_SEGMENT_ID, 'must be a template id'));
 
 const listIds = (what: string) =>
   z.pipe(
@@ -147,16 +150,19 @@ export const campaignInputSchema = z
       z.refine((list) => new Set(list).size === list.length, 'must not repeat a channel'),
     ),
     audience: audienceSchema,
+    // Inline content, or `templateId`: the template's latest version, copied at creation.
     sms: z.optional(
       z.strictObject({
-        text: smsTemplate,
+        text: z.optional(smsTemplate),
+        templateId: z.optional(templateId),
       }),
     ),
     email: z.optional(
       z.strictObject({
-        subject: template(200),
-        html: template(500_000),
+        subject: z.optional(template(200)),
+        html: z.optional(template(500_000)),
         text: z.optional(template(500_000)),
+        templateId: z.optional(templateId),
       }),
     ),
     sendAt: z.optional(
@@ -182,6 +188,7 @@ export const campaignInputSchema = z
           });
         }
       }
+      contentIssues(input, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
       for (const channel of CHANNELS) {
         if (input[channel] && !input.channels.includes(channel)) {
           ctx.addIssue({
@@ -194,6 +201,29 @@ export const campaignInputSchema = z
     }),
   );
 export type CampaignInput = z.infer<typeof campaignInputSchema>;
+
+/** Each channel's content is either written inline or a template's, never both nor neither. */
+function contentIssues(
+  input: Pick<CampaignInput, 'sms' | 'email'>,
+  issue: (path: string[], message: string) => void,
+): void {
+  const both = 'is given with inline content: name a template or write the content, not both';
+  if (input.sms) {
+    if (input.sms.templateId !== undefined && input.sms.text !== undefined)
+      issue(['sms', 'templateId'], both);
+    if (input.sms.templateId === undefined && input.sms.text === undefined)
+      issue(['sms', 'text'], 'is required');
+  }
+  const email = input.email;
+  if (email) {
+    const inline = email.subject !== undefined || email.html !== undefined || email.text !== undefined;
+    if (email.templateId !== undefined && inline) issue(['email', 'templateId'], both);
+    if (email.templateId === undefined) {
+      if (email.subject === undefined) issue(['email', 'subject'], 'is required');
+      if (email.html === undefined) issue(['email', 'html'], 'is required');
+    }
+  }
+}
 
 /** Why a sendAt is unacceptable at `now`, or undefined. */
 export function sendAtProblem(sendAt: string, now: Date): string | undefined {
@@ -246,8 +276,13 @@ export interface Campaign {
   readonly topic: string;
   readonly channels: readonly Channel[];
   readonly audience: Audience;
-  readonly sms?: { readonly text: string };
-  readonly email?: { readonly subject: string; readonly html: string; readonly text?: string };
+  /**
+   * What each recipient gets. For a campaign made from a template, the template's first variant
+   * (fa, else en) stands here and `template` holds the copy of the version it was created with:
+   * each recipient gets their locale's variant ({@link contentFor}).
+   */
+  readonly sms?: SmsVariant & { readonly template?: TemplateUse<SmsVariant> };
+  readonly email?: EmailVariant & { readonly template?: TemplateUse<EmailVariant> };
   readonly sendAt: string;
   readonly status: CampaignStatus;
   readonly createdAt: string;

@@ -35,6 +35,11 @@ export class UnauthorizedError extends ChaparError {
   override readonly name = 'UnauthorizedError';
 }
 
+/** Known credentials without the role a route needs: 403, naming that role. */
+export class ForbiddenError extends ChaparError {
+  override readonly name = 'ForbiddenError';
+}
+
 /** The named thing does not exist: 404. */
 export class NotFoundError extends ChaparError {
   override readonly name = 'NotFoundError';

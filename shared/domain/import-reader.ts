@@ -28,6 +28,14 @@ class SourceError extends Error {
   override readonly name = 'SourceError';
 }
 
+/**
+ * A failure of the machine, not of the file: Node's system errors carry a `syscall` (exceljs
+ * writes each sheet that comes before the shared strings to a temp file, and the disk can fail
+ * that). Retried like a source failure, never the import's failure reason.
+ */
+const isSystemError = (error: unknown): boolean =>
+  error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === 'string';
+
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 const SNIFF_BYTES = 64 * 1024;
 
@@ -130,7 +138,7 @@ async function* csvRecords(source: AsyncIterable<Uint8Array>): AsyncGenerator<Fi
       yield { line, cells: record };
     }
   } catch (error) {
-    if (error instanceof ImportFileError || error instanceof SourceError) throw error;
+    if (error instanceof ImportFileError || error instanceof SourceError || isSystemError(error)) throw error;
     const code = (error as { code?: string }).code;
     if (typeof code === 'string' && code.startsWith('CSV_')) {
       throw new ImportFileError(`the CSV cannot be read after row ${line}: ${(error as Error).message}`);
@@ -218,7 +226,7 @@ async function* xlsxRecords(source: AsyncIterable<Uint8Array>): AsyncGenerator<F
       break;
     }
   } catch (error) {
-    if (error instanceof SourceError) throw error;
+    if (error instanceof SourceError || isSystemError(error)) throw error;
     throw new ImportFileError(`the .xlsx workbook cannot be read: ${(error as Error).message}`);
   }
   if (sheets === 0) throw new ImportFileError('the .xlsx workbook has no sheet');

@@ -25,7 +25,34 @@ export function templateProblem(template: string): string | undefined {
     ANY_BRACES.lastIndex = 0;
     return 'has a malformed placeholder: use {{field}}, e.g. {{name}}';
   }
+  const unknown = placeholdersIn(template).find((name) => !isContactField(name));
+  if (unknown) {
+    return `has {{${unknown}}}, which is not a contact field: use {{name}}, {{locale}}, {{attributes.<key>}} or {{<key>}}`;
+  }
   return undefined;
+}
+
+/**
+ * Whether a well-formed placeholder names something a contact can have: a bare name is a
+ * built-in (name, locale, unsubscribe_url) or an attribute (`{{city}}` = `{{attributes.city}}`,
+ * attributes being anything), and a dotted one must be `attributes.<key>`: `{{contact.name}}`
+ * or `{{user.city}}` name nothing and would render empty for everyone.
+ */
+export function isContactField(name: string): boolean {
+  const dot = name.indexOf('.');
+  return dot === -1 || name.slice(0, dot) === 'attributes';
+}
+
+/**
+ * The placeholders of `templates` that render empty with `values` (a field the contact lacks),
+ * in order of first appearance: what a preview or a render warns about.
+ */
+export function emptyPlaceholders(templates: readonly string[], values: TemplateValues): string[] {
+  const names = new Set(templates.flatMap(placeholdersIn));
+  return [...names].filter((name) => {
+    const value = Object.hasOwn(values, name) ? values[name] : undefined;
+    return value === undefined || String(value) === '';
+  });
 }
 
 /** The values a contact offers to templates. */

@@ -1,9 +1,10 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { secretsEqual } from '../domain/constant-time';
+import type { HttpMethod } from '../definitions/routes';
 import { UnauthorizedError } from '../domain/errors';
-import type { SecretSource } from '../ports';
+import { requiredRole } from '../domain/roles';
+import { type AuthenticateDeps, assertRole, authenticate, type Principal } from '../use-cases/authenticate';
 import { errorBody, type HttpResult, header, json } from './respond';
 
 type HttpMiddleware = MiddlewareObj<APIGatewayProxyEventV2, HttpResult>;
@@ -26,14 +27,26 @@ export function httpErrors(
   };
 }
 
-/** Requires `Authorization: Bearer <key>` matching the API key secret, compared in constant time. */
-export function requireApiKey(secrets: SecretSource, secretId: string): HttpMiddleware {
+/**
+ * Authenticates every request (Cognito access token, API key or the bootstrap key) and checks the
+ * role its route needs (shared/domain/roles.ts): 401 without valid credentials, 403 naming the
+ * role otherwise. The principal is left on `request.context.principal`.
+ */
+export function requireRole(deps: AuthenticateDeps): HttpMiddleware {
   return {
     before: async (request) => {
-      const given = /^Bearer\s+(\S+)$/i.exec(header(request.event, 'authorization') ?? '')?.[1];
-      if (!given) throw new UnauthorizedError('Missing API key: send Authorization: Bearer <key>');
-      const expected = await secrets.getSecret(secretId);
-      if (!secretsEqual(given, expected)) throw new UnauthorizedError('Invalid API key');
+      const { method, path } = routeOf(request.event.routeKey);
+      const principal = await authenticate(deps, header(request.event, 'authorization'));
+      assertRole(principal, requiredRole(method, path));
+      (request.context as unknown as { principal?: Principal }).principal = principal;
     },
   };
 }
+
+function routeOf(routeKey: string): { method: HttpMethod; path: string } {
+  const [method = '', path = ''] = routeKey.split(' ');
+  if (!HTTP_METHODS.has(method)) throw new UnauthorizedError(`No route ${routeKey}`);
+  return { method: method as HttpMethod, path };
+}
+
+const HTTP_METHODS = new Set<string>(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);

@@ -2,6 +2,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import {
   ChaparError,
   ConflictError,
+  ForbiddenError,
   NotFoundError,
   PayloadTooLargeError,
   ProviderError,
@@ -43,6 +44,7 @@ export function html(statusCode: number, body: string): HttpResult {
 export function statusOf(error: unknown): number {
   if (error instanceof ValidationError) return 400;
   if (error instanceof UnauthorizedError) return 401;
+  if (error instanceof ForbiddenError) return 403;
   if (error instanceof NotFoundError) return 404;
   if (error instanceof ConflictError) return 409;
   if (error instanceof PayloadTooLargeError) return 413;
@@ -60,7 +62,10 @@ export function errorBody(error: unknown): { status: number; body: Record<string
   }
   const message = error instanceof ChaparError ? error.message : 'Bad request';
   const issues = error instanceof ValidationError && error.issues.length > 0 ? { issues: error.issues } : {};
-  return { status, body: { message, ...issues } };
+  // A 403 names the role needed in a field too, for a client to show or to hide what it cannot do.
+  const needed = error instanceof ForbiddenError ? error.context.needed : undefined;
+  const role = typeof needed === 'string' ? { requiredRole: needed } : {};
+  return { status, body: { message, ...issues, ...role } };
 }
 
 /** A header by name, whatever its case. */

@@ -67,6 +67,8 @@ export async function audienceReach(
   audience: Audience,
   topic: string,
   channels: readonly Channel[],
+  /** Sees every page of contacts read (a preview's placeholder warnings). */
+  inspect?: (contacts: readonly Contact[]) => void,
 ): Promise<AudienceReach> {
   const limit = deps.previewLimit ?? PREVIEW_MAX_CONTACTS;
   // Pages, not contacts, bound the work: a segment's pages keep few of the contacts they read,
@@ -83,6 +85,7 @@ export async function audienceReach(
     const page = await readAudiencePage(deps, audience, cursor, PAGE);
     pages += 1;
     size += page.contacts.length;
+    inspect?.(page.contacts);
     for (const channel of channels) {
       const withAddress = page.contacts.filter((contact) => addressOf(contact, channel));
       const ids = withAddress.map((contact) => contact.id);

@@ -12,8 +12,9 @@ import { ConflictError, NotFoundError, ValidationError } from '../domain/errors'
 import { newId } from '../domain/ids';
 import { analyseSms, type SmsAnalysis } from '../domain/sms-segments';
 import { type SmsLayout, sampleSms } from '../domain/sms-text';
+import { type EmptyPlaceholderWarning, emptyPlaceholderCounter } from '../domain/template';
 import { parseWith } from '../domain/validation';
-import type { CampaignStore, WorkQueue } from '../ports';
+import type { CampaignStore, TemplateStore, WorkQueue } from '../ports';
 import {
   type AudienceCatalog,
   type AudienceReach,
@@ -21,6 +22,7 @@ import {
   audienceReach,
   type ReachDeps,
 } from './audience-preview';
+import { resolveCampaignContent } from './templates';
 
 export interface CampaignDeps {
   readonly campaigns: CampaignStore;
@@ -28,6 +30,8 @@ export interface CampaignDeps {
   readonly now: () => Date;
   /** Lists and segments: an audience naming one that does not exist is refused. */
   readonly audiences?: AudienceCatalog;
+  /** Templates a campaign's content may name (`templateId`). */
+  readonly templates?: TemplateStore;
 }
 
 /**
@@ -38,6 +42,7 @@ export async function createCampaign(deps: CampaignDeps, body: unknown): Promise
   const now = deps.now();
   const input = parseCampaignInput(body, now);
   await assertAudienceExists(deps.audiences, input.audience);
+  const { content, used } = await resolveCampaignContent(deps.templates, input);
   const sendAt = input.sendAt ? new Date(input.sendAt) : now;
   const campaign: Campaign = {
     id: newId(now.getTime()),
@@ -45,13 +50,14 @@ export async function createCampaign(deps: CampaignDeps, body: unknown): Promise
     topic: input.topic,
     channels: input.channels,
     audience: input.audience,
-    ...(input.sms ? { sms: input.sms } : {}),
-    ...(input.email ? { email: input.email } : {}),
+    ...content,
     sendAt: sendAt.toISOString(),
     status: 'scheduled',
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
   };
+  // Before the campaign exists: a use whose campaign was never stored holds nothing back.
+  for (const templateId of used) await deps.templates?.recordUse(templateId, campaign.id);
   await deps.campaigns.create(campaign);
   if (sendAt.getTime() <= now.getTime()) {
     await deps.queue.sendDispatch([{ v: 1, campaignId: campaign.id, cursor: null }]);
@@ -84,15 +90,21 @@ export interface CampaignPreview {
   readonly reach?: AudienceReach['channels'];
   /** Present (false) when the audience was too large to read whole: the figures are lower bounds. */
   readonly audienceComplete?: false;
+  /** Placeholders that render empty for some of the audience (a field those contacts lack). */
+  readonly warnings?: readonly EmptyPlaceholderWarning[];
 }
 
 /** Previews a campaign body exactly as POST /v1/campaigns would take it; stores nothing. */
 export async function previewCampaign(
-  deps: Pick<CampaignDeps, 'now'> & { readonly smsLayout: SmsLayout; readonly reach?: ReachDeps },
+  deps: Pick<CampaignDeps, 'now' | 'templates'> & {
+    readonly smsLayout: SmsLayout;
+    readonly reach?: ReachDeps;
+  },
   body: unknown,
 ): Promise<CampaignPreview> {
   const input = parseCampaignInput(body, deps.now());
-  const sample = input.sms ? sampleSms(deps.smsLayout, input.sms.text) : undefined;
+  const { content } = await resolveCampaignContent(deps.templates, input);
+  const sample = content.sms ? sampleSms(deps.smsLayout, content.sms.text) : undefined;
   const sms = sample === undefined ? {} : { sms: { ...analyseSms(sample), sample } };
   if (!deps.reach) {
     return {
@@ -101,9 +113,12 @@ export async function previewCampaign(
     };
   }
   await assertAudienceExists(deps.reach, input.audience);
-  const reach = await audienceReach(deps.reach, input.audience, input.topic, input.channels);
+  const empty = emptyPlaceholderCounter(content);
+  const reach = await audienceReach(deps.reach, input.audience, input.topic, input.channels, empty.add);
+  const warnings = empty.warnings();
   return {
     ...sms,
+    ...(warnings.length > 0 ? { warnings } : {}),
     audience: reach.size,
     reach: reach.channels,
     ...(reach.complete ? {} : { audienceComplete: false as const }),

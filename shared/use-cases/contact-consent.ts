@@ -148,7 +148,8 @@ export interface ApiConsentEvidence extends ConsentEvidence {
   readonly reference?: string;
 }
 
-const consentChangeSchema = z
+/** The body of POST /v1/contacts/{contactId}/consent. */
+export const consentChangeSchema = z
   .strictObject({
     action: z.enum(['opt_in', 'opt_out', 'resubscribe'], 'must be "opt_in", "opt_out" or "resubscribe"'),
     channel: z.enum(CHANNELS, 'must be "sms" or "email"'),

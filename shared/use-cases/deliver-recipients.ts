@@ -92,7 +92,7 @@ export async function deliverRecipients(
     if (campaign && (attempt.receiveCount ?? 1) > 1) {
       const keys = message.contactIds.map((contactId) => ({ campaignId: campaign.id, contactId, channel }));
       const own = (await deps.deliveries.endedOf(keys)).filter((end) => end.endedBy.messageId === messageId);
-      await deps.deliveries.countEnds(campaign.id, own, deps.now());
+      await deps.deliveries.countEnds(campaign.id, own, deps.now(), channel);
     }
     return;
   }
@@ -214,7 +214,7 @@ export async function deliverRecipients(
 
   // One counting write for the whole message, after its ends: a crash before it leaves the ends
   // stamped with this message, and the redelivery counts them.
-  if (ends.length > 0) await deps.deliveries.countEnds(campaign.id, ends, deps.now());
+  if (ends.length > 0) await deps.deliveries.countEnds(campaign.id, ends, deps.now(), channel);
 
   const pause = async (reason: string, detail: string, resumeAfter?: Date) => {
     const paused = await deps.campaigns.transition(campaign.id, 'paused', ['sending'], deps.now(), {

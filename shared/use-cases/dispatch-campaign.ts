@@ -6,6 +6,7 @@ import type { DispatchMessage, RecipientsMessage } from '../domain/messages';
 import { contactValues } from '../domain/placeholders';
 import { analyseSms } from '../domain/sms-segments';
 import { type SmsLayout, sampleSms } from '../domain/sms-text';
+import { contentFor, type SmsVariant } from '../domain/template';
 import type { Channel, Contact } from '../domain/types';
 import type { AudienceSource, CampaignStore, WorkQueue } from '../ports';
 import { completeIfDone } from './campaigns';
@@ -52,14 +53,14 @@ export function expectedSegments(
   contacts: readonly Contact[],
   layout: SmsLayout,
 ): number {
-  const template = campaign.sms?.text;
-  if (!template || !campaign.channels.includes('sms')) return 0;
+  const content = campaign.sms;
+  if (!content || !campaign.channels.includes('sms')) return 0;
   return contacts
     .filter((contact) => addressFor(contact, 'sms'))
-    .reduce(
-      (sum, contact) => sum + analyseSms(sampleSms(layout, template, contactValues(contact))).segments,
-      0,
-    );
+    .reduce((sum, contact) => {
+      const { variant } = contentFor<SmsVariant>(content, contact.locale);
+      return sum + analyseSms(sampleSms(layout, variant.text, contactValues(contact))).segments;
+    }, 0);
 }
 
 /**

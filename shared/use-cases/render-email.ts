@@ -2,8 +2,9 @@ import { convert, type HtmlToTextOptions } from 'html-to-text';
 import type { Campaign } from '../domain/campaign';
 import { sanitiseHeaderField } from '../domain/header-field';
 import { directionOf, MESSAGES, topicName } from '../domain/i18n';
-import { contactValues, renderTemplate } from '../domain/placeholders';
-import type { Contact } from '../domain/types';
+import { contactValues, renderTemplate, type TemplateValues } from '../domain/placeholders';
+import { contentFor, type EmailVariant } from '../domain/template';
+import type { Contact, Locale } from '../domain/types';
 import type { TemplateSource } from '../ports';
 
 export interface RenderedEmail {
@@ -32,9 +33,8 @@ export function htmlToText(html: string): string {
 }
 
 /**
- * Renders a campaign email for one contact: placeholders filled (HTML-escaped in the HTML
- * part), the marketer's body set in a right-to-left frame for fa, and a visible unsubscribe
- * link in both parts, whether or not the marketer placed {{unsubscribe_url}} themselves.
+ * Renders a campaign email for one contact: the variant of their locale when the campaign was
+ * made from a template (else the inline content), then {@link renderEmail}.
  */
 export function renderCampaignEmail(
   campaign: Campaign,
@@ -42,31 +42,69 @@ export function renderCampaignEmail(
   unsubscribeUrl: string,
   templates: TemplateSource,
 ): RenderedEmail {
-  const email = campaign.email;
-  if (!email) throw new Error(`Campaign ${campaign.id} has no email content`);
-  const locale = contact.locale;
-  const values = contactValues(contact, { unsubscribe_url: unsubscribeUrl });
-  const dir = directionOf(locale);
-  const frame = { lang: locale, dir, align: dir === 'rtl' ? 'right' : 'left' };
+  if (!campaign.email) throw new Error(`Campaign ${campaign.id} has no email content`);
+  const { variant, locale } = contentFor<EmailVariant>(campaign.email, contact.locale);
+  return renderEmail({ content: variant, locale, topic: campaign.topic, contact, unsubscribeUrl }, templates);
+}
+
+/** One email to render: its content, the language it is in, and for whom. */
+export interface EmailRendering {
+  readonly content: EmailVariant;
+  /** The content's language: it sets the frame's `lang` and direction (fa right to left) and the footer's. */
+  readonly locale: Locale;
+  readonly topic: string;
+  readonly contact: Contact;
+  readonly unsubscribeUrl: string;
+}
+
+/**
+ * Renders an email for one contact: placeholders filled (HTML-escaped in the HTML part), the
+ * body set in the frame of its language (right to left for fa), a visible unsubscribe link in
+ * both parts whether or not the marketer placed {{unsubscribe_url}} themselves, and the text
+ * part generated from the HTML (links kept) when the content has none.
+ */
+export function renderEmail(rendering: EmailRendering, templates: TemplateSource): RenderedEmail {
+  const { locale, unsubscribeUrl } = rendering;
+  const values = contactValues(rendering.contact, { unsubscribe_url: unsubscribeUrl });
   const messages = MESSAGES[locale];
-  const footerValues = {
-    ...frame,
-    unsubscribeUrl,
-    footer: renderTemplate(messages.footer, { topic: topicName(campaign.topic, locale) }),
-    footerLink: messages.footerLink,
-  };
-  const footer = renderTemplate(templates('footer.email.html'), footerValues, 'html');
+  const footerText = renderTemplate(messages.footer, { topic: topicName(rendering.topic, locale) });
+  const footer = renderTemplate(
+    templates('footer.email.html'),
+    { ...frameOf(locale), unsubscribeUrl, footer: footerText, footerLink: messages.footerLink },
+    'html',
+  );
+  const email = framedEmail(rendering.content, locale, values, templates, footer);
+  return { ...email, text: `${email.text}\n\n${footerText} ${messages.footerLink}: ${unsubscribeUrl}` };
+}
+
+function frameOf(locale: Locale) {
+  const dir = directionOf(locale);
+  return { lang: locale, dir, align: dir === 'rtl' ? 'right' : 'left' };
+}
+
+/**
+ * An email's content with `values` in its placeholders, set in the frame of its language (an
+ * HTML that is a whole document keeps its own, `footer` before its `</body>`), the text part
+ * generated from the HTML when there is none. No unsubscribe footer unless one is given: what
+ * a service (transactional) email is made of.
+ */
+export function framedEmail(
+  email: EmailVariant,
+  locale: Locale,
+  values: TemplateValues,
+  templates: TemplateSource,
+  footer = '',
+): RenderedEmail {
   const body = renderTemplate(email.html, values, 'html');
   const html = /<\/body>/i.test(body)
     ? body.replace(/<\/body>/i, `${footer}</body>`)
-    : renderTemplate(templates('campaign.email.html'), frame, 'html')
+    : renderTemplate(templates('campaign.email.html'), frameOf(locale), 'html')
         .replace(CONTENT, () => body)
         .replace(FOOTER, () => footer);
-  const text = renderTemplate(email.text ?? htmlToText(email.html), values);
   return {
     // A contact's attribute must not add a header or reverse the subject it is shown in.
     subject: sanitiseHeaderField(renderTemplate(email.subject, values)),
     html,
-    text: `${text}\n\n${footerValues.footer} ${messages.footerLink}: ${unsubscribeUrl}`,
+    text: renderTemplate(email.text ?? htmlToText(email.html), values),
   };
 }

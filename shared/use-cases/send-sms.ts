@@ -5,6 +5,8 @@ import { contactValues, renderTemplate } from '../domain/placeholders';
 import type { SmsMessage } from '../domain/sms';
 import { smsLength } from '../domain/sms-segments';
 import { composeSms, MAX_SMS_LENGTH, type SmsLayout } from '../domain/sms-text';
+import { contentFor, type SmsVariant } from '../domain/template';
+import type { Contact } from '../domain/types';
 import type {
   ChannelSender,
   LinkStore,
@@ -55,13 +57,18 @@ export function smsFor(
   layout: SmsLayout,
   code: string,
 ): SmsMessage {
-  const text = campaign.sms?.text;
-  if (!text) throw new Error(`Campaign ${campaign.id} has no SMS text`);
+  if (!campaign.sms) throw new Error(`Campaign ${campaign.id} has no SMS text`);
+  const { variant } = contentFor<SmsVariant>(campaign.sms, recipient.contact.locale);
   return {
     receptor: recipient.address,
-    text: composeSms(layout, renderTemplate(text, contactValues(recipient.contact)), code),
+    text: renderSms(layout, variant.text, recipient.contact, code),
     localId: deliveryLocalId(campaign.id, recipient.contact.id, 'sms'),
   };
+}
+
+/** The final SMS of `text` for one contact: placeholders filled, then the link's `code` and the suffix. */
+export function renderSms(layout: SmsLayout, text: string, contact: Contact, code: string): string {
+  return composeSms(layout, renderTemplate(text, contactValues(contact)), code);
 }
 
 /**

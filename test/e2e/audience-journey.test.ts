@@ -67,9 +67,16 @@ describe('from a customer export to a campaign that reaches exactly its segment'
     }, 'the campaign to be sent');
 
     // Assess: Tehran is سارا, علی and نگار; علی and نگار are on the excluded list.
-    expect(fromCsv).toMatchObject({ status: 'done', created: 3 });
+    expect(fromCsv, `the CSV import: ${JSON.stringify(fromCsv)}`).toMatchObject({
+      status: 'done',
+      created: 3,
+    });
     // علی matched by his phone, written another way, and changed nothing: unchanged, yet put on the list.
-    expect(fromXlsx).toMatchObject({ status: 'done', created: 1, unchanged: 1 });
+    expect(fromXlsx, `the .xlsx import: ${JSON.stringify(fromXlsx)}`).toMatchObject({
+      status: 'done',
+      created: 1,
+      unchanged: 1,
+    });
     expect(segment.status).toBe(201);
     expect(members.body.members).toBe(2);
     expect(preview.body.audience).toBe(1);

@@ -22,9 +22,20 @@ describe('AppFunction bundle (real esbuild, no Docker)', () => {
     timeout: Duration.seconds(3),
     templatesDir: 'templates',
   });
+  const withFiles = new AppFunction(stack, 'WithFiles', {
+    projectRoot: PROJECT_ROOT,
+    entry: FIXTURE,
+    timeout: Duration.seconds(3),
+    bundledFiles: { 'swagger-ui/LICENSE': 'node_modules/swagger-ui-dist/LICENSE' },
+  });
   app.synth();
-  const code = resourceOf(Template.fromStack(stack), fn.function).Properties.Code as { S3Key: string };
-  const assetDir = join(outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
+  const assetDirOf = (appFunction: AppFunction) => {
+    const code = resourceOf(Template.fromStack(stack), appFunction.function).Properties.Code as {
+      S3Key: string;
+    };
+    return join(outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
+  };
+  const assetDir = assetDirOf(fn);
 
   it('emits an ES module with its source map', () => {
     expect(readdirSync(assetDir).sort()).toEqual(['index.mjs', 'index.mjs.map', 'templates']);
@@ -56,6 +67,29 @@ describe('AppFunction bundle (real esbuild, no Docker)', () => {
       requireDefined: true,
       templates: readdirSync(join(PROJECT_ROOT, 'templates')).sort(),
     });
+  });
+
+  it('copies its bundledFiles into the bundle, at the path named', () => {
+    // Act
+    const dir = assetDirOf(withFiles);
+
+    // Assess
+    expect(readdirSync(dir).sort()).toEqual(['index.mjs', 'index.mjs.map', 'swagger-ui']);
+    expect(readFileSync(join(dir, 'swagger-ui/LICENSE'))).toEqual(
+      readFileSync(join(PROJECT_ROOT, 'node_modules/swagger-ui-dist/LICENSE')),
+    );
+  });
+
+  it('fails synth when a bundled file does not exist', () => {
+    expect(
+      () =>
+        new AppFunction(new Stack(new App(), 'MissingFile'), 'Fixture', {
+          projectRoot: PROJECT_ROOT,
+          entry: FIXTURE,
+          timeout: Duration.seconds(3),
+          bundledFiles: { 'x.js': 'no-such-file.js' },
+        }),
+    ).toThrow(/bundled file "no-such-file.js" does not exist/);
   });
 
   it('fails synth when templatesDir does not exist', () => {

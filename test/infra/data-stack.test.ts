@@ -53,7 +53,10 @@ describe('data stack: tables', () => {
               { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
               ...(index.sortKey ? [{ AttributeName: index.sortKey.name, KeyType: 'RANGE' }] : []),
             ],
-            Projection: { ProjectionType: index.projection ?? 'ALL' },
+            Projection: {
+              ProjectionType: index.projection ?? 'ALL',
+              ...(index.projection === 'INCLUDE' ? { NonKeyAttributes: index.include } : {}),
+            },
           })),
         );
       });

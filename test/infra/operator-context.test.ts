@@ -36,7 +36,7 @@ describe('operator context', () => {
     expect(() => buildChapar(context)).toThrow(message);
   });
 
-  it('defaults smsSender, fromEmail and abuseEmail, and links to the API itself', () => {
+  it('defaults smsSender, fromEmail and abuseEmail, and links to the distribution the console and API share', () => {
     const { stacks, api, env } = environmentOf({}, 'schedule-abuse-digest');
     expect(env.CHAPAR_SMS_SENDER).toBe(CONTEXT_DEFAULTS.smsSender);
     expect(env.CHAPAR_FROM_EMAIL).toBe(CONTEXT_DEFAULTS.fromEmail);
@@ -46,7 +46,10 @@ describe('operator context', () => {
     expect(
       (emailSender.Environment as { Variables: Record<string, unknown> }).Variables.CHAPAR_PUBLIC_BASE_URL,
     ).toEqual({
-      'Fn::GetAtt': [logicalIdOf(stacks.api.httpApi.api), 'ApiEndpoint'],
+      'Fn::Join': [
+        '',
+        ['https://', { 'Fn::GetAtt': [logicalIdOf(stacks.api.consoleSite.distribution), 'DomainName'] }],
+      ],
     });
   });
 

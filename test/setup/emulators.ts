@@ -9,12 +9,18 @@ declare module 'vitest' {
 }
 
 /**
- * globalSetup of the integration project: starts DynamoDB Local, fauxqs, the SES emulator
- * and the Secrets Manager emulator once, on free ports, for every test file (each file makes
+ * globalSetup of the integration project: starts DynamoDB Local, fauxqs, the SES emulator,
+ * the Secrets Manager emulator and cognito-local once, on free ports, for every test file (each file makes
  * its own prefixed resources with useEmulators). The teardown stops them all, Java included.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const emulators = await startEmulators({ dynamodbPort: 0, sqsPort: 0, sesPort: 0, secretsPort: 0 });
+  const emulators = await startEmulators({
+    dynamodbPort: 0,
+    sqsPort: 0,
+    sesPort: 0,
+    secretsPort: 0,
+    cognitoPort: 0,
+  });
   project.provide('emulators', { ...emulators.endpoints });
   return () => emulators.end();
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
@@ -12,6 +12,11 @@ import { afterAll } from 'vitest';
  */
 const root = mkdtempSync(join(tmpdir(), 'chapar-infra-'));
 process.env.TMPDIR = root;
+// The stacks deploy the built console; the infra tests give them a stand-in build of their own.
+const consoleDist = join(root, 'console-dist');
+mkdirSync(consoleDist);
+writeFileSync(join(consoleDist, 'index.html'), '<!doctype html><div id="app"></div>');
+process.env.CHAPAR_CONSOLE_DIST = consoleDist;
 
 afterAll(() => {
   rmSync(root, { recursive: true, force: true });

@@ -18,6 +18,7 @@ export function startTestPlatform(
     dynamodbPort: 0,
     sqsPort: 0,
     secretsPort: 0,
+    cognitoPort: 0,
     quiet: true,
     visibilityTimeoutSeconds: 3,
     ...options,

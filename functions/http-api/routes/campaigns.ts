@@ -4,7 +4,7 @@ import { analyseSms } from '../../../shared/domain/sms-segments';
 import { type SmsLayout, sampleSms } from '../../../shared/domain/sms-text';
 import { jsonBody } from '../../../shared/http/body';
 import { json, pathParameter } from '../../../shared/http/respond';
-import type { CampaignStore, WorkQueue } from '../../../shared/ports';
+import type { CampaignStore, TemplateStore, WorkQueue } from '../../../shared/ports';
 import type { AudienceCatalog, ReachDeps } from '../../../shared/use-cases/audience-preview';
 import {
   cancelCampaign,
@@ -25,6 +25,8 @@ export interface CampaignRouteDeps {
   readonly audiences?: AudienceCatalog;
   /** What a preview reads to count the audience's reach per channel. */
   readonly reach?: ReachDeps;
+  /** Templates a campaign's content may name. */
+  readonly templates?: TemplateStore;
 }
 
 function campaignView(campaign: Campaign, layout: SmsLayout, stats?: CampaignStats) {
@@ -42,7 +44,19 @@ function campaignView(campaign: Campaign, layout: SmsLayout, stats?: CampaignSta
   const figures = sms
     ? { sms: { encoding: sms.encoding, characters: sms.characters, segments: sms.segments } }
     : {};
-  return stats ? { ...view, ...figures, stats } : { ...view, ...figures };
+  const templates = usedTemplates(campaign);
+  const withTemplates = templates ? { ...view, ...figures, templates } : { ...view, ...figures };
+  return stats ? { ...withTemplates, stats } : withTemplates;
+}
+
+/** The template (id and the version kept) each channel's content came from, when any did. */
+function usedTemplates(campaign: Campaign) {
+  const ref = (content: { template?: { id: string; version: number } } | undefined) =>
+    content?.template ? { id: content.template.id, version: content.template.version } : undefined;
+  const sms = ref(campaign.sms);
+  const email = ref(campaign.email);
+  if (!sms && !email) return undefined;
+  return { ...(sms ? { sms } : {}), ...(email ? { email } : {}) };
 }
 
 /** Marketer routes about campaigns. */
@@ -53,7 +67,12 @@ export function campaignRoutes(deps: CampaignRouteDeps): Routes {
       json(
         200,
         await previewCampaign(
-          { now: deps.now, smsLayout: layout, ...(deps.reach ? { reach: deps.reach } : {}) },
+          {
+            now: deps.now,
+            smsLayout: layout,
+            ...(deps.reach ? { reach: deps.reach } : {}),
+            ...(deps.templates ? { templates: deps.templates } : {}),
+          },
           jsonBody(event, API_BODY),
         ),
       ),

@@ -1,7 +1,9 @@
 import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { type ConsentEvent, type ConsentState, stateAfter } from '../../domain/consent';
+import { optOutCounter } from '../../domain/insights';
 import { ALL_TOPICS, type Channel } from '../../domain/types';
 import type { ConsentRecordResult, ConsentStore } from '../../ports';
+import { addDayCounts } from './account-days';
 import { batchGet } from './batch-get';
 
 const stateSk = (channel: Channel, topic: string) => `state#${channel}#${topic}`;
@@ -73,9 +75,25 @@ export function ledgerWrites(tableName: string, event: ConsentEvent, once?: stri
 }
 
 /**
+ * The account's daily opt-out count for the dashboard, added with the opt-out it counts (an
+ * erasure's opt-outs are not a choice the person made, and are not counted).
+ */
+function optOutDayCount(
+  tableName: string,
+  event: ConsentEvent,
+): { Update: NonNullable<ReturnType<typeof addDayCounts>> }[] {
+  if (event.action !== 'opt_out' || event.source === 'erasure') return [];
+  const update = addDayCounts(tableName, event.contactId, new Date(event.at), {
+    [optOutCounter(event.channel)]: 1,
+  });
+  return update ? [{ Update: update }] : [];
+}
+
+/**
  * Consent per contact: current state items (`state#<channel>#<topic>`) and the append-only
  * ledger (`event#<at>#<id>`) under one partition, written together in one transaction. A
- * `once#<key>` marker in the same transaction makes a write idempotent by its cause.
+ * `once#<key>` marker in the same transaction makes a write idempotent by its cause. Opt-outs
+ * also add to the account's day (`overview#<shard>`, account-days.ts) in that transaction.
  */
 export class DynamoConsentStore implements ConsentStore {
   constructor(
@@ -114,7 +132,13 @@ export class DynamoConsentStore implements ConsentStore {
   async record(event: ConsentEvent, options: { readonly once?: string } = {}): Promise<ConsentRecordResult> {
     try {
       await this.client.send(
-        new TransactWriteCommand({ TransactItems: ledgerWrites(this.tableName, event, options.once) }),
+        new TransactWriteCommand({
+          // First, so the once# marker stays last for markerExists.
+          TransactItems: [
+            ...optOutDayCount(this.tableName, event),
+            ...ledgerWrites(this.tableName, event, options.once),
+          ],
+        }),
       );
     } catch (error) {
       if (options.once !== undefined && markerExists(error)) return 'duplicate';

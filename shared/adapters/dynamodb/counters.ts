@@ -8,8 +8,11 @@ import {
 import { STATS_SHARDS } from '../../definitions';
 import type { Counter } from '../../domain/campaign';
 import type { EndedDelivery } from '../../domain/delivery';
+import { dayCounter, minuteBucket } from '../../domain/insights';
+import type { Channel } from '../../domain/types';
+import { addDayCounts } from './account-days';
 import { batchGet } from './batch-get';
-import { isTransactionConditionFailure } from './client';
+import { isTransactionConditionFailure, isTransactionConflict } from './client';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -44,6 +47,59 @@ export function statsKeys(campaignId: string): { pk: string; sk: string }[] {
   return Array.from({ length: STATS_SHARDS }, (_, n) => shardKey(campaignId, n));
 }
 
+/** The partition of a campaign's timeline: one item per minute and stats shard. */
+export function timelinePk(campaignId: string): string {
+  return `${campaignId}#timeline`;
+}
+
+/**
+ * The update that adds `deltas` to the minute `at` falls in on the campaign's timeline, beside
+ * the stats shard `seed` falls on (sk `<minute>#<shard>`): it is written in the same transaction
+ * as that shard's ADD, so it counts exactly what the shard counts, and the transactions that
+ * meet on it are those that already meet on the shard (no new contention). The timeline is one
+ * partition, read back in one Query; it never expires, like the stats.
+ */
+export function addMinuteCounts(
+  campaignsTableName: string,
+  campaignId: string,
+  seed: string,
+  at: Date,
+  deltas: CounterDeltas,
+): (UpdateCommandInput & { UpdateExpression: string }) | undefined {
+  const add = addCounts(campaignsTableName, campaignId, seed, deltas);
+  if (!add) return undefined;
+  return {
+    ...add,
+    Key: { pk: timelinePk(campaignId), sk: `${minuteBucket(at)}#${statsShard(seed)}` },
+  };
+}
+
+/**
+ * The stats shard's ADD of `deltas`, the same counts on the campaign's timeline minute and on
+ * the account's Tehran day (per channel): the items one counted event touches, all in one
+ * transaction. Empty when there is nothing to add.
+ */
+export function countItems(
+  campaignsTableName: string,
+  campaignId: string,
+  seed: string,
+  channel: Channel,
+  at: Date,
+  deltas: CounterDeltas,
+): TransactItem[] {
+  const stats = addCounts(campaignsTableName, campaignId, seed, deltas);
+  const minute = addMinuteCounts(campaignsTableName, campaignId, seed, at, deltas);
+  const day = addDayCounts(
+    campaignsTableName,
+    seed,
+    at,
+    Object.fromEntries(
+      Object.entries(deltas).map(([counter, amount]) => [dayCounter(channel, counter as Counter), amount]),
+    ),
+  );
+  return [stats, minute, day].filter((update) => update !== undefined).map((update) => ({ Update: update }));
+}
+
 /**
  * One update that adds several counters at once to the shard `seed` falls on, or undefined
  * when there is nothing to add. Use it standalone, or inside a transaction (through
@@ -75,8 +131,8 @@ export function addCounts(
 }
 
 /**
- * The transaction item that counts one event of one delivery on its campaign's stats shard;
- * put it in the same TransactWriteItems as the conditional write that makes the event happen
+ * The transaction items that count one event of one delivery on its campaign's stats shard,
+ * its timeline minute and the account's day; put them in the same TransactWriteItems as the conditional write that makes the event happen
  * once, so the count can never drift from the ledger.
  */
 export function countOnce(
@@ -84,10 +140,10 @@ export function countOnce(
   campaignId: string,
   contactId: string,
   counter: Counter,
-): TransactItem {
-  const update = addCounts(campaignsTableName, campaignId, contactId, { [counter]: 1 });
-  if (!update) throw new Error('unreachable: one is not zero');
-  return { Update: update };
+  channel: Channel,
+  at: Date,
+): TransactItem[] {
+  return countItems(campaignsTableName, campaignId, contactId, channel, at, { [counter]: 1 });
 }
 
 /** The record of which runs of one queue message have had their ends counted. */
@@ -97,8 +153,11 @@ function countedKey(campaignId: string, messageId: string): { pk: string; sk: st
 
 /** Runs of a transaction that lost a race with another count of the same message. */
 const COUNT_ROUNDS = 5;
-/** DynamoDB's TransactWriteItems takes at most 100 items: one is the stats shard. */
-const MAX_MESSAGES_PER_COUNT = 99;
+/**
+ * DynamoDB's TransactWriteItems takes at most 100 items: three are the stats shard, the
+ * timeline minute and the account's day.
+ */
+const MAX_MESSAGES_PER_COUNT = 97;
 
 /**
  * Adds the outcomes of `ends` to the campaign's counters once per run of each queue message:
@@ -114,8 +173,9 @@ export async function countEndsOnce(
   campaignsTableName: string,
   campaignId: string,
   ends: readonly EndedDelivery[],
-  expiresAt: number,
+  options: { readonly expiresAt: number; readonly channel: Channel; readonly now: Date },
 ): Promise<void> {
+  const { expiresAt, channel, now } = options;
   const byMessage = new Map<string, EndedDelivery[]>();
   for (const end of ends) {
     const { messageId } = end.endedBy;
@@ -158,14 +218,17 @@ export async function countEndsOnce(
           },
         });
       }
-      // The message id spreads a campaign's counting over its shards.
-      const add = addCounts(campaignsTableName, campaignId, part[0] ?? campaignId, deltas);
-      if (!add || items.length === 0) break;
+      // The message id spreads a campaign's counting over its shards (and the account's).
+      const adds = countItems(campaignsTableName, campaignId, part[0] ?? campaignId, channel, now, deltas);
+      if (adds.length === 0 || items.length === 0) break;
       try {
-        await client.send(new TransactWriteCommand({ TransactItems: [...items, { Update: add }] }));
+        await client.send(new TransactWriteCommand({ TransactItems: [...items, ...adds] }));
         break;
       } catch (error) {
-        if (!isTransactionConditionFailure(error) || round + 1 >= COUNT_ROUNDS) throw error;
+        // A conflict with another transaction on a shared shard cancelled the whole of it:
+        // reading the records again and retrying counts nothing twice.
+        const again = isTransactionConditionFailure(error) || isTransactionConflict(error);
+        if (!again || round + 1 >= COUNT_ROUNDS) throw error;
       }
     }
   }

@@ -9,6 +9,7 @@ import type {
   EndStamp,
   SentMessage,
 } from '../../domain/delivery';
+import type { Channel } from '../../domain/types';
 import type { DeliveryStore } from '../../ports';
 import { batchGet } from './batch-get';
 import { isConditionFailure } from './client';
@@ -316,8 +317,12 @@ export class DynamoDeliveryStore implements DeliveryStore {
     }
   }
 
-  countEnds(campaignId: string, ends: readonly EndedDelivery[], now: Date): Promise<void> {
-    return countEndsOnce(this.client, this.campaignsTableName, campaignId, ends, this.expiresAt(now));
+  countEnds(campaignId: string, ends: readonly EndedDelivery[], now: Date, channel: Channel): Promise<void> {
+    return countEndsOnce(this.client, this.campaignsTableName, campaignId, ends, {
+      expiresAt: this.expiresAt(now),
+      channel,
+      now,
+    });
   }
 
   async endedOf(keys: readonly DeliveryKey[]): Promise<(EndedDelivery & { key: DeliveryKey })[]> {

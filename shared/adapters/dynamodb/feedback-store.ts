@@ -2,7 +2,7 @@ import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@
 import type { DeliveryKey } from '../../domain/delivery';
 import type { FeedbackCounter } from '../../domain/email-feedback';
 import type { FeedbackCount, FeedbackStore } from '../../ports';
-import { isTransactionConditionFailure } from './client';
+import { isTransactionConditionFailure, isTransactionConflict } from './client';
 import { countOnce } from './counters';
 import { deliveryItemKey } from './delivery-keys';
 
@@ -10,6 +10,9 @@ import { deliveryItemKey } from './delivery-keys';
 const MARK: Record<FeedbackCounter, string> = { bounced: 'bouncedAt', complained: 'complainedAt' };
 
 const keyOf = deliveryItemKey;
+
+/** Tries of a count that lost a conflict with another transaction on a shared counter. */
+const CONFLICT_ATTEMPTS = 3;
 
 /**
  * SES feedback on the send ledger: the delivery item carries one mark per counter, set in the
@@ -37,6 +40,17 @@ export class DynamoFeedbackStore implements FeedbackStore {
   }
 
   async count(key: DeliveryKey, counter: FeedbackCounter, now: Date): Promise<FeedbackCount> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.countOnceNow(key, counter, now);
+      } catch (error) {
+        // Another count met this one on a shared shard (the account's day): nothing was written.
+        if (!isTransactionConflict(error) || attempt >= CONFLICT_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  private async countOnceNow(key: DeliveryKey, counter: FeedbackCounter, now: Date): Promise<FeedbackCount> {
     try {
       await this.client.send(
         new TransactWriteCommand({
@@ -51,7 +65,8 @@ export class DynamoFeedbackStore implements FeedbackStore {
                 ExpressionAttributeValues: { ':now': now.toISOString() },
               },
             },
-            countOnce(this.campaignsTableName, key.campaignId, key.contactId, counter),
+            // Bucketed by the minute (and Tehran day) the feedback was learned.
+            ...countOnce(this.campaignsTableName, key.campaignId, key.contactId, counter, key.channel, now),
           ],
         }),
       );

@@ -10,8 +10,8 @@ import type { AppliedStatus, PolledSms, SmsPollBatch, SmsPollChange } from '../.
 import { firstPollAt, STATUS_WINDOW_MS } from '../../domain/sms-polling';
 import type { SmsStatusPolls } from '../../ports';
 import { batchGet } from './batch-get';
-import { chunk, isConditionFailure } from './client';
-import { addCounts } from './counters';
+import { chunk, isConditionFailure, isTransactionConflict } from './client';
+import { addCounts, countItems } from './counters';
 import { deliveryItemKey } from './delivery-keys';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -19,7 +19,7 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
 /** Shards of the sparse `due` index, so no single partition takes every batch. */
 export const POLL_SHARDS = 4;
 /** DynamoDB's TransactWriteItems takes at most 100 items: the batch, the counter and 98 deliveries. */
-const DELIVERIES_PER_TRANSACTION = 98;
+const DELIVERIES_PER_TRANSACTION = 96;
 /** A status-14 opt-out left unfinished by a crash is taken up again this soon. */
 const OPT_OUT_RETRY_MS = 60_000;
 /** Batches outlive the status window by a day, then expire (TTL). */
@@ -191,10 +191,15 @@ export class DynamoSmsPollStore implements SmsStatusPolls {
       ...(adds.length > 0 ? [`ADD ${adds.join(', ')}`] : []),
       ...(due === 'done' ? ['REMOVE pollBucket'] : []),
     ].join(' ');
-    const counts = addCounts(this.campaignsTableName, batch.campaignId, batch.id, {
+    const deltas = {
       delivered: finals.filter((final) => final.status === 'delivered').length,
       undelivered: finals.filter((final) => final.status !== 'delivered').length,
-    });
+    };
+    const counts = addCounts(this.campaignsTableName, batch.campaignId, batch.id, deltas);
+    // The same counts on the campaign's timeline and the account's day, by when they were learned.
+    const learned = counts
+      ? countItems(this.campaignsTableName, batch.campaignId, batch.id, 'sms', now, deltas).slice(1)
+      : [];
     let deliveries = finals.filter((final) => final.status !== 'delivered');
     // One retry without the deliveries that are gone (erased or expired): their counts still hold.
     for (let attempt = 0; attempt < 2; attempt++) {
@@ -210,6 +215,7 @@ export class DynamoSmsPollStore implements SmsStatusPolls {
         },
         ...(counts ? [{ Update: counts }] : []),
         ...deliveries.map((final) => this.deliveryUpdate(batch, final, now)),
+        ...learned,
       ];
       try {
         await this.client.send(new TransactWriteCommand({ TransactItems: items }));
@@ -217,6 +223,8 @@ export class DynamoSmsPollStore implements SmsStatusPolls {
       } catch (error) {
         const reasons = cancellationReasons(error);
         if (!reasons) throw error;
+        // Another count met this one on a shared shard (the account's day): nothing was written.
+        if (isTransactionConflict(error) && attempt === 0) continue;
         if (reasons[0] === 'ConditionalCheckFailed') return false;
         const offset = counts ? 2 : 1;
         const missing = new Set(

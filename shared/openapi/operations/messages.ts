@@ -82,6 +82,7 @@ export const messageOperations: readonly OperationDoc[] = [
       'the time it went out.',
     tags: ['messages'],
     auth: 'bearer',
+    pathParameters: { messageId: 'The id POST /v1/messages answered (a ULID)' },
     responses: {
       200: {
         description: 'The message',

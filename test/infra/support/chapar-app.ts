@@ -14,9 +14,9 @@ export const CDK_JSON_CONTEXT: Readonly<Record<string, unknown>> = JSON.parse(
 ).context;
 
 /**
- * A project root holding a stub handler at every `entry` of the definitions, so the
- * stacks build while functions/ is still being written. Bundling is skipped in these
- * tests, so the stubs are only checked for existence.
+ * A project root holding a stub handler at every `entry` of the definitions (and an empty file
+ * at each of their bundledFiles), so the stacks build while functions/ is still being written.
+ * Bundling is skipped in these tests, so the stubs are only checked for existence.
  */
 export function stubProjectRoot(): string {
   if (stubRoot !== undefined) return stubRoot;
@@ -27,6 +27,12 @@ export function stubProjectRoot(): string {
     const entry = join(root, definition.entry);
     mkdirSync(dirname(entry), { recursive: true });
     writeFileSync(entry, 'export const handler = async () => undefined;\n');
+    const bundled: Readonly<Record<string, string>> =
+      'bundledFiles' in definition ? definition.bundledFiles : {};
+    for (const source of Object.values(bundled)) {
+      mkdirSync(dirname(join(root, source)), { recursive: true });
+      writeFileSync(join(root, source), '');
+    }
   }
   stubRoot = root;
   return root;

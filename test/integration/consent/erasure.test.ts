@@ -60,6 +60,7 @@ async function sent(
     from.id,
     [{ outcome: 'sent', endedBy: { messageId: 'm', runId: claim.claimId } }],
     new Date(),
+    channel,
   );
 }
 

@@ -26,7 +26,15 @@ function ownJavaProcesses(): string[] {
   }
 }
 
-const anyPorts = { apiPort: 0, sesPort: 0, kavenegarPort: 0, dynamodbPort: 0, sqsPort: 0, secretsPort: 0 };
+const anyPorts = {
+  apiPort: 0,
+  sesPort: 0,
+  kavenegarPort: 0,
+  dynamodbPort: 0,
+  sqsPort: 0,
+  secretsPort: 0,
+  cognitoPort: 0,
+};
 
 describe('local platform lifecycle', () => {
   let platform: Platform | undefined;
@@ -38,7 +46,13 @@ describe('local platform lifecycle', () => {
 
   it("stops every emulator, DynamoDB Local's Java process included", async () => {
     // Prepare
-    const emulators = await startEmulators({ dynamodbPort: 0, sqsPort: 0, sesPort: 0, secretsPort: 0 });
+    const emulators = await startEmulators({
+      dynamodbPort: 0,
+      sqsPort: 0,
+      sesPort: 0,
+      secretsPort: 0,
+      cognitoPort: 0,
+    });
     const { dynamodbPid } = emulators.endpoints;
     expect(isAlive(dynamodbPid)).toBe(true);
 
@@ -49,6 +63,7 @@ describe('local platform lifecycle', () => {
     expect(isAlive(dynamodbPid)).toBe(false);
     expect(ownJavaProcesses()).toEqual([]);
     await expect(fetch(`${emulators.endpoints.secretsManager}/`)).rejects.toThrow();
+    await expect(fetch(`${emulators.endpoints.cognito.url}/health`)).rejects.toThrow();
   });
 
   it('starts on free ports, answers /health, configures functions and stops cleanly', async () => {

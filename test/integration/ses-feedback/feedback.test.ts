@@ -70,6 +70,7 @@ async function sentEmail(name: string): Promise<{ contact: Contact; campaign: Ca
     campaign.id,
     [{ outcome: 'sent', endedBy: { messageId: 'm', runId: claim.claimId } }],
     new Date(),
+    'email',
   );
   return { contact, campaign };
 }

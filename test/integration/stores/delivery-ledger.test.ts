@@ -181,8 +181,8 @@ describe('DeliveryStore.countEnds', () => {
     const ends = await endAll(ledger, 'msg-1', 'run-1');
 
     // Act: the count, then the same count again (a redelivery after the count landed)
-    await deliveries.countEnds(campaign.id, ends, new Date());
-    await deliveries.countEnds(campaign.id, ends, new Date());
+    await deliveries.countEnds(campaign.id, ends, new Date(), 'sms');
+    await deliveries.countEnds(campaign.id, ends, new Date(), 'sms');
 
     // Assess
     expect((await campaigns.getWithStats(campaign.id))?.stats).toMatchObject({ sent: 4, failed: 2 });
@@ -205,8 +205,8 @@ describe('DeliveryStore.countEnds', () => {
     );
 
     // Act: run 2 counts, and a third redelivery counts what it sees again
-    await deliveries.countEnds(campaign.id, [...found, ...own], new Date());
-    await deliveries.countEnds(campaign.id, [...found, ...own], new Date());
+    await deliveries.countEnds(campaign.id, [...found, ...own], new Date(), 'sms');
+    await deliveries.countEnds(campaign.id, [...found, ...own], new Date(), 'sms');
 
     // Assess
     expect((await campaigns.getWithStats(campaign.id))?.stats).toMatchObject({ sent: 4, failed: 2 });
@@ -230,6 +230,7 @@ describe('expiry', () => {
       campaign.id,
       [{ outcome: 'sent', endedBy: { messageId: 'm', runId: 'run-x' } }],
       now,
+      'email',
     );
 
     // Assess

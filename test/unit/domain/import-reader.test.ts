@@ -1,7 +1,12 @@
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
-import { detectDelimiter, type FileRecord, readImportFile } from '../../../shared/domain/import-reader';
+import {
+  detectDelimiter,
+  type FileRecord,
+  ImportFileError,
+  readImportFile,
+} from '../../../shared/domain/import-reader';
 
 async function* chunks(bytes: Uint8Array, size = 7): AsyncGenerator<Uint8Array> {
   for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
@@ -99,5 +104,33 @@ describe('readImportFile (xlsx as Excel orders it)', () => {
     // Assess
     expect(result).toHaveLength(3001);
     expect(result.slice(1).map((record) => record.cells[1])).toEqual(names);
+  });
+
+  it("leaves a failing temporary file to a retry, never as the import's reason", async () => {
+    // Prepare: a sheet before its shared strings needs a temporary file, in a temp folder that is gone
+    const workbook = new ExcelJS.Workbook();
+    workbook.addWorksheet('s').addRow(['phone']);
+    const written = await JSZip.loadAsync(await workbook.xlsx.writeBuffer());
+    const reordered = new JSZip();
+    const paths = Object.keys(written.files).filter((path) => !written.files[path]?.dir);
+    for (const path of [...paths.filter((path) => path !== 'xl/sharedStrings.xml'), 'xl/sharedStrings.xml']) {
+      reordered.file(path, await (written.file(path) as JSZip.JSZipObject).async('uint8array'));
+    }
+    const bytes = await reordered.generateAsync({ type: 'uint8array' });
+    const before = process.env.TMPDIR;
+    process.env.TMPDIR = '/nonexistent/chapar-temp';
+
+    // Act
+    const outcome = await records(bytes, 'xlsx').then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    if (before === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = before;
+
+    // Assess
+    expect(outcome).toBeInstanceOf(Error);
+    expect(outcome).not.toBeInstanceOf(ImportFileError);
+    expect((outcome as NodeJS.ErrnoException).code).toBe('ENOENT');
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   contactValues,
+  emptyPlaceholders,
   escapeHtml,
   placeholdersIn,
   renderTemplate,
@@ -359,5 +360,47 @@ describe('escapeHtml', () => {
 
     // Assess
     expect(escaped).toBe('&amp;lt;');
+  });
+});
+
+describe('templateProblem and contact fields', () => {
+  it.each(['{{contact.name}}', '{{user.city}}', 'Hi {{name}} from {{profile.city}}'])(
+    'refuses %j: a dotted placeholder other than attributes.<key> names no contact field',
+    (template) => {
+      // Prepare: the template of the case
+
+      // Act
+      const problem = templateProblem(template);
+
+      // Assess
+      expect(problem).toMatch(/is not a contact field/);
+    },
+  );
+
+  it('keeps {{city}}, {{attributes.city}}, {{name}}, {{locale}} and {{unsubscribe_url}}', () => {
+    // Prepare
+    const template = '{{city}} {{attributes.city}} {{name}} {{locale}} {{unsubscribe_url}}';
+
+    // Act
+    const problem = templateProblem(template);
+
+    // Assess
+    expect(problem).toBeUndefined();
+  });
+});
+
+describe('emptyPlaceholders', () => {
+  it('lists the placeholders a contact has no value for, once each, across texts', () => {
+    // Prepare
+    const values = contactValues({ ...contact, name: undefined, attributes: { city: 'Tehran', note: '' } });
+
+    // Act
+    const empty = emptyPlaceholders(
+      ['Hi {{name}} in {{city}}', '{{attributes.points}} {{note}} {{name}}'],
+      values,
+    );
+
+    // Assess
+    expect(empty).toEqual(['name', 'attributes.points', 'note']);
   });
 });

@@ -1,0 +1,88 @@
+import { useState } from 'preact/hooks';
+import { ErrorNote, Loading } from '../components/notes';
+import { useLoad } from '../components/use-load';
+import { useConsole } from '../context';
+import type { MessageKey } from '../i18n';
+import type { Page, SpoofReport } from '../types';
+
+const VERDICTS = ['spoofed', 'genuine', 'unverified'] as const;
+
+/** Spoofed-SMS reports, newest first, with verdict, sender, time and the reporter masked. */
+export function ReportsPage() {
+  const { api, words } = useConsole();
+  const t = words.t;
+  const [verdict, setVerdict] = useState('');
+  const [cursors, setCursors] = useState<string[]>([]);
+  const cursor = cursors.at(-1);
+  const page = useLoad(
+    () => api.get<Page<SpoofReport>>('/v1/reports', { verdict, cursor, limit: 50 }),
+    [verdict, cursor],
+  );
+  return (
+    <section aria-labelledby="reports-title">
+      <h1 id="reports-title">{t('nav.reports')}</h1>
+      <label class="inline">
+        {t('reports.verdict')}
+        <select
+          value={verdict}
+          onChange={(event) => {
+            setVerdict((event.target as HTMLSelectElement).value);
+            setCursors([]);
+          }}
+        >
+          <option value="">{t('campaigns.all')}</option>
+          {VERDICTS.map((v) => (
+            <option key={v} value={v}>
+              {t(`verdict.${v}` as MessageKey)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <ErrorNote error={page.error} />
+      {page.loading && !page.data ? <Loading /> : null}
+      {page.data && page.data.items.length === 0 ? <p class="note">{t('reports.none')}</p> : null}
+      {page.data && page.data.items.length > 0 ? (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('reports.when')}</th>
+              <th scope="col">{t('reports.verdict')}</th>
+              <th scope="col">{t('reports.sender')}</th>
+              <th scope="col">{t('reports.reporter')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {page.data.items.map((report) => (
+              <tr key={report.reportId}>
+                <td>{words.dateTime(report.receivedAt)}</td>
+                <td>
+                  <span class={`badge ${report.verdict}`}>
+                    {t(`verdict.${report.verdict}` as MessageKey)}
+                  </span>
+                </td>
+                <td dir="ltr">{report.sender}</td>
+                <td dir="ltr">{report.reporter ?? '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      <nav class="pager" aria-label={t('pager')}>
+        <button
+          type="button"
+          disabled={cursors.length === 0}
+          onClick={() => setCursors(cursors.slice(0, -1))}
+        >
+          {t('pager.previous')}
+        </button>
+        <button
+          type="button"
+          disabled={!page.data?.cursor}
+          onClick={() => page.data?.cursor && setCursors([...cursors, page.data.cursor])}
+        >
+          {t('pager.next')}
+        </button>
+      </nav>
+    </section>
+  );
+}
