@@ -143,6 +143,37 @@ describe('transactional messages over the running platform', () => {
     expect(again.body.message).toContain('hard-bounced');
   });
 
+  it('renders a template in the contact’s locale, falling back to the other, with no «لغو۱۱»', async () => {
+    // Prepare: an English-speaking contact and a template with only a Persian variant
+    await call(api, 'PUT', '/v1/contacts/tx-tom', {
+      json: { phone: '09121110005', name: 'Tom', locale: 'en' },
+    });
+    const template = await call<{ id: string }>(api, 'POST', '/v1/templates', {
+      json: {
+        name: 'Order shipped',
+        channel: 'sms',
+        variants: { fa: { text: '{{name}} عزیز، بسته شما در راه است' } },
+      },
+    });
+    expect(template.status).toBe(201);
+
+    // Act
+    const accepted = await send('shipped-tom', {
+      channel: 'sms',
+      to: { contactId: 'tx-tom' },
+      templateId: template.body.id,
+      category: 'transactional',
+    });
+
+    // Assess
+    expect(accepted.status).toBe(202);
+    const [sms] = await eventually(async () => {
+      const found = await smsWith('بسته شما در راه است');
+      return found.length > 0 ? found : undefined;
+    }, 'the templated SMS');
+    expect(sms?.message).toBe('Tom عزیز، بسته شما در راه است');
+  });
+
   it('refuses with 409 and the reason a message to an erased person', async () => {
     // Prepare
     await call(api, 'PUT', '/v1/contacts/tx-erin', { json: { phone: '09121110003' } });
