@@ -29,7 +29,7 @@ import {
   type DeliverMessageDeps,
   deliverMessage,
   MessageRetryError,
-} from '../../shared/use-cases/transactional-messages';
+} from '../../shared/use-cases/deliver-message';
 
 const config = readFunctionConfig('queue-send-message');
 const logger = createLogger();

@@ -198,7 +198,8 @@ describe('DynamoMessageStore with the transactional use case', () => {
 
     // Act
     await messages.scrubAddress(`+98${phone.slice(1)}`, new Date());
-    const outcome = await useCase.deliverMessage(
+    const { deliverMessage } = await import('../../../shared/use-cases/deliver-message');
+    const outcome = await deliverMessage(
       {
         messages,
         suppressions,

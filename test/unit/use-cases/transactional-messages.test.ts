@@ -5,13 +5,15 @@ import type { Contact } from '../../../shared/domain/types';
 import { addressSuppressionHash } from '../../../shared/use-cases/address-suppressions';
 import { tombstoneHashes } from '../../../shared/use-cases/contact-consent';
 import {
-  type AcceptMessageDeps,
-  acceptMessage,
   type DeliverMessageDeps,
   deliverMessage,
+  MessageRetryError,
+} from '../../../shared/use-cases/deliver-message';
+import {
+  type AcceptMessageDeps,
+  acceptMessage,
   ENQUEUE_GRACE_MS,
   getMessage,
-  MessageRetryError,
   type MessageTemplates,
 } from '../../../shared/use-cases/transactional-messages';
 import { MemoryContactStore } from '../../support/fakes/contact-store';
