@@ -164,7 +164,6 @@ function acknowledgeConsoleSite(api: ChaparStacks['api']): void {
   }
 }
 
-
 // A new public route fails synth until its definition says what protects it.
 function publicRouteProof(route: Pick<RouteDefinition, 'method' | 'path' | 'proof'>): string {
   if (!route.proof || route.proof.length < 10) {

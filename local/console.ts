@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, relative, sep } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { consoleSecurityHeaders } from '../shared/definitions/console-site';
 
 /**
@@ -89,7 +89,8 @@ export function consoleSite(
         response.setHeader('content-type', type);
         response.setHeader('cache-control', cache);
         // Text compressed as CloudFront compresses it (fonts are woff2, compressed already).
-        const compress = !type.startsWith('font/') && /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
+        const compress =
+          !type.startsWith('font/') && /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
         const body = compress ? gzipSync(content) : content;
         if (compress) response.setHeader('content-encoding', 'gzip');
         response.setHeader('vary', 'accept-encoding');

@@ -8,6 +8,7 @@ import { startScheduler } from './lambda/scheduler';
 import { type PolledQueue, startSqsPollers } from './lambda/sqs-poller';
 import { type Started, startInOrder } from './lifecycle';
 import { createResources, type LocalResources } from './resources';
+import { start as startS3Cors } from './s3-cors';
 import { start as startS3Events } from './s3-events';
 import { LOCAL_CONFIGURATION_SET, type SesEvents, start as startSesEvents } from './ses-events';
 
@@ -140,11 +141,22 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         })),
       }),
     );
+    // Browsers PUT uploads through a front that answers S3's CORS as the bucket's rule does.
+    const s3Cors = started.add('S3 CORS front', await startS3Cors({ target: endpoints.sqs, host }));
     // 4. Runtime, consumers after what they consume: SES event publishing and the gateway
     //    (their URLs go into the functions' environment), the environment, then the pollers
     //    and the scheduler. The gateway answers 503 until all of it is up.
     let ready = false;
-    let consoleConfig: LocalConsoleConfig | undefined;
+    // The console signs in to cognito-local itself, as it does to Cognito in the cloud.
+    const consoleConfig: LocalConsoleConfig = {
+      apiBase: '',
+      cognito: {
+        endpoint: `${endpoints.cognito.url}/`,
+        region: endpoints.region,
+        userPoolId: endpoints.cognito.userPoolId,
+        clientId: endpoints.cognito.clientId,
+      },
+    };
     const handlers = createHandlerLoader();
     const { sesEvents, gateway, kavenegarUrl } = await startEdge(started, {
       handlers,
@@ -155,10 +167,13 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       settings,
       isReady: () => ready,
       consoleConfig: () => consoleConfig,
+      uploadOrigin: new URL(s3Cors.url).origin,
     });
     const env: Record<string, string> = {
       ...resources.env,
       AWS_ENDPOINT_URL_SESV2: sesEvents.url,
+      // Presigned upload URLs name the CORS front; every S3 call passes through it to fauxqs.
+      AWS_ENDPOINT_URL_S3: s3Cors.url,
       SES_CONFIGURATION_SET: LOCAL_CONFIGURATION_SET,
       KAVENEGAR_BASE_URL: kavenegarUrl,
       CHAPAR_SMS_SENDER: settings.CHAPAR_SMS_SENDER,
@@ -244,6 +259,8 @@ interface EdgeOptions {
   readonly isReady: () => boolean;
   /** The console's config.json once the platform knows it (Cognito's pool and client). */
   readonly consoleConfig: () => LocalConsoleConfig | undefined;
+  /** Where the console's pages PUT uploads (the S3 CORS front). */
+  readonly uploadOrigin: string;
 }
 
 /**
@@ -252,7 +269,17 @@ interface EdgeOptions {
  */
 async function startEdge(
   started: Started,
-  { handlers, host, apiPort, endpoints, resources, settings, isReady, consoleConfig }: EdgeOptions,
+  {
+    handlers,
+    host,
+    apiPort,
+    endpoints,
+    resources,
+    settings,
+    isReady,
+    consoleConfig,
+    uploadOrigin,
+  }: EdgeOptions,
 ): Promise<{ sesEvents: SesEvents; gateway: HttpGateway; kavenegarUrl: string }> {
   // Mail to the mailbox simulator's addresses becomes SES events on the sesEvents topic, as a
   // configuration set publishes them.
@@ -280,7 +307,7 @@ async function startEdge(
       // The console and its config.json; its pages call Cognito and PUT uploads to S3 (fauxqs).
       site: consoleSite(consoleConfig, () => {
         const cognito = consoleConfig()?.cognito.endpoint;
-        return [new URL(endpoints.sqs).origin, ...(cognito ? [new URL(cognito).origin] : [])];
+        return [uploadOrigin, ...(cognito ? [new URL(cognito).origin] : [])];
       }),
     }),
   );

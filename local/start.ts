@@ -1,4 +1,5 @@
 import { routes, schedules } from '../shared/definitions';
+import { DEFAULT_QUIET_HOURS, describeQuietHours, parseQuietHours } from '../shared/domain/quiet-hours';
 import { buildConsole } from './console';
 import {
   type LocalSettings,
@@ -93,6 +94,8 @@ function print(platform: Platform, seconds: number): void {
     ...schedules.map((schedule) =>
       row(schedule.id, `${schedule.function} every ${schedule.localEverySeconds} s`, 42),
     ),
+    '',
+    describeQuietHours(parseQuietHours(process.env.CHAPAR_QUIET_HOURS ?? DEFAULT_QUIET_HOURS), new Date()),
     '',
     'Ctrl-C stops everything.',
   ];

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { environmentOf, type FunctionEnvKey, type FunctionName, functions } from './definitions';
 import { ConfigError } from './domain/errors';
+import { DEFAULT_QUIET_HOURS } from './domain/quiet-hours';
 import './domain/zod-english';
 
 /**
@@ -106,7 +107,7 @@ const envSchema = z.object({
           'CHAPAR_QUIET_HOURS must be HH:MM-HH:MM or empty',
         ),
       ),
-    '22:00-08:00',
+    DEFAULT_QUIET_HOURS,
   ),
 });
 

@@ -93,6 +93,19 @@ export interface ContactSearch {
   byEmail(email: string): Promise<Contact[]>;
 }
 
+/** What a status transition may set or require besides the status. */
+export interface TransitionExtra {
+  readonly pausedReason?: string;
+  readonly leaseUntil?: Date;
+  readonly newRound?: boolean;
+  readonly resumeAfter?: Date;
+  /**
+   * Only if the campaign's sendAt has come by then: the dispatcher's start, so that a message
+   * sent before an edit moved sendAt later (or held it) starts nothing.
+   */
+  readonly dueBy?: Date;
+}
+
 export interface CampaignStore {
   /** @throws ConflictError when the id exists. */
   create(campaign: Campaign): Promise<void>;
@@ -108,8 +121,21 @@ export interface CampaignStore {
     to: CampaignStatus,
     from: readonly CampaignStatus[],
     now: Date,
-    extra?: { pausedReason?: string; leaseUntil?: Date; newRound?: boolean; resumeAfter?: Date },
+    extra?: TransitionExtra,
   ): Promise<Campaign | undefined>;
+  /**
+   * Replaces a scheduled campaign's fields (an edit) if it is still scheduled and unchanged
+   * since `expectedUpdatedAt`; its place in the due index follows its new sendAt (none: held).
+   * False when it moved on or was edited meanwhile.
+   */
+  update(campaign: Campaign, expectedUpdatedAt: string): Promise<boolean>;
+  /**
+   * A page of campaign ids, newest first; with `status`, those in it (read from an index by
+   * status, never a scan, and eventually consistent: a campaign that just moved may still be
+   * listed under its old status). The cursor is opaque.
+   * @throws ValidationError for a cursor this listing did not give.
+   */
+  list(query: { status?: CampaignStatus; cursor?: string; limit: number }): Promise<IdPage>;
   /**
    * Campaigns the dispatcher should look at now: scheduled ones whose sendAt has come, and
    * dispatching ones whose sweep lease ({@link planDispatch}) has passed, so that their units

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { apiClient } from './api';
 import type { ConsoleConfig } from './config';
-import { type ConsoleContext, Context } from './context';
+import { type ConsoleContext, Context, can, useConsole } from './context';
 import { type Locale, type MessageKey, wordsFor } from './i18n';
 import { AudiencesPage } from './pages/audiences';
 import { CampaignDetailPage } from './pages/campaign-detail';
@@ -36,7 +36,14 @@ function storedLocale(session: SignedIn | undefined): Locale {
 
 /** The page the path names. */
 function Page({ path }: { readonly path: string }) {
-  if (path === 'campaigns/new') return <ComposerPage />;
+  const { session, words } = useConsole();
+  if (path === 'campaigns/new') {
+    return can(session.role, 'marketer') ? (
+      <ComposerPage />
+    ) : (
+      <p class="note">{words.t('error.forbidden')}</p>
+    );
+  }
   const campaign = match('campaigns/:id', path);
   if (campaign?.id) return <CampaignDetailPage id={campaign.id} />;
   const contact = match('contacts/:id', path);

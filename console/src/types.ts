@@ -33,25 +33,26 @@ export interface CampaignView extends CampaignSummary {
   failures?: Record<string, number>;
 }
 
-export interface TimelinePoint {
-  minute: string;
-  counts: Partial<Record<keyof CampaignStats, number>>;
-}
+type Outcome = 'sent' | 'failed' | 'suppressed' | 'delivered' | 'undelivered' | 'bounced' | 'complained';
+
+/** One minute of a campaign's timeline (GET /v1/campaigns/{id}/timeline). */
+export type TimelinePoint = { minute: string } & Record<Outcome, number>;
+
+export type ChannelPeriod = Record<Outcome, number> & { optOuts: number; deliveryRate: number | null };
 
 export interface PeriodFigures {
-  sent: { sms: number; email: number };
-  deliveryRate: number | null;
-  optOuts: number;
-  bounced: number;
-  complained: number;
-  spoofReports: number;
+  from: string;
+  to: string;
+  channels: { sms: ChannelPeriod; email: ChannelPeriod };
+  spoofReports: { total: number; spoofed: number; genuine: number; unverified: number };
 }
 
+/** GET /v1/overview: the dashboard's figures. */
 export interface Overview {
   today: PeriodFigures;
   last30Days: PeriodFigures;
-  smsCreditRial?: number | null;
-  sendingNow?: number;
+  sendingNow: CampaignSummary[];
+  smsCreditRial: number | null;
 }
 
 export interface Contact {
@@ -90,11 +91,14 @@ export interface ImportView {
 }
 
 export interface SpoofReport {
-  reportId: string;
+  id: string;
   verdict: 'spoofed' | 'genuine' | 'unverified';
   sender: string;
-  receivedAt: string;
-  reporter?: string;
+  createdAt: string;
+  receivedAt?: string;
+  /** Masked by the API. */
+  reporter: { phone?: string; email?: string } | null;
+  erased?: true;
 }
 
 export interface Page<T> {

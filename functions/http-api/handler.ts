@@ -27,6 +27,7 @@ import {
 import { templateFile } from '../../shared/adapters/templates/template-files';
 import { readFunctionConfig } from '../../shared/config';
 import { NotFoundError } from '../../shared/domain/errors';
+import { parseQuietHours } from '../../shared/domain/quiet-hours';
 import { smsLayout } from '../../shared/domain/sms-text';
 import { httpErrors, requireRole } from '../../shared/http/middleware';
 import type { HttpResult } from '../../shared/http/respond';
@@ -88,6 +89,7 @@ const routes: Routes = {
     queue,
     now,
     audiences: { lists, segments },
+    quietHours: parseQuietHours(config.CHAPAR_QUIET_HOURS),
     reach: {
       contacts,
       lists,

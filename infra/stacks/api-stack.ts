@@ -109,6 +109,13 @@ export class ApiStack extends Stack {
       distPath: props.consoleDist,
       apiEndpoint: this.httpApi.endpoint,
       apiPaths: CONSOLE_API_PATHS,
+      runtime: {
+        cognito: {
+          region: this.region,
+          userPoolId: props.userPool.userPoolId,
+          clientId: props.userPool.clientId,
+        },
+      },
       connectOrigins: [
         `https://${cloudBucketName(buckets.imports.localName)}.s3.${this.region}.amazonaws.com`,
       ],

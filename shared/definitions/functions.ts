@@ -109,7 +109,13 @@ export const functions = {
     // apiKey: the bootstrap admin key, beside the keys admins make (apiKeys) and sign-ins (userPool).
     secrets: ['apiKey', 'erasureKey'],
     sendsEmail: false,
-    settings: ['CHAPAR_PUBLIC_BASE_URL', 'CHAPAR_SMS_OPT_OUT_SUFFIX', 'CHAPAR_MESSAGE_RETENTION_DAYS'],
+    // Quiet hours: a campaign's GET says its SMS wait, and a preview warns of a sendAt in them.
+    settings: [
+      'CHAPAR_PUBLIC_BASE_URL',
+      'CHAPAR_SMS_OPT_OUT_SUFFIX',
+      'CHAPAR_QUIET_HOURS',
+      'CHAPAR_MESSAGE_RETENTION_DAYS',
+    ],
     buckets: { imports: 'presignPut' },
     userPool: 'manage',
   },

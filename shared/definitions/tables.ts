@@ -50,8 +50,20 @@ export const tables = {
         partitionKey: { name: 'dueBucket', type: 'S' },
         sortKey: { name: 'dueAt', type: 'S' },
       },
+      // Sparse and keys only: only campaign items carry listKey (their ULID id, so newest first
+      // is a backward Query). Campaigns are few (thousands, not the millions of deliveries) and
+      // written once here at creation, so one listing partition is well within its limits.
+      // CloudFormation adds one index per table update: on an existing table deploy it on its
+      // own (and backfill listBucket/listKey on older campaigns to list them).
+      {
+        name: 'byCreated',
+        partitionKey: { name: 'listBucket', type: 'S' },
+        sortKey: { name: 'listKey', type: 'S' },
+        projection: 'KEYS_ONLY',
+      },
       // Sparse, keys only: only campaign items carry `status` (stats shards, timeline buckets and
-      // dispatch units do not), so the campaigns sending now are one small Query.
+      // dispatch units do not), so the campaigns sending now are one small Query, and
+      // GET /v1/campaigns?status= reads one status newest first (pk is a ULID).
       {
         name: 'byStatus',
         partitionKey: { name: 'status', type: 'S' },

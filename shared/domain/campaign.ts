@@ -139,67 +139,72 @@ export function audienceLists(audience: Audience): string[] {
   return [...new Set([...included, ...(audience.exclude?.listIds ?? [])])];
 }
 
-export const campaignInputSchema = z
-  .strictObject({
-    name: z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(200)),
-    topic: z
-      .string()
-      .check(z.regex(TOPIC, 'must be a lower-case slug such as newsletter, promotions, events or surveys')),
-    channels: z.array(z.enum(CHANNELS)).check(
-      z.minLength(1, 'must hold sms, email or both'),
-      z.refine((list) => new Set(list).size === list.length, 'must not repeat a channel'),
-    ),
-    audience: audienceSchema,
-    // Inline content, or `templateId`: the template's latest version, copied at creation.
-    sms: z.optional(
-      z.strictObject({
-        text: z.optional(smsTemplate),
-        templateId: z.optional(templateId),
-      }),
-    ),
-    email: z.optional(
-      z.strictObject({
-        subject: z.optional(template(200)),
-        html: z.optional(template(500_000)),
-        text: z.optional(template(500_000)),
-        templateId: z.optional(templateId),
-      }),
-    ),
-    sendAt: z.optional(
-      z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time with a time zone' }),
-    ),
-  })
-  .check(
-    z.superRefine((input, ctx) => {
-      const bytes = new TextEncoder().encode(JSON.stringify(input)).length;
-      if (bytes > MAX_CAMPAIGN_BYTES) {
+/**
+ * The fields of a campaign as a marketer writes them, without the rules between them: the
+ * create schema adds those, and PATCH takes each of these fields as optional (so a field added
+ * here is editable at once).
+ */
+export const campaignFieldsSchema = z.strictObject({
+  name: z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(200)),
+  topic: z
+    .string()
+    .check(z.regex(TOPIC, 'must be a lower-case slug such as newsletter, promotions, events or surveys')),
+  channels: z.array(z.enum(CHANNELS)).check(
+    z.minLength(1, 'must hold sms, email or both'),
+    z.refine((list) => new Set(list).size === list.length, 'must not repeat a channel'),
+  ),
+  audience: audienceSchema,
+  // Inline content, or `templateId`: the template's latest version, copied at creation.
+  sms: z.optional(
+    z.strictObject({
+      text: z.optional(smsTemplate),
+      templateId: z.optional(templateId),
+    }),
+  ),
+  email: z.optional(
+    z.strictObject({
+      subject: z.optional(template(200)),
+      html: z.optional(template(500_000)),
+      text: z.optional(template(500_000)),
+      templateId: z.optional(templateId),
+    }),
+  ),
+  sendAt: z.optional(
+    z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time with a time zone' }),
+  ),
+});
+
+export const campaignInputSchema = campaignFieldsSchema.check(
+  z.superRefine((input, ctx) => {
+    const bytes = new TextEncoder().encode(JSON.stringify(input)).length;
+    if (bytes > MAX_CAMPAIGN_BYTES) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: `campaign is ${Math.ceil(bytes / 1024)} KB; its texts may take at most ${MAX_CAMPAIGN_BYTES / 1000} KB`,
+      });
+    }
+    for (const channel of input.channels) {
+      if (!input[channel]) {
         ctx.addIssue({
           code: 'custom',
-          path: [],
-          message: `campaign is ${Math.ceil(bytes / 1024)} KB; its texts may take at most ${MAX_CAMPAIGN_BYTES / 1000} KB`,
+          path: [channel],
+          message: `is required when channels include ${channel}`,
         });
       }
-      for (const channel of input.channels) {
-        if (!input[channel]) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [channel],
-            message: `is required when channels include ${channel}`,
-          });
-        }
+    }
+    contentIssues(input, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
+    for (const channel of CHANNELS) {
+      if (input[channel] && !input.channels.includes(channel)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [channel],
+          message: `is given but channels do not include ${channel}`,
+        });
       }
-      contentIssues(input, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
-      for (const channel of CHANNELS) {
-        if (input[channel] && !input.channels.includes(channel)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [channel],
-            message: `is given but channels do not include ${channel}`,
-          });
-        }
-      }
-    }),
-  );
+    }
+  }),
+);
 export type CampaignInput = z.infer<typeof campaignInputSchema>;
 
 /** Each channel's content is either written inline or a template's, never both nor neither. */
@@ -283,7 +288,11 @@ export interface Campaign {
    */
   readonly sms?: SmsVariant & { readonly template?: TemplateUse<SmsVariant> };
   readonly email?: EmailVariant & { readonly template?: TemplateUse<EmailVariant> };
-  readonly sendAt: string;
+  /**
+   * When it goes out. Absent on a held campaign (a duplicate not scheduled yet): it stays
+   * `scheduled` and is never dispatched until a PATCH gives it a sendAt.
+   */
+  readonly sendAt?: string;
   readonly status: CampaignStatus;
   readonly createdAt: string;
   readonly updatedAt: string;

@@ -6,6 +6,9 @@ import { ValidationError } from './errors';
  * UTC+03:30 all year since 2022, so the zone is a fixed offset, not a tz database lookup.
  */
 
+/** The window when CHAPAR_QUIET_HOURS is not set (an empty value turns quiet hours off). */
+export const DEFAULT_QUIET_HOURS = '22:00-08:00';
+
 /** Asia/Tehran's offset from UTC, in minutes. */
 export const TEHRAN_OFFSET_MINUTES = 3 * 60 + 30;
 const MINUTES_PER_DAY = 24 * 60;
@@ -70,4 +73,22 @@ function quietHours(window: { start: number; end: number } | undefined): QuietHo
 /** For a channel's defer hook: when a message handled at `now` may go out, or undefined for now. */
 export function deferUntil(hours: QuietHours, now: Date): Date | undefined {
   return hours.isQuiet(now) ? hours.nextAllowed(now) : undefined;
+}
+
+/** Minutes after Tehran midnight as HH:MM. */
+export function clockOf(minutes: number): string {
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+}
+
+/**
+ * Quiet hours in words for people (npm start): the window, whether it is in force at `now` and
+ * until when, and how to turn it off locally.
+ */
+export function describeQuietHours(hours: QuietHours, now: Date): string {
+  if (!hours.window) return 'Quiet hours: off (CHAPAR_QUIET_HOURS is empty): marketing SMS go at any hour';
+  const window = `${clockOf(hours.window.start)}-${clockOf(hours.window.end)} Tehran time`;
+  const state = hours.isQuiet(now)
+    ? `in force now: marketing SMS wait until ${hours.nextAllowed(now).toISOString()}`
+    : 'not in force now';
+  return `Quiet hours: ${window}, ${state}. Turn them off locally with CHAPAR_QUIET_HOURS= npm start`;
 }

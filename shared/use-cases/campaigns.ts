@@ -7,9 +7,11 @@ import {
   sendAtProblem,
   statusesAllowing,
 } from '../domain/campaign';
+import { type PreviewWarning, smsTiming } from '../domain/campaign-view';
 import { DISPATCH_LEASE_MS } from '../domain/dispatch';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import { newId } from '../domain/ids';
+import type { QuietHours } from '../domain/quiet-hours';
 import { analyseSms, type SmsAnalysis } from '../domain/sms-segments';
 import { type SmsLayout, sampleSms } from '../domain/sms-text';
 import { type EmptyPlaceholderWarning, emptyPlaceholderCounter } from '../domain/template';
@@ -66,7 +68,7 @@ export async function createCampaign(deps: CampaignDeps, body: unknown): Promise
 }
 
 /** @throws ValidationError naming each field that is wrong, sendAt included. */
-function parseCampaignInput(body: unknown, now: Date): CampaignInput {
+export function parseCampaignInput(body: unknown, now: Date): CampaignInput {
   const input = parseWith(campaignInputSchema, body, 'campaign');
   if (input.sendAt) {
     const problem = sendAtProblem(input.sendAt, now);
@@ -90,8 +92,13 @@ export interface CampaignPreview {
   readonly reach?: AudienceReach['channels'];
   /** Present (false) when the audience was too large to read whole: the figures are lower bounds. */
   readonly audienceComplete?: false;
-  /** Placeholders that render empty for some of the audience (a field those contacts lack). */
-  readonly warnings?: readonly EmptyPlaceholderWarning[];
+  /** When the SMS will actually go: sendAt (or now), or the end of quiet hours it falls in. */
+  readonly smsStartsAt?: string;
+  /**
+   * What the marketer should know before creating it: a sendAt in quiet hours, placeholders
+   * that render empty for some of the audience (a field those contacts lack).
+   */
+  readonly warnings?: readonly (PreviewWarning | EmptyPlaceholderWarning)[];
 }
 
 /** Previews a campaign body exactly as POST /v1/campaigns would take it; stores nothing. */
@@ -99,23 +106,35 @@ export async function previewCampaign(
   deps: Pick<CampaignDeps, 'now' | 'templates'> & {
     readonly smsLayout: SmsLayout;
     readonly reach?: ReachDeps;
+    /** The senders' quiet hours: a sendAt inside them is warned about. */
+    readonly quietHours?: QuietHours;
   },
   body: unknown,
 ): Promise<CampaignPreview> {
-  const input = parseCampaignInput(body, deps.now());
+  const now = deps.now();
+  const input = parseCampaignInput(body, now);
   const { content } = await resolveCampaignContent(deps.templates, input);
   const sample = content.sms ? sampleSms(deps.smsLayout, content.sms.text) : undefined;
-  const sms = sample === undefined ? {} : { sms: { ...analyseSms(sample), sample } };
+  const timing =
+    deps.quietHours && input.channels.includes('sms')
+      ? smsTiming(deps.quietHours, input.sendAt ? new Date(input.sendAt) : now)
+      : undefined;
+  const quiet = timing?.warning ? [timing.warning] : [];
+  const sms = {
+    ...(sample === undefined ? {} : { sms: { ...analyseSms(sample), sample } }),
+    ...(timing ? { smsStartsAt: timing.smsStartsAt } : {}),
+  };
   if (!deps.reach) {
     return {
       ...sms,
+      ...(quiet.length > 0 ? { warnings: quiet } : {}),
       ...('contactIds' in input.audience ? { audience: new Set(input.audience.contactIds).size } : {}),
     };
   }
   await assertAudienceExists(deps.reach, input.audience);
   const empty = emptyPlaceholderCounter(content);
   const reach = await audienceReach(deps.reach, input.audience, input.topic, input.channels, empty.add);
-  const warnings = empty.warnings();
+  const warnings = [...quiet, ...empty.warnings()];
   return {
     ...sms,
     ...(warnings.length > 0 ? { warnings } : {}),
@@ -128,7 +147,7 @@ export async function previewCampaign(
 /** Campaign ids are ULIDs: anything else names no campaign (and never reaches DynamoDB's key limits). */
 const CAMPAIGN_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
-function assertCampaignId(id: string): void {
+export function assertCampaignId(id: string): void {
   if (!CAMPAIGN_ID.test(id)) throw new NotFoundError(`Campaign ${id.slice(0, 40)} not found`);
 }
 

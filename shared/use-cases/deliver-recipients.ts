@@ -172,9 +172,16 @@ export async function deliverRecipients(
           ? { ...recipient, attemptedAt: markedAt.toISOString() }
           : recipient,
       );
+  // Set when the campaign was paused or cancelled while this message was sending.
+  let stopped = false;
   const results =
     attempted.length > 0
       ? await sender.send(campaign, attempted, async (recipients) => {
+          // Right before each provider call: a pause or cancel since the claims holds at once,
+          // not after the rest of the message. The channel leaves the rest unsent (retry), their
+          // claims are released below, and a resume dispatches them again.
+          if (!stopped && (await deps.campaigns.get(campaign.id))?.status !== 'sending') stopped = true;
+          if (stopped) throw new Error(`campaign ${campaign.id} stopped while this message was sending`);
           const still = await stillReachable(deps, campaign, channel, recipients);
           const going = recipients.filter((recipient) => still.has(recipient));
           if (perCall && going.length > 0) await deps.deliveries.markAttempts(going, deps.now());
@@ -215,6 +222,8 @@ export async function deliverRecipients(
   // One counting write for the whole message, after its ends: a crash before it leaves the ends
   // stamped with this message, and the redelivery counts them.
   if (ends.length > 0) await deps.deliveries.countEnds(campaign.id, ends, deps.now(), channel);
+  // Stopped by the marketer (or a cancel): no provider failed, nothing to retry or pause.
+  if (stopped) return;
 
   const pause = async (reason: string, detail: string, resumeAfter?: Date) => {
     const paused = await deps.campaigns.transition(campaign.id, 'paused', ['sending'], deps.now(), {

@@ -28,6 +28,9 @@ export interface DispatchDeps {
   readonly smsLayout: SmsLayout;
 }
 
+/** How far the API's clock (which stamped sendAt) may run ahead of the dispatcher's. */
+const SEND_AT_CLOCK_SKEW_MS = 5_000;
+
 export type DispatchResult = 'dispatched' | 'finished' | 'skipped';
 
 function addressFor(contact: Contact, channel: Channel): string | undefined {
@@ -79,6 +82,8 @@ export async function dispatchCampaign(
     campaign =
       (await deps.campaigns.transition(campaign.id, 'sending', ['scheduled'], now, {
         leaseUntil: new Date(now.getTime() + deps.leaseMs),
+        // A message sent before an edit moved sendAt later (or held the campaign) starts nothing.
+        dueBy: new Date(now.getTime() + SEND_AT_CLOCK_SKEW_MS),
       })) ?? (await deps.campaigns.get(campaign.id));
   }
   // Paused or cancelled: every unit stops at its next page (a resume starts a new round).

@@ -128,7 +128,8 @@ export async function overview(deps: InsightsDeps): Promise<Overview> {
           id: campaign.id,
           name: campaign.name,
           channels: campaign.channels,
-          sendAt: campaign.sendAt,
+          // Only a campaign with a sendAt is ever dispatched (a held one has none).
+          sendAt: campaign.sendAt ?? campaign.createdAt,
           stats,
         };
       }),

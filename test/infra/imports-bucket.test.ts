@@ -8,6 +8,20 @@ const { stacks, messaging, api } = synthChapar();
 const bucketId = logicalIdOf(stacks.messaging.buckets.imports.bucket);
 
 describe('imports bucket', () => {
+  it('lets a browser PUT to a presigned URL (CORS), as the local S3 front does', () => {
+    messaging.hasResourceProperties('AWS::S3::Bucket', {
+      CorsConfiguration: {
+        CorsRules: [
+          Match.objectLike({
+            AllowedMethods: ['PUT', 'GET', 'HEAD'],
+            AllowedOrigins: ['*'],
+            ExposedHeaders: ['ETag'],
+          }),
+        ],
+      },
+    });
+  });
+
   it('encrypts, blocks public access, owns its objects and expires uploads after 7 days', () => {
     messaging.hasResourceProperties('AWS::S3::Bucket', {
       BucketEncryption: {

@@ -200,6 +200,14 @@ export const en = {
   'templates.variant.en': 'English',
   'templates.save': 'Save a new version',
   'templates.rendered': 'As the recipient gets it',
+  'dashboard.smsDeliveryRate': 'SMS delivered',
+  'dashboard.emailDeliveryRate': 'Email delivered',
+  'reports.erased': '(erased)',
+  'composer.sendNow': 'Send now',
+  'composer.saveDraft': 'Save as a draft',
+  'composer.saved': 'Saved as a draft: send it a test, then schedule it.',
+  'composer.sendNowButton': 'Send now',
+  'imports.marketersOnly': 'Marketers and admins import contacts.',
 } as const;
 
 export type MessageKey = keyof typeof en;

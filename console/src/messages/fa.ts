@@ -202,4 +202,12 @@ export const fa: Record<MessageKey, string> = {
   'templates.variant.en': 'انگلیسی',
   'templates.save': 'ذخیرهٔ نسخهٔ تازه',
   'templates.rendered': 'آن‌گونه که گیرنده می‌گیرد',
+  'dashboard.smsDeliveryRate': 'تحویل پیامک',
+  'dashboard.emailDeliveryRate': 'تحویل ایمیل',
+  'reports.erased': '(پاک‌شده)',
+  'composer.sendNow': 'همین حالا بفرست',
+  'composer.saveDraft': 'ذخیره به‌صورت پیش‌نویس',
+  'composer.saved': 'پیش‌نویس ذخیره شد: یک ارسال آزمایشی بفرستید، سپس زمان‌بندی کنید.',
+  'composer.sendNowButton': 'همین حالا بفرست',
+  'imports.marketersOnly': 'درون‌ریزی مخاطبان با بازاریابان و مدیران است.',
 };

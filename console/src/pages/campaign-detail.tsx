@@ -21,7 +21,7 @@ export function CampaignDetailPage({ id }: { readonly id: string }) {
     (campaign) => ENDED.has(campaign.status),
   );
   const timeline = useLoad(
-    () => api.get<{ items: TimelinePoint[] }>(`/v1/campaigns/${encodeURIComponent(id)}/timeline`),
+    () => api.get<{ points: TimelinePoint[] }>(`/v1/campaigns/${encodeURIComponent(id)}/timeline`),
     [id],
     5_000,
     () => ENDED.has(view.data?.status ?? ''),
@@ -41,9 +41,9 @@ export function CampaignDetailPage({ id }: { readonly id: string }) {
     }
   };
   const series = useMemo(() => {
-    const items = timeline.data?.items ?? [];
+    const items = timeline.data?.points ?? [];
     const minutes = items.map((point) => Date.parse(point.minute));
-    const pick = (name: 'sent' | 'delivered' | 'failed') => items.map((point) => point.counts[name] ?? 0);
+    const pick = (name: 'sent' | 'delivered' | 'failed') => items.map((point) => point[name]);
     return {
       minutes,
       lines: [

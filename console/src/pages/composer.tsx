@@ -4,15 +4,13 @@ import { TehranPicker } from '../components/tehran-picker';
 import { useLoad } from '../components/use-load';
 import { useConsole } from '../context';
 import { latinDigits } from '../i18n';
-import { href } from '../router';
+import { href, navigate } from '../router';
 import type { Page } from '../types';
 
 const TOPICS = ['newsletter', 'events', 'promotions', 'surveys'] as const;
 
 interface Preview {
-  encoding?: string;
-  characters?: number;
-  segments?: number;
+  sms?: { encoding: string; characters: number; segments: number; perSegment: number; sample: string };
   audience?: number;
   audienceComplete?: boolean;
   reach?: {
@@ -51,6 +49,7 @@ export function ComposerPage() {
   const [smsText, setSmsText] = useState('');
   const [subject, setSubject] = useState('');
   const [html, setHtml] = useState('');
+  const [now, setNow] = useState(false);
   const [sendAt, setSendAt] = useState(
     () => new Date(Math.ceil((Date.now() + 3_600_000) / 900_000) * 900_000),
   );
@@ -72,7 +71,7 @@ export function ComposerPage() {
     audience,
     ...(channels.sms ? { sms: { text: smsText } } : {}),
     ...(channels.email ? { email: { subject, html } } : {}),
-    sendAt: sendAt.toISOString(),
+    ...(now ? {} : { sendAt: sendAt.toISOString() }),
   };
   const bodyKey = JSON.stringify(body);
   // Live figures: the preview is asked again half a second after the last change.
@@ -92,10 +91,28 @@ export function ComposerPage() {
     return () => clearTimeout(timer);
   }, [bodyKey]);
 
+  // A draft first (held: no sendAt), so it can be test-sent; scheduling gives it its time.
   const save = async () => {
     setFailure(undefined);
     try {
-      setCreated(await api.send<{ id: string }>('POST', '/v1/campaigns', body));
+      const draft = await api.send<{ id: string }>('POST', '/v1/campaigns', {
+        ...body,
+        sendAt: (now ? new Date(Date.now() + 3_600_000) : sendAt).toISOString(),
+      });
+      await api.send('PATCH', `/v1/campaigns/${draft.id}`, { sendAt: null });
+      setCreated(draft);
+    } catch (error) {
+      setFailure(error);
+    }
+  };
+  const schedule = async () => {
+    if (!created) return;
+    setFailure(undefined);
+    try {
+      await api.send('PATCH', `/v1/campaigns/${created.id}`, {
+        sendAt: (now ? new Date() : sendAt).toISOString(),
+      });
+      navigate(`campaigns/${created.id}`);
     } catch (error) {
       setFailure(error);
     }
@@ -230,12 +247,12 @@ export function ComposerPage() {
                 onInput={(event) => setSmsText((event.target as HTMLTextAreaElement).value)}
               />
             </label>
-            {preview?.segments !== undefined ? (
+            {preview?.sms ? (
               <p class="muted" data-sms-figures>
                 {t('composer.smsFigures', {
-                  encoding: preview.encoding ?? '',
-                  characters: preview.characters ?? 0,
-                  segments: preview.segments,
+                  encoding: preview.sms.encoding,
+                  characters: preview.sms.characters,
+                  segments: preview.sms.segments,
                 })}
                 {preview.cost?.sms ? ` · ${t('money.rial', { amount: preview.cost.sms.rial })}` : ''}
               </p>
@@ -280,7 +297,16 @@ export function ComposerPage() {
             </div>
           </fieldset>
         ) : null}
-        <TehranPicker label={t('composer.sendAt')} value={sendAt} onChange={setSendAt} />
+        <label class="inline">
+          <input
+            type="checkbox"
+            name="sendNow"
+            checked={now}
+            onChange={(event) => setNow((event.target as HTMLInputElement).checked)}
+          />
+          {t('composer.sendNow')}
+        </label>
+        {now ? null : <TehranPicker label={t('composer.sendAt')} value={sendAt} onChange={setSendAt} />}
         {(preview?.warnings ?? []).map((warning) => (
           <p class="note warn" key={warningText(warning)} data-warning>
             {warningText(warning)}
@@ -291,14 +317,14 @@ export function ComposerPage() {
         ) : null}
         <ErrorNote error={previewError} />
         <button type="submit" class="primary" disabled={Boolean(created)}>
-          {t('composer.schedule')}
+          {t('composer.saveDraft')}
         </button>
         <ErrorNote error={failure} />
       </form>
       {created ? (
         <div class="card" data-created={created.id}>
           <p>
-            {t('composer.scheduled')} <a href={href(`campaigns/${created.id}`)}>{t('composer.open')}</a>
+            {t('composer.saved')} <a href={href(`campaigns/${created.id}`)}>{t('composer.open')}</a>
           </p>
           <form
             class="row"
@@ -324,6 +350,10 @@ export function ComposerPage() {
               {t('composer.testSent')}
             </p>
           ) : null}
+          <button type="button" class="primary" onClick={() => void schedule()}>
+            {now ? t('composer.sendNowButton') : t('composer.schedule')}
+          </button>
+          <ErrorNote error={failure} />
         </div>
       ) : null}
     </section>

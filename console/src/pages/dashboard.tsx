@@ -2,17 +2,12 @@ import { ErrorNote, Loading } from '../components/notes';
 import { useLoad } from '../components/use-load';
 import { useConsole } from '../context';
 import { href } from '../router';
-import type { CampaignSummary, Overview } from '../types';
+import type { Overview } from '../types';
 
 /** Sends today and in 30 days per channel, delivery, opt-outs, feedback, spoof reports, credit, campaigns sending now. */
 export function DashboardPage() {
   const { api, words } = useConsole();
   const overview = useLoad(() => api.get<Overview>('/v1/overview'), [], 30_000);
-  const sending = useLoad(
-    () => api.get<{ items: CampaignSummary[] }>('/v1/campaigns', { status: 'sending', limit: 20 }),
-    [],
-    10_000,
-  );
   const t = words.t;
   const figures = overview.data;
   return (
@@ -24,24 +19,28 @@ export function DashboardPage() {
         <div class="cards">
           {(['today', 'last30Days'] as const).map((period) => {
             const p = figures[period];
+            const { sms, email } = p.channels;
+
             return (
               <article class="card" key={period}>
                 <h2>{t(`dashboard.${period}`)}</h2>
                 <dl>
                   <dt>{t('channel.sms')}</dt>
-                  <dd data-figure={`${period}-sms`}>{words.number(p.sent.sms)}</dd>
+                  <dd data-figure={`${period}-sms`}>{words.number(sms.sent)}</dd>
                   <dt>{t('channel.email')}</dt>
-                  <dd data-figure={`${period}-email`}>{words.number(p.sent.email)}</dd>
-                  <dt>{t('dashboard.deliveryRate')}</dt>
-                  <dd>{p.deliveryRate === null ? '—' : words.percent(p.deliveryRate)}</dd>
+                  <dd data-figure={`${period}-email`}>{words.number(email.sent)}</dd>
+                  <dt>{t('dashboard.smsDeliveryRate')}</dt>
+                  <dd>{sms.deliveryRate === null ? '—' : words.percent(sms.deliveryRate)}</dd>
+                  <dt>{t('dashboard.emailDeliveryRate')}</dt>
+                  <dd>{email.deliveryRate === null ? '—' : words.percent(email.deliveryRate)}</dd>
                   <dt>{t('dashboard.optOuts')}</dt>
-                  <dd>{words.number(p.optOuts)}</dd>
+                  <dd>{words.number(sms.optOuts + email.optOuts)}</dd>
                   <dt>{t('dashboard.bounces')}</dt>
-                  <dd>{words.number(p.bounced)}</dd>
+                  <dd>{words.number(email.bounced)}</dd>
                   <dt>{t('dashboard.complaints')}</dt>
-                  <dd>{words.number(p.complained)}</dd>
+                  <dd>{words.number(email.complained)}</dd>
                   <dt>{t('dashboard.spoofReports')}</dt>
-                  <dd>{words.number(p.spoofReports)}</dd>
+                  <dd>{words.number(p.spoofReports.spoofed)}</dd>
                 </dl>
               </article>
             );
@@ -57,12 +56,11 @@ export function DashboardPage() {
         </div>
       ) : null}
       <h2>{t('dashboard.sendingNow')}</h2>
-      <ErrorNote error={sending.error} />
-      {sending.data && sending.data.items.length === 0 ? (
+      {figures && figures.sendingNow.length === 0 ? (
         <p class="note">{t('dashboard.nothingSending')}</p>
       ) : null}
       <ul class="plain">
-        {(sending.data?.items ?? []).map((campaign) => (
+        {(figures?.sendingNow ?? []).map((campaign) => (
           <li key={campaign.id}>
             <a href={href(`campaigns/${campaign.id}`)}>{campaign.name}</a>
           </li>

@@ -1,13 +1,13 @@
 import { useState } from 'preact/hooks';
 import { ErrorNote, Progress } from '../components/notes';
-import { useConsole } from '../context';
+import { can, useConsole } from '../context';
 import type { ImportView } from '../types';
 
 const ENDED = new Set(['done', 'failed']);
 
 /** Upload a CSV or Excel file, follow it to done, read the counts and download the error report. */
 export function ImportsPage() {
-  const { api, words } = useConsole();
+  const { api, words, session } = useConsole();
   const t = words.t;
   const [file, setFile] = useState<File | undefined>(undefined);
   const [listId, setListId] = useState('');
@@ -58,8 +58,10 @@ export function ImportsPage() {
   return (
     <section aria-labelledby="imports-title">
       <h1 id="imports-title">{t('nav.imports')}</h1>
+      {can(session.role, 'marketer') ? null : <p class="note">{t('imports.marketersOnly')}</p>}
       <form
         class="stack"
+        hidden={!can(session.role, 'marketer')}
         onSubmit={(event) => {
           event.preventDefault();
           void start();

@@ -53,15 +53,19 @@ export function ReportsPage() {
           </thead>
           <tbody>
             {page.data.items.map((report) => (
-              <tr key={report.reportId}>
-                <td>{words.dateTime(report.receivedAt)}</td>
+              <tr key={report.id}>
+                <td>{words.dateTime(report.receivedAt ?? report.createdAt)}</td>
                 <td>
                   <span class={`badge ${report.verdict}`}>
                     {t(`verdict.${report.verdict}` as MessageKey)}
                   </span>
                 </td>
                 <td dir="ltr">{report.sender}</td>
-                <td dir="ltr">{report.reporter ?? '—'}</td>
+                <td dir="ltr">
+                  {report.erased
+                    ? t('reports.erased')
+                    : [report.reporter?.phone, report.reporter?.email].filter(Boolean).join(' · ') || '—'}
+                </td>
               </tr>
             ))}
           </tbody>

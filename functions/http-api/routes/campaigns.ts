@@ -1,11 +1,23 @@
 import type { Campaign, CampaignStats } from '../../../shared/domain/campaign';
+import {
+  audienceSummary,
+  campaignWaiting,
+  parseCampaignListQuery,
+} from '../../../shared/domain/campaign-view';
 import { DISPATCH_LEASE_MS } from '../../../shared/domain/dispatch';
+import type { QuietHours } from '../../../shared/domain/quiet-hours';
 import { analyseSms } from '../../../shared/domain/sms-segments';
 import { type SmsLayout, sampleSms } from '../../../shared/domain/sms-text';
 import { jsonBody } from '../../../shared/http/body';
 import { json, pathParameter } from '../../../shared/http/respond';
 import type { CampaignStore, TemplateStore, WorkQueue } from '../../../shared/ports';
 import type { AudienceCatalog, ReachDeps } from '../../../shared/use-cases/audience-preview';
+import {
+  duplicateCampaign,
+  listCampaigns,
+  pauseCampaign,
+  updateCampaign,
+} from '../../../shared/use-cases/campaign-life';
 import {
   cancelCampaign,
   createCampaign,
@@ -21,6 +33,8 @@ export interface CampaignRouteDeps {
   readonly now: () => Date;
   /** The senders' SMS layout, for previews and segment figures. */
   readonly smsLayout: SmsLayout;
+  /** The senders' quiet hours: what a campaign's SMS wait for, and what a preview warns of. */
+  readonly quietHours: QuietHours;
   /** Lists and segments a campaign's audience may name. */
   readonly audiences?: AudienceCatalog;
   /** What a preview reads to count the audience's reach per channel. */
@@ -31,7 +45,7 @@ export interface CampaignRouteDeps {
 
 function campaignView(campaign: Campaign, layout: SmsLayout, stats?: CampaignStats) {
   const {
-    audience: _audience,
+    audience,
     dispatchCursor: _cursor,
     dispatchUnits: _units,
     round: _round,
@@ -45,8 +59,15 @@ function campaignView(campaign: Campaign, layout: SmsLayout, stats?: CampaignSta
     ? { sms: { encoding: sms.encoding, characters: sms.characters, segments: sms.segments } }
     : {};
   const templates = usedTemplates(campaign);
-  const withTemplates = templates ? { ...view, ...figures, templates } : { ...view, ...figures };
-  return stats ? { ...withTemplates, stats } : withTemplates;
+  // A held campaign (a duplicate not scheduled yet) has no sendAt: null says so.
+  const base = {
+    ...view,
+    sendAt: campaign.sendAt ?? null,
+    audience: audienceSummary(audience),
+    ...figures,
+    ...(templates ? { templates } : {}),
+  };
+  return stats ? { ...base, stats } : base;
 }
 
 /** The template (id and the version kept) each channel's content came from, when any did. */
@@ -57,6 +78,12 @@ function usedTemplates(campaign: Campaign) {
   const email = ref(campaign.email);
   if (!sms && !email) return undefined;
   return { ...(sms ? { sms } : {}), ...(email ? { email } : {}) };
+}
+
+/** A body that may be left out (duplicate): none at all reads as `{}`. */
+function optionalJsonBody(event: Parameters<Routes[string]>[0]): unknown {
+  const raw = event.body ?? '';
+  return raw.trim() === '' ? {} : jsonBody(event, API_BODY);
 }
 
 /** Marketer routes about campaigns. */
@@ -70,6 +97,7 @@ export function campaignRoutes(deps: CampaignRouteDeps): Routes {
           {
             now: deps.now,
             smsLayout: layout,
+            quietHours: deps.quietHours,
             ...(deps.reach ? { reach: deps.reach } : {}),
             ...(deps.templates ? { templates: deps.templates } : {}),
           },
@@ -80,9 +108,37 @@ export function campaignRoutes(deps: CampaignRouteDeps): Routes {
       const campaign = await createCampaign(deps, jsonBody(event, API_BODY));
       return json(201, { id: campaign.id, status: campaign.status, sendAt: campaign.sendAt });
     },
+    'GET /v1/campaigns': async (event) => {
+      const page = await listCampaigns(deps, parseCampaignListQuery(event.queryStringParameters));
+      return json(200, {
+        items: page.items.map(({ campaign, stats }) => campaignView(campaign, layout, stats)),
+        ...(page.cursor ? { cursor: page.cursor } : {}),
+      });
+    },
     'GET /v1/campaigns/{campaignId}': async (event) => {
       const { campaign, stats } = await getCampaign(deps, pathParameter(event, 'campaignId'));
-      return json(200, campaignView(campaign, layout, stats));
+      const waiting = campaignWaiting(campaign, stats, deps.quietHours, deps.now());
+      return json(200, { ...campaignView(campaign, layout, stats), ...(waiting ? { waiting } : {}) });
+    },
+    'PATCH /v1/campaigns/{campaignId}': async (event) => {
+      const campaign = await updateCampaign(
+        deps,
+        pathParameter(event, 'campaignId'),
+        jsonBody(event, API_BODY),
+      );
+      return json(200, campaignView(campaign, layout));
+    },
+    'POST /v1/campaigns/{campaignId}/pause': async (event) => {
+      const campaign = await pauseCampaign(deps, pathParameter(event, 'campaignId'));
+      return json(200, { id: campaign.id, status: campaign.status, pausedReason: campaign.pausedReason });
+    },
+    'POST /v1/campaigns/{campaignId}/duplicate': async (event) => {
+      const campaign = await duplicateCampaign(
+        deps,
+        pathParameter(event, 'campaignId'),
+        optionalJsonBody(event),
+      );
+      return json(201, campaignView(campaign, layout));
     },
     'POST /v1/campaigns/{campaignId}/resume': async (event) => {
       const campaign = await resumeCampaign(deps, pathParameter(event, 'campaignId'), DISPATCH_LEASE_MS);

@@ -15,20 +15,76 @@ import {
   campaignStats,
 } from '../../domain/campaign';
 import { type DispatchUnitState, dispatchTotals, roundDispatched } from '../../domain/dispatch';
-import { ConflictError } from '../../domain/errors';
+import { ConflictError, ValidationError } from '../../domain/errors';
 import type { Channel } from '../../domain/types';
-import type { CampaignStore, SendingCampaigns } from '../../ports';
+import type { CampaignStore, IdPage, SendingCampaigns, TransitionExtra } from '../../ports';
 import { batchGet } from './batch-get';
-import { isConditionFailure } from './client';
+import { decodeCursor, encodeCursor, isConditionFailure } from './client';
 import { statsKeys } from './counters';
 
 /** Sort key of the campaign item; its counters live in partitions of their own (counters.ts). */
 export const CAMPAIGN_SK = 'campaign';
 const DUE_BUCKET = 'due';
+/** The one partition of the `byCreated` listing index. */
+const LIST_BUCKET = 'campaigns';
 
 function toCampaign(item: Record<string, unknown>): Campaign {
-  const { pk, sk: _sk, dueBucket: _due, dueAt: _dueAt, total: _total, segments: _segments, ...rest } = item;
+  const {
+    pk,
+    sk: _sk,
+    dueBucket: _due,
+    dueAt: _dueAt,
+    total: _total,
+    segments: _segments,
+    listBucket: _bucket,
+    listKey: _key,
+    ...rest
+  } = item;
   return { id: pk as string, ...rest } as Campaign;
+}
+
+/** The item of a campaign not dispatched yet: listed, and due at its sendAt unless held. */
+function campaignItem(campaign: Campaign): Record<string, unknown> {
+  const { id, ...fields } = campaign;
+  return {
+    pk: id,
+    sk: CAMPAIGN_SK,
+    ...fields,
+    total: 0,
+    listBucket: LIST_BUCKET,
+    listKey: id,
+    ...(campaign.status === 'scheduled' && campaign.sendAt
+      ? { dueBucket: DUE_BUCKET, dueAt: campaign.sendAt }
+      : {}),
+  };
+}
+
+/** A listing cursor: the index it pages (by status or not) and DynamoDB's key in it. */
+interface ListCursor {
+  readonly status: string | null;
+  readonly key: Record<string, unknown>;
+}
+
+function listCursorKey(
+  cursor: string | undefined,
+  status: string | undefined,
+): Record<string, unknown> | undefined {
+  const decoded = decodeCursor(cursor) as Partial<ListCursor> | undefined;
+  if (!decoded) return undefined;
+  const key = decoded.key;
+  const names = status ? ['pk', 'sk', 'status'] : ['pk', 'sk', 'listBucket', 'listKey'];
+  const fits =
+    (decoded.status ?? null) === (status ?? null) &&
+    key !== null &&
+    typeof key === 'object' &&
+    Object.keys(key).length === names.length &&
+    names.every((name) => typeof key[name] === 'string' && (key[name] as string).length <= 300);
+  if (!fits) {
+    throw new ValidationError('Invalid cursor: it is not one this listing gave (with this status)', [
+      { field: 'cursor', message: 'is not one this listing gave, with this status' },
+    ]);
+  }
+  return key;
 }
 
 /** Campaigns in DynamoDB with their counters, sharded over distinct partition keys. */
@@ -39,25 +95,65 @@ export class DynamoCampaignStore implements CampaignStore, SendingCampaigns {
   ) {}
 
   async create(campaign: Campaign): Promise<void> {
-    const { id, ...fields } = campaign;
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: {
-            pk: id,
-            sk: CAMPAIGN_SK,
-            ...fields,
-            total: 0,
-            ...(campaign.status === 'scheduled' ? { dueBucket: DUE_BUCKET, dueAt: campaign.sendAt } : {}),
-          },
+          Item: campaignItem(campaign),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
     } catch (error) {
-      if (isConditionFailure(error)) throw new ConflictError(`Campaign ${id} already exists`);
+      if (isConditionFailure(error)) throw new ConflictError(`Campaign ${campaign.id} already exists`);
       throw error;
     }
+  }
+
+  async update(campaign: Campaign, expectedUpdatedAt: string): Promise<boolean> {
+    // A scheduled campaign has no dispatch or counters yet: its item is all of it.
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: campaignItem({ ...campaign, status: 'scheduled' }),
+          ConditionExpression: '#status = :scheduled AND updatedAt = :expected',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':scheduled': 'scheduled', ':expected': expectedUpdatedAt },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async list(query: { status?: CampaignStatus; cursor?: string; limit: number }): Promise<IdPage> {
+    const startKey = listCursorKey(query.cursor, query.status);
+    const page = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        ...(query.status
+          ? {
+              IndexName: 'byStatus',
+              KeyConditionExpression: '#status = :status',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':status': query.status },
+            }
+          : {
+              IndexName: 'byCreated',
+              KeyConditionExpression: 'listBucket = :bucket',
+              ExpressionAttributeValues: { ':bucket': LIST_BUCKET },
+            }),
+        ScanIndexForward: false,
+        Limit: query.limit,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    const cursor = page.LastEvaluatedKey
+      ? encodeCursor({ status: query.status ?? null, key: page.LastEvaluatedKey } satisfies ListCursor)
+      : undefined;
+    return { ids: (page.Items ?? []).map((item) => String(item.pk)), ...(cursor ? { cursor } : {}) };
   }
 
   async get(id: string): Promise<Campaign | undefined> {
@@ -120,10 +216,15 @@ export class DynamoCampaignStore implements CampaignStore, SendingCampaigns {
     to: CampaignStatus,
     from: readonly CampaignStatus[],
     now: Date,
-    extra: { pausedReason?: string; leaseUntil?: Date; newRound?: boolean; resumeAfter?: Date } = {},
+    extra: TransitionExtra = {},
   ): Promise<Campaign | undefined> {
     if (from.length === 0) return undefined;
     const values: Record<string, unknown> = { ':to': to, ':now': now.toISOString() };
+    let due = '';
+    if (extra.dueBy) {
+      due = ' AND sendAt <= :dueBy';
+      values[':dueBy'] = extra.dueBy.toISOString();
+    }
     from.forEach((status, index) => {
       values[`:from${index}`] = status;
     });
@@ -157,7 +258,7 @@ export class DynamoCampaignStore implements CampaignStore, SendingCampaigns {
           TableName: this.tableName,
           Key: { pk: id, sk: CAMPAIGN_SK },
           UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
-          ConditionExpression: `#status IN (${from.map((_, index) => `:from${index}`).join(', ')})`,
+          ConditionExpression: `#status IN (${from.map((_, index) => `:from${index}`).join(', ')})${due}`,
           ExpressionAttributeNames: { '#status': 'status', ...(extra.newRound ? { '#round': 'round' } : {}) },
           ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',

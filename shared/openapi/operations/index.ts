@@ -5,6 +5,7 @@
 import type { OperationDoc } from '../types';
 import { audienceOperations } from './audiences';
 import { authOperations } from './auth';
+import { campaignOperations } from './campaigns';
 import { contactOperations } from './contacts';
 import { docsOperations } from './docs';
 import { importOperations } from './imports';
@@ -17,6 +18,7 @@ import { templateOperations } from './templates';
 export const operationsByArea: Readonly<Record<string, readonly OperationDoc[]>> = {
   contacts: contactOperations,
   audiences: audienceOperations,
+  campaigns: campaignOperations,
   imports: importOperations,
   public: publicOperations,
   docs: docsOperations,

@@ -6,9 +6,9 @@ import {
   campaignStats,
 } from '../../../shared/domain/campaign';
 import { type DispatchUnitState, dispatchTotals, roundDispatched } from '../../../shared/domain/dispatch';
-import { ConflictError } from '../../../shared/domain/errors';
+import { ConflictError, ValidationError } from '../../../shared/domain/errors';
 import type { Channel } from '../../../shared/domain/types';
-import type { CampaignStore, SendingCampaigns } from '../../../shared/ports';
+import type { CampaignStore, IdPage, SendingCampaigns, TransitionExtra } from '../../../shared/ports';
 
 interface StoredCampaign {
   campaign: Campaign;
@@ -36,9 +36,45 @@ export class MemoryCampaignStore implements CampaignStore, SendingCampaigns {
       campaign: { ...campaign },
       total: 0,
       segments: 0,
-      ...(campaign.status === 'scheduled' ? { dueAt: campaign.sendAt } : {}),
+      ...(campaign.status === 'scheduled' && campaign.sendAt ? { dueAt: campaign.sendAt } : {}),
       counters: {},
     });
+  }
+
+  async update(campaign: Campaign, expectedUpdatedAt: string): Promise<boolean> {
+    const item = this.items.get(campaign.id);
+    if (item?.campaign.status !== 'scheduled' || item.campaign.updatedAt !== expectedUpdatedAt) return false;
+    item.campaign = { ...campaign, status: 'scheduled' };
+    if (campaign.sendAt) item.dueAt = campaign.sendAt;
+    else delete item.dueAt;
+    return true;
+  }
+
+  async list(query: { status?: CampaignStatus; cursor?: string; limit: number }): Promise<IdPage> {
+    const after = query.cursor ? this.cursorKey(query.cursor, query.status) : undefined;
+    const ids = [...this.items.values()]
+      .map(({ campaign }) => campaign)
+      .filter((campaign) => !query.status || campaign.status === query.status)
+      .map((campaign) => campaign.id)
+      .sort()
+      .reverse()
+      .filter((id) => after === undefined || id < after);
+    const page = ids.slice(0, query.limit);
+    const more = ids.length > page.length && page.length > 0;
+    return {
+      ids: page,
+      ...(more ? { cursor: Buffer.from(`${query.status ?? ''}|${page.at(-1)}`).toString('base64url') } : {}),
+    };
+  }
+
+  private cursorKey(cursor: string, status: CampaignStatus | undefined): string {
+    const [forStatus, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+    if (forStatus !== (status ?? '') || !id) {
+      throw new ValidationError('Invalid cursor: it is not one this listing gave (with this status)', [
+        { field: 'cursor', message: 'is not one this listing gave, with this status' },
+      ]);
+    }
+    return id;
   }
 
   async get(id: string): Promise<Campaign | undefined> {
@@ -63,10 +99,12 @@ export class MemoryCampaignStore implements CampaignStore, SendingCampaigns {
     to: CampaignStatus,
     from: readonly CampaignStatus[],
     now: Date,
-    extra: { pausedReason?: string; leaseUntil?: Date; newRound?: boolean; resumeAfter?: Date } = {},
+    extra: TransitionExtra = {},
   ): Promise<Campaign | undefined> {
     const item = this.items.get(id);
     if (!item || !from.includes(item.campaign.status)) return undefined;
+    const sendAt = item.campaign.sendAt;
+    if (extra.dueBy && (sendAt === undefined || sendAt > extra.dueBy.toISOString())) return undefined;
     const { pausedReason: _reason, resumeAfter: _after, ...rest } = item.campaign;
     let next: Campaign = { ...rest, status: to, updatedAt: now.toISOString() };
     const resumeAfter = to === 'paused' ? extra.resumeAfter?.toISOString() : undefined;

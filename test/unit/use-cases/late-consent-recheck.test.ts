@@ -95,7 +95,7 @@ async function world(channel: Channel) {
   const outcome = (contactId: string) =>
     deliveries.item({ campaignId: campaign.id, contactId, channel })?.status;
   const stats = async () => (await campaigns.getWithStats(campaign.id))?.stats;
-  return { deps, consent, message, outcome, stats };
+  return { deps, consent, message, outcome, stats, campaigns, campaign };
 }
 
 describe('consent checked again right before each provider call', () => {
@@ -203,5 +203,75 @@ describe('RateLimitedSmsProvider beforeCall', () => {
       ['3', 'retryable'],
     ]);
     expect(outcome.failures[0]?.error.outcomeUnknown).toBe(false);
+  });
+});
+
+describe('a pause checked again right before each provider call', () => {
+  it('sends nothing more of a message once its campaign is paused, and the rest goes once after resume', async () => {
+    // Prepare: the marketer pauses the campaign while the first slice's call is out
+    const { deps, message, outcome, stats, campaigns, campaign } = await world('sms');
+    const provider = new FakeSmsProvider();
+    const pausing = {
+      async sendDetailed(messages: readonly SmsMessage[]): Promise<SmsSendOutcome> {
+        const answer = await provider.sendDetailed(messages);
+        if (provider.calls.length === 1) {
+          await campaigns.transition(campaign.id, 'paused', ['sending'], NOW, {
+            pausedReason: 'by_marketer',
+          });
+        }
+        return answer;
+      },
+    };
+    const sender = new SmsChannel({
+      sms: new RateLimitedSmsProvider(pausing, new OneAtATimeLimiter()),
+      lookup: new FakeSmsLookup(provider.accepted),
+      links: new MemoryLinkStore(),
+      layout: { publicBaseUrl: 'https://go.chapar.test', optOutSuffix: 'لغو۱۱' },
+    });
+
+    // Act
+    await deliverRecipients(deps, sender, message);
+    const whilePaused = provider.sent.map((sms) => sms.receptor);
+    await campaigns.transition(campaign.id, 'sending', ['paused'], NOW, { newRound: true });
+    await deliverRecipients(deps, sender, message);
+
+    // Assess
+    expect(whilePaused).toEqual(['+989120000001']);
+    expect(provider.sent.map((sms) => sms.receptor)).toEqual([
+      '+989120000001',
+      '+989120000002',
+      '+989120000003',
+    ]);
+    expect([outcome('c1'), outcome('c2'), outcome('c3')]).toEqual(['sent', 'sent', 'sent']);
+    expect(await stats()).toMatchObject({ sent: 3, queued: 0 });
+    expect((await campaigns.get(campaign.id))?.pausedReason).toBeUndefined();
+  });
+
+  it('sends no email of a message once its campaign is paused', async () => {
+    // Prepare
+    const { deps, message, outcome, campaigns, campaign } = await world('email');
+    const email = new FakeEmailProvider();
+    const pausing = {
+      async send(mail: EmailMessage) {
+        const answer = await email.send(mail);
+        await campaigns.transition(campaign.id, 'paused', ['sending'], NOW, { pausedReason: 'by_marketer' });
+        return answer;
+      },
+    };
+    const sender = new EmailChannel({
+      email: pausing,
+      keyring: async () => ({ current: 'k1', keys: { k1: { secret: 'a-test-secret' } } }),
+      publicBaseUrl: 'https://api.chapar.test',
+      templates: () => '<html><body><!--content--><!--footer--></body></html>',
+      concurrency: 1,
+    });
+
+    // Act
+    await deliverRecipients(deps, sender, message);
+
+    // Assess
+    expect(email.sent.map((mail) => mail.to)).toEqual(['c1@example.com']);
+    expect([outcome('c2'), outcome('c3')]).not.toContain('sent');
+    expect((await campaigns.get(campaign.id))?.pausedReason).toBe('by_marketer');
   });
 });
