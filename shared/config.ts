@@ -22,6 +22,8 @@ const envSchema = z.object({
   SMS_POLLS_TABLE: z.string().check(z.minLength(1)),
   AUDIENCES_TABLE: z.string().check(z.minLength(1)),
   IMPORTS_TABLE: z.string().check(z.minLength(1)),
+  MESSAGES_TABLE: z.string().check(z.minLength(1)),
+  TRANSACTIONAL_QUEUE_URL: z.url(),
   TEMPLATES_TABLE: z.string().check(z.minLength(1)),
   IMPORTS_QUEUE_URL: z.url(),
   API_KEYS_TABLE: z.string().check(z.minLength(1)),
@@ -83,6 +85,16 @@ const envSchema = z.object({
    * this. 1,200 matches the simulator's tariff; set the line's own price from the Kavenegar panel.
    */
   CHAPAR_SMS_PRICE_RIAL: z._default(z.coerce.number().check(z.minimum(0), z.maximum(10_000_000)), 1_200),
+  /**
+   * Share of the SMS rate kept for transactional messages while they flow (0–0.9); campaigns
+   * use it whenever no transactional SMS was sent in the last few seconds.
+   */
+  CHAPAR_SMS_TRANSACTIONAL_SHARE: z._default(z.coerce.number().check(z.minimum(0), z.maximum(0.9)), 0.2),
+  /** Days a transactional message's record (and the data rendered into it) is kept (DynamoDB TTL). */
+  CHAPAR_MESSAGE_RETENTION_DAYS: z._default(
+    z.coerce.number().check(z.int(), z.minimum(1), z.maximum(365)),
+    30,
+  ),
   /** Days a delivery record is kept before it expires (DynamoDB TTL); its stats stay. */
   CHAPAR_DELIVERY_RETENTION_DAYS: z._default(
     z.coerce.number().check(z.int(), z.minimum(1), z.maximum(3_650)),

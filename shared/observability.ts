@@ -29,9 +29,22 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return prototype === Object.prototype || prototype === null;
 }
 
-/** JSON.stringify replacer: strings and object keys masked, credentials dropped. */
+/**
+ * What a transactional message's `data` and rendered content hold (order numbers, amounts,
+ * names): never logged, whatever the values look like. Their keys stay, to tell records apart.
+ */
+const MESSAGE_DATA_KEYS = /^(?:data|content)$/;
+
+function maskedData(value: unknown): unknown {
+  if (isPlainObject(value))
+    return Object.fromEntries(Object.keys(value).map((name) => [maskForLogs(name), '***']));
+  return value === undefined || value === null ? value : '***';
+}
+
+/** JSON.stringify replacer: strings and object keys masked, message data and credentials dropped. */
 function maskReplacer(key: string, value: unknown): unknown {
   if (SECRET_KEYS.test(key)) return '***';
+  if (MESSAGE_DATA_KEYS.test(key)) return maskedData(value);
   if (typeof value === 'string') return maskForLogs(value);
   // A map keyed by address (`{ [email]: ... }`) would print its keys as they are.
   if (isPlainObject(value) && Object.keys(value).some((name) => maskForLogs(name) !== name)) {

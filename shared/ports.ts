@@ -38,6 +38,7 @@ import type {
 } from './domain/sms';
 import type { Reporter, SpoofReport, Verdict } from './domain/spoof-report';
 import type { Template, TemplateSummary } from './domain/template';
+import type { MessageStatus, TransactionalMessage } from './domain/transactional-message';
 import type { Channel, Contact, ContactFields } from './domain/types';
 
 export interface ContactStore {
@@ -424,9 +425,13 @@ export interface PartialRateLimiter extends RateLimiter {
    * caller makes as soon as the call answered or failed. The call reached the provider between
    * the two, so no sliding second at the provider sees more than the limit. With `early` it
    * may resolve before `notBefore` (a lease written ahead): prepare the call, but start it
-   * only then.
+   * only then. A `priority` lease (transactional messages) may use the share of the rate kept
+   * for them, which other leases leave free while priority traffic flows.
    */
-  lease(max: number, options?: { deadline?: number; early?: boolean }): Promise<RateLease>;
+  lease(
+    max: number,
+    options?: { deadline?: number; early?: boolean; priority?: boolean },
+  ): Promise<RateLease>;
 }
 
 /** Units of a shared rate held for one provider call (see {@link PartialRateLimiter.lease}). */
@@ -715,6 +720,80 @@ export interface ImportFiles {
 /** Continues a long import in a later invocation. */
 export interface ImportQueue {
   continueImport(importId: string): Promise<void>;
+}
+
+/** How a claimed transactional message ended. */
+export interface MessageEnd {
+  readonly status: MessageStatus;
+  readonly reason?: string;
+  readonly providerMessageId?: string;
+  readonly providerStatus?: number;
+  readonly sentAt?: Date;
+  /** When to ask its SMS's status first. */
+  readonly pollAt?: Date;
+}
+
+/** The queue of transactional messages, ahead of campaign traffic. */
+export interface TransactionalQueue {
+  enqueue(messageId: string): Promise<void>;
+}
+
+/** A stored transactional message and the Idempotency-Key that created it. */
+export interface MessageStore {
+  /**
+   * Stores the message and its key together, once: 'created', or 'exists' with the message the
+   * key made first and the digest of the body that made it (nothing written then).
+   */
+  create(
+    message: TransactionalMessage,
+    key: { readonly idempotencyKey: string; readonly digest: string },
+  ): Promise<
+    | { readonly outcome: 'created' }
+    | { readonly outcome: 'exists'; readonly messageId: string; readonly digest: string }
+  >;
+  /** The message a key made, and the digest of the body that made it. */
+  findKey(
+    idempotencyKey: string,
+  ): Promise<{ readonly messageId: string; readonly digest: string } | undefined>;
+  get(id: string): Promise<TransactionalMessage | undefined>;
+  /** Notes that the message reached its queue (a replay of its key enqueues it again until then). */
+  markEnqueued(id: string): Promise<void>;
+  /**
+   * Takes the message for `leaseMs`: queued, or sending under a lease that ran out (a takeover:
+   * then `attemptedAt` says whether the dead run may have reached the provider). Undefined when
+   * it ended or another run holds it.
+   */
+  claim(id: string, claimId: string, now: Date, leaseMs: number): Promise<TransactionalMessage | undefined>;
+  /** The provider call starts now: outcome unknown if the run dies before its end. */
+  markAttempt(id: string, claimId: string, now: Date): Promise<void>;
+  /** Gives the claim back for a retry; forgets the attempt unless its outcome is unknown. */
+  release(id: string, claimId: string, options?: { readonly outcomeUnknown?: boolean }): Promise<void>;
+  /** Ends a claimed message; false when the claim was lost. `pollAt`: when to ask its SMS status. */
+  end(id: string, claimId: string, end: MessageEnd, now: Date): Promise<boolean>;
+  /**
+   * Erasure: removes the address and the rendered content (the data) from every message sent to
+   * `address`; status and times stay.
+   */
+  scrubAddress(address: string, now: Date): Promise<void>;
+  /** Every message sent to `address` still kept, oldest first (a data subject's export). */
+  sentTo(address: string): Promise<TransactionalMessage[]>;
+  /** Sent SMS whose status is due for a poll at `now`, oldest first. */
+  duePolls(now: Date, limit: number): Promise<TransactionalMessage[]>;
+  /**
+   * Moves a sent message on from its provider's feedback (a final SMS status, a bounce): only
+   * from one of `from`; `pollAt` the next poll (absent: no more polls). False when it was not.
+   */
+  advance(
+    id: string,
+    from: readonly MessageStatus[],
+    change: {
+      readonly status: MessageStatus;
+      readonly reason?: string;
+      readonly providerStatus?: number;
+      readonly pollAt?: Date;
+    },
+    now: Date,
+  ): Promise<boolean>;
 }
 
 /** API keys of machine clients, by id; only their hashes are stored. */

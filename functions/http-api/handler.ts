@@ -17,6 +17,7 @@ import {
   linkKey,
   linkStore,
   listStore,
+  messageStore,
   personalDataStore,
   rateLimitedSms,
   reportStore,
@@ -27,6 +28,7 @@ import {
   templateStore,
   testSendGuard,
   tokenKeyring,
+  transactionalQueue,
   userDirectory,
   workQueue,
 } from '../../shared/adapters/factory';
@@ -46,6 +48,7 @@ import { contactRoutes } from './routes/contacts';
 import { importRoutes } from './routes/imports';
 import { insightRoutes } from './routes/insights';
 import { listRoutes } from './routes/lists';
+import { messageRoutes } from './routes/messages';
 import { segmentRoutes } from './routes/segments';
 import { templateRoutes } from './routes/templates';
 import type { Routes } from './routes/types';
@@ -69,6 +72,7 @@ const suppressions = suppressionStore(config.SUPPRESSIONS_TABLE);
 const keyOfErasure = erasureKey(secrets, config.ERASURE_KEY_SECRET_ID);
 const lists = listStore(config.AUDIENCES_TABLE);
 const segments = segmentStore(config.AUDIENCES_TABLE);
+const messages = messageStore(config.MESSAGES_TABLE);
 const apiKeys = apiKeyStore(config.API_KEYS_TABLE);
 const templates = templateStore(config.TEMPLATES_TABLE);
 const layout = smsLayout({
@@ -109,6 +113,7 @@ const routes: Routes = {
     now,
     search: contactSearch(config.CONTACTS_TABLE),
     lists,
+    messages,
   }),
   ...listRoutes({ lists, contacts, now }),
   ...segmentRoutes({ segments, lists, contacts, consent, now }),
@@ -154,6 +159,17 @@ const routes: Routes = {
     guard: testSendGuard(config.IDEMPOTENCY_TABLE),
     quietUntil: (at) => deferUntil(quietHours, at),
     now,
+  }),
+  ...messageRoutes({
+    messages,
+    contacts,
+    queue: transactionalQueue(config.TRANSACTIONAL_QUEUE_URL),
+    suppressions,
+    erasureKey: keyOfErasure,
+    now,
+    retentionDays: config.CHAPAR_MESSAGE_RETENTION_DAYS,
+    // The templates area's store: a templateId renders its current version in the locale.
+    templates,
   }),
   ...importRoutes({
     imports: importStore(config.IMPORTS_TABLE),

@@ -38,6 +38,8 @@ const smsRate = new DynamoRateLimiter({
   skewMs: config.CHAPAR_SMS_RATE_GUARD_MS,
   // An unreleased lease (a sender that died in its call) holds its units as long as the function may run.
   maxHoldMs: functions['queue-send-sms'].timeoutSeconds * 1000,
+  // Campaigns leave this share free while transactional SMS flow (queue-send-message).
+  reservedShare: config.CHAPAR_SMS_TRANSACTIONAL_SHARE,
 });
 
 // Every SMS ends with its short unsubscribe link and the opt-out suffix (checked at cold start).

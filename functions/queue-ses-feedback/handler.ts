@@ -8,6 +8,7 @@ import {
   contactStore,
   erasureKey,
   feedbackStore,
+  messageStore,
   secretSource,
   suppressionStore,
 } from '../../shared/adapters/factory';
@@ -15,6 +16,7 @@ import { feedbackOf, type SesEvent, sesNotificationSchema } from '../../shared/a
 import { readFunctionConfig } from '../../shared/config';
 import { parseWith } from '../../shared/domain/validation';
 import { createLogger, createMetrics, MetricAlarms } from '../../shared/observability';
+import { MESSAGE_TAG, recordMessageFeedback } from '../../shared/use-cases/message-status';
 import { recordSesFeedback } from '../../shared/use-cases/ses-feedback';
 
 const config = readFunctionConfig('queue-ses-feedback');
@@ -36,12 +38,20 @@ const deps = {
   },
 };
 
+const messages = messageStore(config.MESSAGES_TABLE);
+
 async function recordHandler(record: SQSRecord): Promise<void> {
   const event = parseEvent(record);
   const feedback = feedbackOf(event);
   const about = { eventType: event.eventType, sesMessageId: event.mail.messageId };
   if (!feedback) {
     logger.debug('SES event needs no action', about);
+    return;
+  }
+  if (feedback.tags[MESSAGE_TAG]) {
+    // A transactional email: its message's status, and the address's hard bounce.
+    const result = await recordMessageFeedback({ ...deps, messages }, feedback);
+    logger.info('SES feedback on a transactional message', { ...about, ...result });
     return;
   }
   const result = await recordSesFeedback(deps, feedback);

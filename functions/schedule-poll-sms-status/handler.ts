@@ -6,6 +6,7 @@ import {
   contactStore,
   deliveryReportInbox,
   erasureKey,
+  messageStore,
   secretSource,
   smsPollStore,
   suppressionStore,
@@ -15,6 +16,7 @@ import { KavenegarSmsStatusSource } from '../../shared/adapters/kavenegar/sms-st
 import { readFunctionConfig } from '../../shared/config';
 import { createLogger } from '../../shared/observability';
 import { type PollSummary, pollSmsStatuses } from '../../shared/use-cases/delivery-status';
+import { type MessagePollSummary, pollMessageStatuses } from '../../shared/use-cases/message-status';
 
 const config = readFunctionConfig('schedule-poll-sms-status');
 const logger = createLogger();
@@ -48,7 +50,13 @@ interface ScheduleInput {
   readonly scheduledTime?: string;
 }
 
-export type PollResult = Omit<PollSummary, 'error'> & { stoppedByProvider: boolean };
+export type PollResult = Omit<PollSummary, 'error'> & {
+  stoppedByProvider: boolean;
+  /** Transactional SMS polled on their own records. */
+  messages?: MessagePollSummary;
+};
+
+const messages = messageStore(config.MESSAGES_TABLE);
 
 /**
  * Every minute: asks Kavenegar about the SMS batches due for a poll and applies their final
@@ -79,5 +87,20 @@ export const handler = middy<ScheduleInput, PollResult>()
         unknown: summary.unknown,
       });
     if (summary.polled > 0 || summary.unknown > 0) logger.info('SMS statuses polled', details);
-    return { ...summary, stoppedByProvider: error !== undefined };
+    // Transactional SMS: few, polled sooner; a failure here is the next run's to retry.
+    const transactional = await pollMessageStatuses({ messages, provider, now: () => new Date() }).catch(
+      (pollError: unknown) => {
+        logger.error('Transactional SMS status polling failed; the next run tries again', {
+          error: pollError as Error,
+        });
+        return undefined;
+      },
+    );
+    if (transactional && transactional.polled > 0)
+      logger.info('Transactional SMS statuses polled', { ...transactional });
+    return {
+      ...summary,
+      stoppedByProvider: error !== undefined,
+      ...(transactional ? { messages: transactional } : {}),
+    };
   });

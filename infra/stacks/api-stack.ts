@@ -145,6 +145,9 @@ export class ApiStack extends Stack {
       rateLimits: {
         CHAPAR_SMS_RATE: String(operator.smsRate),
         CHAPAR_SMS_RATE_GUARD_MS: String(operator.smsRateGuardMs),
+        // The transactional share's default (0.2); set it in the function environment to change it.
+        CHAPAR_SMS_TRANSACTIONAL_SHARE: configDefaults(['CHAPAR_SMS_TRANSACTIONAL_SHARE'])
+          .CHAPAR_SMS_TRANSACTIONAL_SHARE as string,
       },
     };
     this.functions = mapRecord(functions, (definition: FunctionDefinition, name) => {

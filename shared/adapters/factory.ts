@@ -10,10 +10,12 @@ import type {
   EmailProvider,
   ImportFiles,
   ImportQueue,
+  MessageStore,
   MessageVisibility,
   ProviderAccount,
   SecretSource,
   SmsBatchProvider,
+  TransactionalQueue,
   UserDirectory,
   WorkQueue,
 } from '../ports';
@@ -32,6 +34,7 @@ import { DynamoImportedContactWriter, DynamoImportStore } from './dynamodb/impor
 import { DynamoInsightsStore, type InsightsTables } from './dynamodb/insights-store';
 import { DynamoLinkStore } from './dynamodb/link-store';
 import { DynamoListStore } from './dynamodb/list-store';
+import { DynamoMessageStore } from './dynamodb/message-store';
 import { DynamoPersonalDataStore, type PersonalDataTables } from './dynamodb/personal-data-store';
 import { DynamoRateLimiter } from './dynamodb/rate-limiter';
 import { DynamoReportStore } from './dynamodb/report-store';
@@ -50,6 +53,7 @@ import { SesAccount } from './ses/account';
 import { SesEmailProvider } from './ses/email-provider';
 import { SqsImportQueue } from './sqs/import-queue';
 import { SqsMessageVisibility } from './sqs/message-visibility';
+import { SqsTransactionalQueue } from './sqs/transactional-queue';
 import { type QueueUrls, SqsWorkQueue } from './sqs/work-queue';
 
 /**
@@ -172,6 +176,19 @@ export function workQueue(urls: QueueUrls): WorkQueue {
     sendDispatch: (messages) => queue().sendDispatch(messages),
     sendRecipients: (messages) => queue().sendRecipients(messages),
   };
+}
+
+/** Transactional messages and their Idempotency-Keys (the `messages` table). */
+export const messageStore = (table: string): MessageStore =>
+  new DynamoMessageStore(dynamoDocumentClient(), table);
+
+/** The transactional queue, ahead of campaign traffic. */
+export function transactionalQueue(url: string): TransactionalQueue {
+  const queue = onFirstUse(() => {
+    sqs ??= new SQSClient({});
+    return new SqsTransactionalQueue(sqs, url);
+  });
+  return { enqueue: (messageId) => queue().enqueue(messageId) };
 }
 
 /** Delays a received message (quiet hours, a provider's backoff) on the queue it came from. */

@@ -12,6 +12,8 @@ export interface RateLimitedSmsProviderOptions {
   /** Epoch milliseconds. Default Date.now. */
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Lease as priority traffic (transactional messages): the reserved share is theirs. */
+  readonly priority?: boolean;
 }
 
 const DEFAULT_MAX_WAIT_MS = 20_000;
@@ -32,6 +34,7 @@ export class RateLimitedSmsProvider implements SmsBatchProvider {
   readonly #maxWaitMs: number;
   readonly #now: () => number;
   readonly #sleep: (ms: number) => Promise<void>;
+  readonly #priority: boolean;
 
   constructor(
     provider: SmsBatchProvider,
@@ -43,6 +46,7 @@ export class RateLimitedSmsProvider implements SmsBatchProvider {
     this.#maxWaitMs = options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
     this.#now = options.now ?? Date.now;
     this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.#priority = options.priority ?? false;
   }
 
   async sendDetailed(messages: readonly SmsMessage[], options: SmsSendOptions = {}): Promise<SmsSendOutcome> {
@@ -52,7 +56,11 @@ export class RateLimitedSmsProvider implements SmsBatchProvider {
     let sent = 0;
     while (sent < messages.length) {
       // Early: the re-check runs while a lease written ahead waits for its moment.
-      const lease = await this.#limiter.lease(messages.length - sent, { deadline, early: true });
+      const lease = await this.#limiter.lease(messages.length - sent, {
+        deadline,
+        early: true,
+        ...(this.#priority ? { priority: true } : {}),
+      });
       if (lease.units < 1) {
         failRest(outcome, messages.slice(sent), rateLimited(this.#maxWaitMs));
         break;

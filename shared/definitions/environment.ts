@@ -13,7 +13,11 @@ import { type TableName, tables } from './tables';
 import { USER_POOL_SETTINGS, type UserPoolAccess } from './user-pool';
 
 /** The limits kept in the rateLimits table: a function given the table is given them too. */
-export const RATE_LIMIT_SETTINGS = ['CHAPAR_SMS_RATE', 'CHAPAR_SMS_RATE_GUARD_MS'] as const;
+export const RATE_LIMIT_SETTINGS = [
+  'CHAPAR_SMS_RATE',
+  'CHAPAR_SMS_RATE_GUARD_MS',
+  'CHAPAR_SMS_TRANSACTIONAL_SHARE',
+] as const;
 
 /** The SES variables of each way of sending email, given together with the send permission. */
 export const EMAIL_SETTINGS = {

@@ -15,6 +15,7 @@ export const FUNCTION_NAMES = [
   'queue-dispatch-campaign',
   'queue-send-sms',
   'queue-send-email',
+  'queue-send-message',
   'schedule-poll-sms-status',
   'queue-delivery-reports',
   'queue-ses-feedback',
@@ -49,6 +50,7 @@ export const SETTING_NAMES = [
   'KAVENEGAR_TIMEOUT_MS',
   'CHAPAR_SMS_DELIVERY_CALLBACK',
   'CHAPAR_SMS_PRICE_RIAL',
+  'CHAPAR_MESSAGE_RETENTION_DAYS',
 ] as const;
 export type SettingName = (typeof SETTING_NAMES)[number];
 
@@ -100,6 +102,7 @@ export const functions = {
       suppressions: 'readWrite',
       audiences: 'readWrite',
       imports: 'readWrite',
+      messages: 'readWrite',
       apiKeys: 'readWrite',
       templates: 'readWrite',
       // Test sends: their short links, the shared SMS rate, and the guard against a retried call.
@@ -107,7 +110,7 @@ export const functions = {
       rateLimits: 'readWrite',
       idempotency: 'readWrite',
     },
-    sendsTo: ['dispatch'],
+    sendsTo: ['dispatch', 'transactional'],
     // apiKey: the bootstrap admin key, beside the keys admins make (apiKeys) and sign-ins (userPool).
     // kavenegarApiKey: account/info for pre-flight cost, and test sends; tokenKeys: their links.
     secrets: ['apiKey', 'erasureKey', 'kavenegarApiKey', 'tokenKeys'],
@@ -122,6 +125,7 @@ export const functions = {
       'CHAPAR_QUIET_HOURS',
       'KAVENEGAR_BASE_URL',
       'KAVENEGAR_TIMEOUT_MS',
+      'CHAPAR_MESSAGE_RETENTION_DAYS',
     ],
     buckets: { imports: 'presignPut' },
     userPool: 'manage',
@@ -225,6 +229,20 @@ export const functions = {
     settings: ['CHAPAR_PUBLIC_BASE_URL', 'CHAPAR_DELIVERY_RETENTION_DAYS'],
     reservedConcurrency: 4,
   },
+  'queue-send-message': {
+    id: 'QueueSendMessageFunction',
+    entry: 'functions/queue-send-message/handler.ts',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    // Erasure tombstones and hard bounces are checked again right before each send.
+    tables: { messages: 'readWrite', rateLimits: 'readWrite', suppressions: 'read' },
+    sendsTo: [],
+    secrets: ['kavenegarApiKey', 'erasureKey'],
+    // withEvents: SES publishes the bounces and complaints of transactional email too.
+    sendsEmail: 'withEvents',
+    settings: ['CHAPAR_SMS_SENDER', 'KAVENEGAR_BASE_URL', 'KAVENEGAR_TIMEOUT_MS'],
+    reservedConcurrency: 2,
+  },
   'schedule-poll-sms-status': {
     id: 'SchedulePollSmsStatusFunction',
     entry: 'functions/schedule-poll-sms-status/handler.ts',
@@ -237,6 +255,8 @@ export const functions = {
       consent: 'readWrite',
       contacts: 'read',
       suppressions: 'readWrite',
+      // Transactional SMS have their own poll records on their messages.
+      messages: 'readWrite',
     },
     sendsTo: [],
     secrets: ['kavenegarApiKey', 'erasureKey'],
@@ -266,6 +286,8 @@ export const functions = {
       campaigns: 'readWrite',
       consent: 'readWrite',
       suppressions: 'readWrite',
+      // Bounces and complaints of transactional email move their message's status.
+      messages: 'readWrite',
     },
     sendsTo: [],
     secrets: ['erasureKey'],

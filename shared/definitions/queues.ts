@@ -2,7 +2,15 @@
 
 import type { FunctionName } from './functions';
 
-export const QUEUE_NAMES = ['dispatch', 'sms', 'email', 'sesFeedback', 'deliveryReports', 'imports'] as const;
+export const QUEUE_NAMES = [
+  'dispatch',
+  'sms',
+  'email',
+  'transactional',
+  'sesFeedback',
+  'deliveryReports',
+  'imports',
+] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface QueueDefinition {
@@ -60,6 +68,22 @@ export const queues = {
     visibilityTimeoutSeconds: 6 * 60,
     maxReceiveCount: 5,
     recipientsPerMessage: 10,
+  },
+  /**
+   * Transactional messages (order status, service notices), one message id per record: their
+   * own queue and sender, so no campaign backlog stands in front of them. SMS among them lease
+   * the shared rate with the reserved transactional share (CHAPAR_SMS_TRANSACTIONAL_SHARE).
+   */
+  transactional: {
+    id: 'TransactionalQueue',
+    envVar: 'TRANSACTIONAL_QUEUE_URL',
+    consumer: 'queue-send-message',
+    batchSize: 10,
+    maxBatchingWindowSeconds: 0,
+    maximumConcurrency: 2,
+    visibilityTimeoutSeconds: 6 * 30,
+    maxReceiveCount: 5,
+    recipientsPerMessage: 1,
   },
   /** SES bounce and complaint events, delivered from the `sesEvents` topic. */
   sesFeedback: {

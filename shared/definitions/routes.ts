@@ -60,6 +60,8 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'POST', path: '/v1/imports', function: 'http-api', public: false },
   { method: 'GET', path: '/v1/imports/{importId}', function: 'http-api', public: false },
   { method: 'GET', path: '/v1/imports/{importId}/errors', function: 'http-api', public: false },
+  { method: 'POST', path: '/v1/messages', function: 'http-api', public: false },
+  { method: 'GET', path: '/v1/messages/{messageId}', function: 'http-api', public: false },
   { method: 'GET', path: '/v1/reports', function: 'http-api', public: false },
   { method: 'GET', path: '/v1/campaigns/{campaignId}/timeline', function: 'http-api', public: false },
   { method: 'GET', path: '/v1/overview', function: 'http-api', public: false },

@@ -214,6 +214,27 @@ export const tables = {
     indexes: [],
     timeToLiveAttribute: 'expiresAt',
   },
+  /**
+   * Transactional messages (pk `message#<id>`) and the Idempotency-Key that made each (pk
+   * `key#<key>`), both expiring after CHAPAR_MESSAGE_RETENTION_DAYS with what was rendered.
+   */
+  messages: {
+    id: 'Messages',
+    envVar: 'MESSAGES_TABLE',
+    partitionKey: pk,
+    indexes: [
+      // Sparse and keys only: sent SMS still waiting for their final status, by when they are due.
+      {
+        name: 'due',
+        partitionKey: { name: 'pollBucket', type: 'S' },
+        sortKey: { name: 'dueAt', type: 'S' },
+        projection: 'KEYS_ONLY',
+      },
+      // Sparse and keys only: an erasure finds the messages sent to the person's phone and email.
+      { name: 'byAddress', partitionKey: { name: 'address', type: 'S' }, projection: 'KEYS_ONLY' },
+    ],
+    timeToLiveAttribute: 'expiresAt',
+  },
   /** API keys of machine clients (pk = key id): name, role, SHA-256 of the key, last use. */
   apiKeys: {
     id: 'ApiKeys',

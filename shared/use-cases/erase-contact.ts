@@ -1,5 +1,5 @@
 import { CHANNELS } from '../domain/types';
-import type { ContactStore, ListStore, PersonalDataStore } from '../ports';
+import type { ContactStore, ListStore, MessageStore, PersonalDataStore } from '../ports';
 import { assertContactId, recordErasureOptOut, type TombstoneDeps, tombstoneHashes } from './contact-consent';
 
 export interface ErasureDeps extends TombstoneDeps {
@@ -7,6 +7,8 @@ export interface ErasureDeps extends TombstoneDeps {
   readonly personalData: PersonalDataStore;
   /** The lists the contact is on: it leaves every one of them (counts included). */
   readonly lists: Pick<ListStore, 'removeEverywhere'>;
+  /** Transactional messages sent to its addresses lose address and content. */
+  readonly messages?: Pick<MessageStore, 'scrubAddress'>;
 }
 
 /**
@@ -32,6 +34,7 @@ export async function eraseContact(deps: ErasureDeps, contactId: string): Promis
   await Promise.all([
     deps.personalData.scrubDeliveries(contactId, addresses, now),
     deps.personalData.scrubReports({ phone: contact.phone, email: contact.email }, now),
+    ...addresses.map((address) => deps.messages?.scrubAddress(address, now)),
   ]);
   for (const channel of CHANNELS) await recordErasureOptOut(deps.consent, contactId, channel, now);
   await deps.personalData.scrubConsentEvidence(contactId);

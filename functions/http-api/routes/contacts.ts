@@ -3,7 +3,13 @@ import { parsePage } from '../../../shared/domain/paging';
 import type { Contact } from '../../../shared/domain/types';
 import { jsonBody } from '../../../shared/http/body';
 import { type HttpResult, json, pathParameter } from '../../../shared/http/respond';
-import type { ContactSearch, ContactStore, ListStore, PersonalDataStore } from '../../../shared/ports';
+import type {
+  ContactSearch,
+  ContactStore,
+  ListStore,
+  MessageStore,
+  PersonalDataStore,
+} from '../../../shared/ports';
 import {
   assertContactId,
   getContactConsent,
@@ -22,6 +28,8 @@ export interface ContactRouteDeps extends TombstoneDeps {
   readonly personalData: PersonalDataStore;
   readonly search: ContactSearch;
   readonly lists: ListStore;
+  /** Transactional messages, scrubbed by an erasure. */
+  readonly messages?: Pick<MessageStore, 'scrubAddress' | 'sentTo'>;
 }
 
 /** The contact as the API shows it: the token ref stays internal. */

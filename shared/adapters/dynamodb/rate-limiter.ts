@@ -27,6 +27,8 @@ const DEFAULT_MAX_HOLD_MS = 60_000;
 const WINDOW_MS = 1_000;
 /** Longest a lease is written ahead of the moment it is measured at (see #leadMs). */
 const MAX_LEAD_MS = 100;
+/** How long after its last priority grant the reserved share stays kept from other grants. */
+const DEFAULT_RESERVE_IDLE_MS = 5_000;
 
 /** How to build a {@link DynamoRateLimiter}. */
 export interface DynamoRateLimiterOptions {
@@ -45,6 +47,14 @@ export interface DynamoRateLimiterOptions {
   readonly maxHoldMs?: number;
   /** Largest random delay added to a wait. Default 5 ms. */
   readonly jitterMs?: number;
+  /**
+   * Share of the limit (0 to 1) kept for priority leases (transactional messages) while they
+   * flow: other grants leave it free for `reserveIdleMs` after the last priority grant, and use
+   * the whole limit otherwise. Priority leases may use the whole limit. Default 0.
+   */
+  readonly reservedShare?: number;
+  /** How long the reserve stays kept after the last priority grant. Default 5 s. */
+  readonly reserveIdleMs?: number;
   /** Epoch milliseconds. Default Date.now (Lambda clocks are NTP-synced to a few ms). */
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -62,6 +72,8 @@ export interface AcquireOptions {
 export interface LeaseOptions extends AcquireOptions {
   /** Resolve as soon as the lease is written, even ahead of its `notBefore`. */
   readonly early?: boolean;
+  /** A priority lease (a transactional message): it may use the reserved share. */
+  readonly priority?: boolean;
 }
 
 /**
@@ -75,9 +87,11 @@ export interface RateGrant {
   readonly id: string;
   readonly until: number;
   readonly open?: boolean;
+  /** Granted to a priority lease: it counts against the reserved share. */
+  readonly priority?: boolean;
 }
 
-type GrantKind = { readonly lease: false } | { readonly lease: true };
+type GrantKind = { readonly lease: false } | { readonly lease: true; readonly priority?: boolean };
 
 /**
  * A rate shared by every concurrent sender (all Lambda instances), held in any sliding
@@ -114,6 +128,9 @@ export class DynamoRateLimiter implements PartialRateLimiter {
   readonly #now: () => number;
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #random: () => number;
+  /** Units kept for priority leases while they flow (see reservedShare). */
+  readonly #reserve: number;
+  readonly #reserveIdleMs: number;
   /**
    * How long a grant's write takes here (a moving average). A lease whose room comes at a
    * known moment (a released lease ending) is written that much ahead, measured at that
@@ -145,6 +162,12 @@ export class DynamoRateLimiter implements PartialRateLimiter {
     this.#now = options.now ?? Date.now;
     this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.#random = options.random ?? Math.random;
+    const share = options.reservedShare ?? 0;
+    if (!(share >= 0 && share <= 1))
+      throw new RangeError(`reservedShare must be within 0 and 1, got ${share}`);
+    this.#reserve =
+      share === 0 ? 0 : Math.min(this.limitPerSecond, Math.max(1, Math.round(share * this.limitPerSecond)));
+    this.#reserveIdleMs = options.reserveIdleMs ?? DEFAULT_RESERVE_IDLE_MS;
   }
 
   /**
@@ -181,6 +204,7 @@ export class DynamoRateLimiter implements PartialRateLimiter {
     if (max < 1) return none;
     const grant = await this.#grant(Math.min(max, this.limitPerSecond), 1, options.deadline, {
       lease: true,
+      ...(options.priority ? { priority: true } : {}),
     });
     if (grant.units === 0 || grant.id === undefined) return none;
     const id = grant.id;
@@ -218,20 +242,30 @@ export class DynamoRateLimiter implements PartialRateLimiter {
     let log: Log | undefined;
     // A lease decided ahead, at the moment its room comes: see #leadMs.
     let decideAt: number | undefined;
+    const priority = kind.lease && kind.priority === true && this.#reserve > 0;
     for (;;) {
       if (deadline !== undefined && this.#now() > deadline) return { units: 0 };
       let fresh = log === undefined;
       log ??= await this.#read();
+      if (priority && !this.#reserveKept(log, this.#now())) {
+        // Announced before any wait: from this version on, other grants leave the reserve free,
+        // and one decided on an older log fails its version check and measures again.
+        await this.#announcePriority(log);
+        log = undefined;
+        continue;
+      }
       let now = Math.max(this.#now(), decideAt ?? 0);
       let held = live(log.grants, now);
-      if (!fresh && this.limitPerSecond - sum(held) < least) {
+      let capacity = this.#capacity(log, held, now, priority);
+      if (!fresh && capacity - sum(held) < least) {
         // The stale log shows no room (an open lease may have answered since): read it again.
         log = await this.#read();
         fresh = true;
         now = Math.max(this.#now(), decideAt ?? 0);
         held = live(log.grants, now);
+        capacity = this.#capacity(log, held, now, priority);
       }
-      const room = this.limitPerSecond - sum(held);
+      const room = capacity - sum(held);
       if (room >= least && room > 0) {
         const units = Math.min(want, room);
         const grant: RateGrant = {
@@ -240,6 +274,7 @@ export class DynamoRateLimiter implements PartialRateLimiter {
           id: randomBytes(6).toString('hex'),
           until: now + (kind.lease ? this.#maxHoldMs + this.#afterAnswerMs : this.#windowMs),
           ...(kind.lease ? { open: true } : {}),
+          ...(priority ? { priority: true } : {}),
         };
         const current = log;
         // Pruned only once ended by the clock, not by a moment decided ahead: until then a
@@ -255,7 +290,7 @@ export class DynamoRateLimiter implements PartialRateLimiter {
         if (!kind.lease && this.#now() - now > this.#guardMs) continue;
         return { units, id: grant.id, at: now };
       }
-      const comes = this.#roomAt(held, least, now);
+      const comes = this.#roomAt(held, least, now, capacity);
       const wakeAt = comes.at + this.#random() * this.#jitterMs;
       if (deadline !== undefined && wakeAt > deadline) return { units: 0 };
       const lead = kind.lease && comes.known ? Math.min(this.#leadMs, MAX_LEAD_MS) : 0;
@@ -269,7 +304,12 @@ export class DynamoRateLimiter implements PartialRateLimiter {
    * closed grant leaves at its `until`; an open lease not before a window from now (its call
    * may answer this instant), so a waiter reads again then and finds when it really ends.
    */
-  #roomAt(held: readonly RateGrant[], least: number, now: number): { at: number; known: boolean } {
+  #roomAt(
+    held: readonly RateGrant[],
+    least: number,
+    now: number,
+    capacity: number,
+  ): { at: number; known: boolean } {
     const ends = held
       .map((grant) => ({
         units: grant.units,
@@ -283,24 +323,69 @@ export class DynamoRateLimiter implements PartialRateLimiter {
     for (const { units, end, known: ended } of ends) {
       used -= units;
       known &&= ended;
-      if (this.limitPerSecond - used >= Math.max(1, least)) return { at: end, known };
+      if (capacity - used >= Math.max(1, least)) return { at: end, known };
     }
     return { at: now, known: false };
+  }
+
+  /** Whether the reserve is kept now: a priority grant (or its announcement) came recently. */
+  #reserveKept(log: Log, now: number): boolean {
+    return log.priorityAt !== undefined && now - log.priorityAt < this.#reserveIdleMs;
+  }
+
+  /**
+   * The units a grant may see as the limit: all of it for a priority lease or while the reserve
+   * is idle; otherwise the limit less what priority leases do not hold of their reserve.
+   */
+  #capacity(log: Log, held: readonly RateGrant[], now: number, priority: boolean): number {
+    if (priority || this.#reserve === 0 || !this.#reserveKept(log, now)) return this.limitPerSecond;
+    const priorityHeld = sum(held.filter((grant) => grant.priority === true));
+    return this.limitPerSecond - Math.max(0, this.#reserve - priorityHeld);
+  }
+
+  /** Marks priority traffic as flowing (bumps the version, so older decisions are re-measured). */
+  async #announcePriority(log: Log): Promise<void> {
+    const now = this.#now();
+    try {
+      await this.#client.send(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: { pk: this.#name },
+          UpdateExpression: 'SET priorityAt = :now, version = :next, expiresAt = :expiresAt',
+          ConditionExpression:
+            log.version === 0 ? 'attribute_not_exists(version) OR version = :version' : 'version = :version',
+          ExpressionAttributeValues: {
+            ':now': now,
+            ':next': log.version + 1,
+            ':version': log.version,
+            ':expiresAt': Math.floor(now / 1000) + IDLE_TTL_SECONDS,
+          },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
   }
 
   async #read(): Promise<Log> {
     const answer = await this.#client.send(
       new GetCommand({ TableName: this.#tableName, Key: { pk: this.#name }, ConsistentRead: true }),
     );
-    const item = answer.Item as { grants?: unknown; version?: number } | undefined;
+    const item = answer.Item as { grants?: unknown; version?: number; priorityAt?: number } | undefined;
     const version = item?.version ?? 0;
+    const priorityAt = typeof item?.priorityAt === 'number' ? { priorityAt: item.priorityAt } : {};
     const stored = item?.grants;
     // Grants are a map by id; an item another version of this code wrote as a list is rewritten whole.
     if (Array.isArray(stored)) {
-      return { grants: stored.map((grant) => fromList(grant, this.#windowMs)), version, asMap: false };
+      return {
+        grants: stored.map((grant) => fromList(grant, this.#windowMs)),
+        version,
+        asMap: false,
+        ...priorityAt,
+      };
     }
     const grants = Object.values((stored ?? {}) as Record<string, RateGrant>);
-    return { grants, version, asMap: item !== undefined && stored !== undefined };
+    return { grants, version, asMap: item !== undefined && stored !== undefined, ...priorityAt };
   }
 
   /** Adds `grant` if nobody changed the log since it was read; false when somebody did. */
@@ -327,8 +412,8 @@ export class DynamoRateLimiter implements PartialRateLimiter {
             TableName: this.#tableName,
             Key: { pk: this.#name },
             UpdateExpression: `SET #g.#n = :grant, version = :next, expiresAt = :expiresAt${
-              remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''
-            }`,
+              grant.priority ? ', priorityAt = :at' : ''
+            }${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,
             ConditionExpression: 'version = :version',
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: {
@@ -336,6 +421,7 @@ export class DynamoRateLimiter implements PartialRateLimiter {
               ':next': log.version + 1,
               ':version': log.version,
               ':expiresAt': expiresAt,
+              ...(grant.priority ? { ':at': now } : {}),
             },
           }),
         );
@@ -349,6 +435,11 @@ export class DynamoRateLimiter implements PartialRateLimiter {
               grants: Object.fromEntries([...kept, grant].map((entry) => [entry.id, entry])),
               version: log.version + 1,
               expiresAt,
+              ...(grant.priority
+                ? { priorityAt: now }
+                : log.priorityAt !== undefined
+                  ? { priorityAt: log.priorityAt }
+                  : {}),
             },
             ConditionExpression: 'attribute_not_exists(pk) OR version = :version',
             ExpressionAttributeValues: { ':version': log.version },
@@ -387,6 +478,8 @@ interface Log {
   readonly version: number;
   /** The item exists with its grants as a map, so a grant can be added by path. */
   readonly asMap: boolean;
+  /** When the last priority grant (or announcement) was made: the reserve is kept a while after. */
+  readonly priorityAt?: number;
 }
 
 /** A grant an earlier version stored in a list: fixed, a window after it was made. */

@@ -11,6 +11,7 @@ import { contactOperations } from './contacts';
 import { docsOperations } from './docs';
 import { importOperations } from './imports';
 import { insightsOperations } from './insights';
+import { messageOperations } from './messages';
 import { publicOperations } from './public';
 import { templateOperations } from './templates';
 
@@ -26,6 +27,7 @@ export const operationsByArea: Readonly<Record<string, readonly OperationDoc[]>>
   insights: insightsOperations,
   auth: authOperations,
   campaignTests: campaignTestOperations,
+  messages: messageOperations,
 };
 
 /** Every operation of the HTTP API. */

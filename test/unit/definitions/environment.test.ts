@@ -26,6 +26,7 @@ describe('environmentOf', () => {
       'CHAPAR_SMS_RATE',
       'CHAPAR_SMS_RATE_GUARD_MS',
       'CHAPAR_SMS_SENDER',
+      'CHAPAR_SMS_TRANSACTIONAL_SHARE',
       'CONSENT_TABLE',
       'CONTACTS_TABLE',
       'DELIVERIES_TABLE',
