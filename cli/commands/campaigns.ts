@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { answer } from '../client';
 import { LiveBlock } from '../live';
 import { fields, table } from '../output';
@@ -24,12 +24,15 @@ interface CampaignView {
   name: string;
   status: string;
   channels?: readonly string[];
-  sendAt?: string;
+  /** null: held until a PATCH schedules it. */
+  sendAt?: string | null;
   pausedReason?: string;
   waiting?: { reason: string; until: string };
   sms?: { encoding: string; characters: number; segments: number };
   stats?: Stats;
 }
+
+type CampaignStatus = 'scheduled' | 'sending' | 'paused' | 'sent' | 'cancelled';
 
 /** The statuses after which nothing about a campaign changes. */
 const ENDED = new Set(['sent', 'cancelled']);
@@ -107,11 +110,19 @@ export function campaignsCommand(campaigns: Command, act: Act): Command {
   campaigns
     .command('list')
     .description('campaigns, newest first')
-    .option('--status <status>', 'only campaigns in this status')
+    .addOption(
+      new Option('--status <status>', 'only campaigns in this status').choices([
+        'scheduled',
+        'sending',
+        'paused',
+        'sent',
+        'cancelled',
+      ]),
+    )
     .option('--limit <n>', 'at most this many', positiveInteger(100))
     .option('--cursor <cursor>', 'the next page, as the previous one said')
     .action(
-      act<{ status?: string; limit?: number; cursor?: string }>(async (context, options) => {
+      act<{ status?: CampaignStatus; limit?: number; cursor?: string }>(async (context, options) => {
         const page = await answer(
           context.client.GET('/v1/campaigns', {
             params: {

@@ -41,7 +41,7 @@ export function recipientOf(
 /** The content of `messages send`: a template, or the channel's own fields. */
 export function contentOf(
   options: SendOptions,
-): { templateId: string } | { content: Record<string, string> } {
+): { templateId: string } | { content: { text: string } | { subject: string; html: string; text?: string } } {
   const inline = options.text !== undefined || options.subject !== undefined || options.html !== undefined;
   if (options.template !== undefined) {
     if (inline) throw new UsageError('give --template or the content (--text, --subject, --html), not both');

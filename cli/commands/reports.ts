@@ -15,34 +15,36 @@ export function reportsCommand(reports: Command, act: Act): Command {
     .option('--limit <n>', 'at most this many', positiveInteger(100))
     .option('--cursor <cursor>', 'the next page, as the previous one said')
     .action(
-      act<{ verdict?: string; limit?: number; cursor?: string }>(async (context, options) => {
-        const page = await answer(
-          context.client.GET('/v1/reports', {
-            params: {
-              query: {
-                ...(options.verdict ? { verdict: options.verdict } : {}),
-                ...(options.limit ? { limit: String(options.limit) } : {}),
-                ...(options.cursor ? { cursor: options.cursor } : {}),
+      act<{ verdict?: 'spoofed' | 'genuine' | 'unverified'; limit?: number; cursor?: string }>(
+        async (context, options) => {
+          const page = await answer(
+            context.client.GET('/v1/reports', {
+              params: {
+                query: {
+                  ...(options.verdict ? { verdict: options.verdict } : {}),
+                  ...(options.limit ? { limit: String(options.limit) } : {}),
+                  ...(options.cursor ? { cursor: options.cursor } : {}),
+                },
               },
-            },
-          }),
-        );
-        context.print(
-          page,
-          () =>
-            table(page.items, [
-              { header: 'report', value: (row) => row.id },
-              { header: 'verdict', value: (row) => row.verdict },
-              { header: 'sender', value: (row) => row.sender },
-              {
-                header: 'reporter',
-                value: (row) =>
-                  row.erased ? 'erased' : [row.reporter?.phone, row.reporter?.email].filter(Boolean),
-              },
-              { header: 'receivedAt', value: (row) => row.receivedAt ?? row.createdAt },
-            ]) + nextPage(page.cursor),
-        );
-      }),
+            }),
+          );
+          context.print(
+            page,
+            () =>
+              table(page.items, [
+                { header: 'report', value: (row) => row.id },
+                { header: 'verdict', value: (row) => row.verdict },
+                { header: 'sender', value: (row) => row.sender },
+                {
+                  header: 'reporter',
+                  value: (row) =>
+                    row.erased ? 'erased' : [row.reporter?.phone, row.reporter?.email].filter(Boolean),
+                },
+                { header: 'receivedAt', value: (row) => row.receivedAt ?? row.createdAt },
+              ]) + nextPage(page.cursor),
+          );
+        },
+      ),
     );
   return reports;
 }
