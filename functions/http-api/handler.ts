@@ -36,6 +36,7 @@ import { templateFile } from '../../shared/adapters/templates/template-files';
 import { readFunctionConfig } from '../../shared/config';
 import { functions } from '../../shared/definitions/functions';
 import { NotFoundError } from '../../shared/domain/errors';
+import { platformFacts } from '../../shared/domain/platform-facts';
 import { deferUntil, parseQuietHours } from '../../shared/domain/quiet-hours';
 import { smsLayout } from '../../shared/domain/sms-text';
 import { httpErrors, requireRole } from '../../shared/http/middleware';
@@ -50,6 +51,7 @@ import { insightRoutes } from './routes/insights';
 import { listRoutes } from './routes/lists';
 import { messageRoutes } from './routes/messages';
 import { segmentRoutes } from './routes/segments';
+import { settingsRoutes } from './routes/settings';
 import { templateRoutes } from './routes/templates';
 import type { Routes } from './routes/types';
 
@@ -189,6 +191,18 @@ const routes: Routes = {
     // Kavenegar's account/info through the same 30-second cache as pre-flight cost.
     smsCredit: { smsCreditRial: async () => (await providerAccount.smsCredit()).rial },
   }),
+  ...settingsRoutes(() =>
+    platformFacts(
+      {
+        smsSender: config.CHAPAR_SMS_SENDER,
+        quietHours,
+        smsRate: config.CHAPAR_SMS_RATE,
+        transactionalShare: config.CHAPAR_SMS_TRANSACTIONAL_SHARE,
+        fromEmail: config.CHAPAR_FROM_EMAIL,
+      },
+      now(),
+    ),
+  ),
   ...accessRoutes({ apiKeys, users: userDirectory(config.COGNITO_USER_POOL_ID), now }),
 };
 

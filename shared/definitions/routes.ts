@@ -65,6 +65,7 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: '/v1/reports', function: 'http-api', public: false },
   { method: 'GET', path: '/v1/campaigns/{campaignId}/timeline', function: 'http-api', public: false },
   { method: 'GET', path: '/v1/overview', function: 'http-api', public: false },
+  { method: 'GET', path: '/v1/settings', function: 'http-api', public: false },
   { method: 'POST', path: '/v1/api-keys', function: 'http-api', public: false },
   { method: 'GET', path: '/v1/api-keys', function: 'http-api', public: false },
   { method: 'DELETE', path: '/v1/api-keys/{keyId}', function: 'http-api', public: false },

@@ -13,6 +13,7 @@ import { importOperations } from './imports';
 import { insightsOperations } from './insights';
 import { messageOperations } from './messages';
 import { publicOperations } from './public';
+import { settingsOperations } from './settings';
 import { templateOperations } from './templates';
 
 /** The operations of each area, by file. */
@@ -26,6 +27,7 @@ export const operationsByArea: Readonly<Record<string, readonly OperationDoc[]>>
   templates: templateOperations,
   insights: insightsOperations,
   auth: authOperations,
+  settings: settingsOperations,
   campaignTests: campaignTestOperations,
   messages: messageOperations,
 };
