@@ -96,7 +96,7 @@ describe('the chapar CLI over the campaign life of issue 11', () => {
     const tested = await chapar('campaigns', 'test', id, '--phone', '09129990009');
 
     expect(tested.code, tested.stderr).toBe(0);
-    expect(tested.stdout).toMatch(/09129990009\s+sms.*sent/);
+    expect(tested.stdout).toMatch(/\+98912\*\*\*09\s+sms.*sent/);
     const sms = await eventually(async () => {
       const all = await simMessages(platform.kavenegarUrl);
       return all.find((message) => message.receptor.endsWith('9129990009'));

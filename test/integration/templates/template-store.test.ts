@@ -65,7 +65,9 @@ describe('DynamoTemplateStore', () => {
 
   it('lists heads newest first, page by page, without content', async () => {
     // Prepare
-    const made = [smsTemplate({ name: 'L1' }), smsTemplate({ name: 'L2' }), smsTemplate({ name: 'L3' })];
+    // Ids a millisecond apart: two ULIDs of one millisecond have no order between them.
+    const t0 = Date.now();
+    const made = [1, 2, 3].map((n) => smsTemplate({ id: newId(t0 + n), name: `L${n}` }));
     for (const template of made) await templates.create(template);
 
     // Act
