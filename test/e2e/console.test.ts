@@ -183,6 +183,9 @@ describe('the console', () => {
     await marketer.page.getByRole('link', { name: 'علی' }).click();
     await marketer.page.locator('table[data-table="ledger"] tbody tr').first().waitFor();
     expect(await marketer.page.locator('table[data-table="ledger"]').innerText()).toContain('promotions');
+    expect(await marketer.page.locator('table[data-table="consent"]').innerText()).toContain('opted_out');
+    // علی got the campaign composed above, by SMS and by email
+    expect(await marketer.page.locator('[data-list="messages"] li').count()).toBe(2);
     await screenshot(marketer.page, 'contact-fa');
     await marketer.page.locator('input[name=confirm]').fill(id);
     await marketer.page.getByRole('button', { name: 'پاک کن' }).click();

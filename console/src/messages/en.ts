@@ -208,6 +208,11 @@ export const en = {
   'composer.saved': 'Saved as a draft: send it a test, then schedule it.',
   'composer.sendNowButton': 'Send now',
   'imports.marketersOnly': 'Marketers and admins import contacts.',
+  'contact.consentNow': 'Consent now',
+  'contact.allTopics': 'No opt-out: the contact receives every topic on every channel.',
+  'contact.state': 'State',
+  'contact.messages': 'Messages sent',
+  'contact.noMessages': 'No message sent yet.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -210,4 +210,9 @@ export const fa: Record<MessageKey, string> = {
   'composer.saved': 'پیش‌نویس ذخیره شد: یک ارسال آزمایشی بفرستید، سپس زمان‌بندی کنید.',
   'composer.sendNowButton': 'همین حالا بفرست',
   'imports.marketersOnly': 'درون‌ریزی مخاطبان با بازاریابان و مدیران است.',
+  'contact.consentNow': 'وضعیت رضایت',
+  'contact.allTopics': 'لغوی نیست: مخاطب همهٔ موضوع‌ها را در همهٔ کانال‌ها می‌گیرد.',
+  'contact.state': 'وضعیت',
+  'contact.messages': 'پیام‌های فرستاده‌شده',
+  'contact.noMessages': 'هنوز پیامی فرستاده نشده.',
 };

@@ -60,9 +60,18 @@ export function ContactsPage() {
 }
 
 interface ConsentView {
-  current?: Record<string, unknown>;
-  ledger?: ConsentEntry[];
+  state?: { channel: string; topic: string; status: string; source?: string; at?: string }[];
   history?: ConsentEntry[];
+}
+
+interface ExportView {
+  messages?: {
+    campaignId: string;
+    channel: string;
+    status: string;
+    sentAt?: string;
+    deliveryStatus?: string;
+  }[];
 }
 
 /** A contact: its lists, consent and whole ledger, messages, export, and erasure for admins. */
@@ -72,13 +81,20 @@ export function ContactPage({ id }: { readonly id: string }) {
   const path = `/v1/contacts/${encodeURIComponent(id)}`;
   const contact = useLoad(() => api.get<Contact>(path), [id]);
   const consent = useLoad(() => api.get<ConsentView>(`${path}/consent`), [id]);
+  // The messages sent come with the export, which needs a marketer (it hands over the whole record).
+  const sent = useLoad(
+    () =>
+      can(session.role, 'marketer') ? api.get<ExportView>(`${path}/export`) : Promise.resolve(undefined),
+    [id],
+  );
   const [confirm, setConfirm] = useState('');
   const [failure, setFailure] = useState<unknown>(undefined);
   const [erased, setErased] = useState(false);
   if (erased) return <p class="note">{t('contact.erased')}</p>;
   if (!contact.data) return contact.error ? <ErrorNote error={contact.error} /> : <Loading />;
   const c = contact.data;
-  const ledger = consent.data?.ledger ?? consent.data?.history ?? [];
+  const ledger = consent.data?.history ?? [];
+  const state = consent.data?.state ?? [];
   const download = async () => {
     setFailure(undefined);
     try {
@@ -116,6 +132,30 @@ export function ContactPage({ id }: { readonly id: string }) {
         <dt>{t('contact.lists')}</dt>
         <dd>{(c.lists ?? []).map((list) => list.name).join('، ') || '—'}</dd>
       </dl>
+      <h2>{t('contact.consentNow')}</h2>
+      {state.length === 0 ? <p class="note">{t('contact.allTopics')}</p> : null}
+      {state.length > 0 ? (
+        <table data-table="consent">
+          <thead>
+            <tr>
+              <th scope="col">{t('contact.channelTopic')}</th>
+              <th scope="col">{t('contact.state')}</th>
+              <th scope="col">{t('contact.when')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {state.map((row) => (
+              <tr key={`${row.channel}-${row.topic}`}>
+                <td>
+                  {row.channel} / {row.topic}
+                </td>
+                <td>{row.status}</td>
+                <td>{row.at ? words.dateTime(row.at) : '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
       <h2>{t('contact.ledger')}</h2>
       <ErrorNote error={consent.error} />
       <table data-table="ledger">
@@ -141,6 +181,23 @@ export function ContactPage({ id }: { readonly id: string }) {
         </tbody>
       </table>
       {ledger.length === 0 ? <p class="note">{t('contact.noLedger')}</p> : null}
+      {sent.data ? (
+        <>
+          <h2>{t('contact.messages')}</h2>
+          {(sent.data.messages ?? []).length === 0 ? <p class="note">{t('contact.noMessages')}</p> : null}
+          <ul class="plain" data-list="messages">
+            {(sent.data.messages ?? []).map((message) => (
+              <li key={`${message.campaignId}-${message.channel}`}>
+                <a href={href(`campaigns/${message.campaignId}`)}>
+                  {t(`channel.${message.channel === 'email' ? 'email' : 'sms'}`)}
+                </a>{' '}
+                · {message.deliveryStatus ?? message.status}
+                {message.sentAt ? ` · ${words.dateTime(message.sentAt)}` : ''}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
       <div class="actions">
         <button type="button" onClick={download}>
           {t('contact.export')}
