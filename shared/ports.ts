@@ -111,7 +111,12 @@ export interface CampaignStore {
   create(campaign: Campaign): Promise<void>;
   get(id: string): Promise<Campaign | undefined>;
   /** The campaign with its counters, in one read. */
-  getWithStats(id: string): Promise<{ campaign: Campaign; stats: CampaignStats } | undefined>;
+  /** The campaign, its stats, and its failed deliveries counted by kind of reason. */
+  getWithStats(
+    id: string,
+  ): Promise<
+    { campaign: Campaign; stats: CampaignStats; failures?: Readonly<Record<string, number>> } | undefined
+  >;
   /**
    * Moves a campaign to `to` if it is in one of `from`; returns the updated campaign, or
    * undefined when it was not in an allowed status (someone else moved it first).

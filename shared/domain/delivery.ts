@@ -44,6 +44,27 @@ export interface EndStamp {
 export interface EndedDelivery {
   readonly outcome: DeliveryOutcome;
   readonly endedBy: EndStamp;
+  /** Why it failed or was suppressed, as its end recorded it. */
+  readonly reason?: string;
+}
+
+/** How a failure reason is counted: the stats shard attribute `failed#<kind>`. */
+export const FAILURE_COUNTER_PREFIX = 'failed#';
+
+/**
+ * The kind a failure reason is counted under: its first words before any `:` or `(`, in
+ * lower-case snake case, at most 40 characters (`kavenegar 411: invalid receptor` → `kavenegar_411`,
+ * `outcome_unknown` stays), so free text in a reason never grows the counters without bound.
+ */
+export function failureKind(reason: string | undefined): string {
+  const head = (reason ?? '').split(/[:(]/)[0] ?? '';
+  const kind = head
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 40);
+  return kind === '' ? 'unknown' : kind;
 }
 
 export interface DeliveryEnd {

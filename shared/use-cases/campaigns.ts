@@ -174,7 +174,7 @@ export function assertCampaignId(id: string): void {
 export async function getCampaign(
   deps: Pick<CampaignDeps, 'campaigns'>,
   id: string,
-): Promise<{ campaign: Campaign; stats: CampaignStats }> {
+): Promise<{ campaign: Campaign; stats: CampaignStats; failures?: Readonly<Record<string, number>> }> {
   assertCampaignId(id);
   const found = await deps.campaigns.getWithStats(id);
   if (!found) throw new NotFoundError(`Campaign ${id} not found`);

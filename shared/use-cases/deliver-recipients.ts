@@ -110,7 +110,7 @@ export async function deliverRecipients(
   const endedBy = { messageId, runId };
   const endOne = async (key: DeliveryKey, end: DeliveryEnd) => {
     if (await deps.deliveries.end(key, runId, { ...end, messageId }, deps.now()))
-      ends.push({ outcome: end.outcome, endedBy });
+      ends.push({ outcome: end.outcome, endedBy, ...(end.reason ? { reason: end.reason } : {}) });
   };
 
   // A message handed out again mostly finds its deliveries ended: one consistent read of them
@@ -120,7 +120,12 @@ export async function deliverRecipients(
     const keys = message.contactIds.map((contactId) => ({ campaignId: campaign.id, contactId, channel }));
     for (const end of await deps.deliveries.endedOf(keys)) {
       endedBefore.add(end.key.contactId);
-      if (end.endedBy.messageId === messageId) ends.push({ outcome: end.outcome, endedBy: end.endedBy });
+      if (end.endedBy.messageId === messageId)
+        ends.push({
+          outcome: end.outcome,
+          endedBy: end.endedBy,
+          ...(end.reason ? { reason: end.reason } : {}),
+        });
     }
   }
 

@@ -121,9 +121,14 @@ export function campaignRoutes(deps: CampaignRouteDeps): Routes {
       });
     },
     'GET /v1/campaigns/{campaignId}': async (event) => {
-      const { campaign, stats } = await getCampaign(deps, pathParameter(event, 'campaignId'));
+      const { campaign, stats, failures } = await getCampaign(deps, pathParameter(event, 'campaignId'));
       const waiting = campaignWaiting(campaign, stats, deps.quietHours, deps.now());
-      return json(200, { ...campaignView(campaign, layout, stats), ...(waiting ? { waiting } : {}) });
+      return json(200, {
+        ...campaignView(campaign, layout, stats),
+        ...(waiting ? { waiting } : {}),
+        // Failed deliveries by kind of reason (kavenegar_411, outcome_unknown …), for the console.
+        ...(failures && Object.keys(failures).length > 0 ? { failures } : {}),
+      });
     },
     'PATCH /v1/campaigns/{campaignId}': async (event) => {
       const campaign = await updateCampaign(

@@ -14,6 +14,7 @@ import {
   type Counter,
   campaignStats,
 } from '../../domain/campaign';
+import { FAILURE_COUNTER_PREFIX } from '../../domain/delivery';
 import { type DispatchUnitState, dispatchTotals, roundDispatched } from '../../domain/dispatch';
 import { ConflictError, ValidationError } from '../../domain/errors';
 import type { Channel } from '../../domain/types';
@@ -163,7 +164,9 @@ export class DynamoCampaignStore implements CampaignStore, SendingCampaigns {
     return result.Item ? toCampaign(result.Item) : undefined;
   }
 
-  async getWithStats(id: string): Promise<{ campaign: Campaign; stats: CampaignStats } | undefined> {
+  async getWithStats(
+    id: string,
+  ): Promise<{ campaign: Campaign; stats: CampaignStats; failures: Record<string, number> } | undefined> {
     // The campaign's own partition (its item and its dispatch units) and its stats shards (each
     // in a partition of its own, read in one BatchGet), at once.
     const own = async () => {
@@ -203,12 +206,18 @@ export class DynamoCampaignStore implements CampaignStore, SendingCampaigns {
     const legacy = Number(item.total ?? 0);
     const counters: { total: number; segments: number } & Partial<Record<Counter, number>> =
       legacy > dispatched.total ? { total: legacy, segments: Number(item.segments ?? 0) } : dispatched;
+    const failures: Record<string, number> = {};
     for (const shard of items) {
       if (shard === item || units.includes(shard)) continue;
       for (const name of COUNTERS) counters[name] = (counters[name] ?? 0) + Number(shard[name] ?? 0);
+      for (const [name, value] of Object.entries(shard)) {
+        if (!name.startsWith(FAILURE_COUNTER_PREFIX)) continue;
+        const kind = name.slice(FAILURE_COUNTER_PREFIX.length);
+        failures[kind] = (failures[kind] ?? 0) + Number(value ?? 0);
+      }
     }
     const campaign = toCampaign(item);
-    return { campaign, stats: campaignStats(counters, campaign.status) };
+    return { campaign, stats: campaignStats(counters, campaign.status), failures };
   }
 
   async transition(

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { STATS_SHARDS } from '../../definitions';
 import type { Counter } from '../../domain/campaign';
-import type { EndedDelivery } from '../../domain/delivery';
+import { type EndedDelivery, FAILURE_COUNTER_PREFIX, failureKind } from '../../domain/delivery';
 import { dayCounter, minuteBucket } from '../../domain/insights';
 import type { Channel } from '../../domain/types';
 import { addDayCounts } from './account-days';
@@ -86,8 +86,10 @@ export function countItems(
   channel: Channel,
   at: Date,
   deltas: CounterDeltas,
+  /** Counters only the stats shard keeps (failures by kind: `failed#<kind>`). */
+  shardOnly: Readonly<Record<string, number>> = {},
 ): TransactItem[] {
-  const stats = addCounts(campaignsTableName, campaignId, seed, deltas);
+  const stats = addCounts(campaignsTableName, campaignId, seed, { ...deltas, ...shardOnly } as CounterDeltas);
   const minute = addMinuteCounts(campaignsTableName, campaignId, seed, at, deltas);
   const day = addDayCounts(
     campaignsTableName,
@@ -195,13 +197,20 @@ export async function countEndsOnce(
         records.map((record) => [String(record.pk), new Set((record.runs as Set<string> | undefined) ?? [])]),
       );
       const deltas: CounterDeltas = {};
+      const failures: Record<string, number> = {};
       const items: TransactItem[] = [];
       for (const messageId of part) {
         const key = countedKey(campaignId, messageId);
         const done = counted.get(key.pk) ?? new Set<string>();
         const pending = (byMessage.get(messageId) ?? []).filter((end) => !done.has(end.endedBy.runId));
         if (pending.length === 0) continue;
-        for (const end of pending) deltas[end.outcome] = (deltas[end.outcome] ?? 0) + 1;
+        for (const end of pending) {
+          deltas[end.outcome] = (deltas[end.outcome] ?? 0) + 1;
+          if (end.outcome === 'failed') {
+            const counter = `${FAILURE_COUNTER_PREFIX}${failureKind(end.reason)}`;
+            failures[counter] = (failures[counter] ?? 0) + 1;
+          }
+        }
         const runs = [...new Set(pending.map((end) => end.endedBy.runId))];
         const values: Record<string, unknown> = { ':runs': new Set(runs), ':expires': expiresAt };
         const unseen = runs.map((run, index) => {
@@ -219,7 +228,15 @@ export async function countEndsOnce(
         });
       }
       // The message id spreads a campaign's counting over its shards (and the account's).
-      const adds = countItems(campaignsTableName, campaignId, part[0] ?? campaignId, channel, now, deltas);
+      const adds = countItems(
+        campaignsTableName,
+        campaignId,
+        part[0] ?? campaignId,
+        channel,
+        now,
+        deltas,
+        failures,
+      );
       if (adds.length === 0 || items.length === 0) break;
       try {
         await client.send(new TransactWriteCommand({ TransactItems: [...items, ...adds] }));

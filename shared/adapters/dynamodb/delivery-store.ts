@@ -331,7 +331,12 @@ export class DynamoDeliveryStore implements DeliveryStore {
     for (const item of items) {
       const endedBy = endStamp(item.endedBy);
       if (endedBy && ENDED.has(String(item.status)))
-        ended.push({ key: parseDeliveryItemKey(item), outcome: item.status as DeliveryOutcome, endedBy });
+        ended.push({
+          key: parseDeliveryItemKey(item),
+          outcome: item.status as DeliveryOutcome,
+          endedBy,
+          ...(typeof item.reason === 'string' ? { reason: item.reason } : {}),
+        });
     }
     return ended;
   }

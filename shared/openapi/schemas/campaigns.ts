@@ -50,6 +50,8 @@ export const campaignViewSchema = z.object({
   dispatchedAt: z.optional(isoInstant),
   stats: z.optional(campaignStatsSchema),
   waiting: z.optional(waitingSchema),
+  /** GET /v1/campaigns/{id} only: failed deliveries counted by the kind of their reason. */
+  failures: z.optional(z.record(z.string(), z.number())),
 });
 
 export const campaignPageSchema = z.object({

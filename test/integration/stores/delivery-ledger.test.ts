@@ -284,4 +284,42 @@ describe('DeliveryStore.sentTo', () => {
       { campaignId: sms.campaignId, channel: 'sms', content: 'سلام', sentAt: now.toISOString() },
     ]);
   });
+
+  it('counts failed deliveries by the kind of their reason, once, and endedOf gives each reason back', async () => {
+    // Prepare: four fail, for two kinds of reason; two are sent
+    const campaign = await sendingCampaign(campaigns, 6);
+    const ledger = keys(6).map((key) => ({ ...key, campaignId: campaign.id }));
+    const reasons = [
+      'kavenegar 411: invalid receptor',
+      'outcome_unknown',
+      'kavenegar 411: bad number',
+      'outcome_unknown',
+    ];
+    const now = new Date();
+    const ends: EndedDelivery[] = [];
+    for (const [i, key] of ledger.entries()) {
+      await deliveries.claim(key, now, LEASE_MS, 'run-r');
+      const reason = reasons[i];
+      const end = reason
+        ? { outcome: 'failed' as const, reason, messageId: 'msg-r' }
+        : { outcome: 'sent' as const, messageId: 'msg-r' };
+      if (await deliveries.end(key, 'run-r', end, now))
+        ends.push({
+          outcome: end.outcome,
+          endedBy: { messageId: 'msg-r', runId: 'run-r' },
+          ...(reason ? { reason } : {}),
+        });
+    }
+
+    // Act: counted twice (a redelivery after the count landed)
+    await deliveries.countEnds(campaign.id, ends, new Date(), 'sms');
+    await deliveries.countEnds(campaign.id, ends, new Date(), 'sms');
+
+    // Assess
+    const found = await campaigns.getWithStats(campaign.id);
+    expect(found?.stats).toMatchObject({ sent: 2, failed: 4 });
+    expect(found?.failures).toEqual({ kavenegar_411: 2, outcome_unknown: 2 });
+    const reread = await deliveries.endedOf(ledger);
+    expect(reread.filter((end) => end.reason === 'outcome_unknown')).toHaveLength(2);
+  });
 });
