@@ -713,6 +713,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How this platform is set up (read only)
+         * @description The one verified SMS line, the quiet-hours window (Tehran time) and whether it is in force now, the preference-centre topics, the account-wide SMS rate and its transactional share, and the From address of campaign email. Operators change them in the deployment (CDK context or local variables), never through the API.
+         */
+        get: operations["getPlatformFacts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/templates": {
         parameters: {
             query?: never;
@@ -1894,6 +1914,9 @@ export interface operations {
                             createdAt: string;
                             /** Format: date-time */
                             dispatchedAt?: string;
+                            failures?: {
+                                [key: string]: number;
+                            };
                             id: string;
                             name: string;
                             pausedReason?: string;
@@ -2201,6 +2224,9 @@ export interface operations {
                         createdAt: string;
                         /** Format: date-time */
                         dispatchedAt?: string;
+                        failures?: {
+                            [key: string]: number;
+                        };
                         id: string;
                         name: string;
                         pausedReason?: string;
@@ -2401,6 +2427,9 @@ export interface operations {
                         createdAt: string;
                         /** Format: date-time */
                         dispatchedAt?: string;
+                        failures?: {
+                            [key: string]: number;
+                        };
                         id: string;
                         name: string;
                         pausedReason?: string;
@@ -2670,6 +2699,9 @@ export interface operations {
                         createdAt: string;
                         /** Format: date-time */
                         dispatchedAt?: string;
+                        failures?: {
+                            [key: string]: number;
+                        };
                         id: string;
                         name: string;
                         pausedReason?: string;
@@ -5859,6 +5891,68 @@ export interface operations {
             };
             /** @description A Content-Type the route does not read. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error: nothing internal is said. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getPlatformFacts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The facts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "smsSender": "50004001051233",
+                     *       "quietHours": "22:00-08:00",
+                     *       "quietHoursInForce": false,
+                     *       "topics": [
+                     *         "newsletter",
+                     *         "events",
+                     *         "promotions",
+                     *         "surveys"
+                     *       ],
+                     *       "smsRate": 100,
+                     *       "transactionalShare": 0.2,
+                     *       "fromEmail": "news@chapar.local"
+                     *     }
+                     */
+                    "application/json": {
+                        fromEmail: string;
+                        quietHours: string | null;
+                        quietHoursInForce: boolean;
+                        smsRate: number;
+                        smsSender: string;
+                        topics: string[];
+                        transactionalShare: number;
+                    };
+                };
+            };
+            /** @description Missing or wrong credentials. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
