@@ -162,7 +162,7 @@ export interface paths {
         put?: never;
         /**
          * Create and schedule a campaign
-         * @description Stored as scheduled; without sendAt it goes now. A list or segment that does not exist is a 400.
+         * @description Stored as scheduled; without sendAt it goes now. A list or segment that does not exist is a 400. The body may also say `allowPartial: true` (read before the campaign fields): a campaign whose SMS cost more than the credit is then created with a warning instead of refused. Pre-flight cost: the preview answers `cost: {sms: {recipients, segments, rial}, creditRial, enough}`: the SMS recipients (a phone, not opted out of the topic), their parts in all and their price in Rial (parts × CHAPAR_SMS_PRICE_RIAL, the price of one part on the line type), against the Kavenegar account's remaining credit (account/info, cached 30 s). When Kavenegar cannot be asked, `creditRial` and `enough` are null with a `warning`, and creation is allowed with that warning. POST /v1/campaigns refuses with 409 `{message, cost, creditRial}` a campaign whose SMS cost more than the credit, unless the body says `allowPartial: true` (it then sends until the credit runs out and pauses as `kavenegar:418`; the 201 carries a warning).
          */
         post: operations["createCampaign"];
         delete?: never;
@@ -283,7 +283,7 @@ export interface paths {
         put?: never;
         /**
          * Send test copies of a campaign now
-         * @description Sends the campaign's real rendering now to 1 to 10 targets in all (contact ids, phones and emails; phones and emails normalised as PUT /v1/contacts does): the same text, short link and «لغو۱۱» footer, the same email frame and unsubscribe headers, from the same one line, marked `[آزمایشی]` (fa) or `[test]` (en) at the start of the SMS and of the subject. A contact gets a copy on each of the campaign's channels it has an address for; a phone or email no contact holds is rendered for a nameless Persian contact. Test copies are not counted in the campaign's stats. Skipped, with the reason: `erased` (a do-not-contact tombstone), `opted_out` (the topic, all topics, or the address suppressed), `not_found`, `no_address`, `channel_not_in_campaign`, `quiet_hours` (an SMS inside CHAPAR_QUIET_HOURS is skipped, not deferred; the email goes), and `sent_within_window`: a target gets at most one copy per channel per 60 s, so a retried call does not send twice. SMS spend the shared SMS rate. Pre-flight cost: the preview answers `cost: {sms: {recipients, segments, rial}, creditRial, enough}`: the SMS recipients (a phone, not opted out of the topic), their parts in all and their price in Rial (parts × CHAPAR_SMS_PRICE_RIAL, the price of one part on the line type), against the Kavenegar account's remaining credit (account/info, cached 30 s). When Kavenegar cannot be asked, `creditRial` and `enough` are null with a `warning`, and creation is allowed with that warning. POST /v1/campaigns refuses with 409 `{message, cost, creditRial}` a campaign whose SMS cost more than the credit, unless the body says `allowPartial: true` (it then sends until the credit runs out and pauses as `kavenegar:418`; the 201 carries a warning).
+         * @description Sends the campaign's real rendering now to 1 to 10 targets in all (contact ids, phones and emails; phones and emails normalised as PUT /v1/contacts does): the same text, short link and «لغو۱۱» footer, the same email frame and unsubscribe headers, from the same one line, marked `[آزمایشی]` (fa) or `[test]` (en) at the start of the SMS and of the subject. A contact gets a copy on each of the campaign's channels it has an address for; a phone or email no contact holds is rendered for a nameless Persian contact. Test copies are not counted in the campaign's stats. Skipped, with the reason: `erased` (a do-not-contact tombstone), `opted_out` (the topic, all topics, or the address suppressed), `not_found`, `no_address`, `channel_not_in_campaign`, `quiet_hours` (an SMS inside CHAPAR_QUIET_HOURS is skipped, not deferred; the email goes), and `sent_within_window`: a target gets at most one copy per channel per 60 s, so a retried call does not send twice. SMS spend the shared SMS rate.
          */
         post: operations["testCampaign"];
         delete?: never;
@@ -323,7 +323,7 @@ export interface paths {
         put?: never;
         /**
          * Preview a campaign body; nothing is stored
-         * @description The final SMS (encoding, characters, segments), the audience and its reach per channel; when the campaign has SMS, smsStartsAt says when they will actually go, and a sendAt in quiet hours (CHAPAR_QUIET_HOURS, Tehran time) gives a `quiet_hours` warning.
+         * @description The final SMS (encoding, characters, segments), the audience and its reach per channel; when the campaign has SMS, smsStartsAt says when they will actually go, and a sendAt in quiet hours (CHAPAR_QUIET_HOURS, Tehran time) gives a `quiet_hours` warning. Pre-flight cost: the preview answers `cost: {sms: {recipients, segments, rial}, creditRial, enough}`: the SMS recipients (a phone, not opted out of the topic), their parts in all and their price in Rial (parts × CHAPAR_SMS_PRICE_RIAL, the price of one part on the line type), against the Kavenegar account's remaining credit (account/info, cached 30 s). When Kavenegar cannot be asked, `creditRial` and `enough` are null with a `warning`, and creation is allowed with that warning. POST /v1/campaigns refuses with 409 `{message, cost, creditRial}` a campaign whose SMS cost more than the credit, unless the body says `allowPartial: true` (it then sends until the credit runs out and pauses as `kavenegar:418`; the 201 carries a warning).
          */
         post: operations["previewCampaign"];
         delete?: never;
@@ -959,8 +959,14 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
-        /** @description A refusal: the message in words; a 400 lists the issues per field, a 403 the role needed. */
+        /** @description A refusal: the message in words; a 400 lists the issues per field, a 403 the role needed, the 409 of a campaign the Kavenegar credit does not cover its SMS cost and the credit. */
         Error: {
+            cost?: {
+                recipients: number;
+                rial: number;
+                segments: number;
+            };
+            creditRial?: number;
             issues?: components["schemas"]["FieldIssue"][];
             message: string;
             /** @enum {string} */
@@ -2084,6 +2090,7 @@ export interface operations {
                         sendAt: string;
                         /** @constant */
                         status: "scheduled";
+                        warnings?: string[];
                     };
                 };
             };
@@ -2102,6 +2109,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The SMS would cost more than the Kavenegar credit left (and no allowPartial). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "The campaign's SMS costs 2832000 Rial (2360 SMS parts) and the credit is 1500000 Rial; top up, or send allowPartial: true",
+                     *       "cost": {
+                     *         "recipients": 1180,
+                     *         "segments": 2360,
+                     *         "rial": 2832000
+                     *       },
+                     *       "creditRial": 1500000
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3305,6 +3332,15 @@ export interface operations {
                      *         }
                      *       },
                      *       "smsStartsAt": "2026-12-11T04:30:00.000Z",
+                     *       "cost": {
+                     *         "sms": {
+                     *           "recipients": 1180,
+                     *           "segments": 2360,
+                     *           "rial": 2832000
+                     *         },
+                     *         "creditRial": 15000000,
+                     *         "enough": true
+                     *       },
                      *       "warnings": [
                      *         {
                      *           "code": "quiet_hours",
@@ -3317,6 +3353,18 @@ export interface operations {
                         audience?: number;
                         /** @constant */
                         audienceComplete?: false;
+                        cost?: {
+                            /** @constant */
+                            complete?: false;
+                            creditRial: number | null;
+                            enough: boolean | null;
+                            sms: {
+                                recipients: number;
+                                rial: number;
+                                segments: number;
+                            };
+                            warning?: string;
+                        };
                         reach?: {
                             email?: {
                                 notOptedOut: number;

@@ -103,6 +103,8 @@ const testSms = rateLimitedSms(kavenegar, config.CHAPAR_SMS_SENDER, {
   guardMs: config.CHAPAR_SMS_RATE_GUARD_MS,
   maxHoldMs: functions['http-api'].timeoutSeconds * 1000,
   maxWaitMs: 4_000,
+  // Test copies are marketing traffic: they leave the transactional share free, as campaigns do.
+  reservedShare: config.CHAPAR_SMS_TRANSACTIONAL_SHARE,
 });
 
 const routes: Routes = {
@@ -208,8 +210,8 @@ const routes: Routes = {
 
 /**
  * Marketer API: contacts (search, consent, export, erasure), lists, segments, templates, campaigns
- * (pre-flight cost, test sends), insights, API keys and users; every route behind a sign-in or an
- * API key with the role it needs.
+ * (pre-flight cost, test sends), transactional messages, insights, settings, API keys and users;
+ * every route behind a sign-in or an API key with the role it needs.
  */
 export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
   // Never log the raw event: its path, headers or body carry tokens, keys or the callback secret.

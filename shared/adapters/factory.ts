@@ -286,6 +286,8 @@ export interface SmsRateSettings {
   readonly maxHoldMs: number;
   /** Longest wait for budget in one send. */
   readonly maxWaitMs: number;
+  /** Share of the rate left free while transactional SMS flow (CHAPAR_SMS_TRANSACTIONAL_SHARE). */
+  readonly reservedShare?: number;
 }
 
 /** Kavenegar from the one verified line, behind the shared SMS rate; built on first use. */
@@ -303,6 +305,7 @@ export function rateLimitedSms(
       limitPerSecond: rate.perSecond,
       skewMs: rate.guardMs,
       maxHoldMs: rate.maxHoldMs,
+      ...(rate.reservedShare === undefined ? {} : { reservedShare: rate.reservedShare }),
     });
     const kavenegar = new KavenegarSmsProvider({
       client: await client(),

@@ -3,6 +3,7 @@ import { campaignInputSchema } from '../../domain/campaign';
 import { campaignPatchSchema, duplicateSchema } from '../../domain/campaign-edit';
 import { campaignListQuerySchema } from '../../domain/campaign-view';
 import {
+  CAMPAIGN_COST_DESCRIPTION,
   campaignCreatedSchema,
   campaignPageSchema,
   campaignPreviewSchema,
@@ -77,7 +78,10 @@ export const campaignOperations: readonly OperationDoc[] = [
     operationId: 'createCampaign',
     summary: 'Create and schedule a campaign',
     description:
-      'Stored as scheduled; without sendAt it goes now. A list or segment that does not exist is a 400.',
+      'Stored as scheduled; without sendAt it goes now. A list or segment that does not exist is a 400. ' +
+      'The body may also say `allowPartial: true` (read before the campaign fields): a campaign whose SMS ' +
+      'cost more than the credit is then created with a warning instead of refused. ' +
+      CAMPAIGN_COST_DESCRIPTION,
     tags: ['campaigns'],
     auth: 'bearer',
     request: { schema: campaignInputSchema, example: createBody, required: true },
@@ -86,6 +90,15 @@ export const campaignOperations: readonly OperationDoc[] = [
         description: 'The campaign, scheduled.',
         schema: campaignCreatedSchema,
         example: { id: ID, status: 'scheduled', sendAt: '2026-12-10T05:30:00.000Z' },
+      },
+      409: {
+        description: 'The SMS would cost more than the Kavenegar credit left (and no allowPartial).',
+        example: {
+          message:
+            "The campaign's SMS costs 2832000 Rial (2360 SMS parts) and the credit is 1500000 Rial; top up, or send allowPartial: true",
+          cost: { recipients: 1180, segments: 2360, rial: 2_832_000 },
+          creditRial: 1_500_000,
+        },
       },
     },
   },
@@ -97,7 +110,8 @@ export const campaignOperations: readonly OperationDoc[] = [
     description:
       'The final SMS (encoding, characters, segments), the audience and its reach per channel; ' +
       'when the campaign has SMS, smsStartsAt says when they will actually go, and a sendAt in ' +
-      'quiet hours (CHAPAR_QUIET_HOURS, Tehran time) gives a `quiet_hours` warning.',
+      'quiet hours (CHAPAR_QUIET_HOURS, Tehran time) gives a `quiet_hours` warning. ' +
+      CAMPAIGN_COST_DESCRIPTION,
     tags: ['campaigns'],
     auth: 'bearer',
     request: { schema: campaignInputSchema, example: { ...createBody, sendAt: '2026-12-10T23:00:00+03:30' } },
@@ -116,6 +130,11 @@ export const campaignOperations: readonly OperationDoc[] = [
           audience: 1250,
           reach: { sms: { reachable: 1200, notOptedOut: 1180 }, email: { reachable: 900, notOptedOut: 890 } },
           smsStartsAt: '2026-12-11T04:30:00.000Z',
+          cost: {
+            sms: { recipients: 1180, segments: 2360, rial: 2_832_000 },
+            creditRial: 15_000_000,
+            enough: true,
+          },
           warnings: [
             {
               code: 'quiet_hours',

@@ -63,6 +63,8 @@ export const campaignCreatedSchema = z.object({
   id: z.string(),
   status: z.literal('scheduled'),
   sendAt: isoInstant,
+  /** E.g. the credit could not be read, or `allowPartial` let a campaign the credit does not cover through. */
+  warnings: z.optional(z.array(z.string())),
 });
 
 export const campaignStatusSchema = z.object({
@@ -70,6 +72,39 @@ export const campaignStatusSchema = z.object({
   status: z.enum(CAMPAIGN_STATUSES),
   pausedReason: z.optional(z.string()),
 });
+
+/**
+ * The `cost` of a campaign preview (POST /v1/campaigns/preview), for the document of that route:
+ * the SMS recipients (phone, not opted out), their parts in all (recipients × the parts of the
+ * final text for a representative contact) and the Rial they cost (parts × CHAPAR_SMS_PRICE_RIAL),
+ * against the Kavenegar account's remaining credit (account/info, read at most every 30 s).
+ * `creditRial` and `enough` are null, with a `warning`, when Kavenegar could not be asked;
+ * `complete: false` when the audience was too large to read whole (the cost is then a lower bound).
+ */
+export const campaignCostSchema = z.object({
+  sms: z.object({ recipients: z.number(), segments: z.number(), rial: z.number() }),
+  creditRial: z.nullable(z.number()),
+  enough: z.nullable(z.boolean()),
+  complete: z.optional(z.literal(false)),
+  warning: z.optional(z.string()),
+});
+
+/** The 409 POST /v1/campaigns answers when the SMS cost more than the credit (no allowPartial). */
+export const creditRefusalSchema = z.object({
+  message: z.string(),
+  cost: z.object({ recipients: z.number(), segments: z.number(), rial: z.number() }),
+  creditRial: z.number(),
+});
+
+export const CAMPAIGN_COST_DESCRIPTION =
+  'Pre-flight cost: the preview answers `cost: {sms: {recipients, segments, rial}, creditRial, enough}`: ' +
+  'the SMS recipients (a phone, not opted out of the topic), their parts in all and their price in Rial ' +
+  '(parts × CHAPAR_SMS_PRICE_RIAL, the price of one part on the line type), against the Kavenegar ' +
+  "account's remaining credit (account/info, cached 30 s). When Kavenegar cannot be asked, `creditRial` " +
+  'and `enough` are null with a `warning`, and creation is allowed with that warning. POST /v1/campaigns ' +
+  'refuses with 409 `{message, cost, creditRial}` a campaign whose SMS cost more than the credit, ' +
+  'unless the body says `allowPartial: true` (it then sends until the credit runs out and pauses as ' +
+  '`kavenegar:418`; the 201 carries a warning).';
 
 const reachSchema = z.object({ reachable: z.number(), notOptedOut: z.number() });
 
@@ -88,4 +123,6 @@ export const campaignPreviewSchema = z.object({
   audienceComplete: z.optional(z.literal(false)),
   smsStartsAt: z.optional(isoInstant),
   warnings: z.optional(z.array(z.object({ code: z.string(), message: z.string() }))),
+  /** With SMS: their cost against Kavenegar's remaining credit (CAMPAIGN_COST_DESCRIPTION). */
+  cost: z.optional(campaignCostSchema),
 });

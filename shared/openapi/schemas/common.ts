@@ -45,9 +45,11 @@ export const errorSchema = named(
     message: z.string(),
     issues: z.optional(z.array(fieldIssueSchema)),
     requiredRole: z.optional(z.enum(['viewer', 'marketer', 'admin'])),
+    cost: z.optional(z.object({ recipients: z.number(), segments: z.number(), rial: z.number() })),
+    creditRial: z.optional(z.number()),
   }),
   'Error',
-  'A refusal: the message in words; a 400 lists the issues per field, a 403 the role needed.',
+  'A refusal: the message in words; a 400 lists the issues per field, a 403 the role needed, the 409 of a campaign the Kavenegar credit does not cover its SMS cost and the credit.',
 );
 
 /** A page of a listing route: its items and, when there is more, the cursor of the next page. */

@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { routes } from '../../../shared/definitions/routes';
-import {
-  campaignCostSchema,
-  campaignTestOperations,
-  creditRefusalSchema,
-} from '../../../shared/openapi/operations/campaign-tests';
+import { campaignTestOperations } from '../../../shared/openapi/operations/campaign-tests';
+import { campaignCostSchema, creditRefusalSchema } from '../../../shared/openapi/schemas/campaigns';
 
 describe('campaign-tests operations', () => {
   it('describe routes that exist, with examples valid against their schemas', () => {
