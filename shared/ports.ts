@@ -246,8 +246,16 @@ export interface DeliveryStore {
   countEnds(campaignId: string, ends: readonly EndedDelivery[], now: Date, channel: Channel): Promise<void>;
   /** The ended ones among these deliveries, with their outcome and who ended them. */
   endedOf(keys: readonly DeliveryKey[]): Promise<(EndedDelivery & { readonly key: DeliveryKey })[]>;
-  /** Messages sent to a recipient (phone or email) since `since`, newest first. */
-  sentTo(recipient: string, since: Date): Promise<SentMessage[]>;
+}
+
+/** The campaign SMS Chapar sent to a phone, for spoof verdicts. */
+export interface SentSmsLookup {
+  /**
+   * SMS sent to `phone` since `since`, newest first, at most 100. Found through the contacts
+   * that hold the phone now: an SMS sent before its contact's phone changed is not found (its
+   * report is judged `unverified`, never `spoofed`), nor anything of an erased contact.
+   */
+  sentTo(phone: string, since: Date): Promise<SentMessage[]>;
 }
 
 export type ConsentRecordResult = 'recorded' | 'duplicate';

@@ -3,7 +3,7 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { deliveryStore, reportStore, secretSource } from '../../shared/adapters/factory';
+import { reportStore, secretSource, sentSmsLookup } from '../../shared/adapters/factory';
 import { readFunctionConfig } from '../../shared/config';
 import { UnauthorizedError } from '../../shared/domain/errors';
 import { reportMeaning } from '../../shared/domain/spoof-report';
@@ -23,7 +23,7 @@ const logger = createLogger();
 const secrets = secretSource();
 const deps = {
   reports: reportStore(config.REPORTS_TABLE),
-  deliveries: deliveryStore(config.DELIVERIES_TABLE, config.CAMPAIGNS_TABLE),
+  sentSms: sentSmsLookup({ contacts: config.CONTACTS_TABLE, deliveries: config.DELIVERIES_TABLE }),
   verifiedSender: config.CHAPAR_SMS_SENDER,
   now: () => new Date(),
 };

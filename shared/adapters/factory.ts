@@ -39,6 +39,7 @@ import { DynamoPersonalDataStore, type PersonalDataTables } from './dynamodb/per
 import { DynamoRateLimiter } from './dynamodb/rate-limiter';
 import { DynamoReportStore } from './dynamodb/report-store';
 import { DynamoSegmentStore } from './dynamodb/segment-store';
+import { DynamoSentSmsLookup, type SentSmsTables } from './dynamodb/sent-sms-lookup';
 import { DynamoSmsPollStore } from './dynamodb/sms-poll-store';
 import { DynamoSuppressionStore } from './dynamodb/suppression-store';
 import { DynamoTemplateStore } from './dynamodb/template-store';
@@ -95,6 +96,9 @@ export const deliveryStore = (table: string, campaignsTable: string, retentionDa
     campaignsTable,
     retentionDays === undefined ? {} : { retentionDays },
   );
+/** What was sent to a phone: its contacts in `tables.contacts`, their deliveries beside. */
+export const sentSmsLookup = (tables: SentSmsTables) =>
+  new DynamoSentSmsLookup(dynamoDocumentClient(), tables);
 export const feedbackStore = (deliveriesTable: string, campaignsTable: string) =>
   new DynamoFeedbackStore(dynamoDocumentClient(), deliveriesTable, campaignsTable);
 export const suppressionStore = (table: string) => new DynamoSuppressionStore(dynamoDocumentClient(), table);

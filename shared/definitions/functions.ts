@@ -146,8 +146,8 @@ export const functions = {
     entry: 'functions/http-spoof-report/handler.ts',
     timeoutSeconds: 10,
     memoryMb: 256,
-    // Reading deliveries needs the campaigns table's name: the store counts outcomes there.
-    tables: { reports: 'readWrite', deliveries: 'read', campaigns: 'read', idempotency: 'readWrite' },
+    // What was sent to the reporter: the contacts holding the phone, then their deliveries.
+    tables: { reports: 'readWrite', contacts: 'read', deliveries: 'read', idempotency: 'readWrite' },
     sendsTo: [],
     secrets: ['webhookSecret'],
     // Spoofed reports wait for schedule-abuse-digest: the webhook itself sends no email.

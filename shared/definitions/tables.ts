@@ -92,16 +92,9 @@ export const tables = {
     envVar: 'DELIVERIES_TABLE',
     partitionKey: pk,
     sortKey: sk,
-    indexes: [
-      // Sparse, keys only: `sentTo` and `sentAt` are written once, when an SMS is sent, so spoof
-      // reports find what we sent to a number; later status changes never rewrite the index.
-      {
-        name: 'byRecipient',
-        partitionKey: { name: 'sentTo', type: 'S' },
-        sortKey: { name: 'sentAt', type: 'S' },
-        projection: 'KEYS_ONLY',
-      },
-    ],
+    // No index: export and erasure read the contact's partition, and spoof verdicts reach it
+    // through the Contacts table's `byPhone` index, so no write of the ledger pays for an index.
+    indexes: [] as readonly IndexDefinition[],
     // Delivery and attempt records expire CHAPAR_DELIVERY_RETENTION_DAYS after their last claim
     // (their counts live on stats shards that never expire).
     timeToLiveAttribute: 'expiresAt',

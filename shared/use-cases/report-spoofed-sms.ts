@@ -4,7 +4,7 @@ import { newId } from '../domain/ids';
 import { normaliseIranianMobile } from '../domain/phone';
 import { type SpoofReport, spoofVerdict, type Verdict } from '../domain/spoof-report';
 import { addIssue, parseWith } from '../domain/validation';
-import type { DeliveryStore, ReportStore } from '../ports';
+import type { ReportStore, SentSmsLookup } from '../ports';
 
 /** How far back we look for what we sent the reporter. */
 const LOOKBACK_DAYS = 30;
@@ -50,7 +50,7 @@ export function parseSpoofReport(body: unknown): SpoofReportInput {
 
 export interface SpoofDeps {
   readonly reports: ReportStore;
-  readonly deliveries: DeliveryStore;
+  readonly sentSms: SentSmsLookup;
   readonly verifiedSender: string;
   readonly now: () => Date;
 }
@@ -66,7 +66,7 @@ export async function reportSpoofedSms(
 ): Promise<{ reportId: string; verdict: Verdict }> {
   const now = deps.now();
   const since = new Date(now.getTime() - LOOKBACK_DAYS * 24 * 3600 * 1000);
-  const sent = input.phone ? await deps.deliveries.sentTo(input.phone, since) : [];
+  const sent = input.phone ? await deps.sentSms.sentTo(input.phone, since) : [];
   const verdict = spoofVerdict({
     sender: input.sender,
     text: input.text,

@@ -1,14 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryOutcome } from '../../domain/campaign';
-import type {
-  ClaimResult,
-  DeliveryEnd,
-  DeliveryKey,
-  EndedDelivery,
-  EndStamp,
-  SentMessage,
-} from '../../domain/delivery';
+import type { ClaimResult, DeliveryEnd, DeliveryKey, EndedDelivery, EndStamp } from '../../domain/delivery';
 import type { Channel } from '../../domain/types';
 import type { DeliveryStore } from '../../ports';
 import { batchGet } from './batch-get';
@@ -286,13 +279,10 @@ export class DynamoDeliveryStore implements DeliveryStore {
       ['providerStatus', end.providerStatus],
       ['reason', end.reason],
     ];
-    if (end.outcome === 'sent' && end.recipient) {
+    // No index holds them: spoof verdicts find a phone's SMS through its contacts' partitions
+    // (sent-sms-lookup.ts), so an end is one write unit for one item.
+    if (end.outcome === 'sent' && end.recipient)
       optional.push(['recipient', end.recipient], ['sentAt', now.toISOString()]);
-      if (key.channel === 'sms') {
-        // byRecipient (keys only, written once): spoof reports find what we sent to a phone.
-        optional.push(['sentTo', end.recipient]);
-      }
-    }
     for (const [name, value] of optional) {
       if (value === undefined) continue;
       set.push(`${name} = :${name}`);
@@ -339,33 +329,5 @@ export class DynamoDeliveryStore implements DeliveryStore {
         });
     }
     return ended;
-  }
-
-  async sentTo(recipient: string, since: Date): Promise<SentMessage[]> {
-    // The index holds keys only: the items it points to are read for their content.
-    const result = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: 'byRecipient',
-        KeyConditionExpression: 'sentTo = :recipient AND sentAt >= :since',
-        ExpressionAttributeValues: { ':recipient': recipient, ':since': since.toISOString() },
-        ScanIndexForward: false,
-        Limit: 100,
-      }),
-    );
-    const keys = (result.Items ?? []).map((item) => ({ pk: item.pk, sk: item.sk }));
-    const items = await batchGet(this.client, this.tableName, keys);
-    return items
-      .filter((item) => item.sentTo === recipient && typeof item.sentAt === 'string')
-      .map((item) => {
-        const key = parseDeliveryItemKey(item);
-        return {
-          campaignId: key.campaignId,
-          channel: key.channel,
-          content: String(item.content ?? ''),
-          sentAt: item.sentAt as string,
-        };
-      })
-      .sort((a, b) => b.sentAt.localeCompare(a.sentAt));
   }
 }

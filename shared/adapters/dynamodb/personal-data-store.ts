@@ -66,7 +66,8 @@ export class DynamoPersonalDataStore implements PersonalDataStore {
     await this.updateEach(items, (item) => ({
       TableName: this.tables.deliveries,
       Key: { pk: item.pk, sk: item.sk },
-      // sentTo goes too: the erased phone leaves the byRecipient index.
+      // sentTo goes too: SMS sent before 2026-12-02 carry the phone there (the key of a
+      // byRecipient index since removed).
       UpdateExpression: 'REMOVE recipient, content, sentTo SET erasedAt = :now',
       ExpressionAttributeValues: { ':now': now.toISOString() },
     }));

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type KavenegarSimulator, startKavenegarSimulator } from '../../../local/kavenegar-simulator';
 import type { Campaign } from '../../../shared/domain/campaign';
 import type { Contact } from '../../../shared/domain/types';
-import type { CampaignStore, DeliveryStore, LinkStore } from '../../../shared/ports';
+import type { CampaignStore, LinkStore, SentSmsLookup } from '../../../shared/ports';
 import { sendingCampaign, sqsEvent } from '../../fixtures/campaigns';
 import { type TestEmulators, testSecretValues, useEmulators } from '../../support/emulators';
 import { resetSim, setFaults, simMessages } from '../kavenegar/sim-control';
@@ -16,7 +16,7 @@ const LAYOUT = /^(?<text>[^\n]*)\nhttps:\/\/chapar\.test\/s\/(?<code>[0-9A-Za-z]
 let sim: KavenegarSimulator;
 let emulators: TestEmulators;
 let campaigns: CampaignStore;
-let deliveries: DeliveryStore;
+let sentSms: SentSmsLookup;
 let links: LinkStore;
 let handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 const contacts: Contact[] = [];
@@ -31,7 +31,7 @@ beforeAll(async () => {
   const { names } = emulators;
   const factory = await import('../../../shared/adapters/factory');
   campaigns = factory.campaignStore(names.tables.campaigns);
-  deliveries = factory.deliveryStore(names.tables.deliveries, names.tables.campaigns);
+  sentSms = factory.sentSmsLookup({ contacts: names.tables.contacts, deliveries: names.tables.deliveries });
   links = factory.linkStore(names.tables.links, async () => 'test-token-key');
   const contactStore = factory.contactStore(names.tables.contacts);
   for (const [index, name] of ['سارا', 'نیما', 'John'].entries()) {
@@ -100,7 +100,7 @@ describe('an SMS sent through queue-send-sms', () => {
       expect(link).toEqual({ code: sms?.code, ref: contact.ref, channel: 'sms', topic: 'promotions' });
     }
     expect(new Set([...byReceptor.values()].map((sms) => sms.code)).size).toBe(3);
-    const recorded = await deliveries.sentTo('+989122220000', new Date(Date.now() - 60_000));
+    const recorded = await sentSms.sentTo('+989122220000', new Date(Date.now() - 60_000));
     expect(recorded.find((item) => item.campaignId === campaign.id)?.content).toBe(
       sent.find((sms) => sms.receptor === '09122220000')?.message,
     );

@@ -1,12 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Counter, DeliveryOutcome } from '../../../shared/domain/campaign';
-import type {
-  ClaimResult,
-  DeliveryEnd,
-  DeliveryKey,
-  EndedDelivery,
-  SentMessage,
-} from '../../../shared/domain/delivery';
+import type { ClaimResult, DeliveryEnd, DeliveryKey, EndedDelivery } from '../../../shared/domain/delivery';
 import type { DeliveryStore } from '../../../shared/ports';
 
 /** One ledger item, as shared/adapters/dynamodb/delivery-store.ts keeps it. */
@@ -151,19 +145,6 @@ export class MemoryDeliveryStore implements DeliveryStore {
       if (!item || !ENDED.has(item.status) || !messageId || !runId) return [];
       return [{ key, outcome: item.status as DeliveryOutcome, endedBy: { messageId, runId } }];
     });
-  }
-
-  async sentTo(recipient: string, since: Date): Promise<SentMessage[]> {
-    return [...this.items.entries()]
-      .filter(([, item]) => item.recipient === recipient && (item.sentAt ?? '') >= since.toISOString())
-      .sort(([, a], [, b]) => (b.sentAt ?? '').localeCompare(a.sentAt ?? ''))
-      .slice(0, 100)
-      .map(([id, item]) => ({
-        campaignId: id.slice(0, id.indexOf('/')),
-        channel: id.slice(id.lastIndexOf('#') + 1) as SentMessage['channel'],
-        content: item.content ?? '',
-        sentAt: item.sentAt ?? '',
-      }));
   }
 
   /** The ledger item of a delivery, to assess what the use case left. */
