@@ -6,6 +6,17 @@
 import * as z from 'zod/mini';
 import { type FieldIssue, ValidationError } from './errors';
 
+/**
+ * A schema built at module load, as `build()` builds it, written
+ * `/* @__PURE__ *\/ schema(() => …)` so that a bundle that never uses it drops it: esbuild
+ * keeps any module-level call it cannot prove harmless, and zod/mini's `.check(...)` is a
+ * method call (its own `@__NO_SIDE_EFFECTS__` marks are not followed across modules either).
+ * Every module-level schema in shared/domain is declared this way.
+ */
+export function schema<T>(build: () => T): T {
+  return build();
+}
+
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let value = input;
   for (const key of path) {
