@@ -49,27 +49,24 @@ const envSchemas = {
   /** Kavenegar's API root; the simulator's address locally. */
   KAVENEGAR_BASE_URL: () => z._default(z.url(), 'https://api.kavenegar.com'),
   /** Milliseconds before a Kavenegar call is abandoned. */
-  KAVENEGAR_TIMEOUT_MS: () => z._default(
-    z.coerce.number().check(z.int(), z.minimum(100), z.maximum(30_000)),
-    5_000,
-  ),
+  KAVENEGAR_TIMEOUT_MS: () =>
+    z._default(z.coerce.number().check(z.int(), z.minimum(100), z.maximum(30_000)), 5_000),
   /** `on` when Kavenegar's delivery reports reach Chapar (the optional callback route). */
   CHAPAR_SMS_DELIVERY_CALLBACK: () => z._default(z.enum(['on', 'off']), 'off'),
   /** The one verified, send-only line every SMS leaves from. */
-  CHAPAR_SMS_SENDER: () => z
-    .string()
-    .check(
-      z.regex(/^\d{5,20}$/, 'CHAPAR_SMS_SENDER must be the verified Kavenegar line number (digits only)'),
-    ),
+  CHAPAR_SMS_SENDER: () =>
+    z
+      .string()
+      .check(
+        z.regex(/^\d{5,20}$/, 'CHAPAR_SMS_SENDER must be the verified Kavenegar line number (digits only)'),
+      ),
   /** From address of campaign email; its domain must be verified in SES. */
   CHAPAR_FROM_EMAIL: () => z.email(),
   /** Where spoofed-SMS reports are forwarded. */
   CHAPAR_ABUSE_EMAIL: () => z.email(),
   /** Spoofed reports of one sending line are gathered into at most one abuse email this often. */
-  CHAPAR_ABUSE_DIGEST_MINUTES: () => z._default(
-    z.coerce.number().check(z.int(), z.minimum(1), z.maximum(24 * 60)),
-    60,
-  ),
+  CHAPAR_ABUSE_DIGEST_MINUTES: () =>
+    z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(24 * 60)), 60),
   /** Public https root of the API, used to build unsubscribe links. */
   CHAPAR_PUBLIC_BASE_URL: () => z.url(),
   /** SES configuration set that publishes bounces and complaints. */
@@ -80,41 +77,41 @@ const envSchemas = {
    * Milliseconds a call's rate units stay held past the second after its answer: how far two
    * senders' clocks may disagree (each call's own latency is already held by its lease).
    */
-  CHAPAR_SMS_RATE_GUARD_MS: () => z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(2_000)), 10),
+  CHAPAR_SMS_RATE_GUARD_MS: () =>
+    z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(2_000)), 10),
   /**
    * Rial one SMS part (segment) costs on the verified line's type: pre-flight cost is segments ×
    * this. 1,200 matches the simulator's tariff; set the line's own price from the Kavenegar panel.
    */
-  CHAPAR_SMS_PRICE_RIAL: () => z._default(z.coerce.number().check(z.minimum(0), z.maximum(10_000_000)), 1_200),
+  CHAPAR_SMS_PRICE_RIAL: () =>
+    z._default(z.coerce.number().check(z.minimum(0), z.maximum(10_000_000)), 1_200),
   /**
    * Share of the SMS rate kept for transactional messages while they flow (0–0.9); campaigns
    * use it whenever no transactional SMS was sent in the last few seconds.
    */
-  CHAPAR_SMS_TRANSACTIONAL_SHARE: () => z._default(z.coerce.number().check(z.minimum(0), z.maximum(0.9)), 0.2),
+  CHAPAR_SMS_TRANSACTIONAL_SHARE: () =>
+    z._default(z.coerce.number().check(z.minimum(0), z.maximum(0.9)), 0.2),
   /** Days a transactional message's record (and the data rendered into it) is kept (DynamoDB TTL). */
-  CHAPAR_MESSAGE_RETENTION_DAYS: () => z._default(
-    z.coerce.number().check(z.int(), z.minimum(1), z.maximum(365)),
-    30,
-  ),
+  CHAPAR_MESSAGE_RETENTION_DAYS: () =>
+    z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(365)), 30),
   /** Days a delivery record is kept before it expires (DynamoDB TTL); its stats stay. */
-  CHAPAR_DELIVERY_RETENTION_DAYS: () => z._default(
-    z.coerce.number().check(z.int(), z.minimum(1), z.maximum(3_650)),
-    180,
-  ),
+  CHAPAR_DELIVERY_RETENTION_DAYS: () =>
+    z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(3_650)), 180),
   /** Text every marketing SMS ends with (the regulator's opt-out keyword). */
   CHAPAR_SMS_OPT_OUT_SUFFIX: () => z._default(z.string().check(z.maxLength(40)), 'لغو۱۱'),
   /** Tehran-time window in which marketing SMS wait, `HH:MM-HH:MM`; empty turns it off. */
-  CHAPAR_QUIET_HOURS: () => z._default(
-    z
-      .string()
-      .check(
-        z.regex(
-          /^$|^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/,
-          'CHAPAR_QUIET_HOURS must be HH:MM-HH:MM or empty',
+  CHAPAR_QUIET_HOURS: () =>
+    z._default(
+      z
+        .string()
+        .check(
+          z.regex(
+            /^$|^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/,
+            'CHAPAR_QUIET_HOURS must be HH:MM-HH:MM or empty',
+          ),
         ),
-      ),
-    DEFAULT_QUIET_HOURS,
-  ),
+      DEFAULT_QUIET_HOURS,
+    ),
 } satisfies Record<string, () => z.core.$ZodType>;
 
 type EnvSchemas = typeof envSchemas;
