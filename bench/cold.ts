@@ -24,12 +24,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { esbuildOptions } from '../infra/constructs/bundling';
+import { configDefaults, type EnvKey } from '../shared/config';
 import { environmentOf, type FunctionName, functions } from '../shared/definitions';
 import { positiveInt } from './support';
 
 const runs = positiveInt('BENCH_COLD_RUNS', 5);
 /** BENCH_COLD_ONLY=http-api,queue-send-sms measures only those functions. */
 const only = (process.env.BENCH_COLD_ONLY ?? '').split(',').filter(Boolean);
+/**
+ * BENCH_COLD_KEEP=1 keeps the folder of bundles (each with `<name>.env.json`, the environment
+ * it was imported with) and prints its path, to profile an import (`node --cpu-prof`).
+ */
+const keep = process.env.BENCH_COLD_KEEP === '1';
 const projectRoot = new URL('..', import.meta.url).pathname;
 
 /** The SDK packages a bundle may hold, with the client each exports. */
@@ -41,6 +47,7 @@ const SDK_CLIENTS: Readonly<Record<string, string>> = {
   '@aws-sdk/client-sns': 'SNSClient',
   '@aws-sdk/client-s3': 'S3Client',
   '@aws-sdk/client-secrets-manager': 'SecretsManagerClient',
+  '@aws-sdk/client-cognito-identity-provider': 'CognitoIdentityProviderClient',
 };
 
 type Mode = 'pinned' | 'runtime';
@@ -81,10 +88,14 @@ function placeholderEnvironment(name: FunctionName): Record<string, string> {
     KAVENEGAR_TIMEOUT_MS: '5000',
     CHAPAR_SMS_DELIVERY_CALLBACK: 'off',
   };
-  for (const key of environmentOf(functions[name]) as string[]) {
+  const keys = environmentOf(functions[name]) as EnvKey[];
+  // A variable with a default is given its default, as a deployment gives it explicitly.
+  const defaults = configDefaults(keys);
+  for (const key of keys) {
     env[key] =
       special[key] ??
-      (key.endsWith('_URL')
+      defaults[key] ??
+      (key.endsWith('_URL') || key.endsWith('_ISSUER')
         ? `https://bench.invalid/${key.toLowerCase()}`
         : key.endsWith('_EMAIL')
           ? 'bench@example.com'
@@ -123,7 +134,9 @@ function importTime(file: string, env: Record<string, string>): Timing | string 
   return (
     (child.stderr || child.error?.message || `exit ${child.status}`)
       .split('\n')
-      .find((l) => /Error/.test(l)) ?? 'failed'
+      // The error's own line (`Error: …`, `Xy [ConfigError]: …`), not the minified source above it.
+      .find((l) => /^\s*(\w*Error|[\w$]+ \[\w*Error\])(:|$)/.test(l))
+      ?.slice(0, 400) ?? 'failed'
   );
 }
 
@@ -193,6 +206,7 @@ async function measure(dir: string, name: FunctionName): Promise<Row> {
     runtime: { bytes: statSync(runtimeFile).size, init: [], sdk: [] },
   };
   const env = placeholderEnvironment(name);
+  if (keep) writeFileSync(join(pinnedDir, `${name}.env.json`), JSON.stringify(env, null, 2));
   const none: Timing = { cpu: 0, wall: 0 };
   // Alternated, so a busy moment on the shared machine weighs on every side alike.
   for (let i = 0; i < runs && row.error === undefined; i++) {
@@ -238,9 +252,9 @@ async function main(): Promise<void> {
       process.stdout.write(`  measured ${name}\n`);
     }
     print(rows);
-    console.log('\n  (the temporary folder of bundles is removed)');
+    console.log(keep ? `\n  bundles kept in ${dir}` : '\n  (the temporary folder of bundles is removed)');
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (!keep) rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -6,6 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as z from 'zod/mini';
 import { newId } from './ids';
+import { schema } from './mini-validation';
 import { ROLES, type Role } from './roles';
 
 const KEY = /^chk_([0-9A-HJKMNP-TV-Z]{26})_([A-Za-z0-9_-]{43})$/;
@@ -27,12 +28,18 @@ export interface ApiKeyRecord {
 /** What GET /v1/api-keys shows of a key. */
 export type ApiKeyView = Omit<ApiKeyRecord, 'hash'>;
 
-export const apiKeyInputSchema = z.strictObject({
-  name: z
-    .string('must be text')
-    .check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(100, 'must be at most 100 characters')),
-  role: z.enum(ROLES, `must be one of ${ROLES.join(', ')}`),
-});
+export const apiKeyInputSchema = /* @__PURE__ */ schema(() =>
+  z.strictObject({
+    name: z
+      .string('must be text')
+      .check(
+        z.trim(),
+        z.minLength(1, 'must not be empty'),
+        z.maxLength(100, 'must be at most 100 characters'),
+      ),
+    role: z.enum(ROLES, `must be one of ${ROLES.join(', ')}`),
+  }),
+);
 export type ApiKeyInput = z.output<typeof apiKeyInputSchema>;
 
 /** A new key and the record that stores it. */

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { type Campaign, campaignFieldsSchema } from './campaign';
+import { schema } from './mini-validation';
 import './zod-english';
 
 /** The names of the fields a marketer writes (those of the create schema). */
@@ -20,11 +21,13 @@ const nullableFields = Object.fromEntries(
  * `sms: null` with `channels: ["email"]` drops its SMS). The campaign it makes is then checked
  * whole, by the create schema's own rules.
  */
-export const campaignPatchSchema = z.strictObject(nullableFields).check(
-  z.refine((patch) => Object.keys(patch).length > 0, {
-    message: `must change at least one of ${CAMPAIGN_FIELDS.join(', ')}`,
-    path: [],
-  }),
+export const campaignPatchSchema = /* @__PURE__ */ schema(() =>
+  z.strictObject(nullableFields).check(
+    z.refine((patch) => Object.keys(patch).length > 0, {
+      message: `must change at least one of ${CAMPAIGN_FIELDS.join(', ')}`,
+      path: [],
+    }),
+  ),
 );
 export type CampaignPatch = z.infer<typeof campaignPatchSchema>;
 
@@ -77,10 +80,12 @@ export function copyName(name: string): string {
 }
 
 /** `POST /v1/campaigns/{id}/duplicate`: an optional new name, and a sendAt to schedule it at once. */
-export const duplicateSchema = z.strictObject({
-  name: z.optional(campaignFieldsSchema.shape.name),
-  sendAt: z.optional(campaignFieldsSchema.shape.sendAt),
-});
+export const duplicateSchema = /* @__PURE__ */ schema(() =>
+  z.strictObject({
+    name: z.optional(campaignFieldsSchema.shape.name),
+    sendAt: z.optional(campaignFieldsSchema.shape.sendAt),
+  }),
+);
 export type DuplicateInput = z.infer<typeof duplicateSchema>;
 
 /** Why a campaign in `status` cannot be edited, in words a marketer reads in a 409. */

@@ -4,6 +4,7 @@ import { CONTACT_ID } from './campaign';
 import { normaliseEmail } from './email';
 import { ValidationError } from './errors';
 import { contactIdProblem } from './ids';
+import { schema } from './mini-validation';
 import { normaliseIranianMobile } from './phone';
 import type { Channel, Locale } from './types';
 import { parseWith } from './validation';
@@ -20,9 +21,13 @@ export function markedAsTest(text: string, locale: Locale): string {
   return `${TEST_MARKERS[locale]} ${text}`;
 }
 
-const list = z.optional(z.array(z.string().check(z.maxLength(254))).check(z.maxLength(MAX_TEST_TARGETS)));
+const list = /* @__PURE__ */ schema(() =>
+  z.optional(z.array(z.string().check(z.maxLength(254))).check(z.maxLength(MAX_TEST_TARGETS))),
+);
 
-export const campaignTestInputSchema = z.strictObject({ contactIds: list, phones: list, emails: list });
+export const campaignTestInputSchema = /* @__PURE__ */ schema(() =>
+  z.strictObject({ contactIds: list, phones: list, emails: list }),
+);
 
 /** One target of a test send, normalised. */
 export type TestTarget =

@@ -6,7 +6,7 @@ import {
   type CampaignStats,
   type CampaignStatus,
 } from './campaign';
-import { parseMini } from './mini-validation';
+import { parseMini, schema } from './mini-validation';
 import { clockOf, type QuietHours } from './quiet-hours';
 import './zod-english';
 
@@ -95,19 +95,21 @@ export interface CampaignListQuery {
   readonly limit: number;
 }
 
-const listQuerySchema = z.strictObject({
-  status: z.optional(z.enum(CAMPAIGN_STATUSES)),
-  cursor: z.optional(z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(2048))),
-  limit: z.optional(
-    z.string().check(
-      z.regex(/^\d{1,3}$/, `must be a whole number from 1 to ${MAX_CAMPAIGN_PAGE_LIMIT}`),
-      z.refine(
-        (value) => Number(value) >= 1 && Number(value) <= MAX_CAMPAIGN_PAGE_LIMIT,
-        `must be a whole number from 1 to ${MAX_CAMPAIGN_PAGE_LIMIT}`,
+const listQuerySchema = /* @__PURE__ */ schema(() =>
+  z.strictObject({
+    status: z.optional(z.enum(CAMPAIGN_STATUSES)),
+    cursor: z.optional(z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(2048))),
+    limit: z.optional(
+      z.string().check(
+        z.regex(/^\d{1,3}$/, `must be a whole number from 1 to ${MAX_CAMPAIGN_PAGE_LIMIT}`),
+        z.refine(
+          (value) => Number(value) >= 1 && Number(value) <= MAX_CAMPAIGN_PAGE_LIMIT,
+          `must be a whole number from 1 to ${MAX_CAMPAIGN_PAGE_LIMIT}`,
+        ),
       ),
     ),
-  ),
-});
+  }),
+);
 
 /** The query of `GET /v1/campaigns`, as the OpenAPI document states it. */
 export const campaignListQuerySchema = listQuerySchema;

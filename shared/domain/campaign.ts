@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { contactIdProblem } from './ids';
+import { schema } from './mini-validation';
 import { templateProblem } from './placeholders';
 import { smsLength } from './sms-segments';
 import { MAX_SMS_BODY_LENGTH } from './sms-text';
@@ -55,29 +56,33 @@ export const template = (max: number) =>
  * An SMS template, measured as the SMS is (zod counts code points, so 500 emoji would pass a
  * 778 limit and then fail every recipient at Kavenegar's 900).
  */
-export const smsTemplate = z.string().check(
-  z.minLength(1, 'must not be empty'),
-  z.superRefine((value, ctx) => {
-    const length = smsLength(value);
-    if (length > MAX_SMS_TEXT) {
-      ctx.addIssue({
-        code: 'custom',
-        message:
-          `must be at most ${MAX_SMS_TEXT} characters as SMS count them (this one is ${length}: an emoji ` +
-          'counts 2, and so does each of € [ ] { } | ^ ~ \\ in a Latin text), so that the unsubscribe ' +
-          'link and opt-out keyword still fit in 900',
-      });
-      return;
-    }
-    const problem = templateProblem(value);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  }),
+export const smsTemplate = /* @__PURE__ */ schema(() =>
+  z.string().check(
+    z.minLength(1, 'must not be empty'),
+    z.superRefine((value, ctx) => {
+      const length = smsLength(value);
+      if (length > MAX_SMS_TEXT) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            `must be at most ${MAX_SMS_TEXT} characters as SMS count them (this one is ${length}: an emoji ` +
+            'counts 2, and so does each of € [ ] { } | ^ ~ \\ in a Latin text), so that the unsubscribe ' +
+            'link and opt-out keyword still fit in 900',
+        });
+        return;
+      }
+      const problem = templateProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+  ),
 );
 
 /** Lists a campaign may aim at, or exclude, at once. */
 export const MAX_AUDIENCE_LISTS = 20;
 const LIST_OR_SEGMENT_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
-const templateId = z.string().check(z.regex(LIST_OR_SEGMENT_ID, 'must be a template id'));
+const templateId = /* @__PURE__ */ schema(() =>
+  z.string().check(z.regex(LIST_OR_SEGMENT_ID, 'must be a template id')),
+);
 
 const listIds = (what: string) =>
   z.pipe(
@@ -91,45 +96,49 @@ const listIds = (what: string) =>
   );
 
 /** Contacts on any of these lists are left out of the audience, whatever its kind. */
-const exclude = z.optional(z.strictObject({ listIds: listIds(' to exclude') }));
+const exclude = /* @__PURE__ */ schema(() => z.optional(z.strictObject({ listIds: listIds(' to exclude') })));
 
-export const audienceSchema = z.union(
-  [
-    z.strictObject({ all: z.literal(true), exclude }),
-    z.strictObject({
-      contactIds: z.pipe(
-        z
-          .array(
-            z.string().check(
-              z.regex(CONTACT_ID, 'must be 1-128 letters, digits or . _ : @ + -'),
-              z.superRefine((id, ctx) => {
-                // Contacts are stored under opaque ids only: a phone or email here names nobody.
-                const problem = contactIdProblem(id);
-                if (problem) ctx.addIssue({ code: 'custom', message: problem });
-              }),
+export const audienceSchema = /* @__PURE__ */ schema(() =>
+  z.union(
+    [
+      z.strictObject({ all: z.literal(true), exclude }),
+      z.strictObject({
+        contactIds: z.pipe(
+          z
+            .array(
+              z.string().check(
+                z.regex(CONTACT_ID, 'must be 1-128 letters, digits or . _ : @ + -'),
+                z.superRefine((id, ctx) => {
+                  // Contacts are stored under opaque ids only: a phone or email here names nobody.
+                  const problem = contactIdProblem(id);
+                  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+                }),
+              ),
+            )
+            .check(
+              z.minLength(1, 'must name at least one contact'),
+              z.maxLength(
+                MAX_AUDIENCE_IDS,
+                `may name at most ${MAX_AUDIENCE_IDS} contacts; use {"all": true} for more`,
+              ),
             ),
-          )
-          .check(
-            z.minLength(1, 'must name at least one contact'),
-            z.maxLength(
-              MAX_AUDIENCE_IDS,
-              `may name at most ${MAX_AUDIENCE_IDS} contacts; use {"all": true} for more`,
-            ),
-          ),
-        // A list with repeats means each person once: a repeated id would be counted in the
-        // campaign's total but delivered once, and the campaign would never finish.
-        z.transform((ids: string[]) => [...new Set(ids)]),
-      ),
-      exclude,
-    }),
-    // Everyone on any of the lists, once each however many of them they are on.
-    z.strictObject({ listIds: listIds(''), exclude }),
-    z.strictObject({
-      segmentId: z.string().check(z.regex(LIST_OR_SEGMENT_ID, 'must be a segment id')),
-      exclude,
-    }),
-  ],
-  { error: 'must be one of {all: true}, {contactIds}, {listIds} or {segmentId}, each with optional exclude' },
+          // A list with repeats means each person once: a repeated id would be counted in the
+          // campaign's total but delivered once, and the campaign would never finish.
+          z.transform((ids: string[]) => [...new Set(ids)]),
+        ),
+        exclude,
+      }),
+      // Everyone on any of the lists, once each however many of them they are on.
+      z.strictObject({ listIds: listIds(''), exclude }),
+      z.strictObject({
+        segmentId: z.string().check(z.regex(LIST_OR_SEGMENT_ID, 'must be a segment id')),
+        exclude,
+      }),
+    ],
+    {
+      error: 'must be one of {all: true}, {contactIds}, {listIds} or {segmentId}, each with optional exclude',
+    },
+  ),
 );
 export type Audience = z.infer<typeof audienceSchema>;
 
@@ -144,66 +153,70 @@ export function audienceLists(audience: Audience): string[] {
  * create schema adds those, and PATCH takes each of these fields as optional (so a field added
  * here is editable at once).
  */
-export const campaignFieldsSchema = z.strictObject({
-  name: z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(200)),
-  topic: z
-    .string()
-    .check(z.regex(TOPIC, 'must be a lower-case slug such as newsletter, promotions, events or surveys')),
-  channels: z.array(z.enum(CHANNELS)).check(
-    z.minLength(1, 'must hold sms, email or both'),
-    z.refine((list) => new Set(list).size === list.length, 'must not repeat a channel'),
-  ),
-  audience: audienceSchema,
-  // Inline content, or `templateId`: the template's latest version, copied at creation.
-  sms: z.optional(
-    z.strictObject({
-      text: z.optional(smsTemplate),
-      templateId: z.optional(templateId),
-    }),
-  ),
-  email: z.optional(
-    z.strictObject({
-      subject: z.optional(template(200)),
-      html: z.optional(template(500_000)),
-      text: z.optional(template(500_000)),
-      templateId: z.optional(templateId),
-    }),
-  ),
-  sendAt: z.optional(
-    z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time with a time zone' }),
-  ),
-});
-
-export const campaignInputSchema = campaignFieldsSchema.check(
-  z.superRefine((input, ctx) => {
-    const bytes = new TextEncoder().encode(JSON.stringify(input)).length;
-    if (bytes > MAX_CAMPAIGN_BYTES) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [],
-        message: `campaign is ${Math.ceil(bytes / 1024)} KB; its texts may take at most ${MAX_CAMPAIGN_BYTES / 1000} KB`,
-      });
-    }
-    for (const channel of input.channels) {
-      if (!input[channel]) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [channel],
-          message: `is required when channels include ${channel}`,
-        });
-      }
-    }
-    contentIssues(input, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
-    for (const channel of CHANNELS) {
-      if (input[channel] && !input.channels.includes(channel)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [channel],
-          message: `is given but channels do not include ${channel}`,
-        });
-      }
-    }
+export const campaignFieldsSchema = /* @__PURE__ */ schema(() =>
+  z.strictObject({
+    name: z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(200)),
+    topic: z
+      .string()
+      .check(z.regex(TOPIC, 'must be a lower-case slug such as newsletter, promotions, events or surveys')),
+    channels: z.array(z.enum(CHANNELS)).check(
+      z.minLength(1, 'must hold sms, email or both'),
+      z.refine((list) => new Set(list).size === list.length, 'must not repeat a channel'),
+    ),
+    audience: audienceSchema,
+    // Inline content, or `templateId`: the template's latest version, copied at creation.
+    sms: z.optional(
+      z.strictObject({
+        text: z.optional(smsTemplate),
+        templateId: z.optional(templateId),
+      }),
+    ),
+    email: z.optional(
+      z.strictObject({
+        subject: z.optional(template(200)),
+        html: z.optional(template(500_000)),
+        text: z.optional(template(500_000)),
+        templateId: z.optional(templateId),
+      }),
+    ),
+    sendAt: z.optional(
+      z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time with a time zone' }),
+    ),
   }),
+);
+
+export const campaignInputSchema = /* @__PURE__ */ schema(() =>
+  campaignFieldsSchema.check(
+    z.superRefine((input, ctx) => {
+      const bytes = new TextEncoder().encode(JSON.stringify(input)).length;
+      if (bytes > MAX_CAMPAIGN_BYTES) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [],
+          message: `campaign is ${Math.ceil(bytes / 1024)} KB; its texts may take at most ${MAX_CAMPAIGN_BYTES / 1000} KB`,
+        });
+      }
+      for (const channel of input.channels) {
+        if (!input[channel]) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [channel],
+            message: `is required when channels include ${channel}`,
+          });
+        }
+      }
+      contentIssues(input, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
+      for (const channel of CHANNELS) {
+        if (input[channel] && !input.channels.includes(channel)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [channel],
+            message: `is given but channels do not include ${channel}`,
+          });
+        }
+      }
+    }),
+  ),
 );
 export type CampaignInput = z.infer<typeof campaignInputSchema>;
 

@@ -1,10 +1,11 @@
 import * as z from 'zod/mini';
+import { schema } from './mini-validation';
 
 export type EmailResult =
   | { readonly ok: true; readonly email: string }
   | { readonly ok: false; readonly reason: string };
 
-const emailSchema = z.email();
+const emailSchema = /* @__PURE__ */ schema(() => z.email());
 
 /** Trims and lower-cases an address and checks its shape (RFC 5321 caps it at 254 characters). */
 export function normaliseEmail(input: string): EmailResult {

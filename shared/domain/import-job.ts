@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 import { CONTACT_ID } from './campaign';
 import { IMPORT_FIELDS, type ImportField, type ImportMapping } from './import-headers';
+import { schema } from './mini-validation';
 
 export const IMPORT_FORMATS = ['csv', 'xlsx'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
@@ -88,32 +89,34 @@ export function importView(job: ImportJob) {
   };
 }
 
-const headerName = z
-  .string()
-  .check(z.minLength(1, 'must not be empty'), z.maxLength(200, 'must be at most 200 characters'));
+const headerName = /* @__PURE__ */ schema(() =>
+  z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(200, 'must be at most 200 characters')),
+);
 
 /** The body of POST /v1/imports. */
-export const importRequestSchema = z.strictObject({
-  format: z.enum(IMPORT_FORMATS, 'must be "csv" or "xlsx"'),
-  listId: z.optional(z.string().check(z.regex(CONTACT_ID, 'must be 1-128 letters, digits or . _ : @ + -'))),
-  updateExisting: z._default(z.boolean('must be true or false'), true),
-  consent: z.strictObject({
-    basis: z.enum(CONSENT_BASES, 'must be "implied" or "explicit"'),
-    reference: z.optional(
-      z
-        .string()
-        .check(
-          z.trim(),
-          z.minLength(1, 'must not be empty'),
-          z.maxLength(256, 'must be at most 256 characters'),
-        ),
+export const importRequestSchema = /* @__PURE__ */ schema(() =>
+  z.strictObject({
+    format: z.enum(IMPORT_FORMATS, 'must be "csv" or "xlsx"'),
+    listId: z.optional(z.string().check(z.regex(CONTACT_ID, 'must be 1-128 letters, digits or . _ : @ + -'))),
+    updateExisting: z._default(z.boolean('must be true or false'), true),
+    consent: z.strictObject({
+      basis: z.enum(CONSENT_BASES, 'must be "implied" or "explicit"'),
+      reference: z.optional(
+        z
+          .string()
+          .check(
+            z.trim(),
+            z.minLength(1, 'must not be empty'),
+            z.maxLength(256, 'must be at most 256 characters'),
+          ),
+      ),
+    }),
+    mapping: z._default(
+      z.partialRecord(z.enum(IMPORT_FIELDS, `keys must be ${IMPORT_FIELDS.join(', ')}`), headerName),
+      {},
     ),
   }),
-  mapping: z._default(
-    z.partialRecord(z.enum(IMPORT_FIELDS, `keys must be ${IMPORT_FIELDS.join(', ')}`), headerName),
-    {},
-  ),
-});
+);
 export type ImportRequest = z.output<typeof importRequestSchema>;
 
 export type { ImportField };

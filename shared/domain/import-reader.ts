@@ -8,7 +8,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { ImportFormat } from './import-job';
 import type { CellValue } from './import-row';
 
@@ -171,31 +171,40 @@ type Decodable = { setEncoding?: (encoding: BufferEncoding) => unknown };
  * chunk boundary comes out as U+FFFD. Its parser passes strings through untouched: this reader
  * has every zip entry, and every worksheet it parks in a temporary file, decode as UTF-8 with
  * Node's own boundary-safe decoder first.
+ *
+ * exceljs is loaded on the first .xlsx file, not at cold start: its module alone took longer
+ * to initialise (about 85 ms of CPU) than the function's SDK clients, and a CSV import never
+ * needs it.
  */
-class Utf8WorkbookReader extends ExcelJS.stream.xlsx.WorkbookReader {
-  _getStream(input: unknown): NodeJS.ReadableStream {
-    const proto = ExcelJS.stream.xlsx.WorkbookReader.prototype as unknown as {
-      _getStream(this: unknown, input: unknown): NodeJS.ReadableStream;
-    };
-    const stream = proto._getStream.call(this, input);
-    const pipe = stream.pipe.bind(stream);
-    stream.pipe = (<T extends NodeJS.WritableStream>(destination: T, options?: { end?: boolean }) => {
-      (destination as unknown as NodeJS.ReadableStream).on('data', (entry: Decodable) => {
-        entry.setEncoding?.('utf8');
-      });
-      return pipe(destination, options);
-    }) as typeof stream.pipe;
-    return stream;
-  }
+function utf8WorkbookReader(excel: typeof ExcelJS) {
+  const base = excel.stream.xlsx.WorkbookReader;
+  return class Utf8WorkbookReader extends base {
+    _getStream(input: unknown): NodeJS.ReadableStream {
+      const proto = base.prototype as unknown as {
+        _getStream(this: unknown, input: unknown): NodeJS.ReadableStream;
+      };
+      const stream = proto._getStream.call(this, input);
+      const pipe = stream.pipe.bind(stream);
+      stream.pipe = (<T extends NodeJS.WritableStream>(destination: T, options?: { end?: boolean }) => {
+        (destination as unknown as NodeJS.ReadableStream).on('data', (entry: Decodable) => {
+          entry.setEncoding?.('utf8');
+        });
+        return pipe(destination, options);
+      }) as typeof stream.pipe;
+      return stream;
+    }
 
-  _parseWorksheet(iterable: Decodable, sheetNo: string): AsyncIterable<unknown> {
-    if (typeof iterable.setEncoding === 'function') iterable.setEncoding('utf8');
-    const proto = ExcelJS.stream.xlsx.WorkbookReader.prototype as unknown as {
-      _parseWorksheet(this: unknown, iterable: unknown, sheetNo: string): AsyncIterable<unknown>;
-    };
-    return proto._parseWorksheet.call(this, iterable, sheetNo);
-  }
+    _parseWorksheet(iterable: Decodable, sheetNo: string): AsyncIterable<unknown> {
+      if (typeof iterable.setEncoding === 'function') iterable.setEncoding('utf8');
+      const proto = base.prototype as unknown as {
+        _parseWorksheet(this: unknown, iterable: unknown, sheetNo: string): AsyncIterable<unknown>;
+      };
+      return proto._parseWorksheet.call(this, iterable, sheetNo);
+    }
+  };
 }
+
+let workbookReader: Promise<ReturnType<typeof utf8WorkbookReader>> | undefined;
 
 async function* xlsxRecords(source: AsyncIterable<Uint8Array>): AsyncGenerator<FileRecord> {
   const { head, replay } = await peek(source);
@@ -205,6 +214,8 @@ async function* xlsxRecords(source: AsyncIterable<Uint8Array>): AsyncGenerator<F
       'the file is not an .xlsx workbook (Excel 2007 or later): use format "csv" for text files',
     );
   }
+  workbookReader ??= import('exceljs').then(({ default: excel }) => utf8WorkbookReader(excel));
+  const Utf8WorkbookReader = await workbookReader;
   const reader = new Utf8WorkbookReader(Readable.from(replay), {
     entries: 'emit',
     sharedStrings: 'cache',

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import { contactIdProblem } from './ids';
+import { schema } from './mini-validation';
 
 /** List ids are ULIDs made by Chapar. */
 export const LIST_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
@@ -28,28 +29,40 @@ export interface ContactList {
 
 const CONTACT_ID = /^[A-Za-z0-9._:@+-]{1,128}$/;
 
-const contactId = z.string('must be a contact id').check(
-  z.regex(CONTACT_ID, 'must be 1-128 letters, digits or . _ : @ + -'),
-  z.refine((id) => contactIdProblem(id) === undefined, 'must be an opaque contact id, not a phone or email'),
+const contactId = /* @__PURE__ */ schema(() =>
+  z.string('must be a contact id').check(
+    z.regex(CONTACT_ID, 'must be 1-128 letters, digits or . _ : @ + -'),
+    z.refine(
+      (id) => contactIdProblem(id) === undefined,
+      'must be an opaque contact id, not a phone or email',
+    ),
+  ),
 );
 
-export const listInputSchema = z.strictObject({
-  name: z
-    .string('must be text')
-    .check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(200, 'must be at most 200 characters')),
-  description: z.optional(
-    z.string('must be text').check(z.trim(), z.maxLength(1000, 'must be at most 1000 characters')),
-  ),
-});
+export const listInputSchema = /* @__PURE__ */ schema(() =>
+  z.strictObject({
+    name: z
+      .string('must be text')
+      .check(
+        z.trim(),
+        z.minLength(1, 'must not be empty'),
+        z.maxLength(200, 'must be at most 200 characters'),
+      ),
+    description: z.optional(
+      z.string('must be text').check(z.trim(), z.maxLength(1000, 'must be at most 1000 characters')),
+    ),
+  }),
+);
 export type ListInput = z.output<typeof listInputSchema>;
 
-const memberIds = z
-  .array(contactId, 'must be an array of contact ids')
-  .check(z.maxLength(MAX_MEMBER_CHANGES, `may name at most ${MAX_MEMBER_CHANGES} contacts per call`));
+const memberIds = /* @__PURE__ */ schema(() =>
+  z
+    .array(contactId, 'must be an array of contact ids')
+    .check(z.maxLength(MAX_MEMBER_CHANGES, `may name at most ${MAX_MEMBER_CHANGES} contacts per call`)),
+);
 
-export const memberChangesSchema = z
-  .strictObject({ add: z.optional(memberIds), remove: z.optional(memberIds) })
-  .check(
+export const memberChangesSchema = /* @__PURE__ */ schema(() =>
+  z.strictObject({ add: z.optional(memberIds), remove: z.optional(memberIds) }).check(
     z.refine((body) => (body.add?.length ?? 0) + (body.remove?.length ?? 0) > 0, {
       message: 'must add or remove at least one contact',
       path: [],
@@ -61,7 +74,8 @@ export const memberChangesSchema = z
       },
       { message: 'must not add and remove the same contact', path: ['remove'] },
     ),
-  );
+  ),
+);
 export type MemberChanges = z.output<typeof memberChangesSchema>;
 
 /** The shard a contact's membership of any list lives on: stable, spread evenly. */

@@ -6,6 +6,38 @@
 import * as z from 'zod/mini';
 import { type FieldIssue, ValidationError } from './errors';
 
+/**
+ * A module-level schema, built on its first use rather than at module load: a cold start builds
+ * only the schemas its first event parses with (the API's routes define dozens, one request
+ * needs one or two). What is returned stands for the schema in every way zod uses it (a Proxy
+ * that builds it on the first access to it, then forwards everything to it).
+ *
+ * Written `/* @__PURE__ *\/ schema(() => …)` so that a bundle that never uses one drops it:
+ * esbuild keeps any module-level call it cannot prove harmless. Every module-level schema in
+ * shared/domain is declared this way.
+ */
+export function schema<T extends object>(build: () => T): T {
+  let built: T | undefined;
+  const target = (): T => {
+    built ??= build();
+    return built;
+  };
+  return new Proxy({} as T, {
+    get: (_, key) => Reflect.get(target(), key),
+    set: (_, key, value) => Reflect.set(target(), key, value),
+    has: (_, key) => Reflect.has(target(), key),
+    ownKeys: () => Reflect.ownKeys(target()),
+    getOwnPropertyDescriptor: (_, key) => {
+      const descriptor = Reflect.getOwnPropertyDescriptor(target(), key);
+      // A proxy may not report a property its target lacks as non-configurable.
+      return descriptor === undefined ? undefined : { ...descriptor, configurable: true };
+    },
+    defineProperty: (_, key, descriptor) => Reflect.defineProperty(target(), key, descriptor),
+    deleteProperty: (_, key) => Reflect.deleteProperty(target(), key),
+    getPrototypeOf: () => Reflect.getPrototypeOf(target()),
+  });
+}
+
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let value = input;
   for (const key of path) {

@@ -6,7 +6,7 @@
 import * as z from 'zod/mini';
 import { type ConsentState, isSuppressed } from './consent';
 import { type FieldIssue, ValidationError } from './errors';
-import { describeIssue } from './mini-validation';
+import { describeIssue, schema } from './mini-validation';
 import { CHANNELS, type Channel, type Contact } from './types';
 
 /** How deep `all`/`any`/`not` may nest, and how many nodes a filter may hold in all. */
@@ -48,70 +48,77 @@ export type SegmentFilter =
   | { readonly hasEmail: boolean }
   | { readonly subscribed: { readonly channel: Channel; readonly topic: string } };
 
-const scalar = z.union(
-  [z.string().check(z.maxLength(1000, 'must be at most 1000 characters')), z.number(), z.boolean()],
-  {
+const scalar = /* @__PURE__ */ schema(() =>
+  z.union([z.string().check(z.maxLength(1000, 'must be at most 1000 characters')), z.number(), z.boolean()], {
     error: 'must be a string, a number or a boolean',
-  },
+  }),
 );
-const bool = z.boolean('must be true or false');
-const fieldName = z
-  .string()
-  .check(
-    z.refine(
-      (field) =>
-        (PLAIN_FIELDS as readonly string[]).includes(field) ||
-        (field.startsWith(ATTRIBUTE_PREFIX) &&
-          field.length > ATTRIBUTE_PREFIX.length &&
-          field.length <= ATTRIBUTE_PREFIX.length + MAX_ATTRIBUTE_KEY &&
-          field.trim() === field),
-      { message: 'must be locale, name, createdAt or attributes.<key>' },
+const bool = /* @__PURE__ */ schema(() => z.boolean('must be true or false'));
+const fieldName = /* @__PURE__ */ schema(() =>
+  z
+    .string()
+    .check(
+      z.refine(
+        (field) =>
+          (PLAIN_FIELDS as readonly string[]).includes(field) ||
+          (field.startsWith(ATTRIBUTE_PREFIX) &&
+            field.length > ATTRIBUTE_PREFIX.length &&
+            field.length <= ATTRIBUTE_PREFIX.length + MAX_ATTRIBUTE_KEY &&
+            field.trim() === field),
+        { message: 'must be locale, name, createdAt or attributes.<key>' },
+      ),
     ),
-  );
-const comparable = z.union(
-  [
-    z.number(),
-    z
-      .string()
-      .check(z.refine((value) => isoTime(value) !== undefined, 'must be a number or an ISO-8601 date')),
-  ],
-  {
-    error: 'must be a number or an ISO-8601 date',
-  },
 );
-const listId = z.string('must be a list id').check(z.regex(LIST_ID, 'must be a list id'));
+const comparable = /* @__PURE__ */ schema(() =>
+  z.union(
+    [
+      z.number(),
+      z
+        .string()
+        .check(z.refine((value) => isoTime(value) !== undefined, 'must be a number or an ISO-8601 date')),
+    ],
+    {
+      error: 'must be a number or an ISO-8601 date',
+    },
+  ),
+);
+const listId = /* @__PURE__ */ schema(() =>
+  z.string('must be a list id').check(z.regex(LIST_ID, 'must be a list id')),
+);
 
 /** One branch per op, so an error names the op's own rule for `value`. */
 const field = { kind: z.literal('field'), field: fieldName };
-const conditionSchema = z.discriminatedUnion(
-  'op',
-  [
-    z.strictObject({ ...field, op: z.literal('eq'), value: scalar }),
-    z.strictObject({ ...field, op: z.literal('ne'), value: scalar }),
-    z.strictObject({
-      ...field,
-      op: z.literal('in'),
-      value: z
-        .array(scalar)
-        .check(
-          z.minLength(1, 'must list at least one value'),
-          z.maxLength(MAX_IN_VALUES, `may list at most ${MAX_IN_VALUES} values`),
-        ),
-    }),
-    z.strictObject({
-      ...field,
-      op: z.literal('contains'),
-      value: z
-        .string('must be text')
-        .check(z.minLength(1, 'must not be empty'), z.maxLength(1000, 'must be at most 1000 characters')),
-    }),
-    z.strictObject({ ...field, op: z.literal('exists'), value: z.optional(bool) }),
-    z.strictObject({ ...field, op: z.literal('gt'), value: comparable }),
-    z.strictObject({ ...field, op: z.literal('gte'), value: comparable }),
-    z.strictObject({ ...field, op: z.literal('lt'), value: comparable }),
-    z.strictObject({ ...field, op: z.literal('lte'), value: comparable }),
-  ],
-  { error: `must be one of ${FIELD_OPS.join(', ')}` },
+const conditionSchema = /* @__PURE__ */ schema(() =>
+  z.discriminatedUnion(
+    'op',
+    [
+      z.strictObject({ ...field, op: z.literal('eq'), value: scalar }),
+      z.strictObject({ ...field, op: z.literal('ne'), value: scalar }),
+      z.strictObject({
+        ...field,
+        op: z.literal('in'),
+        value: z
+          .array(scalar)
+          .check(
+            z.minLength(1, 'must list at least one value'),
+            z.maxLength(MAX_IN_VALUES, `may list at most ${MAX_IN_VALUES} values`),
+          ),
+      }),
+      z.strictObject({
+        ...field,
+        op: z.literal('contains'),
+        value: z
+          .string('must be text')
+          .check(z.minLength(1, 'must not be empty'), z.maxLength(1000, 'must be at most 1000 characters')),
+      }),
+      z.strictObject({ ...field, op: z.literal('exists'), value: z.optional(bool) }),
+      z.strictObject({ ...field, op: z.literal('gt'), value: comparable }),
+      z.strictObject({ ...field, op: z.literal('gte'), value: comparable }),
+      z.strictObject({ ...field, op: z.literal('lt'), value: comparable }),
+      z.strictObject({ ...field, op: z.literal('lte'), value: comparable }),
+    ],
+    { error: `must be one of ${FIELD_OPS.join(', ')}` },
+  ),
 );
 
 /** The key that says what a node is; a node has exactly one of them. */
@@ -127,54 +134,56 @@ const NODE_KEYS = [
   'subscribed',
 ] as const;
 
-const filterSchema: z.ZodMiniType<SegmentFilter> = z.lazy(() =>
-  z.pipe(
+const filterSchema: z.ZodMiniType<SegmentFilter> = /* @__PURE__ */ schema(() =>
+  z.lazy(() =>
     z.pipe(
-      z.transform((input: unknown) => withKind(input)),
-      z.discriminatedUnion(
-        'kind',
-        [
-          z.strictObject({
-            kind: z.literal('all'),
-            all: z
-              .array(filterSchema, 'must be an array of filters')
-              .check(z.minLength(1, 'must hold at least one filter')),
-          }),
-          z.strictObject({
-            kind: z.literal('any'),
-            any: z
-              .array(filterSchema, 'must be an array of filters')
-              .check(z.minLength(1, 'must hold at least one filter')),
-          }),
-          z.strictObject({ kind: z.literal('not'), not: filterSchema }),
-          conditionSchema,
-          z.strictObject({ kind: z.literal('inList'), inList: listId }),
-          z.strictObject({ kind: z.literal('notInList'), notInList: listId }),
-          z.strictObject({ kind: z.literal('hasPhone'), hasPhone: bool }),
-          z.strictObject({ kind: z.literal('hasEmail'), hasEmail: bool }),
-          z.strictObject({
-            kind: z.literal('subscribed'),
-            subscribed: z.strictObject(
-              {
-                channel: z.enum(CHANNELS, 'must be sms or email'),
-                topic: z
-                  .string('must be a topic slug or *')
-                  .check(z.regex(TOPIC, 'must be a topic slug or *')),
-              },
-              'must be {channel, topic}',
-            ),
-          }),
-        ],
-        {
-          error: `must be an object with exactly one of ${NODE_KEYS.join(', ')}`,
-        },
+      z.pipe(
+        z.transform((input: unknown) => withKind(input)),
+        z.discriminatedUnion(
+          'kind',
+          [
+            z.strictObject({
+              kind: z.literal('all'),
+              all: z
+                .array(filterSchema, 'must be an array of filters')
+                .check(z.minLength(1, 'must hold at least one filter')),
+            }),
+            z.strictObject({
+              kind: z.literal('any'),
+              any: z
+                .array(filterSchema, 'must be an array of filters')
+                .check(z.minLength(1, 'must hold at least one filter')),
+            }),
+            z.strictObject({ kind: z.literal('not'), not: filterSchema }),
+            conditionSchema,
+            z.strictObject({ kind: z.literal('inList'), inList: listId }),
+            z.strictObject({ kind: z.literal('notInList'), notInList: listId }),
+            z.strictObject({ kind: z.literal('hasPhone'), hasPhone: bool }),
+            z.strictObject({ kind: z.literal('hasEmail'), hasEmail: bool }),
+            z.strictObject({
+              kind: z.literal('subscribed'),
+              subscribed: z.strictObject(
+                {
+                  channel: z.enum(CHANNELS, 'must be sms or email'),
+                  topic: z
+                    .string('must be a topic slug or *')
+                    .check(z.regex(TOPIC, 'must be a topic slug or *')),
+                },
+                'must be {channel, topic}',
+              ),
+            }),
+          ],
+          {
+            error: `must be an object with exactly one of ${NODE_KEYS.join(', ')}`,
+          },
+        ),
       ),
+      z.transform((node) => {
+        if (!node || typeof node !== 'object' || !('kind' in node)) return node as SegmentFilter;
+        const { kind: _kind, ...rest } = node as Record<string, unknown>;
+        return rest as SegmentFilter;
+      }),
     ),
-    z.transform((node) => {
-      if (!node || typeof node !== 'object' || !('kind' in node)) return node as SegmentFilter;
-      const { kind: _kind, ...rest } = node as Record<string, unknown>;
-      return rest as SegmentFilter;
-    }),
   ),
 );
 
@@ -410,9 +419,13 @@ export interface Segment {
   readonly createdAt: string;
 }
 
-const segmentName = z
-  .string('must be text')
-  .check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(200, 'must be at most 200 characters'));
+const segmentName = /* @__PURE__ */ schema(() =>
+  z
+    .string('must be text')
+    .check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(200, 'must be at most 200 characters')),
+);
 
 /** The body of POST /v1/segments: the filter is checked by {@link parseSegmentFilter}. */
-export const segmentInputSchema = z.strictObject({ name: segmentName, filter: z.unknown() });
+export const segmentInputSchema = /* @__PURE__ */ schema(() =>
+  z.strictObject({ name: segmentName, filter: z.unknown() }),
+);

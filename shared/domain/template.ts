@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { MAX_CAMPAIGN_BYTES, smsTemplate, template } from './campaign';
+import { schema } from './mini-validation';
 import { contactValues, emptyPlaceholders } from './placeholders';
 import { type Channel, type Contact, LOCALES, type Locale } from './types';
 import { parseWith } from './validation';
@@ -54,28 +55,36 @@ export const TEMPLATE_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 /** Versions a template may reach: a bound on what one id can hold. */
 export const MAX_TEMPLATE_VERSION = 10_000;
 
-const smsVariantSchema = z.strictObject({ text: smsTemplate });
-const emailVariantSchema = z.strictObject({
-  subject: template(200),
-  html: template(500_000),
-  text: z.optional(template(500_000)),
-});
+const smsVariantSchema = /* @__PURE__ */ schema(() => z.strictObject({ text: smsTemplate }));
+const emailVariantSchema = /* @__PURE__ */ schema(() =>
+  z.strictObject({
+    subject: template(200),
+    html: template(500_000),
+    text: z.optional(template(500_000)),
+  }),
+);
 
 const variantsOf = <T extends z.ZodMiniType>(variant: T) =>
   z.strictObject({ fa: z.optional(variant), en: z.optional(variant) });
 
-const name = z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(200));
+const name = /* @__PURE__ */ schema(() =>
+  z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(200)),
+);
 
-const smsTemplateInput = z.strictObject({
-  name,
-  channel: z.literal('sms'),
-  variants: variantsOf(smsVariantSchema),
-});
-const emailTemplateInput = z.strictObject({
-  name,
-  channel: z.literal('email'),
-  variants: variantsOf(emailVariantSchema),
-});
+const smsTemplateInput = /* @__PURE__ */ schema(() =>
+  z.strictObject({
+    name,
+    channel: z.literal('sms'),
+    variants: variantsOf(smsVariantSchema),
+  }),
+);
+const emailTemplateInput = /* @__PURE__ */ schema(() =>
+  z.strictObject({
+    name,
+    channel: z.literal('email'),
+    variants: variantsOf(emailVariantSchema),
+  }),
+);
 
 /**
  * `POST /v1/templates` and `PUT /v1/templates/{id}`: a name, a channel and at least one variant,
@@ -83,30 +92,32 @@ const emailTemplateInput = z.strictObject({
  * as SMS count them; placeholders well formed and naming contact fields), and the whole within
  * what a campaign item can hold, since a campaign keeps a copy.
  */
-export const templateInputSchema = z
-  .discriminatedUnion('channel', [smsTemplateInput, emailTemplateInput], {
-    error: (issue) => (issue.code === 'invalid_union' ? 'must be sms or email' : undefined),
-  })
-  .check(
-    z.superRefine((input, ctx) => {
-      const variants: Variants<TemplateVariant> = input.variants;
-      if (!LOCALES.some((locale) => variants[locale] !== undefined)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['variants'],
-          message: 'must hold a fa or an en variant (or both)',
-        });
-      }
-      const bytes = new TextEncoder().encode(JSON.stringify(input)).length;
-      if (bytes > MAX_CAMPAIGN_BYTES) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [],
-          message: `template is ${Math.ceil(bytes / 1024)} KB; its texts may take at most ${MAX_CAMPAIGN_BYTES / 1000} KB`,
-        });
-      }
-    }),
-  );
+export const templateInputSchema = /* @__PURE__ */ schema(() =>
+  z
+    .discriminatedUnion('channel', [smsTemplateInput, emailTemplateInput], {
+      error: (issue) => (issue.code === 'invalid_union' ? 'must be sms or email' : undefined),
+    })
+    .check(
+      z.superRefine((input, ctx) => {
+        const variants: Variants<TemplateVariant> = input.variants;
+        if (!LOCALES.some((locale) => variants[locale] !== undefined)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['variants'],
+            message: 'must hold a fa or an en variant (or both)',
+          });
+        }
+        const bytes = new TextEncoder().encode(JSON.stringify(input)).length;
+        if (bytes > MAX_CAMPAIGN_BYTES) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [],
+            message: `template is ${Math.ceil(bytes / 1024)} KB; its texts may take at most ${MAX_CAMPAIGN_BYTES / 1000} KB`,
+          });
+        }
+      }),
+    ),
+);
 
 export type TemplateInput = z.infer<typeof templateInputSchema>;
 

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import { CONTACT_ID } from './campaign';
+import { schema } from './mini-validation';
 import { templateProblem } from './placeholders';
 import { smsLength } from './sms-segments';
 import { MAX_SMS_LENGTH } from './sms-text';
@@ -33,10 +34,12 @@ export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 export const MESSAGE_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
 /** A transactional queue record's body: the message to send, nothing personal. */
-export const messageRecordSchema = z.object({
-  v: z.literal(1),
-  messageId: z.string().check(z.regex(MESSAGE_ID)),
-});
+export const messageRecordSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    v: z.literal(1),
+    messageId: z.string().check(z.regex(MESSAGE_ID)),
+  }),
+);
 
 /** An Idempotency-Key: 1–255 visible ASCII characters (a UUID, an order id …). */
 export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -64,69 +67,79 @@ const text = (max: number, what = 'text') =>
     }),
   );
 
-const smsContent = z.strictObject({ text: text(MAX_MESSAGE_SMS_LENGTH, 'sms') });
-const emailContent = z.strictObject({
-  subject: text(MAX_SUBJECT),
-  html: text(MAX_HTML),
-  text: z.optional(text(MAX_HTML)),
-});
-
-const recipient = z.union([
+const smsContent = /* @__PURE__ */ schema(() =>
+  z.strictObject({ text: text(MAX_MESSAGE_SMS_LENGTH, 'sms') }),
+);
+const emailContent = /* @__PURE__ */ schema(() =>
   z.strictObject({
-    contactId: z.string().check(z.regex(CONTACT_ID, 'must be 1-128 of A-Z a-z 0-9 . _ : @ + -')),
+    subject: text(MAX_SUBJECT),
+    html: text(MAX_HTML),
+    text: z.optional(text(MAX_HTML)),
   }),
-  z.strictObject({ phone: z.string().check(z.minLength(1), z.maxLength(40)) }),
-  z.strictObject({ email: z.string().check(z.minLength(3), z.maxLength(254)) }),
-]);
-
-/** Values a template's placeholders read: flat strings, numbers and booleans. */
-const data = z.record(
-  z.string().check(z.regex(/^[\p{L}\p{N}_.-]{1,64}$/u, 'keys must be 1-64 letters, digits, _ . -')),
-  z.union([z.string().check(z.maxLength(4_000)), z.number(), z.boolean()]),
 );
 
-export const messageInputSchema = z
-  .strictObject({
-    channel: z.enum(['sms', 'email']),
-    to: recipient,
-    templateId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
-    content: z.optional(z.union([smsContent, emailContent])),
-    data: z.optional(data),
-    locale: z.optional(z.enum(['fa', 'en'])),
-    category: z.literal('transactional'),
-  })
-  .check(
-    z.superRefine((input, ctx) => {
-      const has = (input.templateId ? 1 : 0) + (input.content ? 1 : 0);
-      if (has !== 1)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['content'],
-          message: 'give exactly one of templateId or content',
-        });
-      if (input.content) {
-        const isSms = 'text' in input.content && !('subject' in input.content);
-        if (input.channel === 'sms' && !isSms)
-          ctx.addIssue({ code: 'custom', path: ['content'], message: 'an SMS content is {text}' });
-        if (input.channel === 'email' && isSms)
+const recipient = /* @__PURE__ */ schema(() =>
+  z.union([
+    z.strictObject({
+      contactId: z.string().check(z.regex(CONTACT_ID, 'must be 1-128 of A-Z a-z 0-9 . _ : @ + -')),
+    }),
+    z.strictObject({ phone: z.string().check(z.minLength(1), z.maxLength(40)) }),
+    z.strictObject({ email: z.string().check(z.minLength(3), z.maxLength(254)) }),
+  ]),
+);
+
+/** Values a template's placeholders read: flat strings, numbers and booleans. */
+const data = /* @__PURE__ */ schema(() =>
+  z.record(
+    z.string().check(z.regex(/^[\p{L}\p{N}_.-]{1,64}$/u, 'keys must be 1-64 letters, digits, _ . -')),
+    z.union([z.string().check(z.maxLength(4_000)), z.number(), z.boolean()]),
+  ),
+);
+
+export const messageInputSchema = /* @__PURE__ */ schema(() =>
+  z
+    .strictObject({
+      channel: z.enum(['sms', 'email']),
+      to: recipient,
+      templateId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+      content: z.optional(z.union([smsContent, emailContent])),
+      data: z.optional(data),
+      locale: z.optional(z.enum(['fa', 'en'])),
+      category: z.literal('transactional'),
+    })
+    .check(
+      z.superRefine((input, ctx) => {
+        const has = (input.templateId ? 1 : 0) + (input.content ? 1 : 0);
+        if (has !== 1)
           ctx.addIssue({
             code: 'custom',
             path: ['content'],
-            message: 'an email content is {subject, html, text?}',
+            message: 'give exactly one of templateId or content',
           });
-      }
-      if ('phone' in input.to && input.channel !== 'sms')
-        ctx.addIssue({ code: 'custom', path: ['to'], message: 'a phone receives only sms' });
-      if ('email' in input.to && input.channel !== 'email')
-        ctx.addIssue({ code: 'custom', path: ['to'], message: 'an email address receives only email' });
-      if (input.data && Buffer.byteLength(JSON.stringify(input.data)) > MAX_DATA_BYTES)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['data'],
-          message: `must be at most ${MAX_DATA_BYTES} bytes as JSON`,
-        });
-    }),
-  );
+        if (input.content) {
+          const isSms = 'text' in input.content && !('subject' in input.content);
+          if (input.channel === 'sms' && !isSms)
+            ctx.addIssue({ code: 'custom', path: ['content'], message: 'an SMS content is {text}' });
+          if (input.channel === 'email' && isSms)
+            ctx.addIssue({
+              code: 'custom',
+              path: ['content'],
+              message: 'an email content is {subject, html, text?}',
+            });
+        }
+        if ('phone' in input.to && input.channel !== 'sms')
+          ctx.addIssue({ code: 'custom', path: ['to'], message: 'a phone receives only sms' });
+        if ('email' in input.to && input.channel !== 'email')
+          ctx.addIssue({ code: 'custom', path: ['to'], message: 'an email address receives only email' });
+        if (input.data && Buffer.byteLength(JSON.stringify(input.data)) > MAX_DATA_BYTES)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['data'],
+            message: `must be at most ${MAX_DATA_BYTES} bytes as JSON`,
+          });
+      }),
+    ),
+);
 export type MessageInput = z.output<typeof messageInputSchema>;
 
 /** What a message says, rendered for its one recipient. */

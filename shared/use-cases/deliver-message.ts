@@ -1,4 +1,3 @@
-import { convert } from 'html-to-text';
 import { ProviderError } from '../domain/errors';
 import {
   type MessageStatus,
@@ -7,6 +6,7 @@ import {
   type TransactionalMessage,
 } from '../domain/transactional-message';
 import type { EmailProvider, MessageEnd, MessageStore, SmsBatchProvider, SmsLookup } from '../ports';
+import { convertHtml } from './html-text';
 import { LOOKUP_WINDOW_MS } from './send-sms';
 import { type MessageSuppressionDeps, refusalOf } from './transactional-messages';
 
@@ -153,7 +153,7 @@ async function sendEmail(
     to: message.address,
     subject,
     html,
-    text: text ?? convert(html, { wordwrap: 78 }),
+    text: text ?? convertHtml(html, { wordwrap: 78 }),
     headers: {},
     // SES publishes these back with its bounce and complaint events.
     tags: { message: message.id, channel: 'email' },

@@ -1,4 +1,4 @@
-import { convert, type HtmlToTextOptions } from 'html-to-text';
+import type { HtmlToTextOptions } from 'html-to-text';
 import type { Campaign } from '../domain/campaign';
 import { sanitiseHeaderField } from '../domain/header-field';
 import { directionOf, MESSAGES, topicName } from '../domain/i18n';
@@ -6,6 +6,7 @@ import { contactValues, renderTemplate, type TemplateValues } from '../domain/pl
 import { contentFor, type EmailVariant } from '../domain/template';
 import type { Contact, Locale } from '../domain/types';
 import type { TemplateSource } from '../ports';
+import { convertHtml } from './html-text';
 
 export interface RenderedEmail {
   readonly subject: string;
@@ -29,7 +30,7 @@ const TEXT_OPTIONS: HtmlToTextOptions = {
 
 /** The plain-text part when the marketer gave none: the HTML as text, links and all. */
 export function htmlToText(html: string): string {
-  return convert(html, TEXT_OPTIONS);
+  return convertHtml(html, TEXT_OPTIONS);
 }
 
 /**

@@ -1,4 +1,3 @@
-import { convert } from 'html-to-text';
 import { normaliseEmail } from '../domain/email';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import { newId } from '../domain/ids';
@@ -22,6 +21,7 @@ import { parseWith } from '../domain/validation';
 import type { ContactStore, MessageStore, SuppressionStore, TransactionalQueue } from '../ports';
 import { addressSuppressionHash } from './address-suppressions';
 import { tombstoneHashes } from './contact-consent';
+import { convertHtml } from './html-text';
 
 /** One locale's wording of a template, as the templates area stores it. */
 export type TemplateVariant =
@@ -275,7 +275,7 @@ function render(content: Content, values: TemplateValues): RenderedContent {
     channel: 'email',
     subject: renderTemplate(content.subject, values).replace(/[\r\n]+/g, ' '),
     html,
-    text: content.text ? renderTemplate(content.text, values) : convert(html, { wordwrap: 78 }),
+    text: content.text ? renderTemplate(content.text, values) : convertHtml(html, { wordwrap: 78 }),
   };
 }
 
