@@ -2,6 +2,7 @@ import type { SendRate, SendRateLease } from './send-email';
 
 interface Waiter {
   readonly max: number;
+  readonly least: number;
   readonly deadline: number;
   readonly resolve: (lease: SendRateLease) => void;
   readonly reject: (error: unknown) => void;
@@ -14,7 +15,8 @@ const NONE: SendRateLease = { units: 0, release: async () => undefined };
  * messages of an invocation, their slices) never race each other on the limiter's item. At most
  * one grant attempt is in flight; it leases the sum of what every waiter wants (the limiter caps
  * it at its limit) and splits the granted units among them, oldest first, each up to what it
- * asked for. Waiters left without units ask again at once, in one attempt.
+ * asked for. Waiters left without units ask again at once, in one attempt. The attempt waits for
+ * room for the oldest waiter's `least` (the limiter caps it at its limit).
  *
  * The limiter's lease is released when the last share is released: a share answered early keeps
  * its units held until a second after the last share's calls answered, which only holds units
@@ -33,11 +35,12 @@ export class CoalescedSendRate implements SendRate {
     this.#inner = inner;
   }
 
-  lease(max: number, options: { deadline?: number } = {}): Promise<SendRateLease> {
+  lease(max: number, options: { deadline?: number; least?: number } = {}): Promise<SendRateLease> {
     if (!(max >= 1)) return Promise.resolve(NONE);
     return new Promise<SendRateLease>((resolve, reject) => {
       this.#waiters.push({
         max: Math.floor(max),
+        least: Math.max(1, Math.min(Math.floor(max), Math.floor(options.least ?? 1))),
         deadline: options.deadline ?? Number.POSITIVE_INFINITY,
         resolve,
         reject,
@@ -59,10 +62,15 @@ export class CoalescedSendRate implements SendRate {
   async #ask(): Promise<void> {
     const asking = [...this.#waiters];
     const want = asking.reduce((total, waiter) => total + waiter.max, 0);
+    // Room for the oldest waiter's least is worth a grant; the others take what is left of it.
+    const least = asking[0]?.least ?? 1;
     const deadline = Math.min(...asking.map((waiter) => waiter.deadline));
     let lease: SendRateLease;
     try {
-      lease = await this.#inner.lease(want, Number.isFinite(deadline) ? { deadline } : {});
+      lease = await this.#inner.lease(want, {
+        ...(Number.isFinite(deadline) ? { deadline } : {}),
+        ...(least > 1 ? { least } : {}),
+      });
     } catch (error) {
       for (const waiter of this.#take(asking)) waiter.reject(error);
       return;

@@ -35,7 +35,11 @@ export interface SendRateLease {
  * more than the rate (the shape of PartialRateLimiter's lease).
  */
 export interface SendRate {
-  lease(max: number, options?: { deadline?: number }): Promise<SendRateLease>;
+  /**
+   * 1 to `max` units; with `least`, none until that many (capped at the limit) are free at
+   * once. 0 units when `deadline` came first.
+   */
+  lease(max: number, options?: { deadline?: number; least?: number }): Promise<SendRateLease>;
 }
 
 /** SES's pace: the account's MaxSendRate held by the limiter every email sender shares. */
@@ -196,11 +200,13 @@ export class EmailChannel implements ChannelSender {
         break;
       }
       // The whole rest of the message (the limiter caps it at its rate): one grant, one consent
-      // re-check and one attempt record for as many recipients as the rate allows at once.
+      // re-check and one attempt record for as many recipients as the rate allows at once. It
+      // waits for that much room, not a sliver: freed room is granted whole, so grants stay
+      // large instead of keeping the pieces earlier grants left the second in.
       const want = queue.length;
       const lease =
         pacing && account
-          ? await pacing.limiter(sendRatePerSecond(account)).lease(want, { deadline })
+          ? await pacing.limiter(sendRatePerSecond(account)).lease(want, { deadline, least: want })
           : { units: want, release: async () => undefined };
       if (lease.units < 1) {
         settle(queue.splice(0), { kind: 'retry', reason: 'ses:rate_limited no send budget in time' });

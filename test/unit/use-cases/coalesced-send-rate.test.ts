@@ -5,6 +5,7 @@ import type { SendRate, SendRateLease } from '../../../shared/use-cases/send-ema
 interface Ask {
   readonly max: number;
   readonly deadline: number | undefined;
+  readonly least: number | undefined;
   answer(units: number): void;
   fail(error: Error): void;
 }
@@ -16,7 +17,7 @@ class ManualLimiter implements SendRate {
   inFlight = 0;
   mostInFlight = 0;
 
-  lease(max: number, options: { deadline?: number } = {}): Promise<SendRateLease> {
+  lease(max: number, options: { deadline?: number; least?: number } = {}): Promise<SendRateLease> {
     this.inFlight += 1;
     this.mostInFlight = Math.max(this.mostInFlight, this.inFlight);
     return new Promise((resolve, reject) => {
@@ -24,6 +25,7 @@ class ManualLimiter implements SendRate {
       this.asks.push({
         max,
         deadline: options.deadline,
+        least: options.least,
         answer: (units) => {
           this.inFlight -= 1;
           resolve({
@@ -151,6 +153,22 @@ describe('CoalescedSendRate', () => {
     expect(limiter.ask(1).max).toBe(2);
     limiter.ask(1).answer(2);
     expect((await after).units).toBe(2);
+  });
+
+  it("waits for room for the oldest waiter's least, and lends the rest of the grant to the others", async () => {
+    const limiter = new ManualLimiter();
+    const rate = new CoalescedSendRate(limiter);
+    const opening = rate.lease(1);
+    await settle();
+    const big = rate.lease(14, { least: 14 });
+    const small = rate.lease(3, { least: 3 });
+    limiter.ask(0).answer(1);
+    await opening;
+    await settle();
+    expect(limiter.ask(1)).toMatchObject({ max: 17, least: 14 });
+    limiter.ask(1).answer(16);
+    expect((await big).units).toBe(14);
+    expect((await small).units).toBe(2);
   });
 
   it('answers no units at once for a lease of nothing', async () => {
