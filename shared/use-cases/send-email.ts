@@ -201,12 +201,13 @@ export class EmailChannel implements ChannelSender {
       }
       // The whole rest of the message (the limiter caps it at its rate): one grant, one consent
       // re-check and one attempt record for as many recipients as the rate allows at once. It
-      // waits for that much room, not a sliver: freed room is granted whole, so grants stay
-      // large instead of keeping the pieces earlier grants left the second in.
+      // takes whatever room is free (no `least`): waiting for whole room would serialise the
+      // re-check before each slice's calls with the second its units are held (bench:email at
+      // 8/s: 85.7 % of the rate with it, 96.0 % without).
       const want = queue.length;
       const lease =
         pacing && account
-          ? await pacing.limiter(sendRatePerSecond(account)).lease(want, { deadline, least: want })
+          ? await pacing.limiter(sendRatePerSecond(account)).lease(want, { deadline })
           : { units: want, release: async () => undefined };
       if (lease.units < 1) {
         settle(queue.splice(0), { kind: 'retry', reason: 'ses:rate_limited no send budget in time' });
