@@ -1,6 +1,6 @@
 /**
  * `npm run bench:cost`: what Chapar spends on AWS per message. An SMS and an email campaign
- * (BENCH_RECIPIENTS each, 2,000 by default) go through the local platform with a request
+ * (BENCH_RECIPIENTS each, 2,000 by default; BENCH_CHANNELS=email for the email one alone) go through the local platform with a request
  * counter around the AWS SDK (bench/meter/sdk-counter.ts), DynamoDB capacity computed from item
  * sizes (bench/meter/dynamo-units.ts: DynamoDB Local under-reports it), Lambda invocations,
  * durations and log bytes (bench/meter/lambda-meter.ts), and prints the cost per 1 M messages
@@ -34,7 +34,18 @@ const settings = {
   rate: positiveInt('BENCH_SMS_RATE', 200),
   /** How long to wait for delivery reports after the last SMS went out. */
   statusSeconds: positiveInt('BENCH_STATUS_SECONDS', 120),
+  /** `BENCH_CHANNELS=email` (or `sms`) measures only that campaign; both by default. */
+  channels: benchChannels(process.env.BENCH_CHANNELS),
 };
+
+function benchChannels(value: string | undefined): ('sms' | 'email')[] {
+  if (value === undefined || value.trim() === '') return ['sms', 'email'];
+  const names = value.split(',').map((name) => name.trim());
+  for (const name of names)
+    if (name !== 'sms' && name !== 'email')
+      throw new Error(`BENCH_CHANNELS: sms, email or both, got ${name}`);
+  return names as ('sms' | 'email')[];
+}
 const POLL_MS = 1_000;
 /** The functions are quiet once no SDK request was made for this long. */
 const QUIET_MS = 4_000;
@@ -198,7 +209,9 @@ async function main(): Promise<void> {
   process.on('SIGTERM', onSignal);
 
   console.log('Cost benchmark');
-  console.log(`  recipients              ${settings.recipients} per campaign (one SMS, one email)`);
+  console.log(
+    `  recipients              ${settings.recipients} per campaign (${settings.channels.join(', ')})`,
+  );
   console.log(`  CHAPAR_SMS_RATE         ${settings.rate} SMS/s`);
   console.log('  log level               INFO (Powertools default, as deployed)');
   try {
@@ -221,8 +234,7 @@ async function main(): Promise<void> {
     await writeAudience(dynamo, platform.env.CONTACTS_TABLE ?? '', settings.recipients);
     console.log(`  ${settings.recipients} contacts written\n`);
     const api = benchApi(platform.apiUrl, readLocalSettings().CHAPAR_API_KEY);
-    await measure(api, 'sms');
-    await measure(api, 'email');
+    for (const channel of settings.channels) await measure(api, channel);
   } catch (error) {
     process.exitCode = 1;
     console.error('\nbench failed:', error instanceof Error ? error.message : error);

@@ -19,6 +19,7 @@ import { functions } from '../../shared/definitions/functions';
 import { queues } from '../../shared/definitions/queues';
 import { channelBatchHandler, channelDeliverDeps } from '../../shared/lambda/channel-batch-handler';
 import { createLogger, createMetrics, MetricAlarms } from '../../shared/observability';
+import { CoalescedSendRate } from '../../shared/use-cases/coalesced-send-rate';
 import { pauseEmailCampaigns } from '../../shared/use-cases/email-pauses';
 import { cachedReputation, EmailChannel, type SendRate } from '../../shared/use-cases/send-email';
 
@@ -30,11 +31,12 @@ const alarms = new MetricAlarms(logger, createMetrics);
 
 // SES's MaxSendRate (GetAccount) as one budget for every concurrent instance of this function;
 // one limiter per rate, all on the same item, so a changed rate is measured against the same log.
+// One waiter per container in front of it: this container's sends never race each other on the item.
 const limiters = new Map<number, SendRate>();
 function sesRate(perSecond: number): SendRate {
   let limiter = limiters.get(perSecond);
   if (!limiter) {
-    limiter = new DynamoRateLimiter({
+    const shared = new DynamoRateLimiter({
       client: dynamoDocumentClient(),
       tableName: config.RATE_LIMITS_TABLE,
       name: 'ses-email',
@@ -42,6 +44,7 @@ function sesRate(perSecond: number): SendRate {
       // An unreleased lease (a sender that died in its call) holds its units as long as the function may run.
       maxHoldMs: functions['queue-send-email'].timeoutSeconds * 1000,
     });
+    limiter = new CoalescedSendRate(shared);
     limiters.set(perSecond, limiter);
   }
   return limiter;
@@ -62,9 +65,15 @@ const channel = new EmailChannel({
   keyring: tokenKeyring(secrets, config.TOKEN_KEYS_SECRET_ID),
   publicBaseUrl: config.CHAPAR_PUBLIC_BASE_URL,
   templates: templateFile,
-  // A whole queue message's recipients go out at once after one grant.
+  // A whole queue message's recipients may go out at once after one grant.
   concurrency: queues.email.recipientsPerMessage,
-  pacing: { account: emailAccount(), limiter: sesRate, deadline: () => sendsDeadline },
+  pacing: {
+    account: emailAccount(),
+    limiter: sesRate,
+    // A message waits for SES's rate up to the invocation's end (its records go one after another).
+    maxWaitMs: functions['queue-send-email'].timeoutSeconds * 1000 - END_MARGIN_MS,
+    deadline: () => sendsDeadline,
+  },
   pauseAll: async (reason) => {
     try {
       const paused = await pauseEmailCampaigns({ campaigns, alarms, now: () => new Date() }, reason);

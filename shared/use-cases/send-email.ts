@@ -18,6 +18,7 @@ import type {
   Reachability,
   TemplateSource,
 } from '../ports';
+import { mapWithConcurrency } from './concurrency';
 import { resultForError } from './deliver-recipients';
 import { type RenderedEmail, renderCampaignEmail } from './render-email';
 
@@ -34,7 +35,11 @@ export interface SendRateLease {
  * more than the rate (the shape of PartialRateLimiter's lease).
  */
 export interface SendRate {
-  lease(max: number, options?: { deadline?: number }): Promise<SendRateLease>;
+  /**
+   * 1 to `max` units; with `least`, none until that many (capped at the limit) are free at
+   * once. 0 units when `deadline` came first.
+   */
+  lease(max: number, options?: { deadline?: number; least?: number }): Promise<SendRateLease>;
 }
 
 /** SES's pace: the account's MaxSendRate held by the limiter every email sender shares. */
@@ -63,7 +68,7 @@ export interface EmailChannelDeps {
   /** https root of the public API; unsubscribe links are `<root>/u/<token>`. */
   readonly publicBaseUrl: string;
   readonly templates: TemplateSource;
-  /** SES calls in flight at once from one function: the most one rate grant covers. */
+  /** SES calls in flight at once from one message's sends (a grant may cover more, sent in turn). */
   readonly concurrency: number;
   /** Without it the channel sends as fast as `concurrency` allows and a throttle is retried by the queue. */
   readonly pacing?: EmailPacing;
@@ -122,7 +127,8 @@ export function cachedReputation(
 
 /**
  * Campaign email through SES with RFC 8058 one-click unsubscribe headers, at SES's own rate:
- * each slice of recipients is sent at once, right after the shared limiter granted it, so the
+ * each slice of recipients (as many of the message's as the limiter grants at once) is sent
+ * right after the shared limiter granted it, `concurrency` calls in flight, so the
  * account's MaxSendRate holds in any sliding second across every sender. A throttling answer
  * (surely not sent) refreshes the rate and is sent again within `maxWaitMs`, without spending
  * an SQS receive; SendingPaused, AccountSuspended or GetAccount's sending disabled pause every
@@ -193,7 +199,12 @@ export class EmailChannel implements ChannelSender {
         settle(queue.splice(0), stop);
         break;
       }
-      const want = Math.min(queue.length, Math.max(1, this.deps.concurrency));
+      // The whole rest of the message (the limiter caps it at its rate): one grant, one consent
+      // re-check and one attempt record for as many recipients as the rate allows at once. It
+      // takes whatever room is free (no `least`): waiting for whole room would serialise the
+      // re-check before each slice's calls with the second its units are held (bench:email at
+      // 8/s: 85.7 % of the rate with it, 96.0 % without).
+      const want = queue.length;
       const lease =
         pacing && account
           ? await pacing.limiter(sendRatePerSecond(account)).lease(want, { deadline })
@@ -216,34 +227,32 @@ export class EmailChannel implements ChannelSender {
       }
       const throttled: number[] = [];
       let accountStopReason: string | undefined;
-      const sending = Promise.all(
-        slice.map(async (index) => {
-          const recipient = recipients[index] as Recipient;
-          if (still && !still.has(recipient)) {
-            results[index] = { kind: 'suppressed', reason: 'opted_out' };
-            return;
+      const sending = mapWithConcurrency(slice, Math.max(1, this.deps.concurrency), async (index) => {
+        const recipient = recipients[index] as Recipient;
+        if (still && !still.has(recipient)) {
+          results[index] = { kind: 'suppressed', reason: 'opted_out' };
+          return;
+        }
+        const { url, email } = rendered.get(index) as { url: string; email: RenderedEmail };
+        try {
+          results[index] = await this.sendOne(campaign, recipient, url, email);
+        } catch (error) {
+          if (!(error instanceof ProviderError)) throw error;
+          // SES may have accepted it and cannot be asked: fail it now rather than risk a second copy.
+          if (error.outcomeUnknown) {
+            results[index] = { kind: 'failed', reason: 'outcome_unknown' };
+          } else if (pacing && THROTTLES.has(error.code)) {
+            throttled.push(index);
+          } else if (ACCOUNT_STOPS[error.code]) {
+            accountStopReason ??= `${ACCOUNT_STOPS[error.code]}: ${error.message}`;
+            results[index] = { kind: 'stop', reason: accountStopReason };
+          } else {
+            const result = resultForError(error);
+            results[index] = result;
+            if (result.kind === 'stop') stop ??= result;
           }
-          const { url, email } = rendered.get(index) as { url: string; email: RenderedEmail };
-          try {
-            results[index] = await this.sendOne(campaign, recipient, url, email);
-          } catch (error) {
-            if (!(error instanceof ProviderError)) throw error;
-            // SES may have accepted it and cannot be asked: fail it now rather than risk a second copy.
-            if (error.outcomeUnknown) {
-              results[index] = { kind: 'failed', reason: 'outcome_unknown' };
-            } else if (pacing && THROTTLES.has(error.code)) {
-              throttled.push(index);
-            } else if (ACCOUNT_STOPS[error.code]) {
-              accountStopReason ??= `${ACCOUNT_STOPS[error.code]}: ${error.message}`;
-              results[index] = { kind: 'stop', reason: accountStopReason };
-            } else {
-              const result = resultForError(error);
-              results[index] = result;
-              if (result.kind === 'stop') stop ??= result;
-            }
-          }
-        }),
-      );
+        }
+      });
       // Every call of the slice answered (or failed): its units leave the window a second on.
       // A failed release only keeps them held longer.
       await sending.finally(() => lease.release().catch(() => undefined));

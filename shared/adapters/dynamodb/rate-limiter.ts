@@ -74,6 +74,12 @@ export interface LeaseOptions extends AcquireOptions {
   readonly early?: boolean;
   /** A priority lease (a transactional message): it may use the reserved share. */
   readonly priority?: boolean;
+  /**
+   * Fewest units worth granting (capped at what is asked, within the limit): the lease waits
+   * until that much room is free rather than take a sliver of it. Freed room then comes back
+   * whole, not in the pieces earlier grants left it in. Default 1.
+   */
+  readonly least?: number;
 }
 
 /**
@@ -193,8 +199,8 @@ export class DynamoRateLimiter implements PartialRateLimiter {
   }
 
   /**
-   * Holds between 1 and `max` units (at most the limit) for one call, waiting only while the
-   * window is full: they stay held until a window after `release()`, which the caller makes
+   * Holds between 1 (or `least`) and `max` units (at most the limit) for one call, waiting only
+   * while the window is full: they stay held until a window after `release()`, which the caller makes
    * as soon as the call answered (or failed). 0 units when `deadline` came first. A lease
    * written ahead (see #leadMs) resolves at its `notBefore`, or at once with `early`: then the
    * caller may prepare the call (the consent re-check) but must not start it before then.
@@ -202,7 +208,9 @@ export class DynamoRateLimiter implements PartialRateLimiter {
   async lease(max: number, options: LeaseOptions = {}): Promise<RateLease> {
     const none: RateLease = { units: 0, notBefore: 0, release: async () => {} };
     if (max < 1) return none;
-    const grant = await this.#grant(Math.min(max, this.limitPerSecond), 1, options.deadline, {
+    const want = Math.min(max, this.limitPerSecond);
+    const least = Math.max(1, Math.min(want, Math.floor(options.least ?? 1)));
+    const grant = await this.#grant(want, least, options.deadline, {
       lease: true,
       ...(options.priority ? { priority: true } : {}),
     });

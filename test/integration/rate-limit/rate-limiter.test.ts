@@ -244,6 +244,29 @@ describe('DynamoRateLimiter', () => {
     expect(inFlight.units).toBe(6);
   });
 
+  it('with least, waits until that much room is free rather than take the sliver left', async () => {
+    // Prepare: 6 of 10 held by a call that answers at once; then 3 more, answered 400 ms later
+    const clock = fakeClock();
+    const start = clock.now();
+    const { limiter: shared, grants } = limiter(10, { now: clock.now, sleep: clock.sleep, jitterMs: 0 });
+    const first = await shared.lease(6);
+    await first.release();
+    await clock.sleep(400);
+    const second = await shared.lease(3);
+    await second.release();
+
+    // Act: a lease for 10 that would take no fewer than 8
+    const whole = await shared.lease(10, { least: 8 });
+
+    // Assess: not the 1 free now, nor the 4 freed when the first lease left: the 10 once both had
+    expect(whole.units).toBe(10);
+    expect(grants().map((grant) => [grant.at - start, grant.units])).toEqual([
+      [0, 6],
+      [400, 3],
+      [1410, 10],
+    ]);
+  });
+
   it('lets an unreleased lease (a sender that died in its call) go after maxHoldMs and a second', async () => {
     // Prepare
     const clock = fakeClock();

@@ -161,6 +161,52 @@ describe('EmailChannel at SES’s rate', () => {
     expect(results.every((result) => result.kind === 'sent')).toBe(true);
   });
 
+  it('leases the whole rest of the message at once, and its concurrency bounds only the SES calls in flight', async () => {
+    // Prepare: a limiter that grants up to 20 and records what was asked; SES answers slowly
+    const asked: number[] = [];
+    const sent: string[] = [];
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const sender = new EmailChannel({
+      email: {
+        send: async (message) => {
+          inFlight += 1;
+          mostInFlight = Math.max(mostInFlight, inFlight);
+          await new Promise((resolve) => setTimeout(resolve, 1));
+          inFlight -= 1;
+          sent.push(message.to);
+          return { messageId: `ses-${message.to}` };
+        },
+      },
+      keyring: async () => KEYRING,
+      publicBaseUrl: 'https://api.chapar.test',
+      templates: TEMPLATES,
+      concurrency: 3,
+      pacing: {
+        account: new ScriptedAccount(new Trace(), [HEALTHY]),
+        limiter: () => ({
+          lease: async (max) => {
+            asked.push(max);
+            return { units: Math.min(max, 20), release: async () => undefined };
+          },
+        }),
+      },
+    });
+
+    // Act
+    const results = await sender.send(CAMPAIGN, recipients(25));
+
+    // Assess: two grants (20, then the 5 left), never more than 3 calls at once, each sent once
+    expect(asked).toEqual([25, 5]);
+    expect(mostInFlight).toBe(3);
+    expect(results.every((result) => result.kind === 'sent')).toBe(true);
+    expect(sent.sort()).toEqual(
+      recipients(25)
+        .map((r) => r.address)
+        .sort(),
+    );
+  });
+
   it('sends throttled recipients again after a fresh GetAccount, at the new rate, each once', async () => {
     // Prepare: the first two calls are throttled; SES now says 5/s
     const { email, sender, rates, trace } = channel({ account: [HEALTHY, { ...HEALTHY, maxSendRate: 5 }] });
