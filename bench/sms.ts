@@ -46,7 +46,11 @@ const simCalls = positiveInt('BENCH_SIM_CALLS', simCallLimit(settings.rate));
  * receptors per call. One second's budget is ceil(rate / per call) full calls, plus partial
  * calls when old grants leave the window in pieces (about one per concurrent sender); the
  * simulator admits twice that, so a 451 means the platform called far more often than its
- * budget needs.
+ * budget needs. It counts every call (sms/send, the sms/status polls, account/info) as
+ * Kavenegar would; the SMS limiter counts only messages. The 451 seen on 2026-12-02 was a send:
+ * the window had frozen into pieces of 2 to 5 units, and nine calls met in one sliding second.
+ * queue-send-sms's leases now wait up to 100 ms for a quarter second's budget (`fill`), which
+ * keeps the busiest sliding second at 7 or 8 calls with 3 senders (8 admitted here).
  */
 function simCallLimit(rate: number): number {
   const perCall = Math.min(rate, KAVENEGAR_MAX_PER_CALL);

@@ -439,11 +439,20 @@ export interface PartialRateLimiter extends RateLimiter {
    * the two, so no sliding second at the provider sees more than the limit. With `early` it
    * may resolve before `notBefore` (a lease written ahead): prepare the call, but start it
    * only then. A `priority` lease (transactional messages) may use the share of the rate kept
-   * for them, which other leases leave free while priority traffic flows.
+   * for them, which other leases leave free while priority traffic flows. `prepareMs` (with
+   * `early`) resolves a lease written ahead that much sooner, so the preparation of its call
+   * runs while the room is still others'; `fill` waits once, briefly, for a fuller grant when
+   * the window frees in small pieces (see DynamoRateLimiter's LeaseOptions).
    */
   lease(
     max: number,
-    options?: { deadline?: number; early?: boolean; priority?: boolean },
+    options?: {
+      deadline?: number;
+      early?: boolean;
+      priority?: boolean;
+      prepareMs?: number;
+      fill?: { units: number; withinMs: number };
+    },
   ): Promise<RateLease>;
 }
 

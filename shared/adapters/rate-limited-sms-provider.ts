@@ -14,6 +14,12 @@ export interface RateLimitedSmsProviderOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Lease as priority traffic (transactional messages): the reserved share is theirs. */
   readonly priority?: boolean;
+  /**
+   * Fewer, fuller calls: a lease that finds less than `units` of room waits up to `withinMs`
+   * once for that much (the limiter's `fill`). Kavenegar throttles calls (451), not messages,
+   * and a window that frees in small pieces would otherwise become many small calls.
+   */
+  readonly fill?: { readonly units: number; readonly withinMs: number };
 }
 
 const DEFAULT_MAX_WAIT_MS = 20_000;
@@ -35,6 +41,13 @@ export class RateLimitedSmsProvider implements SmsBatchProvider {
   readonly #now: () => number;
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #priority: boolean;
+  readonly #fill: RateLimitedSmsProviderOptions['fill'];
+  /**
+   * How long `beforeCall` takes (a moving average): passed to the limiter as `prepareMs`, so a
+   * lease written ahead resolves that much before its moment and the re-check runs while the
+   * units are still others', not while this lease holds its own idle.
+   */
+  #prepareMs: number | undefined;
 
   constructor(
     provider: SmsBatchProvider,
@@ -47,6 +60,7 @@ export class RateLimitedSmsProvider implements SmsBatchProvider {
     this.#now = options.now ?? Date.now;
     this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.#priority = options.priority ?? false;
+    this.#fill = options.fill;
   }
 
   async sendDetailed(messages: readonly SmsMessage[], options: SmsSendOptions = {}): Promise<SmsSendOutcome> {
@@ -60,6 +74,10 @@ export class RateLimitedSmsProvider implements SmsBatchProvider {
         deadline,
         early: true,
         ...(this.#priority ? { priority: true } : {}),
+        ...(options.beforeCall && this.#prepareMs !== undefined
+          ? { prepareMs: Math.ceil(this.#prepareMs) }
+          : {}),
+        ...(this.#fill ? { fill: this.#fill } : {}),
       });
       if (lease.units < 1) {
         failRest(outcome, messages.slice(sent), rateLimited(this.#maxWaitMs));
@@ -71,7 +89,12 @@ export class RateLimitedSmsProvider implements SmsBatchProvider {
       try {
         let slice: readonly SmsMessage[];
         try {
+          const checkStarted = this.#now();
           slice = options.beforeCall ? await options.beforeCall(grant) : grant;
+          if (options.beforeCall) {
+            const took = this.#now() - checkStarted;
+            this.#prepareMs = this.#prepareMs === undefined ? took : 0.8 * this.#prepareMs + 0.2 * took;
+          }
         } catch (error) {
           // Earlier slices went out: keep their receipts and let the queue bring the rest back.
           failRest(outcome, messages.slice(sent - grant.length), recheckFailed(error));

@@ -207,7 +207,7 @@ export const functions = {
       'KAVENEGAR_BASE_URL',
       'KAVENEGAR_TIMEOUT_MS',
     ],
-    reservedConcurrency: 2,
+    reservedConcurrency: 3,
   },
   'queue-send-email': {
     id: 'QueueSendEmailFunction',

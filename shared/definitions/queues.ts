@@ -53,7 +53,7 @@ export const queues = {
     // One record carries up to 200 recipients: one Kavenegar call (its per-call maximum).
     batchSize: 1,
     maxBatchingWindowSeconds: 0,
-    maximumConcurrency: 2,
+    maximumConcurrency: 3,
     visibilityTimeoutSeconds: 6 * 60,
     maxReceiveCount: 5,
     recipientsPerMessage: 200,

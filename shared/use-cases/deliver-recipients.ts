@@ -184,10 +184,15 @@ export async function deliverRecipients(
       ? await sender.send(campaign, attempted, async (recipients) => {
           // Right before each provider call: a pause or cancel since the claims holds at once,
           // not after the rest of the message. The channel leaves the rest unsent (retry), their
-          // claims are released below, and a resume dispatches them again.
-          if (!stopped && (await deps.campaigns.get(campaign.id))?.status !== 'sending') stopped = true;
+          // claims are released below, and a resume dispatches them again. The status and the
+          // consent are read at once: both before the call, and the wait for them is the call's.
           if (stopped) throw new Error(`campaign ${campaign.id} stopped while this message was sending`);
-          const still = await stillReachable(deps, campaign, channel, recipients);
+          const [current, still] = await Promise.all([
+            deps.campaigns.get(campaign.id),
+            stillReachable(deps, campaign, channel, recipients),
+          ]);
+          if (current?.status !== 'sending') stopped = true;
+          if (stopped) throw new Error(`campaign ${campaign.id} stopped while this message was sending`);
           const going = recipients.filter((recipient) => still.has(recipient));
           if (perCall && going.length > 0) await deps.deliveries.markAttempts(going, deps.now());
           return still;

@@ -251,6 +251,43 @@ describe('RateLimitedSmsProvider', () => {
     expect(order).toEqual(['re-checked at 0', 'called at 40']);
   });
 
+  it('asks each lease for the time its re-check takes, and for the fuller grant it was built with', async () => {
+    // Prepare: one unit a lease; the re-check takes 50 ms, then 100 ms
+    const clock = fakeClock();
+    const asked: unknown[] = [];
+    const oneByOne: PartialRateLimiter = {
+      acquire: async () => {},
+      acquireUpTo: async () => 0,
+      lease: async (_max, options) => {
+        asked.push({ prepareMs: options?.prepareMs, fill: options?.fill });
+        return { units: 1, notBefore: clock.now(), release: async () => {} };
+      },
+    };
+    const fill = { units: 5, withinMs: 100 };
+    const sms = new modules.decorator.RateLimitedSmsProvider(fakeProvider([]), oneByOne, {
+      now: clock.now,
+      sleep: clock.sleep,
+      fill,
+    });
+    const checks = [50, 100, 100];
+
+    // Act
+    const outcome = await sms.sendDetailed(messages(3), {
+      beforeCall: async (slice) => {
+        await clock.sleep(checks.shift() ?? 0);
+        return slice;
+      },
+    });
+
+    // Assess: nothing known before the first check, then its moving average
+    expect(outcome.receipts).toHaveLength(3);
+    expect(asked).toEqual([
+      { prepareMs: undefined, fill },
+      { prepareMs: 50, fill },
+      { prepareMs: 60, fill },
+    ]);
+  });
+
   it('releases the lease when the provider throws, so its units are not held until the lease expires', async () => {
     // Prepare: a provider with a bug
     const clock = fakeClock();

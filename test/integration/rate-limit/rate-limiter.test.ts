@@ -267,6 +267,57 @@ describe('DynamoRateLimiter', () => {
     ]);
   });
 
+  it('resolves a lease written ahead prepareMs before its moment, measured at that same moment', async () => {
+    // Prepare: the whole budget leased to a call that answers after 200 ms (held until 1210)
+    const clock = fakeClock();
+    const start = clock.now();
+    const { limiter: shared, grants } = limiter(10, { now: clock.now, sleep: clock.sleep, jitterMs: 0 });
+    const call = await shared.lease(10);
+    await clock.sleep(200);
+    await call.release();
+
+    // Act: the next lease asks for 100 ms to prepare its call
+    const next = await shared.lease(10, { early: true, prepareMs: 100 });
+
+    // Assess: written and resolved 100 ms ahead, its moment still the first one's end
+    expect(next.units).toBe(10);
+    expect(next.notBefore - start).toBe(1210);
+    expect(clock.now() - start).toBe(1110);
+    expect(grants().map((grant) => grant.at - start)).toEqual([0, 1210]);
+  });
+
+  it('waits once, within fill.withinMs, for a fuller grant when the window frees in pieces', async () => {
+    // Prepare: 3 units end at 1010, the other 7 at 1060 (their calls answered 50 ms apart)
+    const clock = fakeClock();
+    const start = clock.now();
+    const build = () => limiter(10, { now: clock.now, sleep: clock.sleep, jitterMs: 0 });
+    const pieces = async (shared: DynamoRateLimiter) => {
+      const small = await shared.lease(3);
+      const large = await shared.lease(7);
+      await small.release();
+      await clock.sleep(50);
+      await large.release();
+      await clock.sleep(1_000 - 50 + 10 - 40);
+    };
+    const filled = build();
+    await pieces(filled.limiter);
+
+    // Act: at 970, one lease that waits up to 100 ms for 10 units, then one at 2100 that waits
+    // only 20 ms, on a fresh budget freeing the same way
+    const full = await filled.limiter.lease(10, { fill: { units: 10, withinMs: 100 } });
+    const fullAt = clock.now() - start;
+    const hurried = build();
+    const later = clock.now();
+    await pieces(hurried.limiter);
+    const piece = await hurried.limiter.lease(10, { fill: { units: 10, withinMs: 20 } });
+
+    // Assess: the first waited for all 10 at 1060; the second took the 3 of its first piece
+    expect([full.units, fullAt]).toEqual([10, 1060]);
+    expect(filled.grants().map((grant) => grant.at - start)).toEqual([0, 0, 1060]);
+    expect(piece.units).toBe(3);
+    expect(hurried.grants().map((grant) => grant.at - later)).toEqual([0, 0, 1010]);
+  });
+
   it('lets an unreleased lease (a sender that died in its call) go after maxHoldMs and a second', async () => {
     // Prepare
     const clock = fakeClock();

@@ -247,6 +247,50 @@ describe('a pause checked again right before each provider call', () => {
     expect((await campaigns.get(campaign.id))?.pausedReason).toBeUndefined();
   });
 
+  it('reads the status and the consent at once before each call, so the wait for them is one read', async () => {
+    // Prepare: both reads noted as they start and end; the status read takes a few turns
+    const { deps, message, campaigns, consent, outcome } = await world('sms');
+    const reads: string[] = [];
+    const turns = () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
+    const watched: DeliverDeps = {
+      ...deps,
+      campaigns: Object.assign(Object.create(campaigns) as typeof campaigns, {
+        get: async (id: string) => {
+          reads.push('status');
+          await turns();
+          const campaign = await campaigns.get(id);
+          reads.push('status read');
+          return campaign;
+        },
+      }),
+      consent: Object.assign(Object.create(consent) as typeof consent, {
+        statesForMany: async (...args: Parameters<typeof consent.statesForMany>) => {
+          reads.push('consent');
+          return consent.statesForMany(...args);
+        },
+      }),
+    };
+    const provider = new FakeSmsProvider();
+    const sender = new SmsChannel({
+      sms: new RateLimitedSmsProvider(provider, new OneAtATimeLimiter()),
+      lookup: new FakeSmsLookup(provider.accepted),
+      links: new MemoryLinkStore(),
+      layout: { publicBaseUrl: 'https://go.chapar.test', optOutSuffix: 'لغو۱۱' },
+    });
+
+    // Act
+    await deliverRecipients(watched, sender, message);
+
+    // Assess: the first read of the status, the claims' consent, then per call both at once
+    expect(reads).toEqual([
+      'status',
+      'status read',
+      'consent',
+      ...Array.from({ length: 3 }, () => ['status', 'consent', 'status read']).flat(),
+    ]);
+    expect([outcome('c1'), outcome('c2'), outcome('c3')]).toEqual(['sent', 'sent', 'sent']);
+  });
+
   it('sends no email of a message once its campaign is paused', async () => {
     // Prepare
     const { deps, message, outcome, campaigns, campaign } = await world('email');
