@@ -18,7 +18,6 @@ import type {
   Reachability,
   TemplateSource,
 } from '../ports';
-import { mapWithConcurrency } from './concurrency';
 import { resultForError } from './deliver-recipients';
 import { type RenderedEmail, renderCampaignEmail } from './render-email';
 
@@ -199,8 +198,8 @@ export class EmailChannel implements ChannelSender {
         settle(queue.splice(0), stop);
         break;
       }
-      // The whole rest of the message (the limiter caps it at its rate): one grant, one consent
-      // re-check and one attempt record for as many recipients as the rate allows at once. It
+      // The whole rest of the message (the limiter caps it at its rate): one grant for as many
+      // recipients as the rate allows at once, sent in groups of `concurrency` below. It
       // takes whatever room is free (no `least`): waiting for whole room would serialise the
       // re-check before each slice's calls with the second its units are held (bench:email at
       // 8/s: 85.7 % of the rate with it, 96.0 % without).
@@ -214,20 +213,9 @@ export class EmailChannel implements ChannelSender {
         break;
       }
       const slice = queue.splice(0, lease.units);
-      // Checked again right after the grant, before SES: an opt-out recorded meanwhile holds.
-      let still: ReadonlySet<Recipient> | undefined;
-      if (reachable) {
-        try {
-          still = await reachable(slice.map((index) => recipients[index] as Recipient));
-        } catch (error) {
-          settle(slice, { kind: 'retry', reason: `consent re-check: ${(error as Error).message}` });
-          await lease.release().catch(() => undefined);
-          continue;
-        }
-      }
       const throttled: number[] = [];
       let accountStopReason: string | undefined;
-      const sending = mapWithConcurrency(slice, Math.max(1, this.deps.concurrency), async (index) => {
+      const sendIndex = async (index: number, still: ReadonlySet<Recipient> | undefined) => {
         const recipient = recipients[index] as Recipient;
         if (still && !still.has(recipient)) {
           results[index] = { kind: 'suppressed', reason: 'opted_out' };
@@ -252,7 +240,35 @@ export class EmailChannel implements ChannelSender {
             if (result.kind === 'stop') stop ??= result;
           }
         }
-      });
+      };
+      // The slice goes out `concurrency` calls at a time, each group right after its own consent
+      // (and campaign status) re-check: an opt-out or a pause recorded while earlier emails of the
+      // slice were going out holds for the next ones.
+      const sending = (async () => {
+        const width = Math.max(1, this.deps.concurrency);
+        for (let from = 0; from < slice.length; from += width) {
+          const group = slice.slice(from, from + width);
+          const halt =
+            stop ?? (accountStopReason ? { kind: 'stop' as const, reason: accountStopReason } : undefined);
+          if (halt) {
+            settle(slice.slice(from), halt);
+            return;
+          }
+          let still: ReadonlySet<Recipient> | undefined;
+          if (reachable) {
+            try {
+              still = await reachable(group.map((index) => recipients[index] as Recipient));
+            } catch (error) {
+              settle(slice.slice(from), {
+                kind: 'retry',
+                reason: `consent re-check: ${(error as Error).message}`,
+              });
+              return;
+            }
+          }
+          await Promise.all(group.map((index) => sendIndex(index, still)));
+        }
+      })();
       // Every call of the slice answered (or failed): its units leave the window a second on.
       // A failed release only keeps them held longer.
       await sending.finally(() => lease.release().catch(() => undefined));
