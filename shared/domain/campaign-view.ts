@@ -7,6 +7,7 @@ import {
   type CampaignStatus,
 } from './campaign';
 import { parseMini, schema } from './mini-validation';
+import { cursorField, limitField } from './paging';
 import { clockOf, type QuietHours } from './quiet-hours';
 import './zod-english';
 
@@ -98,16 +99,8 @@ export interface CampaignListQuery {
 const listQuerySchema = /* @__PURE__ */ schema(() =>
   z.strictObject({
     status: z.optional(z.enum(CAMPAIGN_STATUSES)),
-    cursor: z.optional(z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(2048))),
-    limit: z.optional(
-      z.string().check(
-        z.regex(/^\d{1,3}$/, `must be a whole number from 1 to ${MAX_CAMPAIGN_PAGE_LIMIT}`),
-        z.refine(
-          (value) => Number(value) >= 1 && Number(value) <= MAX_CAMPAIGN_PAGE_LIMIT,
-          `must be a whole number from 1 to ${MAX_CAMPAIGN_PAGE_LIMIT}`,
-        ),
-      ),
-    ),
+    cursor: cursorField(),
+    limit: limitField(MAX_CAMPAIGN_PAGE_LIMIT),
   }),
 );
 

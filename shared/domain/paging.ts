@@ -10,23 +10,28 @@ export interface PageRequest {
   readonly limit: number;
 }
 
+/** A listing's `cursor` query parameter: an opaque token of the page before. */
+export const cursorField = () =>
+  z.optional(
+    z
+      .string()
+      .check(z.minLength(1, 'must not be empty'), z.maxLength(2048, 'must be at most 2048 characters')),
+  );
+
+/** A listing's `limit` query parameter (a string, as API Gateway passes it): 1 to `max`. */
+export const limitField = (max: number) => {
+  const message = `must be a whole number from 1 to ${max}`;
+  return z.optional(
+    z.string().check(
+      // abort: a value that is not a number at all is told once, not twice.
+      z.regex(new RegExp(`^\\d{1,${String(max).length}}$`), { message, abort: true }),
+      z.refine((value) => Number(value) >= 1 && Number(value) <= max, message),
+    ),
+  );
+};
+
 const pageSchema = /* @__PURE__ */ schema(() =>
-  z.object({
-    cursor: z.optional(
-      z
-        .string()
-        .check(z.minLength(1, 'must not be empty'), z.maxLength(2048, 'must be at most 2048 characters')),
-    ),
-    limit: z.optional(
-      z.string().check(
-        z.regex(/^\d{1,4}$/, `must be a whole number from 1 to ${MAX_PAGE_LIMIT}`),
-        z.refine(
-          (value) => Number(value) >= 1 && Number(value) <= MAX_PAGE_LIMIT,
-          `must be a whole number from 1 to ${MAX_PAGE_LIMIT}`,
-        ),
-      ),
-    ),
-  }),
+  z.object({ cursor: cursorField(), limit: limitField(MAX_PAGE_LIMIT) }),
 );
 
 /** `?cursor=&limit=` of a listing route, or a ValidationError naming the parameter. */

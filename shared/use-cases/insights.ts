@@ -14,7 +14,7 @@ import {
   timelinePoints,
 } from '../domain/insights';
 import { parseMini } from '../domain/mini-validation';
-import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../domain/paging';
+import { cursorField, DEFAULT_PAGE_LIMIT, limitField, MAX_PAGE_LIMIT } from '../domain/paging';
 import type { Channel } from '../domain/types';
 import type { CampaignStore, InsightsStore, ReportListing, SmsCreditSource } from '../ports';
 
@@ -29,20 +29,8 @@ export const reportQuerySchema = z.strictObject({
   verdict: z.optional(
     z.enum(['spoofed', 'genuine', 'unverified'], 'must be one of spoofed, genuine, unverified'),
   ),
-  cursor: z.optional(
-    z
-      .string()
-      .check(z.minLength(1, 'must not be empty'), z.maxLength(2048, 'must be at most 2048 characters')),
-  ),
-  limit: z.optional(
-    z.string().check(
-      z.regex(/^\d{1,4}$/, `must be a whole number from 1 to ${MAX_PAGE_LIMIT}`),
-      z.refine(
-        (value) => Number(value) >= 1 && Number(value) <= MAX_PAGE_LIMIT,
-        `must be a whole number from 1 to ${MAX_PAGE_LIMIT}`,
-      ),
-    ),
-  ),
+  cursor: cursorField(),
+  limit: limitField(MAX_PAGE_LIMIT),
 });
 
 export interface InsightsDeps {

@@ -83,6 +83,21 @@ describe('parseCampaignListQuery', () => {
       expect((error as ValidationError).issues.map((issue) => issue.field)).toContain(field);
     }
   });
+  it('says what is wrong with a cursor or a limit, as every listing does', () => {
+    const messages = (query: Record<string, string>) => {
+      try {
+        parseCampaignListQuery(query);
+        return expect.unreachable();
+      } catch (error) {
+        return (error as ValidationError).issues.map((issue) => `${issue.field}: ${issue.message}`);
+      }
+    };
+    expect(messages({ cursor: 'x'.repeat(2049) })).toEqual(['cursor: must be at most 2048 characters']);
+    expect(messages({ cursor: '' })).toEqual(['cursor: must not be empty']);
+    expect(messages({ limit: '1000' })).toEqual([
+      `limit: must be a whole number from 1 to ${MAX_CAMPAIGN_PAGE_LIMIT}`,
+    ]);
+  });
 });
 
 describe('describeQuietHours', () => {

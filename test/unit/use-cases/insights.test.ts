@@ -146,5 +146,11 @@ describe('listReports', () => {
     await expect(listReports({ reports: noReports }, { verdict: 'all' })).rejects.toThrow(ValidationError);
     await expect(listReports({ reports: noReports }, { verdict: 'all' })).rejects.toThrow(/verdict/);
     await expect(listReports({ reports: noReports }, { order: 'asc' })).rejects.toThrow(/order/);
+    await expect(listReports({ reports: noReports }, { limit: '1001' })).rejects.toThrow(
+      /limit.*whole number from 1 to 1000/,
+    );
+    await expect(listReports({ reports: noReports }, { cursor: '' })).rejects.toThrow(
+      /cursor.*must not be empty/,
+    );
   });
 });
