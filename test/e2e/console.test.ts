@@ -163,6 +163,61 @@ describe('the console', () => {
     expect(sent).toHaveLength(30);
   });
 
+  it('pages through scheduled campaigns twenty at a time, forward and back', async () => {
+    const list = await api('POST', '/v1/lists', { name: 'زمان‌بندی' });
+    const names = Array.from({ length: 21 }, (_, i) => `زمان‌بندی ${i}`);
+    for (const name of names) {
+      const created = await api('POST', '/v1/campaigns', {
+        name,
+        topic: 'newsletters',
+        channels: ['sms'],
+        audience: { listIds: [list.body.id] },
+        sms: { text: 'خبرنامه' },
+        sendAt: new Date(Date.now() + 86_400_000).toISOString(),
+      });
+      expect(created.status).toBe(201);
+    }
+    const { page, errors } = await signedIn(MARKETER);
+    await open(page, 'campaigns');
+    const items = page.locator('ul.list li.item a');
+    const filter = page.locator('label.inline select');
+    const previous = page.getByRole('button', { name: 'قبلی' });
+    const next = page.getByRole('button', { name: 'بعدی' });
+    /** Does `act` and waits for the listing it loads: scheduled campaigns, after a cursor or not. */
+    const listed = async (act: () => Promise<unknown>, paged: boolean): Promise<string[]> => {
+      const response = page.waitForResponse((answer) => {
+        const url = new URL(answer.url());
+        return (
+          url.pathname.endsWith('/v1/campaigns') &&
+          url.searchParams.get('status') === 'scheduled' &&
+          url.searchParams.has('cursor') === paged
+        );
+      });
+      await act();
+      const body = (await (await response).json()) as { items: { name: string }[] };
+      const expected = body.items.map((item) => item.name);
+      // Rendered as answered (a page load on a busy machine can take longer than a second).
+      await expect.poll(() => items.allTextContents(), { timeout: 15_000 }).toEqual(expected);
+      return expected;
+    };
+    const first = await listed(() => filter.selectOption('scheduled'), false);
+    expect(first).toHaveLength(20);
+    expect(await previous.isDisabled()).toBe(true);
+    const second = await listed(() => next.click(), true);
+    // Every page a distinct part of the listing, ours all in it.
+    expect(second.length).toBeGreaterThan(0);
+    expect(second.filter((name) => first.includes(name))).toEqual([]);
+    expect(names.filter((name) => !first.includes(name) && !second.includes(name))).toEqual([]);
+    expect(await listed(() => previous.click(), false)).toEqual(first);
+    expect(await previous.isDisabled()).toBe(true);
+    // A filter change starts again from the first page.
+    await listed(() => next.click(), true);
+    await filter.selectOption('');
+    expect(await listed(() => filter.selectOption('scheduled'), false)).toEqual(first);
+    expect(await previous.isDisabled()).toBe(true);
+    expect(errors).toEqual([]);
+  });
+
   it('opens a contact with its ledger; a marketer cannot erase it, an admin can', async () => {
     const found = await call<{ items: { id: string }[] }>(
       platform.apiUrl,

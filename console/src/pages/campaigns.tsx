@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ErrorNote, Loading, Progress } from '../components/notes';
+import { FilterSelect, Pager, useCursors } from '../components/pager';
 import { useLoad } from '../components/use-load';
 import { can, useConsole } from '../context';
 import type { MessageKey } from '../i18n';
@@ -19,8 +20,8 @@ export function CampaignsPage() {
   const { api, words, session } = useConsole();
   const t = words.t;
   const [status, setStatus] = useState('');
-  const [cursors, setCursors] = useState<string[]>([]);
-  const cursor = cursors.at(-1);
+  const pages = useCursors();
+  const cursor = pages.cursor;
   const page = useLoad(
     () => api.get<Page<CampaignSummary>>('/v1/campaigns', { status, cursor, limit: 20 }),
     [status, cursor],
@@ -36,23 +37,15 @@ export function CampaignsPage() {
           </a>
         ) : null}
       </header>
-      <label class="inline">
-        {t('campaigns.filter')}
-        <select
-          value={status}
-          onChange={(event) => {
-            setStatus((event.target as HTMLSelectElement).value);
-            setCursors([]);
-          }}
-        >
-          <option value="">{t('campaigns.all')}</option>
-          {STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {t(`status.${s}` as MessageKey)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <FilterSelect
+        label={t('campaigns.filter')}
+        value={status}
+        options={STATUSES.map((s) => ({ value: s, label: t(`status.${s}` as MessageKey) }))}
+        onChange={(value) => {
+          setStatus(value);
+          pages.reset();
+        }}
+      />
       <ErrorNote error={page.error} />
       {page.loading && !page.data ? <Loading /> : null}
       {page.data && page.data.items.length === 0 ? <p class="note">{t('campaigns.none')}</p> : null}
@@ -72,22 +65,7 @@ export function CampaignsPage() {
           </li>
         ))}
       </ul>
-      <nav class="pager" aria-label={t('pager')}>
-        <button
-          type="button"
-          disabled={cursors.length === 0}
-          onClick={() => setCursors(cursors.slice(0, -1))}
-        >
-          {t('pager.previous')}
-        </button>
-        <button
-          type="button"
-          disabled={!page.data?.cursor}
-          onClick={() => page.data?.cursor && setCursors([...cursors, page.data.cursor])}
-        >
-          {t('pager.next')}
-        </button>
-      </nav>
+      <Pager pages={pages} next={page.data?.cursor} />
     </section>
   );
 }

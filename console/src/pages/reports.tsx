@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ErrorNote, Loading } from '../components/notes';
+import { FilterSelect, Pager, useCursors } from '../components/pager';
 import { useLoad } from '../components/use-load';
 import { useConsole } from '../context';
 import type { MessageKey } from '../i18n';
@@ -12,8 +13,8 @@ export function ReportsPage() {
   const { api, words } = useConsole();
   const t = words.t;
   const [verdict, setVerdict] = useState('');
-  const [cursors, setCursors] = useState<string[]>([]);
-  const cursor = cursors.at(-1);
+  const pages = useCursors();
+  const cursor = pages.cursor;
   const page = useLoad(
     () => api.get<Page<SpoofReport>>('/v1/reports', { verdict, cursor, limit: 50 }),
     [verdict, cursor],
@@ -21,23 +22,15 @@ export function ReportsPage() {
   return (
     <section aria-labelledby="reports-title">
       <h1 id="reports-title">{t('nav.reports')}</h1>
-      <label class="inline">
-        {t('reports.verdict')}
-        <select
-          value={verdict}
-          onChange={(event) => {
-            setVerdict((event.target as HTMLSelectElement).value);
-            setCursors([]);
-          }}
-        >
-          <option value="">{t('campaigns.all')}</option>
-          {VERDICTS.map((v) => (
-            <option key={v} value={v}>
-              {t(`verdict.${v}` as MessageKey)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <FilterSelect
+        label={t('reports.verdict')}
+        value={verdict}
+        options={VERDICTS.map((v) => ({ value: v, label: t(`verdict.${v}` as MessageKey) }))}
+        onChange={(value) => {
+          setVerdict(value);
+          pages.reset();
+        }}
+      />
       <ErrorNote error={page.error} />
       {page.loading && !page.data ? <Loading /> : null}
       {page.data && page.data.items.length === 0 ? <p class="note">{t('reports.none')}</p> : null}
@@ -71,22 +64,7 @@ export function ReportsPage() {
           </tbody>
         </table>
       ) : null}
-      <nav class="pager" aria-label={t('pager')}>
-        <button
-          type="button"
-          disabled={cursors.length === 0}
-          onClick={() => setCursors(cursors.slice(0, -1))}
-        >
-          {t('pager.previous')}
-        </button>
-        <button
-          type="button"
-          disabled={!page.data?.cursor}
-          onClick={() => page.data?.cursor && setCursors([...cursors, page.data.cursor])}
-        >
-          {t('pager.next')}
-        </button>
-      </nav>
+      <Pager pages={pages} next={page.data?.cursor} />
     </section>
   );
 }
