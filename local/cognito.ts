@@ -1,8 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -15,6 +13,7 @@ import {
   CreateUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { userPool } from '../shared/definitions';
+import { findFreePort, watchChild } from './child-process';
 
 /** How to start cognito-local. */
 export interface CognitoOptions {
@@ -66,36 +65,20 @@ export async function start(options: CognitoOptions): Promise<CognitoEmulator> {
     env: { ...process.env, PORT: String(port), HOST: host, DEBUG: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const output: string[] = [];
-  const keep = (chunk: Buffer): void => {
-    output.push(chunk.toString());
-    if (output.length > 50) output.shift();
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
-  const killOnExit = (): void => {
-    child.kill('SIGKILL');
-  };
-  process.once('exit', killOnExit);
-
+  const watched = watchChild(child, KILL_GRACE_MS);
   let ended: Promise<void> | undefined;
   const end = (): Promise<void> => {
     ended ??= (async () => {
-      await kill(child, exited);
-      process.off('exit', killOnExit);
+      await watched.stop();
       await rm(dataDir, { recursive: true, force: true });
     })();
     return ended;
   };
 
   try {
-    await waitUntilReady(child, url, output, options.startTimeoutMs ?? 30_000);
-    child.stdout?.off('data', keep);
-    child.stderr?.off('data', keep);
-    // Keep draining so its request log never blocks on a full pipe.
-    child.stdout?.resume();
-    child.stderr?.resume();
+    await waitUntilReady(child, url, watched.output, options.startTimeoutMs ?? 30_000);
+    // Its request log is drained from now on, never kept.
+    watched.drain();
     const pool = await createPool(url, options);
     return { url, port, ...pool, issuer: `${url}/${pool.userPoolId}`, dataDir, end };
   } catch (error) {
@@ -176,12 +159,12 @@ async function createPool(
 async function waitUntilReady(
   child: ChildProcess,
   url: string,
-  output: string[],
+  output: () => string,
   timeoutMs: number,
 ): Promise<void> {
   const failure = new Promise<never>((_, reject) => {
     child.once('close', (code, signal) => {
-      const text = output.join('');
+      const text = output();
       reject(
         new Error(
           text.includes('EADDRINUSE')
@@ -209,26 +192,4 @@ async function probe(url: string, timeoutMs: number, signal: AbortSignal): Promi
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-}
-
-async function kill(child: ChildProcess, exited: Promise<void>): Promise<void> {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
-  try {
-    await exited;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-async function findFreePort(host: string): Promise<number> {
-  const server = createServer();
-  server.listen(0, host);
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  await once(server, 'close');
-  if (address === null || typeof address === 'string') throw new Error('Could not pick a free port');
-  return address.port;
 }

