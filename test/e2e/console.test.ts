@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jalaliToGregorian, tehranJalali, tehranWallTime } from '../../console/src/calendar';
 import { buildConsole } from '../../local/console';
 import { launchChromium, screenshot, seriousViolations } from '../support/browser';
 import { call, eventually, simMessages } from '../support/http';
@@ -215,6 +216,37 @@ describe('the console', () => {
     await filter.selectOption('');
     expect(await listed(() => filter.selectOption('scheduled'), false)).toEqual(first);
     expect(await previous.isDisabled()).toBe(true);
+    expect(errors).toEqual([]);
+  });
+
+  it('schedules a campaign with the Jalali picker, a day past the month clamped to its end', async () => {
+    const { page, errors } = await signedIn(MARKETER);
+    await open(page, 'campaigns/new');
+    await page.locator('input[name=name]').fill('نوروزی');
+    await page.locator('textarea[name=smsText]').fill('نوروز پیروز');
+    await page.getByRole('button', { name: 'ذخیره به‌صورت پیش‌نویس' }).click();
+    await page.locator('[data-created]').waitFor();
+    const nextYear = tehranJalali(new Date()).jy + 1;
+    await page.locator('select[name=sendYear]').selectOption(String(nextYear));
+    await page.locator('select[name=sendMonth]').selectOption('1');
+    await page.locator('select[name=sendDay]').selectOption('31');
+    // Mehr has 30 days: the 31st of Farvardin becomes the 30th of Mehr.
+    await page.locator('select[name=sendMonth]').selectOption('7');
+    expect(await page.locator('select[name=sendDay]').inputValue()).toBe('30');
+    expect(await page.locator('select[name=sendDay] option').count()).toBe(30);
+    // Days and years in Persian digits.
+    expect(await page.locator('select[name=sendDay] option').last().innerText()).toBe('۳۰');
+    await page.locator('input[name=sendTime]').fill('10:30');
+    await page.getByRole('button', { name: 'زمان‌بندی' }).click();
+    await page.waitForURL(/campaigns\/[0-9A-Z]{26}$/);
+    const id = page.url().split('/').at(-1) as string;
+    const campaign = await api('GET', `/v1/campaigns/${id}`);
+    const day = jalaliToGregorian(nextYear, 7, 30);
+    expect(campaign.body.status).toBe('scheduled');
+    expect(campaign.body.sendAt).toBe(tehranWallTime(day.gy, day.gm, day.gd, 10, 30).toISOString());
+    // Tehran keeps UTC+03:30 all year: 10:30 there is 07:00 UTC.
+    expect(String(campaign.body.sendAt)).toMatch(/T07:00:00\.000Z$/);
+    await api('POST', `/v1/campaigns/${id}/cancel`);
     expect(errors).toEqual([]);
   });
 

@@ -63,48 +63,30 @@ export function TehranPicker({
   return (
     <fieldset class="row">
       <legend>{label}</legend>
-      <label>
-        {words.t('picker.day')}
-        <select
-          name="sendDay"
-          value={j.jd}
-          onChange={(event) => set(j.jy, j.jm, Number((event.target as HTMLSelectElement).value))}
-        >
-          {Array.from({ length: jalaliMonthLength(j.jy, j.jm) }, (_, i) => i + 1).map((d) => (
-            <option key={d} value={d}>
-              {words.number(d)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        {words.t('picker.month')}
-        <select
-          name="sendMonth"
-          value={j.jm}
-          onChange={(event) => set(j.jy, Number((event.target as HTMLSelectElement).value), j.jd)}
-        >
-          {months.map((m) => (
-            <option key={m} value={m}>
-              {monthName(m)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        {words.t('picker.year')}
-        <select
-          name="sendYear"
-          value={j.jy}
-          onChange={(event) => set(Number((event.target as HTMLSelectElement).value), j.jm, j.jd)}
-        >
-          {[j.jy, j.jy + 1].map((y) => (
-            <option key={y} value={y}>
-              {words.number(y, { useGrouping: false })}
-            </option>
-          ))}
-        </select>
-      </label>
+      <NumberSelect
+        label={words.t('picker.day')}
+        name="sendDay"
+        value={j.jd}
+        options={Array.from({ length: jalaliMonthLength(j.jy, j.jm) }, (_, i) => i + 1)}
+        text={(d) => words.number(d)}
+        onChange={(d) => set(j.jy, j.jm, d)}
+      />
+      <NumberSelect
+        label={words.t('picker.month')}
+        name="sendMonth"
+        value={j.jm}
+        options={months}
+        text={monthName}
+        onChange={(m) => set(j.jy, m, j.jd)}
+      />
+      <NumberSelect
+        label={words.t('picker.year')}
+        name="sendYear"
+        value={j.jy}
+        options={[j.jy, j.jy + 1]}
+        text={(y) => words.number(y, { useGrouping: false })}
+        onChange={(y) => set(y, j.jm, j.jd)}
+      />
       <label>
         {words.t('picker.time')}
         <input
@@ -115,5 +97,39 @@ export function TehranPicker({
         />
       </label>
     </fieldset>
+  );
+}
+
+/** A labelled select of numbers (a day, a month, a year), each shown as `text` makes it. */
+function NumberSelect({
+  label,
+  name,
+  value,
+  options,
+  text,
+  onChange,
+}: {
+  readonly label: string;
+  readonly name: string;
+  readonly value: number;
+  readonly options: readonly number[];
+  readonly text: (option: number) => string;
+  readonly onChange: (next: number) => void;
+}) {
+  return (
+    <label>
+      {label}
+      <select
+        name={name}
+        value={value}
+        onChange={(event) => onChange(Number((event.target as HTMLSelectElement).value))}
+      >
+        {options.map((option) => (
+          <option key={option} value={option}>
+            {text(option)}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
