@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { SubmitForm, TextField } from '../components/forms';
 import { ErrorNote, Loading } from '../components/notes';
 import { useLoad } from '../components/use-load';
 import { can, useConsole } from '../context';
@@ -119,26 +120,12 @@ function Lists() {
         </ul>
       ) : null}
       {can(session.role, 'marketer') ? (
-        <form
-          class="row"
-          onSubmit={(event) => {
-            event.preventDefault();
-            void create();
-          }}
-        >
-          <label>
-            {t('lists.newName')}
-            <input
-              name="listName"
-              required
-              value={name}
-              onInput={(event) => setName((event.target as HTMLInputElement).value)}
-            />
-          </label>
+        <SubmitForm class="row" onSubmit={create}>
+          <TextField label={t('lists.newName')} name="listName" required value={name} onValue={setName} />
           <button type="submit" class="primary">
             {t('lists.create')}
           </button>
-        </form>
+        </SubmitForm>
       ) : null}
     </section>
   );
@@ -194,22 +181,8 @@ function Segments() {
         ))}
       </ul>
       {can(session.role, 'marketer') ? (
-        <form
-          class="stack wide"
-          onSubmit={(event) => {
-            event.preventDefault();
-            void save();
-          }}
-        >
-          <label>
-            {t('segments.name')}
-            <input
-              name="segmentName"
-              required
-              value={name}
-              onInput={(event) => setName((event.target as HTMLInputElement).value)}
-            />
-          </label>
+        <SubmitForm class="stack wide" onSubmit={save}>
+          <TextField label={t('segments.name')} name="segmentName" required value={name} onValue={setName} />
           {conditions.map((condition, i) => (
             <fieldset class="row" key={String(i)}>
               <legend>{t('segments.condition', { n: i + 1 })}</legend>
@@ -273,7 +246,7 @@ function Segments() {
           <button type="submit" class="primary">
             {t('segments.save')}
           </button>
-        </form>
+        </SubmitForm>
       ) : null}
     </section>
   );

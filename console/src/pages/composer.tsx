@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { SubmitForm, TextField } from '../components/forms';
 import { ErrorNote } from '../components/notes';
 import { TehranPicker } from '../components/tehran-picker';
 import { useLoad } from '../components/use-load';
@@ -141,22 +142,8 @@ export function ComposerPage() {
   return (
     <section aria-labelledby="composer-title">
       <h1 id="composer-title">{t('campaigns.new')}</h1>
-      <form
-        class="stack wide"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void save();
-        }}
-      >
-        <label>
-          {t('composer.name')}
-          <input
-            name="name"
-            required
-            value={name}
-            onInput={(event) => setName((event.target as HTMLInputElement).value)}
-          />
-        </label>
+      <SubmitForm class="stack wide" onSubmit={save}>
+        <TextField label={t('composer.name')} name="name" required value={name} onValue={setName} />
         <fieldset class="row">
           <legend>{t('composer.channels')}</legend>
           {(['sms', 'email'] as const).map((channel) => (
@@ -265,14 +252,7 @@ export function ComposerPage() {
         {channels.email ? (
           <fieldset class="stack">
             <legend>{t('channel.email')}</legend>
-            <label>
-              {t('composer.subject')}
-              <input
-                name="subject"
-                value={subject}
-                onInput={(event) => setSubject((event.target as HTMLInputElement).value)}
-              />
-            </label>
+            <TextField label={t('composer.subject')} name="subject" value={subject} onValue={setSubject} />
             <label>
               {t('composer.html')}
               <textarea
@@ -320,30 +300,23 @@ export function ComposerPage() {
           {t('composer.saveDraft')}
         </button>
         <ErrorNote error={failure} />
-      </form>
+      </SubmitForm>
       {created ? (
         <div class="card" data-created={created.id}>
           <p>
             {t('composer.saved')} <a href={href(`campaigns/${created.id}`)}>{t('composer.open')}</a>
           </p>
-          <form
-            class="row"
-            onSubmit={(event) => {
-              event.preventDefault();
-              void testSend();
-            }}
-          >
-            <label class="grow">
-              {t('composer.testTargets')}
-              <input
-                name="testTargets"
-                dir="ltr"
-                value={testTargets}
-                onInput={(event) => setTestTargets((event.target as HTMLInputElement).value)}
-              />
-            </label>
+          <SubmitForm class="row" onSubmit={testSend}>
+            <TextField
+              label={t('composer.testTargets')}
+              labelClass="grow"
+              name="testTargets"
+              dir="ltr"
+              value={testTargets}
+              onValue={setTestTargets}
+            />
             <button type="submit">{t('composer.testSend')}</button>
-          </form>
+          </SubmitForm>
           {testResult instanceof Error ? <ErrorNote error={testResult} /> : null}
           {testResult && !(testResult instanceof Error) ? (
             <p class="note" data-test-sent>

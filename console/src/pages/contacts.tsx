@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { TextField } from '../components/forms';
 import { ErrorNote, Loading } from '../components/notes';
 import { useLoad } from '../components/use-load';
 import { can, useConsole } from '../context';
@@ -28,16 +29,15 @@ export function ContactsPage() {
             setAsked(query.trim());
           }}
         >
-          <label class="grow">
-            {t('contacts.search')}
-            <input
-              type="search"
-              name="q"
-              value={query}
-              onInput={(event) => setQuery((event.target as HTMLInputElement).value)}
-              placeholder={t('contacts.searchHint')}
-            />
-          </label>
+          <TextField
+            label={t('contacts.search')}
+            labelClass="grow"
+            type="search"
+            name="q"
+            placeholder={t('contacts.searchHint')}
+            value={query}
+            onValue={setQuery}
+          />
           <button type="submit" class="primary">
             {t('contacts.find')}
           </button>
@@ -215,15 +215,13 @@ export function ContactPage({ id }: { readonly id: string }) {
           <h2>{t('contact.erase')}</h2>
           <p>{t('contact.eraseExplain', { id: c.id })}</p>
           {can(session.role, 'admin') ? null : <p class="note">{t('contact.eraseAdminsOnly')}</p>}
-          <label>
-            {t('contact.eraseConfirm')}
-            <input
-              name="confirm"
-              dir="ltr"
-              value={confirm}
-              onInput={(event) => setConfirm((event.target as HTMLInputElement).value)}
-            />
-          </label>
+          <TextField
+            label={t('contact.eraseConfirm')}
+            name="confirm"
+            dir="ltr"
+            value={confirm}
+            onValue={setConfirm}
+          />
           <button type="submit" class="danger" disabled={confirm !== c.id}>
             {t('contact.eraseButton')}
           </button>

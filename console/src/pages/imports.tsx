@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { SubmitForm } from '../components/forms';
 import { ErrorNote, Progress } from '../components/notes';
 import { can, useConsole } from '../context';
 import type { ImportView } from '../types';
@@ -60,13 +61,7 @@ export function ImportsPage() {
       <h1 id="imports-title">{t('nav.imports')}</h1>
       {can(session.role, 'marketer') ? null : <p class="note">{t('imports.marketersOnly')}</p>}
       {can(session.role, 'marketer') ? (
-        <form
-          class="stack"
-          onSubmit={(event) => {
-            event.preventDefault();
-            void start();
-          }}
-        >
+        <SubmitForm class="stack" onSubmit={start}>
           <label>
             {t('imports.file')}
             <input
@@ -88,7 +83,7 @@ export function ImportsPage() {
           <button type="submit" class="primary" disabled={!file || busy}>
             {t('imports.start')}
           </button>
-        </form>
+        </SubmitForm>
       ) : null}
       <ErrorNote error={failure} />
       {job ? (

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { SubmitForm, TextField } from '../components/forms';
 import { ErrorNote, Loading } from '../components/notes';
 import { useLoad } from '../components/use-load';
 import { can, useConsole } from '../context';
@@ -137,27 +138,13 @@ function ApiKeys() {
           {t('settings.keyOnce')} <code dir="ltr">{shown}</code>
         </p>
       ) : null}
-      <form
-        class="row"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void create();
-        }}
-      >
-        <label>
-          {t('settings.name')}
-          <input
-            name="keyName"
-            required
-            value={name}
-            onInput={(event) => setName((event.target as HTMLInputElement).value)}
-          />
-        </label>
+      <SubmitForm class="row" onSubmit={create}>
+        <TextField label={t('settings.name')} name="keyName" required value={name} onValue={setName} />
         <RolePicker value={role} onChange={setRole} />
         <button type="submit" class="primary">
           {t('settings.createKey')}
         </button>
-      </form>
+      </SubmitForm>
     </article>
   );
 }
@@ -245,17 +232,15 @@ function Users() {
           void run(() => api.send('POST', '/v1/users', { email, role }).then(() => setEmail('')));
         }}
       >
-        <label>
-          {t('signIn.email')}
-          <input
-            type="email"
-            name="inviteEmail"
-            dir="ltr"
-            required
-            value={email}
-            onInput={(event) => setEmail((event.target as HTMLInputElement).value)}
-          />
-        </label>
+        <TextField
+          label={t('signIn.email')}
+          type="email"
+          name="inviteEmail"
+          dir="ltr"
+          required
+          value={email}
+          onValue={setEmail}
+        />
         <RolePicker value={role} onChange={setRole} />
         <button type="submit" class="primary">
           {t('settings.invite')}

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { SubmitForm, TextField } from '../components/forms';
 import { describeError } from '../components/notes';
 import type { ConsoleConfig } from '../config';
 import type { Words } from '../i18n';
@@ -40,40 +41,30 @@ export function SignInPage({
   return (
     <main class="sign-in" dir={words.dir} lang={words.locale}>
       <h1>{t('app.name')}</h1>
-      <form
-        class="stack card"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void submit();
-        }}
-      >
+      <SubmitForm class="stack card" onSubmit={submit}>
         <h2>{challenge ? t('signIn.newPassword') : t('signIn.title')}</h2>
         {challenge ? null : (
-          <label>
-            {t('signIn.email')}
-            <input
-              type="email"
-              name="email"
-              dir="ltr"
-              autoComplete="username"
-              required
-              value={email}
-              onInput={(event) => setEmail((event.target as HTMLInputElement).value)}
-            />
-          </label>
-        )}
-        <label>
-          {challenge ? t('signIn.newPassword') : t('signIn.password')}
-          <input
-            type="password"
-            name="password"
+          <TextField
+            label={t('signIn.email')}
+            type="email"
+            name="email"
             dir="ltr"
-            autoComplete={challenge ? 'new-password' : 'current-password'}
+            autoComplete="username"
             required
-            value={password}
-            onInput={(event) => setPassword((event.target as HTMLInputElement).value)}
+            value={email}
+            onValue={setEmail}
           />
-        </label>
+        )}
+        <TextField
+          label={challenge ? t('signIn.newPassword') : t('signIn.password')}
+          type="password"
+          name="password"
+          dir="ltr"
+          autoComplete={challenge ? 'new-password' : 'current-password'}
+          required
+          value={password}
+          onValue={setPassword}
+        />
         {failure ? (
           <p class="note error" role="alert">
             {failure}
@@ -82,7 +73,7 @@ export function SignInPage({
         <button type="submit" class="primary" disabled={busy}>
           {t('signIn.submit')}
         </button>
-      </form>
+      </SubmitForm>
     </main>
   );
 }
