@@ -19,6 +19,18 @@ export function TehranPicker({
     const g = jalaliToGregorian(j.jy, j.jm, j.jd);
     onChange(tehranWallTime(g.gy, g.gm, g.gd, h ?? 0, m ?? 0));
   };
+  // The time of day, in Tehran, whatever the calendar of the date beside it.
+  const timeField = (
+    <label>
+      {words.t('picker.time')}
+      <input
+        type="time"
+        name="sendTime"
+        value={time}
+        onChange={(event) => setTime((event.target as HTMLInputElement).value)}
+      />
+    </label>
+  );
   if (words.locale === 'en') {
     const date = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tehran' }).format(value);
     return (
@@ -36,15 +48,7 @@ export function TehranPicker({
             }}
           />
         </label>
-        <label>
-          {words.t('picker.time')}
-          <input
-            type="time"
-            name="sendTime"
-            value={time}
-            onChange={(event) => setTime((event.target as HTMLInputElement).value)}
-          />
-        </label>
+        {timeField}
       </fieldset>
     );
   }
@@ -87,15 +91,7 @@ export function TehranPicker({
         text={(y) => words.number(y, { useGrouping: false })}
         onChange={(y) => set(y, j.jm, j.jd)}
       />
-      <label>
-        {words.t('picker.time')}
-        <input
-          type="time"
-          name="sendTime"
-          value={time}
-          onChange={(event) => setTime((event.target as HTMLInputElement).value)}
-        />
-      </label>
+      {timeField}
     </fieldset>
   );
 }
