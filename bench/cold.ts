@@ -2,7 +2,8 @@
  * `npm run bench:cold`: each function's bundle as AppFunction builds it (the esbuild options of
  * infra/constructs/bundling.ts: ESM, minified, the pinned SDK bundled without the credential
  * sources Lambda never reaches; no source maps, which production does not load), its size,
- * and its module init time: the import of the bundle in a fresh `node` process, median of
+ * (side modules, built beside it as AppFunction's hook builds them, are printed apart: a cold
+ * start does not read them) and its module init time: the import of the bundle in a fresh `node` process, median of
  * BENCH_COLD_RUNS (5; BENCH_COLD_ONLY names a comma-separated subset of functions). Next to it, in the same run and the same way, the import time of a
  * bundle holding only the SDK clients that function uses (the ones its bundle contains), and
  * the ratio of the two.
@@ -24,8 +25,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { esbuildOptions } from '../infra/constructs/bundling';
+import { buildSideModules } from '../infra/side-modules.mjs';
 import { configDefaults, type EnvKey } from '../shared/config';
-import { environmentOf, type FunctionName, functions } from '../shared/definitions';
+import { environmentOf, type FunctionDefinition, type FunctionName, functions } from '../shared/definitions';
 import { positiveInt } from './support';
 
 const runs = positiveInt('BENCH_COLD_RUNS', 5);
@@ -52,8 +54,13 @@ const SDK_CLIENTS: Readonly<Record<string, string>> = {
 
 type Mode = 'pinned' | 'runtime';
 
-async function bundle(entry: string, outfile: string, mode: Mode): Promise<Metafile> {
-  const { mainFields, ...options } = esbuildOptions(mode === 'pinned');
+async function bundle(
+  entry: string,
+  outfile: string,
+  mode: Mode,
+  sideModules: readonly string[] = [],
+): Promise<Metafile> {
+  const { mainFields, ...options } = esbuildOptions(mode === 'pinned', sideModules);
   const result = await build({
     ...options,
     mainFields: [...mainFields],
@@ -157,6 +164,8 @@ interface Row {
   zodBytes: number;
   classicZod: boolean;
   clients: string[];
+  /** Bytes of its side modules (FunctionDefinition.sideModules), beside the bundle, not in it. */
+  sideBytes: number;
   pinned: Side;
   runtime: Side;
   error?: string;
@@ -180,7 +189,13 @@ async function measure(dir: string, name: FunctionName): Promise<Row> {
   // The runtime-SDK bundle finds the SDK in a node_modules beside it, as Lambda's copy is found.
   const runtimeDir = join(dir, 'runtime');
   const outfile = join(pinnedDir, `${name}.mjs`);
-  const metafile = await bundle(functions[name].entry, outfile, 'pinned');
+  const sideModules = (functions[name] as FunctionDefinition).sideModules ?? [];
+  const metafile = await bundle(functions[name].entry, outfile, 'pinned', sideModules);
+  // As AppFunction's hook builds them: beside the bundle, read only when first loaded.
+  const sideBytes = Object.values(buildSideModules(projectRoot, pinnedDir, sideModules)).reduce(
+    (sum, bytes) => sum + bytes,
+    0,
+  );
   // What the bundle holds: the inputs that left bytes in it after tree-shaking.
   const kept = Object.entries(Object.values(metafile.outputs)[0]?.inputs ?? {}).filter(
     ([, input]) => input.bytesInOutput > 0,
@@ -193,7 +208,7 @@ async function measure(dir: string, name: FunctionName): Promise<Row> {
   const pinnedSdk = join(pinnedDir, `${name}.sdk.mjs`);
   await bundle(sdkEntry(dir, name, packages), pinnedSdk, 'pinned');
   const runtimeFile = join(runtimeDir, `${name}.mjs`);
-  await bundle(functions[name].entry, runtimeFile, 'runtime');
+  await bundle(functions[name].entry, runtimeFile, 'runtime', sideModules);
   const runtimeSdk = join(runtimeDir, `${name}.sdk.mjs`);
   await bundle(sdkEntry(dir, name, packages), runtimeSdk, 'runtime');
 
@@ -202,6 +217,7 @@ async function measure(dir: string, name: FunctionName): Promise<Row> {
     zodBytes: bytesOf('zod'),
     classicZod: kept.some(([path]) => path.includes('node_modules/zod/v4/classic/')),
     clients: packages.map((pkg) => pkg.replace('@aws-sdk/', '')),
+    sideBytes,
     pinned: { bytes: statSync(outfile).size, init: [], sdk: [] },
     runtime: { bytes: statSync(runtimeFile).size, init: [], sdk: [] },
   };
@@ -281,7 +297,7 @@ function print(rows: readonly Row[]): void {
     const r = { cpu: m(row.runtime, 'init', 'cpu'), sdk: m(row.runtime, 'sdk', 'cpu') };
     const zod = `${kb(row.zodBytes)}${row.classicZod ? '!' : ''}`;
     console.log(
-      `  ${row.name.padEnd(24)} ${kb(row.pinned.bytes).padStart(7)} ${zod.padStart(6)} ${ms(p.cpu).padStart(7)} ${ms(p.sdk).padStart(7)} ${ratio(p.cpu, p.sdk).padStart(5)} ${ms(w.init).padStart(7)} ${ms(w.sdk).padStart(7)} ${ratio(w.init, w.sdk).padStart(5)} | ${kb(row.runtime.bytes).padStart(7)} ${ms(r.cpu).padStart(7)} ${ms(r.sdk).padStart(7)} ${ratio(r.cpu, r.sdk).padStart(5)}  ${row.clients.join(', ') || '-'}`,
+      `  ${row.name.padEnd(24)} ${kb(row.pinned.bytes).padStart(7)} ${zod.padStart(6)} ${ms(p.cpu).padStart(7)} ${ms(p.sdk).padStart(7)} ${ratio(p.cpu, p.sdk).padStart(5)} ${ms(w.init).padStart(7)} ${ms(w.sdk).padStart(7)} ${ratio(w.init, w.sdk).padStart(5)} | ${kb(row.runtime.bytes).padStart(7)} ${ms(r.cpu).padStart(7)} ${ms(r.sdk).padStart(7)} ${ratio(r.cpu, r.sdk).padStart(5)}  ${row.clients.join(', ') || '-'}${row.sideBytes > 0 ? ` (+ ${kb(row.sideBytes)} of side modules beside the bundle)` : ''}`,
     );
   }
   const classic = rows.filter((row) => row.classicZod).map((row) => row.name);

@@ -7,7 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ESM_REQUIRE_BANNER, externalModules } from './bundling';
+import { ESM_REQUIRE_BANNER, externalModules, sideModulesCommand } from './bundling';
 
 export interface AppFunctionProps {
   /** Folder holding package-lock.json; entry and templatesDir are relative to it. */
@@ -36,6 +36,11 @@ export interface AppFunctionProps {
    * @default - nothing copied
    */
   readonly bundledFiles?: Readonly<Record<string, string>>;
+  /**
+   * Packages built beside the handler as their own file, loaded only when the code first asks
+   * (FunctionDefinition.sideModules; infra/side-modules.mjs). @default none
+   */
+  readonly sideModules?: readonly string[];
   /** @default RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
   /** @default RemovalPolicy.RETAIN (the CloudWatch Logs default) */
@@ -127,7 +132,7 @@ export class AppFunction extends Construct {
         sourceMap: true,
         sourcesContent: false,
         bundleAwsSDK: props.bundleAwsSdk ?? true,
-        externalModules: externalModules(props.bundleAwsSdk ?? true),
+        externalModules: externalModules(props.bundleAwsSdk ?? true, props.sideModules),
         forceDockerBundling: false,
         commandHooks: {
           beforeBundling: () => [],
@@ -140,6 +145,7 @@ export class AppFunction extends Construct {
               ([target, source]) =>
                 `mkdir -p "${dirname(join(outputDir, target))}" && cp "${join(inputDir, source)}" "${join(outputDir, target)}"`,
             ),
+            ...sideModulesCommand(inputDir, outputDir, props.sideModules ?? []),
           ],
         },
       },

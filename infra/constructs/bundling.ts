@@ -3,6 +3,8 @@
  * `npm run bench:cold` and the bundle tests build exactly the same way.
  */
 
+import { join } from 'node:path';
+
 // ESM bundles lose `require`; CommonJS dependencies bundled into them still call it.
 export const ESM_REQUIRE_BANNER =
   "import { createRequire as topLevelCreateRequire } from 'node:module'; const require = topLevelCreateRequire(import.meta.url);";
@@ -37,12 +39,28 @@ export const RUNTIME_SDK_MODULES: readonly string[] = ['@aws-sdk/*'];
  * esbuild's external list: the unreached credential sources, or the whole SDK. A package
  * named here is external with its subpaths (`@aws-sdk/nested-clients/sts`).
  */
-export function externalModules(bundleAwsSdk: boolean): string[] {
-  return [...(bundleAwsSdk ? UNREACHED_CREDENTIAL_MODULES : RUNTIME_SDK_MODULES)];
+export function externalModules(bundleAwsSdk: boolean, sideModules: readonly string[] = []): string[] {
+  return [...(bundleAwsSdk ? UNREACHED_CREDENTIAL_MODULES : RUNTIME_SDK_MODULES), ...sideModules];
+}
+
+/**
+ * The shell command of NodejsFunction's afterBundling hook that builds a function's side modules
+ * (FunctionDefinition.sideModules) into its bundle folder, each as `node_modules/<package>/index.js`.
+ */
+export function sideModulesCommand(
+  projectRoot: string,
+  outputDir: string,
+  sideModules: readonly string[],
+): string[] {
+  if (sideModules.length === 0) return [];
+  const quoted = [join(projectRoot, 'infra', 'side-modules.mjs'), projectRoot, outputDir, ...sideModules].map(
+    (part) => `"${part}"`,
+  );
+  return [`"${process.execPath}" ${quoted.join(' ')}`];
 }
 
 /** The esbuild options AppFunction's bundling props amount to (NodejsFunction adds the rest). */
-export function esbuildOptions(bundleAwsSdk: boolean) {
+export function esbuildOptions(bundleAwsSdk: boolean, sideModules: readonly string[] = []) {
   return {
     bundle: true,
     platform: 'node',
@@ -51,6 +69,6 @@ export function esbuildOptions(bundleAwsSdk: boolean) {
     mainFields: ['module', 'main'],
     banner: { js: ESM_REQUIRE_BANNER },
     minify: true,
-    external: externalModules(bundleAwsSdk),
+    external: externalModules(bundleAwsSdk, sideModules),
   } as const;
 }

@@ -164,6 +164,7 @@ export class ApiStack extends Stack {
         reservedConcurrentExecutions: definition.reservedConcurrency,
         templatesDir: 'templates',
         bundledFiles: definition.bundledFiles,
+        sideModules: definition.sideModules,
         serviceName: SERVICE_NAME,
         metricsNamespace: METRICS_NAMESPACE,
       });

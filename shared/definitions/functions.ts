@@ -81,6 +81,13 @@ export interface FunctionDefinition {
    * path in the bundle → path from the project root. templates/ is always copied. @default none
    */
   readonly bundledFiles?: Readonly<Record<string, string>>;
+  /**
+   * Packages its cold start never needs, shipped beside the handler as their own minified file
+   * (`node_modules/<package>/index.js` in the bundle, infra/side-modules.mjs) instead of inside
+   * `index.mjs`: the code must load them lazily (`require` inside a function, or `import()`), and
+   * Node reads and parses them only then. @default none
+   */
+  readonly sideModules?: readonly string[];
   /** What it does with the Cognito user pool (user-pool.ts). @default none */
   readonly userPool?: UserPoolAccess;
 }
@@ -93,6 +100,8 @@ export const functions = {
     entry: 'functions/http-api/handler.ts',
     timeoutSeconds: 10,
     memoryMb: 512,
+    // Only previews, test sends and templates convert HTML to text.
+    sideModules: ['html-to-text'],
     tables: {
       contacts: 'readWrite',
       campaigns: 'readWrite',
@@ -314,6 +323,8 @@ export const functions = {
     // An invocation stops taking chunks a minute before this and hands over to the next.
     timeoutSeconds: 300,
     memoryMb: 1024,
+    // Only an .xlsx file needs exceljs (1 MB minified); a CSV import never loads it.
+    sideModules: ['exceljs'],
     // exceljs parks a worksheet written before its shared strings (as Excel writes them) in
     // /tmp, uncompressed: a 100 MB workbook can need gigabytes.
     ephemeralStorageMb: 4096,

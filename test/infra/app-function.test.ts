@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -27,6 +27,12 @@ describe('AppFunction bundle (real esbuild, no Docker)', () => {
     entry: FIXTURE,
     timeout: Duration.seconds(3),
     bundledFiles: { 'swagger-ui/LICENSE': 'node_modules/swagger-ui-dist/LICENSE' },
+  });
+  const withSide = new AppFunction(stack, 'WithSide', {
+    projectRoot: PROJECT_ROOT,
+    entry: 'test/infra/support/fixture/side-handler.ts',
+    timeout: Duration.seconds(3),
+    sideModules: ['html-to-text'],
   });
   app.synth();
   const assetDirOf = (appFunction: AppFunction) => {
@@ -78,6 +84,28 @@ describe('AppFunction bundle (real esbuild, no Docker)', () => {
     expect(readFileSync(join(dir, 'swagger-ui/LICENSE'))).toEqual(
       readFileSync(join(PROJECT_ROOT, 'node_modules/swagger-ui-dist/LICENSE')),
     );
+  });
+
+  it('builds its side modules beside index.mjs, which loads them only when first asked', async () => {
+    // Act
+    const dir = assetDirOf(withSide);
+    const main = readFileSync(join(dir, 'index.mjs'), 'utf8');
+
+    // Assess: html-to-text is its own file, not in the handler's module ...
+    expect(readdirSync(join(dir, 'node_modules'))).toEqual(['html-to-text']);
+    expect(JSON.parse(readFileSync(join(dir, 'node_modules/html-to-text/package.json'), 'utf8'))).toEqual({
+      name: 'html-to-text',
+      main: 'index.js',
+    });
+    expect(main).toMatch(/\("html-to-text"\)/);
+    expect(main).not.toContain('htmlparser2');
+    expect(statSync(join(dir, 'node_modules/html-to-text/index.js')).size).toBeGreaterThan(100 * 1024);
+    expect(statSync(join(dir, 'index.mjs')).size).toBeLessThan(20 * 1024);
+    // ... and Node finds it from the bundle when the handler first converts.
+    const module = (await import(pathToFileURL(join(dir, 'index.mjs')).href)) as {
+      handler: () => Promise<string>;
+    };
+    expect(await module.handler()).toBe('سلام دنیا');
   });
 
   it('fails synth when a bundled file does not exist', () => {

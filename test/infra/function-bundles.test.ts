@@ -2,7 +2,7 @@ import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../infra/chapar-stacks';
 import { esbuildOptions, UNREACHED_CREDENTIAL_MODULES } from '../../infra/constructs/bundling';
-import { type FunctionName, functions } from '../../shared/definitions';
+import { type FunctionDefinition, type FunctionName, functions } from '../../shared/definitions';
 
 const names = Object.keys(functions) as FunctionName[];
 
@@ -25,6 +25,10 @@ async function bundles() {
   return { metafile, inputsOf };
 }
 
+const withSideModules = names.filter(
+  (name) => ((functions[name] as FunctionDefinition).sideModules ?? []).length > 0,
+);
+
 describe('function bundles', () => {
   const built = bundles();
 
@@ -46,4 +50,38 @@ describe('function bundles', () => {
     expect(unreached.length).toBeGreaterThan(0);
     for (const entry of unreached) expect(entry).toMatchObject({ kind: 'dynamic-import', external: true });
   });
+
+  // Bundled one by one: each with its own side modules left out, as AppFunction builds it.
+  it.each(withSideModules)(
+    '%s leaves its side modules out of index.mjs and loads them only lazily',
+    async (name) => {
+      const sideModules = (functions[name] as FunctionDefinition).sideModules ?? [];
+      const { mainFields, ...options } = esbuildOptions(true, sideModules);
+      const result = await build({
+        ...options,
+        mainFields: [...mainFields],
+        entryPoints: [functions[name].entry],
+        outfile: `bundles/${name}.mjs`,
+        write: false,
+        metafile: true,
+        logLevel: 'silent',
+        absWorkingDir: PROJECT_ROOT,
+      });
+      const metafile = result.metafile as NonNullable<typeof result.metafile>;
+      for (const side of sideModules) {
+        expect(Object.keys(metafile.inputs).filter((path) => path.includes(`node_modules/${side}/`))).toEqual(
+          [],
+        );
+        const imports = Object.values(metafile.inputs)
+          .flatMap((input) => input.imports)
+          .filter(({ path }) => path === side);
+        // Used, and never by a static import, which would load it at every cold start.
+        expect(imports.length).toBeGreaterThan(0);
+        for (const entry of imports) {
+          expect(entry.external).toBe(true);
+          expect(['require-call', 'dynamic-import']).toContain(entry.kind);
+        }
+      }
+    },
+  );
 });
