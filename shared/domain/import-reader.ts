@@ -5,6 +5,7 @@
  * first record is the header row. A file that is not what it says ends in an
  * {@link ImportFileError} whose message says why, in words.
  */
+import { rmSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
@@ -165,6 +166,12 @@ function excelCell(value: unknown): CellValue {
 }
 
 type Decodable = { setEncoding?: (encoding: BufferEncoding) => unknown };
+/** A worksheet exceljs parked in a temporary file comes back as that file's read stream. */
+type Parked = {
+  path?: unknown;
+  destroy?: () => void;
+  on?: (event: 'error', listener: () => void) => unknown;
+};
 
 /**
  * exceljs's streaming reader decodes each chunk of XML on its own, so a Persian letter cut by a
@@ -179,6 +186,12 @@ type Decodable = { setEncoding?: (encoding: BufferEncoding) => unknown };
 function utf8WorkbookReader(excel: typeof ExcelJS) {
   const base = excel.stream.xlsx.WorkbookReader;
   return class Utf8WorkbookReader extends base {
+    /**
+     * Set once a parked worksheet is read: exceljs reads parked sheets only after the whole zip,
+     * so passing over the rest of the workbook from there costs no more reading.
+     */
+    readingParked = false;
+
     _getStream(input: unknown): NodeJS.ReadableStream {
       const proto = base.prototype as unknown as {
         _getStream(this: unknown, input: unknown): NodeJS.ReadableStream;
@@ -194,12 +207,26 @@ function utf8WorkbookReader(excel: typeof ExcelJS) {
       return stream;
     }
 
-    _parseWorksheet(iterable: Decodable, sheetNo: string): AsyncIterable<unknown> {
+    *_parseWorksheet(iterable: Decodable & Parked, sheetNo: string): Generator<unknown> {
       if (typeof iterable.setEncoding === 'function') iterable.setEncoding('utf8');
       const proto = base.prototype as unknown as {
-        _parseWorksheet(this: unknown, iterable: unknown, sheetNo: string): AsyncIterable<unknown>;
+        _parseWorksheet(this: unknown, iterable: unknown, sheetNo: string): Iterable<unknown>;
       };
-      return proto._parseWorksheet.call(this, iterable, sheetNo);
+      if (typeof iterable.path === 'string') this.readingParked = true;
+      try {
+        yield* proto._parseWorksheet.call(this, iterable, sheetNo);
+      } finally {
+        // A parked worksheet's read stream (a file in /tmp): closed once its sheet is passed,
+        // read or not, and removed even when reading it failed (exceljs removes it only after
+        // a whole read, and a warm Lambda keeps /tmp from one import to the next).
+        if (typeof iterable.path === 'string') {
+          // A sheet passed over unread may not have opened its file yet: that open then fails
+          // on the removed file, which is no error of the import's.
+          iterable.on?.('error', () => {});
+          iterable.destroy?.();
+          rmSync(iterable.path, { force: true });
+        }
+      }
     }
   };
 }
@@ -224,23 +251,51 @@ async function* xlsxRecords(source: AsyncIterable<Uint8Array>): AsyncGenerator<F
     worksheets: 'emit',
   });
   let sheets = 0;
+  const worksheets = reader[Symbol.asyncIterator]() as AsyncIterator<AsyncIterable<ExcelJS.Row>>;
   try {
-    for await (const worksheet of reader) {
+    for (;;) {
+      const next = await worksheets.next();
+      if (next.done) break;
       sheets += 1;
-      for await (const row of worksheet as AsyncIterable<ExcelJS.Row>) {
-        const values = row.values as unknown[];
-        const cells: CellValue[] = [];
-        for (let i = 1; i < values.length; i++) cells.push(excelCell(values[i]));
-        yield { line: row.number, cells };
+      // The first sheet only. The others are passed over, not left: exceljs removes a worksheet
+      // it parked in /tmp (every sheet Excel writes before its shared strings) only once the
+      // reader has gone past it.
+      if (sheets > 1) continue;
+      try {
+        for await (const row of next.value) {
+          const values = row.values as unknown[];
+          const cells: CellValue[] = [];
+          for (let i = 1; i < values.length; i++) cells.push(excelCell(values[i]));
+          yield { line: row.number, cells };
+        }
+      } catch (error) {
+        // The sheet cannot be read: the reader still goes past the rest, removing what it parked.
+        await passOver(worksheets);
+        throw error;
       }
-      // The first sheet only; the reader is left for the stream to be dropped.
-      break;
     }
   } catch (error) {
     if (error instanceof SourceError || isSystemError(error)) throw error;
     throw new ImportFileError(`the .xlsx workbook cannot be read: ${(error as Error).message}`);
+  } finally {
+    // Left early (the import handed over, or its reader stopped). Among parked sheets the rest
+    // is passed over, which removes their files; otherwise the reader is closed at once (passing
+    // over would read the rest of the zip), and the sheet being read closes its parked file.
+    if (reader.readingParked) await passOver(worksheets);
+    else await worksheets.return?.();
   }
   if (sheets === 0) throw new ImportFileError('the .xlsx workbook has no sheet');
+}
+
+/** Takes the rest of a workbook's worksheets without reading them; what fails there is not the file's reason. */
+async function passOver(worksheets: AsyncIterator<unknown>): Promise<void> {
+  try {
+    while (!(await worksheets.next()).done) {
+      // each one passed unread
+    }
+  } catch {
+    // the reason already is the sheet's own error
+  }
 }
 
 /** The records of `source` read as `format`, the header row first. */

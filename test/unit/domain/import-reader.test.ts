@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
@@ -132,5 +134,88 @@ describe('readImportFile (xlsx as Excel orders it)', () => {
     expect(outcome).toBeInstanceOf(Error);
     expect(outcome).not.toBeInstanceOf(ImportFileError);
     expect((outcome as NodeJS.ErrnoException).code).toBe('ENOENT');
+  });
+});
+
+/** A workbook as Excel orders it: every sheet before sharedStrings.xml, so exceljs parks each in /tmp. */
+async function excelOrdered(sheets: readonly (readonly string[][])[]): Promise<Uint8Array> {
+  const workbook = new ExcelJS.Workbook();
+  sheets.forEach((rows, i) => {
+    const sheet = workbook.addWorksheet(`برگه ${i + 1}`);
+    for (const row of rows) sheet.addRow([...row]);
+  });
+  const written = await JSZip.loadAsync(await workbook.xlsx.writeBuffer());
+  const reordered = new JSZip();
+  const paths = Object.keys(written.files).filter((path) => !written.files[path]?.dir);
+  for (const path of [...paths.filter((path) => path !== 'xl/sharedStrings.xml'), 'xl/sharedStrings.xml']) {
+    reordered.file(path, await (written.file(path) as JSZip.JSZipObject).async('uint8array'));
+  }
+  return reordered.generateAsync({ type: 'uint8array' });
+}
+
+/** The temporary files exceljs's `tmp` made in this process (named tmp-<pid>-<random>). */
+const parkedFiles = () => readdirSync(tmpdir()).filter((name) => name.startsWith(`tmp-${process.pid}-`));
+
+describe('readImportFile (xlsx): the worksheets exceljs parks in /tmp', () => {
+  // A warm Lambda keeps /tmp from one import to the next: nothing may stay behind.
+  it('are all removed once the first sheet is read, the others passed over', async () => {
+    const before = parkedFiles();
+    const bytes = await excelOrdered([
+      [['phone'], ['09121234567']],
+      [['other'], ['x']],
+      [['third'], ['y']],
+    ]);
+
+    const result = await records(bytes, 'xlsx');
+
+    expect(result.map((record) => record.cells[0])).toEqual(['phone', '09121234567']);
+    expect(parkedFiles()).toEqual(before);
+  });
+
+  it('are removed when the reader stops after the first record', async () => {
+    const before = parkedFiles();
+    const bytes = await excelOrdered([
+      [['phone'], ['09121234567'], ['09121234568']],
+      [['other'], ['x']],
+    ]);
+
+    const seen: FileRecord[] = [];
+    for await (const record of readImportFile(chunks(bytes), 'xlsx')) {
+      seen.push(record);
+      break;
+    }
+
+    expect(seen).toHaveLength(1);
+    expect(parkedFiles()).toEqual(before);
+  });
+
+  it('are removed when the first sheet cannot be read', async () => {
+    const before = parkedFiles();
+    const zip = await JSZip.loadAsync(
+      await excelOrdered([
+        [['phone'], ['09121234567']],
+        [['other'], ['x']],
+      ]),
+    );
+    const sheet = await (zip.file('xl/worksheets/sheet1.xml') as JSZip.JSZipObject).async('string');
+    // Cut inside its rows: the XML parser fails partway through the sheet.
+    const broken = new JSZip();
+    for (const path of Object.keys(zip.files).filter((path) => !zip.files[path]?.dir)) {
+      broken.file(
+        path,
+        path === 'xl/worksheets/sheet1.xml'
+          ? `${sheet.slice(0, sheet.indexOf('<row') + 20)}<<<`
+          : await (zip.file(path) as JSZip.JSZipObject).async('uint8array'),
+      );
+    }
+    const bytes = await broken.generateAsync({ type: 'uint8array' });
+
+    const outcome = await records(bytes, 'xlsx').then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+
+    expect(outcome).toBeInstanceOf(ImportFileError);
+    expect(parkedFiles()).toEqual(before);
   });
 });
