@@ -211,7 +211,16 @@ export interface DeliveryStore {
    * attempt's `attemptedAt`, and stays so through later claims until it is resolved. An ended
    * delivery answers its outcome and who ended it.
    */
-  claim(key: DeliveryKey, now: Date, leaseMs: number, claimId?: string): Promise<ClaimResult>;
+  claim(
+    key: DeliveryKey,
+    now: Date,
+    leaseMs: number,
+    claimId?: string,
+    options?: {
+      /** The address, kept on the item from the claim on (email: export and erasure find it there). */
+      readonly recipient?: string;
+    },
+  ): Promise<ClaimResult>;
   /**
    * Records that these messages (one provider call's) are about to reach the provider: outcome
    * unknown if we die now. One write per call, not per message; `now` becomes each one's
@@ -238,6 +247,19 @@ export interface DeliveryStore {
    * lost to another sender (which then owns the delivery and its count).
    */
   end(key: DeliveryKey, claimId: string, end: DeliveryEnd, now: Date): Promise<boolean>;
+  /**
+   * Ends one run's sent emails in one record of the run (not one write per recipient): their
+   * items stay claimed, and every reader (claim, endedOf, export) resolves them through it as
+   * sent, ended by `messageId`. Called at most once per run, after its provider calls; a crash
+   * before it leaves them outcome-unknown, as a crash before per-recipient ends would. The
+   * claims are not checked again (a live run's lease outlives its sender's timeout).
+   */
+  endSent(
+    claimId: string,
+    messageId: string,
+    sent: readonly { readonly key: DeliveryKey; readonly providerMessageId?: string }[],
+    now: Date,
+  ): Promise<void>;
   /**
    * Adds the outcomes of these ends to the campaign's counters, once per run of each queue
    * message however often it is called: a redelivered message recounts the ends of a run whose

@@ -132,7 +132,16 @@ export async function deliverRecipients(
   await mapWithConcurrency(message.contactIds, CLAIM_CONCURRENCY, async (contactId) => {
     if (endedBefore.has(contactId)) return;
     const key: DeliveryKey = { campaignId: campaign.id, contactId, channel };
-    const claim = await deps.deliveries.claim(key, deps.now(), deps.leaseMs, runId);
+    const known = byId.get(contactId);
+    // Email: the address goes with the claim (its sent end is its run's one record, not the item).
+    const emailTo = channel !== 'sms' && known ? addressOf(known, channel) : undefined;
+    const claim = await deps.deliveries.claim(
+      key,
+      deps.now(),
+      deps.leaseMs,
+      runId,
+      emailTo === undefined ? undefined : { recipient: emailTo },
+    );
     if (claim.kind === 'held') held += 1;
     if (claim.kind === 'ended' && claim.outcome && claim.endedBy?.messageId === messageId)
       ends.push({ outcome: claim.outcome, endedBy: claim.endedBy });
@@ -200,10 +209,17 @@ export async function deliverRecipients(
       : [];
   let retry: string | undefined;
   let stop: string | undefined;
+  // Email: the run's sent deliveries are ended together by one record of the run (endSent).
+  const sentByRecord: { key: DeliveryKey; providerMessageId?: string }[] = [];
   await mapWithConcurrency(ready, CLAIM_CONCURRENCY, async (recipient, index) => {
     // The channel may have reached the provider for it: never treat a missing answer as unsent.
     const result: SendResult = results[index] ?? { kind: 'unknown', reason: 'no result from channel' };
-    if (result.kind === 'sent') {
+    if (result.kind === 'sent' && perCall) {
+      sentByRecord.push({
+        key: recipient.key,
+        ...(result.providerMessageId === undefined ? {} : { providerMessageId: result.providerMessageId }),
+      });
+    } else if (result.kind === 'sent') {
       await endOne(recipient.key, {
         outcome: 'sent',
         recipient: recipient.address,
@@ -229,6 +245,10 @@ export async function deliverRecipients(
     }
   });
 
+  if (sentByRecord.length > 0) {
+    await deps.deliveries.endSent(runId, messageId, sentByRecord, deps.now());
+    for (const _ of sentByRecord) ends.push({ outcome: 'sent', endedBy });
+  }
   // One counting write for the whole message, after its ends: a crash before it leaves the ends
   // stamped with this message, and the redelivery counts them.
   if (ends.length > 0) await deps.deliveries.countEnds(campaign.id, ends, deps.now(), channel);

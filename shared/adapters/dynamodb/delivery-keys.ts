@@ -33,3 +33,13 @@ export const ATTEMPT_PREFIX = 'attempt#';
 export function attemptRecordKey(runId: string, call: number): { pk: string; sk: string } {
   return { pk: `${ATTEMPT_PREFIX}${runId}`, sk: String(call).padStart(6, '0') };
 }
+
+/**
+ * One run's sent-email end record, next to its attempt records: `end#<part>`. The parts of a
+ * run's one end (a record holds at most END_RECORD_CONTACTS deliveries) are written together.
+ */
+export function endRecordKey(runId: string, part: number): { pk: string; sk: string } {
+  return { pk: `${ATTEMPT_PREFIX}${runId}`, sk: `${END_SK_PREFIX}${String(part).padStart(4, '0')}` };
+}
+
+export const END_SK_PREFIX = 'end#';

@@ -7,7 +7,14 @@ import type { DeliveryStore } from '../../ports';
 import { batchGet } from './batch-get';
 import { isConditionFailure } from './client';
 import { countEndsOnce } from './counters';
-import { ATTEMPT_PREFIX, attemptRecordKey, deliveryItemKey, parseDeliveryItemKey } from './delivery-keys';
+import {
+  ATTEMPT_PREFIX,
+  attemptRecordKey,
+  deliveryItemKey,
+  END_SK_PREFIX,
+  endRecordKey,
+  parseDeliveryItemKey,
+} from './delivery-keys';
 
 const ENDED = new Set(['sent', 'failed', 'suppressed']);
 const DAY_SECONDS = 24 * 3600;
@@ -15,6 +22,80 @@ const DAY_SECONDS = 24 * 3600;
 const ATTEMPT_CACHE_RUNS = 64;
 
 const keyOf = deliveryItemKey;
+/** Deliveries in one end record: 100 ids of 36 and SES ids of ~60 characters stay near 10 KB. */
+const END_RECORD_CONTACTS = 100;
+
+/** A sent email as its run's end record keeps it. */
+export interface RunEnd {
+  readonly messageId: string;
+  readonly runId: string;
+  readonly endedAt: string;
+  readonly providerMessageId?: string;
+}
+
+/** Sent emails of one run, keyed `<campaignId>#<channel>#<contactId>`, and whether all parts were read. */
+export interface RunEnds {
+  readonly ends: ReadonlyMap<string, RunEnd>;
+  readonly complete: boolean;
+}
+
+const runEndKey = (key: DeliveryKey) => `${key.campaignId}#${key.channel}#${key.contactId}`;
+
+/** Whether an item's delivery may be ended by its holder run's end record (email, not SMS). */
+export function endsByRecord(channel: string): boolean {
+  return channel !== 'sms';
+}
+
+/**
+ * The end records of one run (a consistent query of its attempt partition). Shared with export
+ * (personal-data-store.ts), which meets email deliveries still `sending` on their items.
+ */
+export async function readRunEnds(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  runId: string,
+): Promise<RunEnds> {
+  const ends = new Map<string, RunEnd>();
+  let parts = 0;
+  let seen = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :end)',
+        ExpressionAttributeValues: { ':pk': `${ATTEMPT_PREFIX}${runId}`, ':end': END_SK_PREFIX },
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      seen += 1;
+      parts = Number(item.parts ?? 1);
+      const contactIds = Array.isArray(item.contactIds) ? item.contactIds.map(String) : [];
+      const providerIds = Array.isArray(item.providerMessageIds) ? item.providerMessageIds.map(String) : [];
+      contactIds.forEach((contactId, index) => {
+        const providerMessageId = providerIds[index];
+        ends.set(
+          runEndKey({ campaignId: String(item.campaignId), channel: item.channel as Channel, contactId }),
+          {
+            messageId: String(item.messageId),
+            runId,
+            endedAt: String(item.endedAt),
+            ...(providerMessageId ? { providerMessageId } : {}),
+          },
+        );
+      });
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return { ends, complete: seen > 0 && seen >= parts };
+}
+
+/** The end a run's records give a delivery, if any. */
+export function runEndOf(ends: RunEnds, key: DeliveryKey): RunEnd | undefined {
+  return ends.ends.get(runEndKey(key));
+}
 
 export interface DeliveryStoreOptions {
   /** Days a delivery record (and an attempt record) is kept: its `expiresAt`. Default 180. */
@@ -50,6 +131,8 @@ function endStamp(value: unknown): EndStamp | undefined {
 export class DynamoDeliveryStore implements DeliveryStore {
   private readonly retentionSeconds: number;
   private readonly attemptCache = new Map<string, Promise<AttemptRecord[]>>();
+  /** End records of runs whose end was read whole: final once written. A negative answer is never kept. */
+  private readonly endCache = new Map<string, RunEnds>();
   private calls = 0;
 
   constructor(
@@ -65,8 +148,14 @@ export class DynamoDeliveryStore implements DeliveryStore {
     return Math.floor(now.getTime() / 1000) + this.retentionSeconds;
   }
 
-  async claim(key: DeliveryKey, now: Date, leaseMs: number, claimId = randomUUID()): Promise<ClaimResult> {
-    const values = {
+  async claim(
+    key: DeliveryKey,
+    now: Date,
+    leaseMs: number,
+    claimId = randomUUID(),
+    options: { readonly recipient?: string } = {},
+  ): Promise<ClaimResult> {
+    const values: Record<string, unknown> = {
       ':sending': 'sending',
       ':claim': claimId,
       ':lease': now.getTime() + leaseMs,
@@ -75,8 +164,13 @@ export class DynamoDeliveryStore implements DeliveryStore {
       ':zero': 0,
       ':one': 1,
     };
-    const set =
+    let set =
       'SET #status = :sending, claimId = :claim, leaseUntil = :lease, updatedAt = :now, expiresAt = :expires, attempts = if_not_exists(attempts, :zero) + :one';
+    // An email's address goes with its claim: a sent email's item is never written again.
+    if (options.recipient !== undefined) {
+      set += ', recipient = :recipient';
+      values[':recipient'] = options.recipient;
+    }
     let old: RawItem | undefined;
     try {
       // A new delivery, or one given back: one write.
@@ -104,6 +198,12 @@ export class DynamoDeliveryStore implements DeliveryStore {
       return { kind: 'ended', outcome: status as DeliveryOutcome, ...(endedBy ? { endedBy } : {}) };
     }
     const holder = old?.claimId?.S;
+    // A sent email is ended by its holder run's end record, lease or not: never taken over.
+    if (status === 'sending' && holder && endsByRecord(key.channel)) {
+      const end = runEndOf(await this.runEnds(holder), key);
+      if (end)
+        return { kind: 'ended', outcome: 'sent', endedBy: { messageId: end.messageId, runId: holder } };
+    }
     if (status !== 'sending' || !holder || Number(old?.leaseUntil?.N ?? 0) >= now.getTime())
       return { kind: 'held' };
     // The holder's lease ran out (it died): take over, keeping its run id, whose attempt
@@ -186,6 +286,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
         }),
       );
       for (const item of page.Items ?? []) {
+        if (String(item.sk).startsWith(END_SK_PREFIX)) continue;
         records.push({
           campaignId: String(item.campaignId),
           channel: String(item.channel),
@@ -307,6 +408,62 @@ export class DynamoDeliveryStore implements DeliveryStore {
     }
   }
 
+  private async runEnds(runId: string): Promise<RunEnds> {
+    const cached = this.endCache.get(runId);
+    if (cached) return cached;
+    const read = await readRunEnds(this.client, this.tableName, runId);
+    if (read.complete) {
+      this.endCache.set(runId, read);
+      if (this.endCache.size > ATTEMPT_CACHE_RUNS) {
+        const oldest = this.endCache.keys().next().value;
+        if (oldest !== undefined) this.endCache.delete(oldest);
+      }
+    }
+    return read;
+  }
+
+  async endSent(
+    claimId: string,
+    messageId: string,
+    sent: readonly { readonly key: DeliveryKey; readonly providerMessageId?: string }[],
+    now: Date,
+  ): Promise<void> {
+    // One record per campaign and channel (a run has one of each), in parts of END_RECORD_CONTACTS.
+    const byCampaign = new Map<string, (typeof sent)[number][]>();
+    for (const one of sent) {
+      const id = `${one.key.campaignId}#${one.key.channel}`;
+      byCampaign.set(id, [...(byCampaign.get(id) ?? []), one]);
+    }
+    const parts: (typeof sent)[number][][] = [];
+    for (const group of byCampaign.values())
+      for (let from = 0; from < group.length; from += END_RECORD_CONTACTS)
+        parts.push(group.slice(from, from + END_RECORD_CONTACTS));
+    await Promise.all(
+      parts.map(async (part, index) => {
+        const first = part[0];
+        if (!first) return;
+        await this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              ...endRecordKey(claimId, index),
+              messageId,
+              campaignId: first.key.campaignId,
+              channel: first.key.channel,
+              contactIds: part.map(({ key }) => key.contactId),
+              providerMessageIds: part.map(({ providerMessageId }) => providerMessageId ?? ''),
+              parts: parts.length,
+              endedAt: now.toISOString(),
+              expiresAt: this.expiresAt(now),
+            },
+            // A run ends once: never overwrite its end.
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+      }),
+    );
+  }
+
   countEnds(campaignId: string, ends: readonly EndedDelivery[], now: Date, channel: Channel): Promise<void> {
     return countEndsOnce(this.client, this.campaignsTableName, campaignId, ends, {
       expiresAt: this.expiresAt(now),
@@ -318,7 +475,26 @@ export class DynamoDeliveryStore implements DeliveryStore {
   async endedOf(keys: readonly DeliveryKey[]): Promise<(EndedDelivery & { key: DeliveryKey })[]> {
     const items = await batchGet(this.client, this.tableName, keys.map(keyOf), { consistentRead: true });
     const ended: (EndedDelivery & { key: DeliveryKey })[] = [];
+    // Emails still `sending` on their items: their holder runs' end records say which were sent.
+    const holders = new Set<string>();
+    for (const item of items)
+      if (
+        item.status === 'sending' &&
+        typeof item.claimId === 'string' &&
+        endsByRecord(parseDeliveryItemKey(item).channel)
+      )
+        holders.add(item.claimId);
+    const runs = new Map<string, RunEnds>();
+    await Promise.all([...holders].map(async (runId) => runs.set(runId, await this.runEnds(runId))));
     for (const item of items) {
+      const runEnds = item.status === 'sending' ? runs.get(String(item.claimId)) : undefined;
+      if (runEnds) {
+        const key = parseDeliveryItemKey(item);
+        const end = runEndOf(runEnds, key);
+        if (end)
+          ended.push({ key, outcome: 'sent', endedBy: { messageId: end.messageId, runId: end.runId } });
+        continue;
+      }
       const endedBy = endStamp(item.endedBy);
       if (endedBy && ENDED.has(String(item.status)))
         ended.push({

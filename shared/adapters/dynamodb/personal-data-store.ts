@@ -10,6 +10,7 @@ import type { Reporter, SpoofReport } from '../../domain/spoof-report';
 import type { PersonalDataStore } from '../../ports';
 import { chunk, isConditionFailure } from './client';
 import { deliveryPartition, parseDeliveryItemKey } from './delivery-keys';
+import { endsByRecord, type RunEnds, readRunEnds, runEndOf } from './delivery-store';
 
 /** The tables that hold personal data. */
 export interface PersonalDataTables {
@@ -53,7 +54,24 @@ export class DynamoPersonalDataStore implements PersonalDataStore {
   ) {}
 
   async deliveriesOf(contactId: string, addresses: readonly string[]): Promise<DeliveryRecord[]> {
-    const records = (await this.deliveryItems(contactId, addresses)).map(toDelivery);
+    const items = await this.deliveryItems(contactId, addresses);
+    // A sent email stays `sending` on its item: its run's end record (delivery-store.ts) says so.
+    const runs = new Map<string, Promise<RunEnds>>();
+    const resolved = await Promise.all(
+      items.map(async (item) => {
+        const key = parseDeliveryItemKey(item);
+        if (item.status !== 'sending' || typeof item.claimId !== 'string' || !endsByRecord(key.channel))
+          return item;
+        let ends = runs.get(item.claimId);
+        if (!ends) {
+          ends = readRunEnds(this.client, this.tables.deliveries, item.claimId);
+          runs.set(item.claimId, ends);
+        }
+        const end = runEndOf(await ends, key);
+        return end ? { ...item, status: 'sent', sentAt: end.endedAt } : item;
+      }),
+    );
+    const records = resolved.map(toDelivery);
     return records.sort((a, b) => (a.sentAt ?? '').localeCompare(b.sentAt ?? ''));
   }
 

@@ -43,12 +43,42 @@ export class MemoryDeliveryStore implements DeliveryStore {
   private readonly counted = new Map<string, Set<string>>();
   /** Calls to countEnds, to assess that a message counts in one write. */
   countCalls = 0;
+  /** The adapter's run end records (endSent): run id -> delivery -> end. */
+  private readonly runEnds = new Map<
+    string,
+    Map<string, { messageId: string; providerMessageId?: string; at: string }>
+  >();
+  /** Calls to endSent (the adapter's end records), to assess one per run. */
+  endSentCalls = 0;
 
   /** @param counters where ended outcomes are counted (the campaign's stats shards). */
   constructor(private readonly counters?: { addCount(campaignId: string, counter: Counter): void }) {}
 
-  async claim(key: DeliveryKey, now: Date, leaseMs: number, claimId = randomUUID()): Promise<ClaimResult> {
-    const previous = this.items.get(keyString(key));
+  /** An item as its readers see it: an email still claimed by a run whose end record holds it is sent. */
+  private view(key: DeliveryKey): DeliveryItem | undefined {
+    const item = this.items.get(keyString(key));
+    if (item?.status !== 'sending' || !item.claimId || key.channel === 'sms') return item;
+    const end = this.runEnds.get(item.claimId)?.get(keyString(key));
+    if (!end) return item;
+    const { claimId: _claim, leaseUntil: _lease, phase: _phase, attemptedAt: _at, ...rest } = item;
+    return {
+      ...rest,
+      status: 'sent',
+      endedAt: end.at,
+      sentAt: end.at,
+      ...(end.providerMessageId === undefined ? {} : { providerMessageId: end.providerMessageId }),
+      endedBy: `${end.messageId} ${item.claimId}`,
+    };
+  }
+
+  async claim(
+    key: DeliveryKey,
+    now: Date,
+    leaseMs: number,
+    claimId = randomUUID(),
+    options: { readonly recipient?: string } = {},
+  ): Promise<ClaimResult> {
+    const previous = this.view(key);
     const free =
       !previous ||
       previous.status === 'retry' ||
@@ -70,6 +100,7 @@ export class MemoryDeliveryStore implements DeliveryStore {
       leaseUntil: now.getTime() + leaseMs,
       updatedAt: now.toISOString(),
       attempts: (previous?.attempts ?? 0) + 1,
+      ...(options.recipient === undefined ? {} : { recipient: options.recipient }),
     });
     if (previous?.phase !== 'provider') return { kind: 'claimed', claimId, takeover: false };
     const attemptedAt = previous.attemptedAt ?? previous.updatedAt;
@@ -126,6 +157,25 @@ export class MemoryDeliveryStore implements DeliveryStore {
     return true;
   }
 
+  async endSent(
+    claimId: string,
+    messageId: string,
+    sent: readonly { readonly key: DeliveryKey; readonly providerMessageId?: string }[],
+    now: Date,
+  ): Promise<void> {
+    this.endSentCalls += 1;
+    // As the adapter: one record for the run, written without checking the claims again.
+    const ends = new Map<string, { messageId: string; providerMessageId?: string; at: string }>();
+    for (const { key, providerMessageId } of sent)
+      ends.set(keyString(key), {
+        messageId,
+        at: now.toISOString(),
+        ...(providerMessageId === undefined ? {} : { providerMessageId }),
+      });
+    if (this.runEnds.has(claimId)) throw new Error(`run ${claimId} ended twice`);
+    this.runEnds.set(claimId, ends);
+  }
+
   async countEnds(campaignId: string, ends: readonly EndedDelivery[]): Promise<void> {
     this.countCalls += 1;
     for (const end of ends) {
@@ -140,7 +190,7 @@ export class MemoryDeliveryStore implements DeliveryStore {
 
   async endedOf(keys: readonly DeliveryKey[]): Promise<(EndedDelivery & { key: DeliveryKey })[]> {
     return keys.flatMap((key) => {
-      const item = this.items.get(keyString(key));
+      const item = this.view(key);
       const [messageId, runId] = (item?.endedBy ?? '').split(' ');
       if (!item || !ENDED.has(item.status) || !messageId || !runId) return [];
       return [{ key, outcome: item.status as DeliveryOutcome, endedBy: { messageId, runId } }];
@@ -149,7 +199,7 @@ export class MemoryDeliveryStore implements DeliveryStore {
 
   /** The ledger item of a delivery, to assess what the use case left. */
   item(key: DeliveryKey): DeliveryItem | undefined {
-    return this.items.get(keyString(key));
+    return this.view(key);
   }
 
   /** Writes a ledger item as an earlier run would have left it. */

@@ -712,3 +712,119 @@ describe('resultForError', () => {
     expect(act).toThrow(bug);
   });
 });
+
+describe("an email run's sent deliveries", () => {
+  async function emailWorld(ids: string[]) {
+    const campaigns = new MemoryCampaignStore();
+    const deliveries = new MemoryDeliveryStore(campaigns);
+    const campaign = await sendingCampaign(campaigns, ids.length, { channels: ['email'] });
+    const deps: DeliverDeps = {
+      campaigns,
+      contacts: new MemoryContactStore(ids.map((id) => contact(id))),
+      consent: new MemoryConsentStore(),
+      deliveries,
+      alarms: new RecordingAlarms(),
+      now: () => NOW,
+      leaseMs: LEASE_MS,
+    };
+    const calls: [string, boolean][] = [];
+    const ses: ChannelSender = {
+      channel: 'email',
+      async send(_campaign, recipients, reachable) {
+        if (reachable) await reachable(recipients);
+        for (const r of recipients) calls.push([r.contact.id, r.takeover]);
+        return recipients.map((r) =>
+          r.takeover
+            ? { kind: 'failed' as const, reason: 'outcome_unknown' }
+            : r.contact.id === 'bad'
+              ? { kind: 'failed' as const, reason: 'ses:MessageRejected' }
+              : { kind: 'sent' as const, content: 'subject', providerMessageId: `ses-${r.contact.id}` },
+        );
+      },
+    };
+    const message = { v: 1 as const, campaignId: campaign.id, channel: 'email' as const, contactIds: ids };
+    const key = (contactId: string): DeliveryKey => ({
+      campaignId: campaign.id,
+      contactId,
+      channel: 'email',
+    });
+    const stats = async () => (await campaigns.getWithStats(campaign.id))?.stats;
+    return { deps, deliveries, ses, calls, message, key, stats };
+  }
+
+  it('end in one record of the run; only a failure is ended on its own item', async () => {
+    // Prepare
+    const w = await emailWorld(['c1', 'c2', 'bad']);
+    const itemEnds: string[] = [];
+    const end = w.deliveries.end.bind(w.deliveries);
+    w.deliveries.end = (key, claimId, outcome, now) => {
+      itemEnds.push(`${key.contactId} ${outcome.outcome}`);
+      return end(key, claimId, outcome, now);
+    };
+
+    // Act
+    await deliverRecipients(w.deps, w.ses, w.message, { messageId: 'm-1' });
+
+    // Assess
+    expect(w.deliveries.endSentCalls).toBe(1);
+    expect(itemEnds).toEqual(['bad failed']);
+    expect(w.deliveries.item(w.key('c1'))).toMatchObject({
+      status: 'sent',
+      recipient: 'c1@example.com',
+      providerMessageId: 'ses-c1',
+      sentAt: NOW.toISOString(),
+      endedBy: `m-1 ${w.deliveries.item(w.key('c2'))?.endedBy?.split(' ')[1]}`,
+    });
+    expect(await w.stats()).toMatchObject({ sent: 2, failed: 1, queued: 0 });
+  });
+
+  it('are outcome-unknown when the run died after its SES calls and before its end record: failed on takeover, never sent again', async () => {
+    // Prepare
+    const w = await emailWorld(['c1', 'c2']);
+    const endSent = w.deliveries.endSent.bind(w.deliveries);
+    w.deliveries.endSent = async () => {
+      throw new Error('function crashed');
+    };
+    await expect(deliverRecipients(w.deps, w.ses, w.message, { messageId: 'm-1' })).rejects.toThrow(
+      'function crashed',
+    );
+    w.deliveries.endSent = endSent;
+
+    // Act: the message comes back after the lease
+    const later = { ...w.deps, now: () => new Date(NOW.getTime() + LEASE_MS + 1_000) };
+    await deliverRecipients(later, w.ses, w.message, { messageId: 'm-1', receiveCount: 2 });
+
+    // Assess: each was handed to SES once; the takeover fails them as outcome_unknown
+    expect(w.calls).toEqual([
+      ['c1', false],
+      ['c2', false],
+      ['c1', true],
+      ['c2', true],
+    ]);
+    expect(await w.stats()).toMatchObject({ sent: 0, failed: 2, queued: 0 });
+  });
+
+  it('are found ended by a redelivery after the end record, without waiting for the lease, and counted once', async () => {
+    // Prepare: the run writes its end record, then dies before counting
+    const w = await emailWorld(['c1', 'c2']);
+    const countEnds = w.deliveries.countEnds.bind(w.deliveries);
+    w.deliveries.countEnds = async () => {
+      throw new Error('function crashed');
+    };
+    await expect(deliverRecipients(w.deps, w.ses, w.message, { messageId: 'm-1' })).rejects.toThrow(
+      'function crashed',
+    );
+    w.deliveries.countEnds = countEnds;
+
+    // Act: redelivered at once, the leases still running
+    await deliverRecipients(w.deps, w.ses, w.message, { messageId: 'm-1', receiveCount: 2 });
+
+    // Assess: nothing held, nothing sent again, counted once
+    expect(w.calls).toEqual([
+      ['c1', false],
+      ['c2', false],
+    ]);
+    expect(await w.stats()).toMatchObject({ sent: 2, queued: 0 });
+    expect(w.deliveries.endSentCalls).toBe(1);
+  });
+});
