@@ -426,8 +426,12 @@ export interface LinkStore {
 
 /** Holds a received message back on its queue instead of handling it now. */
 export interface MessageVisibility {
-  /** Makes the message visible again in `seconds` (SQS allows at most 12 hours). */
-  delay(message: ReceivedMessage, seconds: number): Promise<void>;
+  /**
+   * Makes the message visible again in `seconds` (SQS allows at most 12 hours). False when the
+   * message is no longer in flight under this receive (its visibility ran out and another
+   * receive holds it, or it was deleted): nothing to delay, and no failure.
+   */
+  delay(message: ReceivedMessage, seconds: number): Promise<boolean>;
 }
 
 /**

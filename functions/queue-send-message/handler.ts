@@ -117,8 +117,13 @@ async function handleRecord(record: SQSRecord): Promise<void> {
     logger.warn(error.message, { messageId, receiveCount, retryInSeconds: seconds });
     await visibility
       .delay({ queueArn: record.eventSourceARN, receiptHandle: record.receiptHandle }, seconds)
-      .catch((delayError: unknown) =>
-        logger.error('Retry backoff failed', { messageId, error: delayError as Error }),
+      .then(
+        (delayed) => {
+          if (!delayed)
+            logger.warn('Retry backoff skipped: the message is no longer in flight', { messageId });
+        },
+        (delayError: unknown) =>
+          logger.error('Retry backoff failed', { messageId, error: delayError as Error }),
       );
     throw error;
   }

@@ -62,10 +62,18 @@ export function channelBatchHandler(
         // If this fails the record still fails: it comes back after its visibility timeout and waits again.
         await deferral.visibility
           .delay({ queueArn: record.eventSourceARN, receiptHandle: record.receiptHandle }, seconds)
-          .catch((error: unknown) => {
-            logger.error('Deferral failed', { campaignId: message.campaignId, error: error as Error });
-            throw error;
-          });
+          .then(
+            (delayed) => {
+              if (!delayed)
+                logger.warn('Deferral skipped: the message is no longer in flight', {
+                  campaignId: message.campaignId,
+                });
+            },
+            (error: unknown) => {
+              logger.error('Deferral failed', { campaignId: message.campaignId, error: error as Error });
+              throw error;
+            },
+          );
         logger.info('Deferred', { campaignId: message.campaignId, until: until.toISOString(), seconds });
         throw new DeferredError(`Campaign ${message.campaignId} waits until ${until.toISOString()}`);
       }
@@ -92,11 +100,19 @@ export function channelBatchHandler(
           // If this fails the record comes back after the queue's visibility timeout (over the lease).
           await retry.visibility
             .delay({ queueArn: record.eventSourceARN, receiptHandle: record.receiptHandle }, seconds)
-            .catch((delayError: unknown) =>
-              logger.error('Retry backoff failed', {
-                campaignId: message.campaignId,
-                error: delayError as Error,
-              }),
+            .then(
+              (delayed) => {
+                // Its visibility ran out while it was handled: another receive holds it now.
+                if (!delayed)
+                  logger.warn('Retry backoff skipped: the message is no longer in flight', {
+                    campaignId: message.campaignId,
+                  });
+              },
+              (delayError: unknown) =>
+                logger.error('Retry backoff failed', {
+                  campaignId: message.campaignId,
+                  error: delayError as Error,
+                }),
             );
         }
         throw error;

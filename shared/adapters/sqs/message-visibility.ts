@@ -22,15 +22,21 @@ export class SqsMessageVisibility implements MessageVisibility {
    */
   constructor(private readonly client: SQSClient = new SQSClient({ useQueueUrlAsEndpoint: false })) {}
 
-  async delay(message: ReceivedMessage, seconds: number): Promise<void> {
+  async delay(message: ReceivedMessage, seconds: number): Promise<boolean> {
     const visibility = Math.min(MAX_VISIBILITY_SECONDS, Math.max(0, Math.ceil(seconds)));
-    await this.client.send(
-      new ChangeMessageVisibilityCommand({
-        QueueUrl: await this.queueUrl(message.queueArn),
-        ReceiptHandle: message.receiptHandle,
-        VisibilityTimeout: visibility,
-      }),
-    );
+    try {
+      await this.client.send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: await this.queueUrl(message.queueArn),
+          ReceiptHandle: message.receiptHandle,
+          VisibilityTimeout: visibility,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isNotInFlight(error)) return false;
+      throw error;
+    }
   }
 
   private queueUrl(arn: string): Promise<string> {
@@ -56,4 +62,14 @@ export class SqsMessageVisibility implements MessageVisibility {
     if (!answer.QueueUrl) throw new Error(`SQS returned no URL for ${arn}`);
     return answer.QueueUrl;
   }
+}
+
+/**
+ * SQS's answers for a receipt handle that no longer holds its message: the visibility timeout
+ * ran out and another receive took it (MessageNotInflight), or the message is gone
+ * (ReceiptHandleIsInvalid). Both are a race with the queue, not a failure.
+ */
+function isNotInFlight(error: unknown): boolean {
+  const name = (error as { name?: unknown } | null)?.name;
+  return name === 'MessageNotInflight' || name === 'ReceiptHandleIsInvalid';
 }

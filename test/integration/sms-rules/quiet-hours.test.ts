@@ -164,7 +164,7 @@ function recordingVisibility(): MessageVisibility & {
     calls,
     delay: async (message, seconds) => {
       calls.push({ message, seconds });
-      await real.delay(message, seconds);
+      return real.delay(message, seconds);
     },
   };
 }

@@ -23,8 +23,9 @@ const LEASE_MS = 120_000;
 
 class RecordingVisibility implements MessageVisibility {
   readonly delays: { message: ReceivedMessage; seconds: number }[] = [];
-  async delay(message: ReceivedMessage, seconds: number): Promise<void> {
+  async delay(message: ReceivedMessage, seconds: number): Promise<boolean> {
     this.delays.push({ message, seconds });
+    return true;
   }
 }
 
