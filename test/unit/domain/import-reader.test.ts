@@ -147,7 +147,10 @@ async function excelOrdered(sheets: readonly (readonly string[][])[]): Promise<U
   const written = await JSZip.loadAsync(await workbook.xlsx.writeBuffer());
   const reordered = new JSZip();
   const paths = Object.keys(written.files).filter((path) => !written.files[path]?.dir);
-  for (const path of [...paths.filter((path) => path !== 'xl/sharedStrings.xml'), 'xl/sharedStrings.xml']) {
+  // Excel's order: the workbook first, the shared strings last (exceljs writes workbook.xml
+  // last, and a sheet read before it races exceljs's own parse of the workbook).
+  const order = (path: string) => (path === 'xl/workbook.xml' ? 0 : path === 'xl/sharedStrings.xml' ? 2 : 1);
+  for (const path of [...paths].sort((a, b) => order(a) - order(b))) {
     reordered.file(path, await (written.file(path) as JSZip.JSZipObject).async('uint8array'));
   }
   return reordered.generateAsync({ type: 'uint8array' });
