@@ -202,12 +202,40 @@ function report(run: {
   console.log(
     `  451s received           ${throttled.length} (${throttled.filter((request) => sends.includes(request)).length} on sends, of ${requests.length} API calls)`,
   );
+  // What met in the sliding second before each 451: Kavenegar counts every call, not only sends.
+  const byAt = [...requests].sort((a, b) => a.at - b.at);
+  for (const refused of throttled) {
+    const before = byAt.filter((request) => request.at > refused.at - 1000 && request.at <= refused.at);
+    const paths = new Map<string, number>();
+    for (const request of before) {
+      const name = request.path.replace(/^.*\/v1\/[^/]+\//, '');
+      paths.set(name, (paths.get(name) ?? 0) + 1);
+    }
+    console.log(
+      `    451 at +${((refused.at - (byAt[0]?.at ?? refused.at)) / 1000).toFixed(1)} s on ${refused.path.replace(/^.*\//, '')}: ${before.length} calls in the second before it (${[...paths].map(([name, n]) => `${n} ${name}`).join(', ')})`,
+    );
+  }
+  console.log(
+    `  busiest call second     ${busiestCallSecond(requests)} API calls of any kind in any sliding 1,000 ms, ${busiestCallSecond(sends)} of them sends`,
+  );
   console.log(
     `  provider calls          ${sends.length} sends = ${(sends.length / recipients).toFixed(4)} per recipient (${(recipients / sends.length).toFixed(1)} recipients per call)`,
   );
   console.log(`  duplicates              ${duplicates} receptors with more than one SMS`);
   console.log(`  losses                  ${losses} contacts without an SMS`);
   console.log(`  campaign                ${run.final.status} ${JSON.stringify(run.final.stats)}`);
+}
+
+/** The most calls (accepted or not) that arrived within any 1,000 ms. */
+function busiestCallSecond(calls: readonly SimRequest[]): number {
+  const times = calls.map((call) => call.at).sort((a, b) => a - b);
+  let busiest = 0;
+  let first = 0;
+  for (let i = 0; i < times.length; i += 1) {
+    while ((times[first] as number) <= (times[i] as number) - 1000) first += 1;
+    busiest = Math.max(busiest, i - first + 1);
+  }
+  return busiest;
 }
 
 await main();

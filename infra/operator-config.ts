@@ -21,6 +21,8 @@ export interface OperatorConfig {
   readonly smsRate: number;
   /** Milliseconds added to the rate's one-second window (CHAPAR_SMS_RATE_GUARD_MS). */
   readonly smsRateGuardMs: number;
+  /** Kavenegar API calls per second from every caller together (CHAPAR_KAVENEGAR_CALL_RATE). */
+  readonly kavenegarCallRate: number;
   /** Rial one SMS part costs on the line's type, for pre-flight cost (CHAPAR_SMS_PRICE_RIAL). */
   readonly smsPriceRial: number;
   /**
@@ -42,6 +44,8 @@ export const CONTEXT_DEFAULTS = {
   smsRate: 100,
   /** Held past the second after each call's answer (senders' clock skew); raise it when 451s appear at the rate. */
   smsRateGuardMs: 10,
+  /** Kavenegar throttles calls (451) without a published figure; the rate needs about one call a second. */
+  kavenegarCallRate: 5,
   /** The simulator's tariff; set the verified line's own price per part from the Kavenegar panel. */
   smsPriceRial: 1_200,
 } as const;
@@ -53,6 +57,8 @@ const DOMAIN = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/i;
 // Same bounds as CHAPAR_SMS_RATE in shared/config.ts.
 const SMS_RATE_MAX = 10_000;
 const SMS_RATE_GUARD_MAX = 2_000;
+// Same bounds as CHAPAR_KAVENEGAR_CALL_RATE in shared/config.ts.
+const KAVENEGAR_CALL_RATE_MAX = 1_000;
 // Same bounds as CHAPAR_SMS_PRICE_RIAL in shared/config.ts.
 const SMS_PRICE_MAX = 10_000_000;
 
@@ -128,6 +134,14 @@ export function readOperatorConfig(scope: Construct): OperatorConfig {
     );
   }
 
+  const callRateText = read('kavenegarCallRate') ?? String(CONTEXT_DEFAULTS.kavenegarCallRate);
+  const kavenegarCallRate = Number(callRateText);
+  if (!/^\d+$/.test(callRateText) || kavenegarCallRate < 1 || kavenegarCallRate > KAVENEGAR_CALL_RATE_MAX) {
+    problems.push(
+      `"kavenegarCallRate" must be a whole number of API calls per second, 1 to ${KAVENEGAR_CALL_RATE_MAX}, got "${callRateText}"`,
+    );
+  }
+
   const priceText = read('smsPriceRial') ?? String(CONTEXT_DEFAULTS.smsPriceRial);
   const smsPriceRial = Number(priceText);
   if (!/^\d+(\.\d+)?$/.test(priceText) || smsPriceRial > SMS_PRICE_MAX) {
@@ -156,6 +170,7 @@ export function readOperatorConfig(scope: Construct): OperatorConfig {
     alarmEmail,
     smsRate,
     smsRateGuardMs,
+    kavenegarCallRate,
     smsPriceRial,
     smsDeliveryCallback,
   });

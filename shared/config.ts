@@ -80,6 +80,13 @@ const envSchemas = {
   CHAPAR_SMS_RATE_GUARD_MS: () =>
     z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(2_000)), 10),
   /**
+   * Kavenegar API calls per second from every caller together (senders, transactional sender,
+   * status polls): Kavenegar throttles calls with 451 and publishes no figure, so this stays
+   * well above what the rate needs (CHAPAR_SMS_RATE / 200 a second) and below a throttle.
+   */
+  CHAPAR_KAVENEGAR_CALL_RATE: () =>
+    z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(1_000)), 5),
+  /**
    * Rial one SMS part (segment) costs on the verified line's type: pre-flight cost is segments ×
    * this. 1,200 matches the simulator's tariff; set the line's own price from the Kavenegar panel.
    */

@@ -101,6 +101,7 @@ const testSms = rateLimitedSms(kavenegar, config.CHAPAR_SMS_SENDER, {
   table: config.RATE_LIMITS_TABLE,
   perSecond: config.CHAPAR_SMS_RATE,
   guardMs: config.CHAPAR_SMS_RATE_GUARD_MS,
+  callsPerSecond: config.CHAPAR_KAVENEGAR_CALL_RATE,
   maxHoldMs: functions['http-api'].timeoutSeconds * 1000,
   maxWaitMs: 4_000,
   // Test copies are marketing traffic: they leave the transactional share free, as campaigns do.

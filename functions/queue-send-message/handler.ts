@@ -9,6 +9,7 @@ import {
   emailAccount,
   emailProvider,
   erasureKey,
+  kavenegarRate,
   messageStore,
   messageVisibility,
   secretSource,
@@ -36,12 +37,11 @@ const logger = createLogger();
 const secrets = secretSource();
 // The same budget (item) as the campaign senders: one rate for the account. Priority leases may
 // use the transactional share, which campaigns leave free while these flow.
-const smsRate = new DynamoRateLimiter({
-  client: dynamoDocumentClient(),
-  tableName: config.RATE_LIMITS_TABLE,
-  name: 'kavenegar-sms',
-  limitPerSecond: config.CHAPAR_SMS_RATE,
-  skewMs: config.CHAPAR_SMS_RATE_GUARD_MS,
+const smsRate = kavenegarRate({
+  table: config.RATE_LIMITS_TABLE,
+  perSecond: config.CHAPAR_SMS_RATE,
+  guardMs: config.CHAPAR_SMS_RATE_GUARD_MS,
+  callsPerSecond: config.CHAPAR_KAVENEGAR_CALL_RATE,
   maxHoldMs: functions['queue-send-message'].timeoutSeconds * 1000,
   reservedShare: config.CHAPAR_SMS_TRANSACTIONAL_SHARE,
 });

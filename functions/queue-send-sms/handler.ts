@@ -1,10 +1,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { dynamoDocumentClient } from '../../shared/adapters/dynamodb/client';
-import { DynamoRateLimiter } from '../../shared/adapters/dynamodb/rate-limiter';
 import {
   erasureKey,
+  kavenegarRate,
   linkKey,
   linkStore,
   messageVisibility,
@@ -30,12 +29,12 @@ const config = readFunctionConfig('queue-send-sms');
 const logger = createLogger();
 const secrets = secretSource();
 // Messages per second to Kavenegar, one budget for every concurrent instance of this function.
-const smsRate = new DynamoRateLimiter({
-  client: dynamoDocumentClient(),
-  tableName: config.RATE_LIMITS_TABLE,
-  name: 'kavenegar-sms',
-  limitPerSecond: config.CHAPAR_SMS_RATE,
-  skewMs: config.CHAPAR_SMS_RATE_GUARD_MS,
+// Kavenegar's calls per second too (451), shared with the status polls.
+const smsRate = kavenegarRate({
+  table: config.RATE_LIMITS_TABLE,
+  perSecond: config.CHAPAR_SMS_RATE,
+  guardMs: config.CHAPAR_SMS_RATE_GUARD_MS,
+  callsPerSecond: config.CHAPAR_KAVENEGAR_CALL_RATE,
   // An unreleased lease (a sender that died in its call) holds its units as long as the function may run.
   maxHoldMs: functions['queue-send-sms'].timeoutSeconds * 1000,
   // Campaigns leave this share free while transactional SMS flow (queue-send-message).

@@ -145,6 +145,7 @@ export class ApiStack extends Stack {
       rateLimits: {
         CHAPAR_SMS_RATE: String(operator.smsRate),
         CHAPAR_SMS_RATE_GUARD_MS: String(operator.smsRateGuardMs),
+        CHAPAR_KAVENEGAR_CALL_RATE: String(operator.kavenegarCallRate),
         // The transactional share's default (0.2); set it in the function environment to change it.
         CHAPAR_SMS_TRANSACTIONAL_SHARE: configDefaults(['CHAPAR_SMS_TRANSACTIONAL_SHARE'])
           .CHAPAR_SMS_TRANSACTIONAL_SHARE as string,

@@ -47,6 +47,7 @@ import { DynamoTestSendGuard } from './dynamodb/test-send-guard';
 import { KavenegarClient } from './kavenegar/client';
 import { KavenegarProviderAccount } from './kavenegar/provider-account';
 import { KavenegarSmsProvider } from './kavenegar/sms-provider';
+import { MAX_RECEPTORS_PER_CALL } from './kavenegar/types';
 import { RateLimitedSmsProvider } from './rate-limited-sms-provider';
 import { S3ImportFiles } from './s3/import-files';
 import { SecretsManagerSource } from './secrets/secret-source';
@@ -288,17 +289,41 @@ export function kavenegarClient(
 export const smsProviderAccount = (client: () => Promise<KavenegarClient>): ProviderAccount =>
   new KavenegarProviderAccount(client);
 
-/** The shared SMS rate as the senders hold it (CHAPAR_SMS_RATE, in the rateLimits table). */
-export interface SmsRateSettings {
+/**
+ * Kavenegar's shared budget (the `kavenegar-sms` item of the rateLimits table): CHAPAR_SMS_RATE
+ * messages and CHAPAR_KAVENEGAR_CALL_RATE calls in any sliding second, for every caller.
+ */
+export interface KavenegarRateSettings {
   readonly table: string;
   readonly perSecond: number;
   readonly guardMs: number;
-  /** How long a lease of a sender that died holds its units: the function's timeout. */
+  /** Kavenegar API calls per second, all callers together (CHAPAR_KAVENEGAR_CALL_RATE). */
+  readonly callsPerSecond: number;
+  /** How long a lease of a caller that died holds its units: the function's timeout. */
   readonly maxHoldMs: number;
-  /** Longest wait for budget in one send. */
-  readonly maxWaitMs: number;
   /** Share of the rate left free while transactional SMS flow (CHAPAR_SMS_TRANSACTIONAL_SHARE). */
   readonly reservedShare?: number;
+}
+
+/** The shared SMS rate as the senders hold it (CHAPAR_SMS_RATE, in the rateLimits table). */
+export interface SmsRateSettings extends KavenegarRateSettings {
+  /** Longest wait for budget in one send. */
+  readonly maxWaitMs: number;
+}
+
+/** Kavenegar's one budget: every sender, the transactional sender and the status polls share it. */
+export function kavenegarRate(rate: KavenegarRateSettings): DynamoRateLimiter {
+  return new DynamoRateLimiter({
+    client: dynamoDocumentClient(),
+    tableName: rate.table,
+    name: 'kavenegar-sms',
+    limitPerSecond: rate.perSecond,
+    skewMs: rate.guardMs,
+    maxHoldMs: rate.maxHoldMs,
+    callsPerSecond: rate.callsPerSecond,
+    unitsPerCall: MAX_RECEPTORS_PER_CALL,
+    ...(rate.reservedShare === undefined ? {} : { reservedShare: rate.reservedShare }),
+  });
 }
 
 /** Kavenegar from the one verified line, behind the shared SMS rate; built on first use. */
@@ -309,15 +334,7 @@ export function rateLimitedSms(
 ): SmsBatchProvider {
   let provider: Promise<SmsBatchProvider> | undefined;
   const build = async (): Promise<SmsBatchProvider> => {
-    const limiter = new DynamoRateLimiter({
-      client: dynamoDocumentClient(),
-      tableName: rate.table,
-      name: 'kavenegar-sms',
-      limitPerSecond: rate.perSecond,
-      skewMs: rate.guardMs,
-      maxHoldMs: rate.maxHoldMs,
-      ...(rate.reservedShare === undefined ? {} : { reservedShare: rate.reservedShare }),
-    });
+    const limiter = kavenegarRate(rate);
     const kavenegar = new KavenegarSmsProvider({
       client: await client(),
       sender,

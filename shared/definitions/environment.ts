@@ -17,6 +17,7 @@ export const RATE_LIMIT_SETTINGS = [
   'CHAPAR_SMS_RATE',
   'CHAPAR_SMS_RATE_GUARD_MS',
   'CHAPAR_SMS_TRANSACTIONAL_SHARE',
+  'CHAPAR_KAVENEGAR_CALL_RATE',
 ] as const;
 
 /** The SES variables of each way of sending email, given together with the send permission. */

@@ -59,6 +59,16 @@ export interface DynamoRateLimiterOptions {
   readonly reservedShare?: number;
   /** How long the reserve stays kept after the last priority grant. Default 5 s. */
   readonly reserveIdleMs?: number;
+  /**
+   * Provider calls granted in any one second across every process sharing `name`, for a
+   * provider that throttles calls as well as messages (Kavenegar's 451). Each grant is one call
+   * (or one per `unitsPerCall` of its units), held exactly as its units are, so no sliding second
+   * at the provider sees more calls than this either. While the reserve is kept, other grants
+   * leave one call free for priority leases. Default: calls are not limited.
+   */
+  readonly callsPerSecond?: number;
+  /** Most units one provider call carries: a grant of more counts as that many calls. Default: no cap. */
+  readonly unitsPerCall?: number;
   /** Epoch milliseconds. Default Date.now (Lambda clocks are NTP-synced to a few ms). */
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -121,6 +131,8 @@ type GrantKind =
   | { readonly lease: false }
   | {
       readonly lease: true;
+      /** One call and no units: a provider call that sends nothing (a status poll). */
+      readonly callOnly?: boolean;
       readonly priority?: boolean;
       readonly prepareMs?: number;
       readonly fill?: LeaseOptions['fill'];
@@ -164,6 +176,9 @@ export class DynamoRateLimiter implements PartialRateLimiter {
   /** Units kept for priority leases while they flow (see reservedShare). */
   readonly #reserve: number;
   readonly #reserveIdleMs: number;
+  /** Calls granted in any one second (see callsPerSecond); Infinity when not limited. */
+  readonly #callLimit: number;
+  readonly #unitsPerCall: number;
   /**
    * How long a grant's write takes here (a moving average). A lease whose room comes at a
    * known moment (a released lease ending) is written that much ahead, measured at that
@@ -201,6 +216,13 @@ export class DynamoRateLimiter implements PartialRateLimiter {
     this.#reserve =
       share === 0 ? 0 : Math.min(this.limitPerSecond, Math.max(1, Math.round(share * this.limitPerSecond)));
     this.#reserveIdleMs = options.reserveIdleMs ?? DEFAULT_RESERVE_IDLE_MS;
+    const calls = options.callsPerSecond ?? Number.POSITIVE_INFINITY;
+    if (!(calls === Number.POSITIVE_INFINITY || (Number.isInteger(calls) && calls >= 1)))
+      throw new RangeError(`callsPerSecond must be a positive integer, got ${calls}`);
+    this.#callLimit = calls;
+    const perCall = options.unitsPerCall ?? Number.POSITIVE_INFINITY;
+    if (!(perCall >= 1)) throw new RangeError(`unitsPerCall must be 1 or more, got ${perCall}`);
+    this.#unitsPerCall = perCall;
   }
 
   /**
@@ -261,6 +283,29 @@ export class DynamoRateLimiter implements PartialRateLimiter {
     };
   }
 
+  /**
+   * Holds one provider call and no units (a call that sends nothing, such as a status poll),
+   * exactly as a lease holds its call: until a second after `release()`. Undefined when
+   * `deadline` came first. Without a call limit it is granted at once and written nowhere.
+   */
+  async callLease(options: AcquireOptions = {}): Promise<RateLease | undefined> {
+    if (this.#callLimit === Number.POSITIVE_INFINITY)
+      return { units: 0, notBefore: this.#now(), release: async () => {} };
+    const grant = await this.#grant(0, 0, options.deadline, { lease: true, callOnly: true });
+    if (grant.id === undefined) return undefined;
+    const id = grant.id;
+    let released = false;
+    return {
+      units: 0,
+      notBefore: grant.at ?? 0,
+      release: async () => {
+        if (released) return;
+        released = true;
+        await this.#release(id, this.#now() + this.#afterAnswerMs);
+      },
+    };
+  }
+
   /** The grants still holding units, oldest first (what the next grant is measured against). */
   async grants(): Promise<RateGrant[]> {
     const { grants } = await this.#read();
@@ -282,6 +327,7 @@ export class DynamoRateLimiter implements PartialRateLimiter {
     const priority = kind.lease && kind.priority === true && this.#reserve > 0;
     const prepareMs = kind.lease ? Math.min(MAX_PREPARE_MS, Math.max(0, kind.prepareMs ?? 0)) : 0;
     const fill = kind.lease ? kind.fill : undefined;
+    const callOnly = kind.lease && kind.callOnly === true;
     const fillUnits = fill ? Math.min(want, Math.floor(fill.units)) : 0;
     const fillWithinMs = fill ? Math.min(MAX_FILL_WAIT_MS, Math.max(0, fill.withinMs)) : 0;
     // A lease waits for a fuller grant at most once.
@@ -300,7 +346,7 @@ export class DynamoRateLimiter implements PartialRateLimiter {
       let now = Math.max(this.#now(), decideAt ?? 0);
       let held = live(log.grants, now);
       let capacity = this.#capacity(log, held, now, priority);
-      if (!fresh && capacity - sum(held) < least) {
+      if (!fresh && (capacity - sum(held) < least || this.#callsFree(log, held, now, priority) < 1)) {
         // The stale log shows no room (an open lease may have answered since): read it again.
         log = await this.#read();
         fresh = true;
@@ -308,8 +354,12 @@ export class DynamoRateLimiter implements PartialRateLimiter {
         held = live(log.grants, now);
         capacity = this.#capacity(log, held, now, priority);
       }
-      const room = capacity - sum(held);
-      if (room >= least && room > 0 && !filled && room < fillUnits) {
+      const callsFree = this.#callsFree(log, held, now, priority);
+      // Units this grant may take: the room, and no more than its free calls carry.
+      const room = Math.min(capacity - sum(held), callsFree < 1 ? 0 : callsFree * this.#unitsPerCall);
+      const unitsOk = callOnly || (room >= least && room > 0);
+      const callsOk = callsFree >= 1;
+      if (unitsOk && callsOk && !callOnly && !filled && room < fillUnits) {
         filled = true;
         const fuller = this.#roomAt(held, fillUnits, now, capacity);
         if (fuller.known && fuller.at - now <= fillWithinMs) {
@@ -321,8 +371,8 @@ export class DynamoRateLimiter implements PartialRateLimiter {
           continue;
         }
       }
-      if (room >= least && room > 0) {
-        const units = Math.min(want, room);
+      if (unitsOk && callsOk) {
+        const units = callOnly ? 0 : Math.min(want, room);
         const grant: RateGrant = {
           at: now,
           units,
@@ -345,7 +395,13 @@ export class DynamoRateLimiter implements PartialRateLimiter {
         if (!kind.lease && this.#now() - now > this.#guardMs) continue;
         return { units, id: grant.id, at: now };
       }
-      const comes = this.#roomAt(held, least, now, capacity);
+      const unitsCome = unitsOk ? { at: now, known: true } : this.#roomAt(held, least, now, capacity);
+      const callsCome = callsOk ? { at: now, known: true } : this.#callRoomAt(log, held, now, priority);
+      // Both must have come: the later moment, known only when both are.
+      const comes = {
+        at: Math.max(unitsCome.at, callsCome.at),
+        known: unitsCome.known && callsCome.known,
+      };
       const wakeAt = comes.at + this.#random() * this.#jitterMs;
       if (deadline !== undefined && wakeAt > deadline) return { units: 0 };
       const lead = kind.lease ? Math.min(this.#leadMs, MAX_LEAD_MS) + prepareMs : 0;
@@ -382,6 +438,53 @@ export class DynamoRateLimiter implements PartialRateLimiter {
       used -= units;
       known &&= ended;
       if (capacity - used >= Math.max(1, least)) return { at: end, known };
+    }
+    return { at: now, known: false };
+  }
+
+  /** The calls one grant counts for: one per `unitsPerCall` of its units, and at least one. */
+  #callsOf(grant: Pick<RateGrant, 'units'>): number {
+    return this.#unitsPerCall === Number.POSITIVE_INFINITY
+      ? 1
+      : Math.max(1, Math.ceil(grant.units / this.#unitsPerCall));
+  }
+
+  /** Calls the limit leaves to this grant now (Infinity without a call limit). */
+  #callsFree(log: Log, held: readonly RateGrant[], now: number, priority: boolean): number {
+    if (this.#callLimit === Number.POSITIVE_INFINITY) return Number.POSITIVE_INFINITY;
+    return this.#callCapacity(log, now, priority) - held.reduce((n, grant) => n + this.#callsOf(grant), 0);
+  }
+
+  /** The call limit as this grant sees it: one call stays free for priority leases while the reserve is kept. */
+  #callCapacity(log: Log, now: number, priority: boolean): number {
+    if (priority || this.#reserve === 0 || !this.#reserveKept(log, now) || this.#callLimit < 2)
+      return this.#callLimit;
+    return this.#callLimit - 1;
+  }
+
+  /**
+   * The earliest moment enough held calls may have left for one more (see #roomAt: an open
+   * lease not before a window from now, so the waiter reads again then).
+   */
+  #callRoomAt(
+    log: Log,
+    held: readonly RateGrant[],
+    now: number,
+    priority: boolean,
+  ): { at: number; known: boolean } {
+    const ends = held
+      .map((grant) => ({
+        calls: this.#callsOf(grant),
+        end: grant.open ? Math.min(grant.until, now + this.#afterAnswerMs) : grant.until,
+        known: grant.open !== true,
+      }))
+      .sort((a, b) => a.end - b.end);
+    let free = this.#callsFree(log, held, now, priority);
+    let known = true;
+    for (const { calls, end, known: ended } of ends) {
+      free += calls;
+      known &&= ended;
+      if (free >= 1) return { at: end, known };
     }
     return { at: now, known: false };
   }

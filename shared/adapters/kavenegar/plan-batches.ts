@@ -13,31 +13,22 @@ export type Batch =
   | { readonly kind: 'sendarray'; readonly items: readonly PlannedItem[] };
 
 /**
- * Splits messages into calls of at most `maxPerCall` receptors: a text shared by several
- * messages goes through sms/send (one call per 200 receptors); texts used once are pooled
- * into sms/sendarray calls. A lone personalised message goes through sms/send, whose
- * parameters are the better documented.
+ * Splits messages into the fewest calls of at most `maxPerCall` receptors, since Kavenegar
+ * throttles calls (451), not messages: one text shared by every message goes through sms/send;
+ * any other mix goes through sms/sendarray, each receptor with its own text (shared texts
+ * too), so a call's worth of messages is one call, never one per text.
  */
 export function planBatches(items: readonly PlannedItem[], maxPerCall = MAX_RECEPTORS_PER_CALL): Batch[] {
-  const byText = new Map<string, PlannedItem[]>();
-  for (const item of items) {
-    const group = byText.get(item.message.text);
-    if (group === undefined) byText.set(item.message.text, [item]);
-    else group.push(item);
+  const [first] = items;
+  if (first === undefined) return [];
+  if (items.every((item) => item.message.text === first.message.text)) {
+    return chunks(items, maxPerCall).map((chunk) => ({
+      kind: 'send',
+      text: first.message.text,
+      items: chunk,
+    }));
   }
-  const batches: Batch[] = [];
-  const singles: PlannedItem[] = [];
-  for (const [text, group] of byText) {
-    if (group.length === 1) singles.push(...group);
-    else for (const chunk of chunks(group, maxPerCall)) batches.push({ kind: 'send', text, items: chunk });
-  }
-  const [lone] = singles;
-  if (singles.length === 1 && lone !== undefined) {
-    batches.push({ kind: 'send', text: lone.message.text, items: singles });
-  } else {
-    for (const chunk of chunks(singles, maxPerCall)) batches.push({ kind: 'sendarray', items: chunk });
-  }
-  return batches;
+  return chunks(items, maxPerCall).map((chunk) => ({ kind: 'sendarray', items: chunk }));
 }
 
 function chunks<T>(values: readonly T[], size: number): T[][] {

@@ -41,19 +41,26 @@ describe('planBatches', () => {
     ]);
   });
 
-  it('mixes both and sends a lone personalised text through sms/send', () => {
+  it('sends a mix of shared and personalised texts as one sms/sendarray call, each receptor its own text', () => {
     // Prepare
     const planned = items(['a', 'b', 'a', 'c', 'c', 'a']);
 
     // Act
     const batches = planBatches(planned);
 
+    // Assess: one call, not one per text (Kavenegar throttles calls)
+    expect(batches).toEqual([{ kind: 'sendarray', items: planned }]);
+  });
+
+  it('sends a lone message through sms/send', () => {
+    // Prepare
+    const planned = items(['only']);
+
+    // Act
+    const batches = planBatches(planned);
+
     // Assess
-    expect(batches).toEqual([
-      { kind: 'send', text: 'a', items: [planned[0], planned[2], planned[5]] },
-      { kind: 'send', text: 'c', items: [planned[3], planned[4]] },
-      { kind: 'send', text: 'b', items: [planned[1]] },
-    ]);
+    expect(batches).toEqual([{ kind: 'send', text: 'only', items: planned }]);
   });
 
   it('plans nothing for no message', () => {
