@@ -6,6 +6,7 @@ import {
   contactStore,
   deliveryReportInbox,
   erasureKey,
+  kavenegarRate,
   messageStore,
   secretSource,
   smsPollStore,
@@ -14,6 +15,7 @@ import {
 import { KavenegarClient } from '../../shared/adapters/kavenegar/client';
 import { KavenegarSmsStatusSource } from '../../shared/adapters/kavenegar/sms-status-source';
 import { readFunctionConfig } from '../../shared/config';
+import { functions } from '../../shared/definitions/functions';
 import { createLogger } from '../../shared/observability';
 import { type PollSummary, pollSmsStatuses } from '../../shared/use-cases/delivery-status';
 import { type MessagePollSummary, pollMessageStatuses } from '../../shared/use-cases/message-status';
@@ -40,6 +42,18 @@ const deps = {
     now: () => new Date(),
   },
 };
+
+// Each sms/status call takes one of Kavenegar's calls per second from the senders' shared budget
+// (a 451 counts calls, not ids), and leaves the reserved call to transactional SMS.
+const calls = kavenegarRate({
+  table: config.RATE_LIMITS_TABLE,
+  perSecond: config.CHAPAR_SMS_RATE,
+  guardMs: config.CHAPAR_SMS_RATE_GUARD_MS,
+  callsPerSecond: config.CHAPAR_KAVENEGAR_CALL_RATE,
+  // An unreleased call (a run that died in it) is held as long as the function may run.
+  maxHoldMs: functions['schedule-poll-sms-status'].timeoutSeconds * 1000,
+  reservedShare: config.CHAPAR_SMS_TRANSACTIONAL_SHARE,
+});
 
 /** No new page of batches starts with less time left: its calls and writes must fit. */
 const SAFETY_MARGIN_MS = 20_000;
@@ -71,6 +85,7 @@ export const handler = middy<ScheduleInput, PollResult>()
         apiKey: await secrets.getSecret(config.KAVENEGAR_API_KEY_SECRET_ID),
         timeoutMs: config.KAVENEGAR_TIMEOUT_MS,
       }),
+      { calls },
     );
     const { error, ...summary } = await pollSmsStatuses(
       { ...deps, provider },

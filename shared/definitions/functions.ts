@@ -268,6 +268,8 @@ export const functions = {
       suppressions: 'readWrite',
       // Transactional SMS have their own poll records on their messages.
       messages: 'readWrite',
+      // sms/status calls count against Kavenegar's calls per second, shared with the senders.
+      rateLimits: 'readWrite',
     },
     sendsTo: [],
     secrets: ['kavenegarApiKey', 'erasureKey'],

@@ -28,6 +28,9 @@ describe('operator context', () => {
     [{ smsRate: 10_001 }, /"smsRate" must be a whole number/],
     [{ smsRateGuardMs: -5 }, /"smsRateGuardMs" must be a whole number of milliseconds/],
     [{ smsRateGuardMs: 2_001 }, /"smsRateGuardMs" must be a whole number/],
+    [{ kavenegarCallRate: 0 }, /"kavenegarCallRate" must be a whole number of API calls per second/],
+    [{ kavenegarCallRate: '2.5' }, /"kavenegarCallRate" must be a whole number/],
+    [{ kavenegarCallRate: 1_001 }, /"kavenegarCallRate" must be a whole number/],
     [{ smsPriceRial: -1 }, /"smsPriceRial" must be the Rial price of one SMS part/],
     [{ smsPriceRial: 'free' }, /"smsPriceRial" must be the Rial price/],
     [
@@ -74,6 +77,27 @@ describe('operator context', () => {
     // The API's test sends spend the same budget.
     expect(variablesOf('http-api').CHAPAR_SMS_RATE).toBe('250');
     expect(variablesOf('http-unsubscribe').CHAPAR_SMS_RATE).toBeUndefined();
+  });
+
+  it("gives Kavenegar's call rate (default, or kavenegarCallRate) to every caller of Kavenegar", () => {
+    expect(environmentOf({}, 'queue-send-sms').env.CHAPAR_KAVENEGAR_CALL_RATE).toBe(
+      String(CONTEXT_DEFAULTS.kavenegarCallRate),
+    );
+    const { stacks, api } = synthChapar({ kavenegarCallRate: '3' });
+    const variablesOf = (name: keyof typeof functions) =>
+      (
+        resourceOf(api, stacks.api.functions[name].function).Properties.Environment as {
+          Variables: Record<string, unknown>;
+        }
+      ).Variables;
+    // The senders, the transactional sender, the status polls and the API's test sends share it.
+    for (const name of [
+      'queue-send-sms',
+      'queue-send-message',
+      'schedule-poll-sms-status',
+      'http-api',
+    ] as const)
+      expect(variablesOf(name).CHAPAR_KAVENEGAR_CALL_RATE).toBe('3');
   });
 
   it('gives the API the price of an SMS part (default, or smsPriceRial) for pre-flight cost', () => {

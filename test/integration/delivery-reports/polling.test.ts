@@ -361,6 +361,45 @@ describe('pollSmsStatuses', () => {
     expect(await stats(campaign)).toMatchObject({ delivered: 0, undelivered: 0 });
   });
 
+  it("takes one of Kavenegar's calls per sms/status call: with none free it asks nothing, and the next run asks", async () => {
+    // Prepare: one call a second, held by a send still in flight
+    const ids = await contactsWith([10]);
+    const { campaign } = await sentCampaign(ids);
+    await backdate(campaign, 2 * MINUTE_MS);
+    const { KavenegarClient } = await import('../../../shared/adapters/kavenegar/client');
+    const { DynamoRateLimiter } = await import('../../../shared/adapters/dynamodb/rate-limiter');
+    const calls = new DynamoRateLimiter({
+      client: db.dynamoDocumentClient(),
+      tableName: emulators.names.tables.rateLimits,
+      name: `test-calls-${campaign.id}`,
+      limitPerSecond: 100,
+      callsPerSecond: 1,
+    });
+    const provider = new KavenegarSmsStatusSource(
+      new KavenegarClient({ baseUrl: sim.url, apiKey: testSecretValues.kavenegarApiKey, timeoutMs: 2000 }),
+      { calls, callWaitMs: 1_500 },
+    );
+    const send = await calls.lease(10);
+    const requestsBefore = (await simRequests(sim.url)).length;
+
+    // Act: a run while the send's call is open, then one after it answered
+    const stopped = await useCase.pollSmsStatuses({ ...deps, provider });
+    const askedWhileBusy = await statusCalls(requestsBefore);
+    await send.release();
+    const next = await useCase.pollSmsStatuses({ ...deps, provider });
+
+    // Assess: the first run stopped on the budget without a call; the next asked once, a second on
+    expect(stopped.error).toMatchObject({ provider: 'rate-limiter', code: 'rate_limited' });
+    expect(stopped.applied.delivered).toBe(0);
+    expect(askedWhileBusy).toEqual([]);
+    expect(next.error).toBeUndefined();
+    expect(next.applied.delivered).toBe(1);
+    expect(await statusCalls(requestsBefore)).toHaveLength(1);
+    // The send's second is over; the status call's, released on its answer, still holds its call.
+    const held = await calls.grants();
+    expect(held.map((grant) => [grant.units, grant.open === true])).toEqual([[0, false]]);
+  });
+
   it('counts once when polls run concurrently and again', async () => {
     // Prepare
     const ids = await contactsWith([10, 10, 10, 11, 11]);

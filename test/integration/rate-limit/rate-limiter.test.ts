@@ -396,6 +396,107 @@ describe('DynamoRateLimiter', () => {
     expect(Object.keys(item?.grants ?? {})).toContain('old');
   });
 
+  describe('with a call limit (callsPerSecond)', () => {
+    it("holds a lease's call as its units: a third call waits for a free call with units to spare", async () => {
+      // Prepare: 2 calls a second, 100 units; two calls of 10 in flight, the first answered at 300 ms
+      const clock = fakeClock();
+      const start = clock.now();
+      const { limiter: shared, grants } = limiter(100, {
+        now: clock.now,
+        sleep: clock.sleep,
+        jitterMs: 0,
+        callsPerSecond: 2,
+      });
+      const first = await shared.lease(10);
+      const second = await shared.lease(10);
+      await clock.sleep(300);
+      await first.release();
+
+      // Act
+      const third = await shared.lease(10);
+
+      // Assess: granted a second and the skew after the first answered, though 80 units were free
+      expect([first.units, second.units, third.units]).toEqual([10, 10, 10]);
+      expect(grants().map((grant) => [grant.at - start, grant.units])).toEqual([
+        [0, 10],
+        [0, 10],
+        [1310, 10],
+      ]);
+    });
+
+    it('callLease holds one call and no units, and waits for a free call', async () => {
+      // Prepare: 1 call a second, 10 units
+      const clock = fakeClock();
+      const start = clock.now();
+      const { limiter: shared, grants } = limiter(10, {
+        now: clock.now,
+        sleep: clock.sleep,
+        jitterMs: 0,
+        callsPerSecond: 1,
+      });
+
+      // Act: a status call in flight, a send that may wait 500 ms, then the call answers at 200 ms
+      const status = await shared.callLease();
+      const refused = await shared.lease(10, { deadline: clock.now() + 500 });
+      await clock.sleep(200);
+      await status?.release();
+      const send = await shared.lease(10);
+      const busy = await shared.callLease({ deadline: clock.now() + 500 });
+
+      // Assess: the send had all 10 units once the status call's second was over; no call after it
+      expect(status?.units).toBe(0);
+      expect(refused.units).toBe(0);
+      expect(send.units).toBe(10);
+      expect(busy).toBeUndefined();
+      expect(grants().map((grant) => [grant.at - start, grant.units])).toEqual([
+        [0, 0],
+        [1210, 10],
+      ]);
+    });
+
+    it('counts a grant as one call per unitsPerCall of its units, and grants no more than its free calls carry', async () => {
+      // Prepare: 3 calls a second of at most 200 units, 1,000 units a second
+      const clock = fakeClock();
+      const { limiter: shared } = limiter(1000, {
+        now: clock.now,
+        sleep: clock.sleep,
+        jitterMs: 0,
+        callsPerSecond: 3,
+        unitsPerCall: 200,
+      });
+
+      // Act: 250 units (2 calls), then as many as possible, then one more
+      const two = await shared.lease(250);
+      const capped = await shared.lease(1000);
+      const none = await shared.lease(1, { deadline: clock.now() + 100 });
+
+      // Assess: the one call left carried 200 of the 750 units free; then no call was left
+      expect([two.units, capped.units, none.units]).toEqual([250, 200, 0]);
+    });
+
+    it('leaves one call free for priority leases while the reserve is kept', async () => {
+      // Prepare: 3 calls a second, a fifth of 100 units reserved; a transactional SMS just went out
+      const clock = fakeClock();
+      const { limiter: shared } = limiter(100, {
+        now: clock.now,
+        sleep: clock.sleep,
+        jitterMs: 0,
+        callsPerSecond: 3,
+        reservedShare: 0.2,
+      });
+      const transactional = await shared.lease(1, { priority: true });
+      await transactional.release();
+
+      // Act: campaign leases, then another transactional one
+      const campaign = await shared.lease(10);
+      const refused = await shared.lease(10, { deadline: clock.now() + 100 });
+      const priority = await shared.lease(1, { priority: true });
+
+      // Assess: campaigns had one call beside the transactional one; the third call was kept for priority
+      expect([campaign.units, refused.units, priority.units]).toEqual([10, 0, 1]);
+    });
+  });
+
   it('refuses a limit that is not a positive integer, and a negative guard', () => {
     // Act and assess
     expect(() => limiter(0)).toThrow(RangeError);
@@ -403,5 +504,8 @@ describe('DynamoRateLimiter', () => {
     expect(() => limiter(5, { guardMs: -1 })).toThrow(RangeError);
     expect(() => limiter(5, { skewMs: -1 })).toThrow(RangeError);
     expect(() => limiter(5, { maxHoldMs: 0 })).toThrow(RangeError);
+    expect(() => limiter(5, { callsPerSecond: 0 })).toThrow(RangeError);
+    expect(() => limiter(5, { callsPerSecond: 1.5 })).toThrow(RangeError);
+    expect(() => limiter(5, { unitsPerCall: 0 })).toThrow(RangeError);
   });
 });

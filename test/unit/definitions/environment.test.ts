@@ -20,6 +20,7 @@ describe('environmentOf', () => {
     expect(keys).toEqual([
       'CAMPAIGNS_TABLE',
       'CHAPAR_DELIVERY_RETENTION_DAYS',
+      'CHAPAR_KAVENEGAR_CALL_RATE',
       'CHAPAR_PUBLIC_BASE_URL',
       'CHAPAR_QUIET_HOURS',
       'CHAPAR_SMS_OPT_OUT_SUFFIX',
