@@ -45,8 +45,8 @@ function sesRate(perSecond: number): SendRate {
       maxHoldMs: functions['queue-send-email'].timeoutSeconds * 1000,
     });
     // A window freeing in small pieces would become many small grants (a write, a release and an
-    // attempt record each): wait once, up to 100 ms, for a quarter of a second's budget.
-    const fill = { units: Math.ceil(perSecond / 4), withinMs: 100 };
+    // attempt record each): wait once, up to 250 ms, for half a second's budget.
+    const fill = { units: Math.ceil(perSecond / 2), withinMs: 250 };
     limiter = new CoalescedSendRate({ lease: (max, options) => shared.lease(max, { ...options, fill }) });
     limiters.set(perSecond, limiter);
   }
