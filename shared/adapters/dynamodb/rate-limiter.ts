@@ -285,8 +285,8 @@ export class DynamoRateLimiter implements PartialRateLimiter {
 
   /**
    * Holds one provider call and no units (a call that sends nothing, such as a status poll),
-   * exactly as a lease holds its call: until a second after `release()`. Undefined when
-   * `deadline` came first. Without a call limit it is granted at once and written nowhere.
+   * exactly as a lease holds its call: until a second after `release()`. Resolves at its
+   * `notBefore` (never early). Undefined when `deadline` came first. Without a call limit it is granted at once and written nowhere.
    */
   async callLease(options: AcquireOptions = {}): Promise<RateLease | undefined> {
     if (this.#callLimit === Number.POSITIVE_INFINITY)
@@ -294,10 +294,14 @@ export class DynamoRateLimiter implements PartialRateLimiter {
     const grant = await this.#grant(0, 0, options.deadline, { lease: true, callOnly: true });
     if (grant.id === undefined) return undefined;
     const id = grant.id;
+    const notBefore = grant.at ?? 0;
+    // Written ahead (see #leadMs): the call must not start before the moment it was measured at.
+    const ahead = notBefore - this.#now();
+    if (ahead > 0) await this.#sleep(ahead);
     let released = false;
     return {
       units: 0,
-      notBefore: grant.at ?? 0,
+      notBefore,
       release: async () => {
         if (released) return;
         released = true;

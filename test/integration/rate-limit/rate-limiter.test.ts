@@ -454,6 +454,39 @@ describe('DynamoRateLimiter', () => {
       ]);
     });
 
+    it('resolves a call lease written ahead only at the moment it was measured at', async () => {
+      // Prepare: table requests took 80 ms, so grants are written ahead; now they take 5 ms.
+      // One call a second, held by a send that answered.
+      const clock = fakeClock();
+      let latencyMs = 80;
+      const slow = {
+        send: async (command: never) => {
+          const answer = await client.send(command);
+          await clock.sleep(latencyMs);
+          return answer;
+        },
+      } as unknown as DynamoDBDocumentClient;
+      const recorder = recordingClient(slow);
+      const { limiter: shared } = limiter(10, {
+        client: recorder.client,
+        now: clock.now,
+        sleep: clock.sleep,
+        jitterMs: 0,
+        callsPerSecond: 1,
+      });
+      const grants = recorder.grants;
+      for (let i = 0; i < 4; i++) await (await shared.lease(1)).release();
+      const [sent] = grants().slice(-1);
+      latencyMs = 5;
+
+      // Act
+      const status = await shared.callLease();
+
+      // Assess: measured at the send's end, and not handed out before it
+      expect(status?.notBefore).toBe(sent?.until);
+      expect(clock.now()).toBeGreaterThanOrEqual(status?.notBefore ?? Number.POSITIVE_INFINITY);
+    });
+
     it('counts a grant as one call per unitsPerCall of its units, and grants no more than its free calls carry', async () => {
       // Prepare: 3 calls a second of at most 200 units, 1,000 units a second
       const clock = fakeClock();
