@@ -480,6 +480,11 @@ export interface PartialRateLimiter extends RateLimiter {
       fill?: { units: number; withinMs: number };
     },
   ): Promise<RateLease>;
+  /**
+   * The provider throttled a call (Kavenegar's 451): take fewer calls per second for a while,
+   * every sharer of the budget alike. Optional: a limiter without a call limit has nothing to lower.
+   */
+  throttled?(): Promise<void>;
 }
 
 /** Units of a shared rate held for one provider call (see {@link PartialRateLimiter.lease}). */

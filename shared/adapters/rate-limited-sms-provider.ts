@@ -1,6 +1,7 @@
 import { ProviderError } from '../domain/errors';
 import type { SmsMessage, SmsSendOutcome } from '../domain/sms';
 import type { PartialRateLimiter, SmsBatchProvider, SmsSendOptions } from '../ports';
+import { isKavenegarThrottle } from './kavenegar/errors';
 
 export interface RateLimitedSmsProviderOptions {
   /**
@@ -109,6 +110,10 @@ export class RateLimitedSmsProvider implements SmsBatchProvider {
         outcome.receipts.push(...part.receipts);
         outcome.failures.push(...part.failures);
         stop = part.failures.find((failure) => stopsTheRest(failure.error))?.error;
+        // Kavenegar took fewer calls than the budget holds: every sender slows down (a failed
+        // lowering only leaves the rate as it was; the message retries either way).
+        if (part.failures.some((failure) => isKavenegarThrottle(failure.error)))
+          await this.#limiter.throttled?.().catch(() => undefined);
       } finally {
         // Right after the answer: the units stay held a second from now. A release that fails
         // leaves them held until the lease expires, which only slows the rate down.

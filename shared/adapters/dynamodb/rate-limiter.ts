@@ -31,6 +31,17 @@ const MAX_LEAD_MS = 100;
 const MAX_PREPARE_MS = 250;
 /** Longest a lease may wait for a fuller grant (see LeaseOptions.fill). */
 const MAX_FILL_WAIT_MS = 250;
+/**
+ * After a provider throttled a call (Kavenegar's 451), the call limit is one lower, and climbs
+ * back by one call a second each this long: a real limit below the configured one is found
+ * again within a few throttles, and a passing one costs a few minutes at one call less.
+ */
+const CALL_RAISE_MS = 60_000;
+/**
+ * Throttles this close together lower the call limit once: the calls in flight when the limit
+ * was passed answer together, and they all tell of the same moment.
+ */
+const CALL_LOWER_GAP_MS = 2_000;
 /** How long after its last priority grant the reserved share stays kept from other grants. */
 const DEFAULT_RESERVE_IDLE_MS = 5_000;
 
@@ -310,6 +321,47 @@ export class DynamoRateLimiter implements PartialRateLimiter {
     };
   }
 
+  /**
+   * The provider throttled a call (Kavenegar's 451): the calls per second it takes are fewer
+   * than the limit. Lowers the call limit by one for every sharer (not below one a second; once
+   * for throttles within 2 s of each other), then it climbs back by one a minute. Bumps the
+   * version, so a grant decided on the higher limit measures again. Nothing without a call limit.
+   */
+  async throttled(): Promise<void> {
+    if (this.#callLimit === Number.POSITIVE_INFINITY) return;
+    for (let round = 0; round < 5; round++) {
+      const log = await this.#read();
+      const now = this.#now();
+      if (log.version === 0 || (log.callCap && now - log.callCap.at < CALL_LOWER_GAP_MS)) return;
+      const calls = Math.max(1, this.#callLimitAt(log, now) - 1);
+      try {
+        await this.#client.send(
+          new UpdateCommand({
+            TableName: this.#tableName,
+            Key: { pk: this.#name },
+            UpdateExpression: 'SET callCap = :calls, callCapAt = :now, version = :next',
+            ConditionExpression: 'version = :version',
+            ExpressionAttributeValues: {
+              ':calls': calls,
+              ':now': now,
+              ':next': log.version + 1,
+              ':version': log.version,
+            },
+          }),
+        );
+        return;
+      } catch (error) {
+        // Another sharer changed the log meanwhile (a grant, or this same lowering): read again.
+        if (!isConditionFailure(error)) throw error;
+      }
+    }
+  }
+
+  /** The call limit every sharer measures against now (lower for a while after a throttle). */
+  async callLimit(): Promise<number> {
+    return this.#callLimitAt(await this.#read(), this.#now());
+  }
+
   /** The grants still holding units, oldest first (what the next grant is measured against). */
   async grants(): Promise<RateGrant[]> {
     const { grants } = await this.#read();
@@ -461,9 +513,16 @@ export class DynamoRateLimiter implements PartialRateLimiter {
 
   /** The call limit as this grant sees it: one call stays free for priority leases while the reserve is kept. */
   #callCapacity(log: Log, now: number, priority: boolean): number {
-    if (priority || this.#reserve === 0 || !this.#reserveKept(log, now) || this.#callLimit < 2)
-      return this.#callLimit;
-    return this.#callLimit - 1;
+    const limit = this.#callLimitAt(log, now);
+    if (priority || this.#reserve === 0 || !this.#reserveKept(log, now) || limit < 2) return limit;
+    return limit - 1;
+  }
+
+  /** The call limit now: the configured one, or less for a while after a throttle. */
+  #callLimitAt(log: Log, now: number): number {
+    if (log.callCap === undefined) return this.#callLimit;
+    const raised = log.callCap.calls + Math.floor(Math.max(0, now - log.callCap.at) / CALL_RAISE_MS);
+    return Math.max(1, Math.min(this.#callLimit, raised));
   }
 
   /**
@@ -536,9 +595,16 @@ export class DynamoRateLimiter implements PartialRateLimiter {
     const answer = await this.#client.send(
       new GetCommand({ TableName: this.#tableName, Key: { pk: this.#name }, ConsistentRead: true }),
     );
-    const item = answer.Item as { grants?: unknown; version?: number; priorityAt?: number } | undefined;
+    const item = answer.Item as
+      | { grants?: unknown; version?: number; priorityAt?: number; callCap?: number; callCapAt?: number }
+      | undefined;
     const version = item?.version ?? 0;
-    const priorityAt = typeof item?.priorityAt === 'number' ? { priorityAt: item.priorityAt } : {};
+    const priorityAt = {
+      ...(typeof item?.priorityAt === 'number' ? { priorityAt: item.priorityAt } : {}),
+      ...(typeof item?.callCap === 'number' && typeof item.callCapAt === 'number'
+        ? { callCap: { calls: item.callCap, at: item.callCapAt } }
+        : {}),
+    };
     const stored = item?.grants;
     // Grants are a map by id; an item another version of this code wrote as a list is rewritten whole.
     if (Array.isArray(stored)) {
@@ -605,6 +671,7 @@ export class DynamoRateLimiter implements PartialRateLimiter {
                 : log.priorityAt !== undefined
                   ? { priorityAt: log.priorityAt }
                   : {}),
+              ...(log.callCap ? { callCap: log.callCap.calls, callCapAt: log.callCap.at } : {}),
             },
             ConditionExpression: 'attribute_not_exists(pk) OR version = :version',
             ExpressionAttributeValues: { ':version': log.version },
@@ -645,6 +712,8 @@ interface Log {
   readonly asMap: boolean;
   /** When the last priority grant (or announcement) was made: the reserve is kept a while after. */
   readonly priorityAt?: number;
+  /** The call limit learned from the provider's last throttle, and when (see CALL_RAISE_MS). */
+  readonly callCap?: { readonly calls: number; readonly at: number };
 }
 
 /** A grant an earlier version stored in a list: fixed, a window after it was made. */

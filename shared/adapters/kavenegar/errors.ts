@@ -21,6 +21,11 @@ export function classifyKavenegarCode(code: number): FailureClass {
   return 'message';
 }
 
+/** Kavenegar's answer to too many calls (451): the caller should slow down, not only retry. */
+export function isKavenegarThrottle(error: unknown): boolean {
+  return error instanceof ProviderError && error.provider === 'kavenegar' && error.code === '451';
+}
+
 /** Codes Chapar's client uses when Kavenegar gave none. */
 export type KavenegarTransportCode = 'timeout' | 'network' | 'bad_response' | `http_${number}`;
 

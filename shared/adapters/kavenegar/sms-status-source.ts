@@ -4,6 +4,7 @@ import type { SmsStatusSource } from '../../ports';
 import type { AcquireOptions } from '../dynamodb/rate-limiter';
 import type { KavenegarClient } from './client';
 import { smsStatusOf } from './delivery-report';
+import { isKavenegarThrottle } from './errors';
 
 /** Longest a status call waits for a free call in Kavenegar's budget before the run gives up. */
 const DEFAULT_CALL_WAIT_MS = 10_000;
@@ -14,6 +15,8 @@ const DEFAULT_CALL_WAIT_MS = 10_000;
  */
 export interface KavenegarCallBudget {
   callLease(options?: AcquireOptions): Promise<{ release(): Promise<void> } | undefined>;
+  /** Kavenegar answered 451: every caller takes fewer calls per second for a while. */
+  throttled(): Promise<void>;
 }
 
 /** Kavenegar's sms/status, each answer mapped as a delivery report is. */
@@ -46,6 +49,9 @@ export class KavenegarSmsStatusSource implements SmsStatusSource {
     try {
       const entries = await this.#client.status(messageIds);
       return entries.map((entry) => smsStatusOf(entry.messageId, entry.status));
+    } catch (error) {
+      if (isKavenegarThrottle(error)) await this.#calls?.throttled().catch(() => undefined);
+      throw error;
     } finally {
       // A release that fails only leaves the call held until the lease's longest hold: safe.
       await lease?.release().catch(() => undefined);

@@ -190,6 +190,45 @@ describe('RateLimitedSmsProvider', () => {
     expect(outcome.failures.every(({ error }) => error.failureClass === 'retryable')).toBe(true);
   });
 
+  it("lowers every sender's call limit after Kavenegar's 451, and not after other retryable answers", async () => {
+    // Prepare: 3 calls a second shared by two senders' limiters; Kavenegar answers 451, later 402
+    const clock = fakeClock();
+    const name = `test-${randomUUID()}`;
+    const shared = () =>
+      new modules.limiter.DynamoRateLimiter({
+        client,
+        tableName: emulators.names.tables.rateLimits,
+        name,
+        limitPerSecond: 100,
+        callsPerSecond: 3,
+        now: clock.now,
+        sleep: clock.sleep,
+        jitterMs: 0,
+      });
+    const [mine, theirs] = [shared(), shared()];
+    let code = '451';
+    const provider = fakeProvider([], (batch) => ({
+      receipts: [],
+      failures: batch.map((message) => ({
+        localId: message.localId,
+        error: new ProviderError('kavenegar', code, 'retryable', `answered ${code}`),
+      })),
+    }));
+    const sms = decorate(provider, mine, clock);
+
+    // Act
+    await sms.sendDetailed(messages(2));
+    const afterThrottle = await theirs.callLimit();
+    await clock.sleep(5_000);
+    code = '402';
+    await sms.sendDetailed(messages(2));
+    const afterBusy = await theirs.callLimit();
+
+    // Assess
+    expect(afterThrottle).toBe(2);
+    expect(afterBusy).toBe(2);
+  });
+
   it('fails what it found no budget for within maxWaitMs as retryable, without calling the provider', async () => {
     // Prepare: another sender's call holds the whole budget and has not answered
     const clock = fakeClock();

@@ -487,6 +487,61 @@ describe('DynamoRateLimiter', () => {
       expect(clock.now()).toBeGreaterThanOrEqual(status?.notBefore ?? Number.POSITIVE_INFINITY);
     });
 
+    it('after a throttle takes one call less, and climbs back one call a minute', async () => {
+      // Prepare: 3 calls a second, one call made and answered
+      const clock = fakeClock();
+      const { limiter: shared } = limiter(100, {
+        now: clock.now,
+        sleep: clock.sleep,
+        jitterMs: 0,
+        callsPerSecond: 3,
+      });
+      await (await shared.lease(1)).release();
+      await clock.sleep(2_000);
+
+      // Act
+      await shared.throttled();
+      const lowered = [
+        await shared.lease(1),
+        await shared.lease(1),
+        await shared.lease(1, { deadline: clock.now() + 100 }),
+      ];
+      await Promise.all(lowered.map((lease) => lease.release()));
+      await clock.sleep(60_000);
+      const raised = [await shared.lease(1), await shared.lease(1), await shared.lease(1)];
+
+      // Assess: two calls fit in the lowered second; a minute on, three again
+      expect(lowered.map((lease) => lease.units)).toEqual([1, 1, 0]);
+      expect(raised.map((lease) => lease.units)).toEqual([1, 1, 1]);
+      expect(await shared.callLimit()).toBe(3);
+    });
+
+    it('lowers once for throttles within 2 s of each other, and never below one call a second', async () => {
+      // Prepare: 3 calls a second, one call made
+      const clock = fakeClock();
+      const { limiter: shared } = limiter(100, {
+        now: clock.now,
+        sleep: clock.sleep,
+        jitterMs: 0,
+        callsPerSecond: 3,
+      });
+      await (await shared.lease(1)).release();
+
+      // Act: two throttles together, then two more, each 2 s after the last
+      const limits: number[] = [];
+      await shared.throttled();
+      await shared.throttled();
+      limits.push(await shared.callLimit());
+      for (const _ of [1, 2]) {
+        await clock.sleep(2_000);
+        await shared.throttled();
+        limits.push(await shared.callLimit());
+      }
+
+      // Assess
+      expect(limits).toEqual([2, 1, 1]);
+    });
+
     it('counts a grant as one call per unitsPerCall of its units, and grants no more than its free calls carry', async () => {
       // Prepare: 3 calls a second of at most 200 units, 1,000 units a second
       const clock = fakeClock();
