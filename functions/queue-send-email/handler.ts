@@ -45,8 +45,9 @@ function sesRate(perSecond: number): SendRate {
       maxHoldMs: functions['queue-send-email'].timeoutSeconds * 1000,
     });
     // A window freeing in small pieces would become many small grants (a write, a release and an
-    // attempt record each): wait once, up to 250 ms, for half a second's budget.
-    const fill = { units: Math.ceil(perSecond / 2), withinMs: 250 };
+    // attempt record each): wait once, up to 150 ms, for a third of a second's budget (half within
+    // 250 ms wrote 0.36 limiter units per email instead of 0.41, but sent 94.1 % of 25/s, not 95.7 %).
+    const fill = { units: Math.ceil(perSecond / 3), withinMs: 150 };
     limiter = new CoalescedSendRate({ lease: (max, options) => shared.lease(max, { ...options, fill }) });
     limiters.set(perSecond, limiter);
   }
