@@ -14,6 +14,7 @@ import {
   importStore,
   insightsStore,
   kavenegarClient,
+  kavenegarRateOf,
   linkKey,
   linkStore,
   listStore,
@@ -97,15 +98,10 @@ const kavenegar = kavenegarClient(secrets, {
 // test that cannot get its budget well inside the API's own timeout fails, unsent.
 const providerAccount = smsProviderAccount(kavenegar);
 const quietHours = parseQuietHours(config.CHAPAR_QUIET_HOURS);
+// Test copies are marketing traffic: they leave the transactional share free, as campaigns do.
 const testSms = rateLimitedSms(kavenegar, config.CHAPAR_SMS_SENDER, {
-  table: config.RATE_LIMITS_TABLE,
-  perSecond: config.CHAPAR_SMS_RATE,
-  guardMs: config.CHAPAR_SMS_RATE_GUARD_MS,
-  callsPerSecond: config.CHAPAR_KAVENEGAR_CALL_RATE,
-  maxHoldMs: functions['http-api'].timeoutSeconds * 1000,
+  ...kavenegarRateOf(config, functions['http-api'].timeoutSeconds * 1000),
   maxWaitMs: 4_000,
-  // Test copies are marketing traffic: they leave the transactional share free, as campaigns do.
-  reservedShare: config.CHAPAR_SMS_TRANSACTIONAL_SHARE,
 });
 
 const routes: Routes = {

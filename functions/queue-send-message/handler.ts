@@ -10,6 +10,7 @@ import {
   emailProvider,
   erasureKey,
   kavenegarRate,
+  kavenegarRateOf,
   messageStore,
   messageVisibility,
   secretSource,
@@ -37,14 +38,7 @@ const logger = createLogger();
 const secrets = secretSource();
 // The same budget (item) as the campaign senders: one rate for the account. Priority leases may
 // use the transactional share, which campaigns leave free while these flow.
-const smsRate = kavenegarRate({
-  table: config.RATE_LIMITS_TABLE,
-  perSecond: config.CHAPAR_SMS_RATE,
-  guardMs: config.CHAPAR_SMS_RATE_GUARD_MS,
-  callsPerSecond: config.CHAPAR_KAVENEGAR_CALL_RATE,
-  maxHoldMs: functions['queue-send-message'].timeoutSeconds * 1000,
-  reservedShare: config.CHAPAR_SMS_TRANSACTIONAL_SHARE,
-});
+const smsRate = kavenegarRate(kavenegarRateOf(config, functions['queue-send-message'].timeoutSeconds * 1000));
 // SES's MaxSendRate, the budget the campaign email senders spend too (the `ses-email` item).
 const sesLimiters = new Map<number, DynamoRateLimiter>();
 function sesRate(perSecond: number): DynamoRateLimiter {

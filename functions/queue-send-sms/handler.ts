@@ -4,6 +4,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import {
   erasureKey,
   kavenegarRate,
+  kavenegarRateOf,
   linkKey,
   linkStore,
   messageVisibility,
@@ -30,16 +31,8 @@ const logger = createLogger();
 const secrets = secretSource();
 // Messages per second to Kavenegar, one budget for every concurrent instance of this function.
 // Kavenegar's calls per second too (451), shared with the status polls.
-const smsRate = kavenegarRate({
-  table: config.RATE_LIMITS_TABLE,
-  perSecond: config.CHAPAR_SMS_RATE,
-  guardMs: config.CHAPAR_SMS_RATE_GUARD_MS,
-  callsPerSecond: config.CHAPAR_KAVENEGAR_CALL_RATE,
-  // An unreleased lease (a sender that died in its call) holds its units as long as the function may run.
-  maxHoldMs: functions['queue-send-sms'].timeoutSeconds * 1000,
-  // Campaigns leave this share free while transactional SMS flow (queue-send-message).
-  reservedShare: config.CHAPAR_SMS_TRANSACTIONAL_SHARE,
-});
+// Campaigns leave the transactional share free while transactional SMS flow (queue-send-message).
+const smsRate = kavenegarRate(kavenegarRateOf(config, functions['queue-send-sms'].timeoutSeconds * 1000));
 
 // Every SMS ends with its short unsubscribe link and the opt-out suffix (checked at cold start).
 const layout = smsLayout({

@@ -7,6 +7,7 @@ import {
   deliveryReportInbox,
   erasureKey,
   kavenegarRate,
+  kavenegarRateOf,
   messageStore,
   secretSource,
   smsPollStore,
@@ -45,15 +46,9 @@ const deps = {
 
 // Each sms/status call takes one of Kavenegar's calls per second from the senders' shared budget
 // (a 451 counts calls, not ids), and leaves the reserved call to transactional SMS.
-const calls = kavenegarRate({
-  table: config.RATE_LIMITS_TABLE,
-  perSecond: config.CHAPAR_SMS_RATE,
-  guardMs: config.CHAPAR_SMS_RATE_GUARD_MS,
-  callsPerSecond: config.CHAPAR_KAVENEGAR_CALL_RATE,
-  // An unreleased call (a run that died in it) is held as long as the function may run.
-  maxHoldMs: functions['schedule-poll-sms-status'].timeoutSeconds * 1000,
-  reservedShare: config.CHAPAR_SMS_TRANSACTIONAL_SHARE,
-});
+const calls = kavenegarRate(
+  kavenegarRateOf(config, functions['schedule-poll-sms-status'].timeoutSeconds * 1000),
+);
 
 /** No new page of batches starts with less time left: its calls and writes must fit. */
 const SAFETY_MARGIN_MS = 20_000;

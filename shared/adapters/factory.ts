@@ -2,6 +2,7 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import type { Env } from '../config';
 import { parseTokenKeyring, type TokenKeyring } from '../domain/unsubscribe-token';
 import type {
   AccessTokenVerifier,
@@ -303,6 +304,34 @@ export interface KavenegarRateSettings {
   readonly maxHoldMs: number;
   /** Share of the rate left free while transactional SMS flow (CHAPAR_SMS_TRANSACTIONAL_SHARE). */
   readonly reservedShare?: number;
+}
+
+/** The variables a function given the rateLimits table reads Kavenegar's budget from. */
+export type KavenegarRateVariables = Readonly<
+  Pick<
+    Env,
+    | 'RATE_LIMITS_TABLE'
+    | 'CHAPAR_SMS_RATE'
+    | 'CHAPAR_SMS_RATE_GUARD_MS'
+    | 'CHAPAR_KAVENEGAR_CALL_RATE'
+    | 'CHAPAR_SMS_TRANSACTIONAL_SHARE'
+  >
+>;
+
+/**
+ * Kavenegar's budget as every caller holds it: its variables, and `maxHoldMs`, the caller's
+ * timeout, so a lease of a caller that died in its call is held as long as that call may run.
+ * Every caller leaves the transactional share free unless its lease is a priority one.
+ */
+export function kavenegarRateOf(config: KavenegarRateVariables, maxHoldMs: number): KavenegarRateSettings {
+  return {
+    table: config.RATE_LIMITS_TABLE,
+    perSecond: config.CHAPAR_SMS_RATE,
+    guardMs: config.CHAPAR_SMS_RATE_GUARD_MS,
+    callsPerSecond: config.CHAPAR_KAVENEGAR_CALL_RATE,
+    maxHoldMs,
+    reservedShare: config.CHAPAR_SMS_TRANSACTIONAL_SHARE,
+  };
 }
 
 /** The shared SMS rate as the senders hold it (CHAPAR_SMS_RATE, in the rateLimits table). */

@@ -333,27 +333,9 @@ export class DynamoRateLimiter implements PartialRateLimiter {
       const log = await this.#read();
       const now = this.#now();
       if (log.version === 0 || (log.callCap && now - log.callCap.at < CALL_LOWER_GAP_MS)) return;
-      const calls = Math.max(1, this.#callLimitAt(log, now) - 1);
-      try {
-        await this.#client.send(
-          new UpdateCommand({
-            TableName: this.#tableName,
-            Key: { pk: this.#name },
-            UpdateExpression: 'SET callCap = :calls, callCapAt = :now, version = :next',
-            ConditionExpression: 'version = :version',
-            ExpressionAttributeValues: {
-              ':calls': calls,
-              ':now': now,
-              ':next': log.version + 1,
-              ':version': log.version,
-            },
-          }),
-        );
-        return;
-      } catch (error) {
-        // Another sharer changed the log meanwhile (a grant, or this same lowering): read again.
-        if (!isConditionFailure(error)) throw error;
-      }
+      const callCap = Math.max(1, this.#callLimitAt(log, now) - 1);
+      // Another sharer changed the log meanwhile (a grant, or this same lowering): read again.
+      if (await this.#setIfUnchanged(log, { callCap, callCapAt: now })) return;
     }
   }
 
@@ -570,24 +552,39 @@ export class DynamoRateLimiter implements PartialRateLimiter {
   /** Marks priority traffic as flowing (bumps the version, so older decisions are re-measured). */
   async #announcePriority(log: Log): Promise<void> {
     const now = this.#now();
+    // Lost to another writer: the caller reads again either way.
+    await this.#setIfUnchanged(log, {
+      priorityAt: now,
+      expiresAt: Math.floor(now / 1000) + IDLE_TTL_SECONDS,
+    });
+  }
+
+  /**
+   * Sets `values` on the item and bumps its version, if nobody changed the log since it was
+   * read (so a grant decided on that version measures again); false when somebody did.
+   */
+  async #setIfUnchanged(log: Log, values: Readonly<Record<string, number>>): Promise<boolean> {
+    const names = Object.keys(values);
     try {
       await this.#client.send(
         new UpdateCommand({
           TableName: this.#tableName,
           Key: { pk: this.#name },
-          UpdateExpression: 'SET priorityAt = :now, version = :next, expiresAt = :expiresAt',
+          UpdateExpression: `SET ${names.map((_name, i) => `#s${i} = :s${i}`).join(', ')}, version = :next`,
           ConditionExpression:
             log.version === 0 ? 'attribute_not_exists(version) OR version = :version' : 'version = :version',
+          ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#s${i}`, name])),
           ExpressionAttributeValues: {
-            ':now': now,
+            ...Object.fromEntries(names.map((name, i) => [`:s${i}`, values[name]])),
             ':next': log.version + 1,
             ':version': log.version,
-            ':expiresAt': Math.floor(now / 1000) + IDLE_TTL_SECONDS,
           },
         }),
       );
+      return true;
     } catch (error) {
-      if (!isConditionFailure(error)) throw error;
+      if (isConditionFailure(error)) return false;
+      throw error;
     }
   }
 

@@ -397,16 +397,18 @@ describe('DynamoRateLimiter', () => {
   });
 
   describe('with a call limit (callsPerSecond)', () => {
+    /** A limiter on its own budget, on the fake clock, without jitter. */
+    const onClock = (
+      clock: ReturnType<typeof fakeClock>,
+      limitPerSecond: number,
+      options: Partial<DynamoRateLimiterOptions>,
+    ) => limiter(limitPerSecond, { now: clock.now, sleep: clock.sleep, jitterMs: 0, ...options });
+
     it("holds a lease's call as its units: a third call waits for a free call with units to spare", async () => {
       // Prepare: 2 calls a second, 100 units; two calls of 10 in flight, the first answered at 300 ms
       const clock = fakeClock();
       const start = clock.now();
-      const { limiter: shared, grants } = limiter(100, {
-        now: clock.now,
-        sleep: clock.sleep,
-        jitterMs: 0,
-        callsPerSecond: 2,
-      });
+      const { limiter: shared, grants } = onClock(clock, 100, { callsPerSecond: 2 });
       const first = await shared.lease(10);
       const second = await shared.lease(10);
       await clock.sleep(300);
@@ -428,12 +430,7 @@ describe('DynamoRateLimiter', () => {
       // Prepare: 1 call a second, 10 units
       const clock = fakeClock();
       const start = clock.now();
-      const { limiter: shared, grants } = limiter(10, {
-        now: clock.now,
-        sleep: clock.sleep,
-        jitterMs: 0,
-        callsPerSecond: 1,
-      });
+      const { limiter: shared, grants } = onClock(clock, 10, { callsPerSecond: 1 });
 
       // Act: a status call in flight, a send that may wait 500 ms, then the call answers at 200 ms
       const status = await shared.callLease();
@@ -490,12 +487,7 @@ describe('DynamoRateLimiter', () => {
     it('after a throttle takes one call less, and climbs back one call a minute', async () => {
       // Prepare: 3 calls a second, one call made and answered
       const clock = fakeClock();
-      const { limiter: shared } = limiter(100, {
-        now: clock.now,
-        sleep: clock.sleep,
-        jitterMs: 0,
-        callsPerSecond: 3,
-      });
+      const { limiter: shared } = onClock(clock, 100, { callsPerSecond: 3 });
       await (await shared.lease(1)).release();
       await clock.sleep(2_000);
 
@@ -519,12 +511,7 @@ describe('DynamoRateLimiter', () => {
     it('lowers once for throttles within 2 s of each other, and never below one call a second', async () => {
       // Prepare: 3 calls a second, one call made
       const clock = fakeClock();
-      const { limiter: shared } = limiter(100, {
-        now: clock.now,
-        sleep: clock.sleep,
-        jitterMs: 0,
-        callsPerSecond: 3,
-      });
+      const { limiter: shared } = onClock(clock, 100, { callsPerSecond: 3 });
       await (await shared.lease(1)).release();
 
       // Act: two throttles together, then two more, each 2 s after the last
@@ -545,13 +532,7 @@ describe('DynamoRateLimiter', () => {
     it('counts a grant as one call per unitsPerCall of its units, and grants no more than its free calls carry', async () => {
       // Prepare: 3 calls a second of at most 200 units, 1,000 units a second
       const clock = fakeClock();
-      const { limiter: shared } = limiter(1000, {
-        now: clock.now,
-        sleep: clock.sleep,
-        jitterMs: 0,
-        callsPerSecond: 3,
-        unitsPerCall: 200,
-      });
+      const { limiter: shared } = onClock(clock, 1000, { callsPerSecond: 3, unitsPerCall: 200 });
 
       // Act: 250 units (2 calls), then as many as possible, then one more
       const two = await shared.lease(250);
@@ -565,13 +546,7 @@ describe('DynamoRateLimiter', () => {
     it('leaves one call free for priority leases while the reserve is kept', async () => {
       // Prepare: 3 calls a second, a fifth of 100 units reserved; a transactional SMS just went out
       const clock = fakeClock();
-      const { limiter: shared } = limiter(100, {
-        now: clock.now,
-        sleep: clock.sleep,
-        jitterMs: 0,
-        callsPerSecond: 3,
-        reservedShare: 0.2,
-      });
+      const { limiter: shared } = onClock(clock, 100, { callsPerSecond: 3, reservedShare: 0.2 });
       const transactional = await shared.lease(1, { priority: true });
       await transactional.release();
 
