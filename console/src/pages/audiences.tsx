@@ -84,32 +84,34 @@ function Lists() {
       <h1 id="lists-title">{t('nav.lists')}</h1>
       <ErrorNote error={lists.error ?? failure} />
       {lists.loading && !lists.data ? <Loading /> : null}
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">{t('settings.name')}</th>
-            <th scope="col">{t('lists.members')}</th>
-            <th scope="col">{t('lists.created')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(lists.data?.items ?? []).map((list) => (
-            <tr key={list.id}>
-              <td>
-                <button
-                  type="button"
-                  class="link"
-                  onClick={() => setOpen(open === list.id ? undefined : list.id)}
-                >
-                  {list.name}
-                </button>
-              </td>
-              <td>{words.number(list.members)}</td>
-              <td>{words.date(list.createdAt)}</td>
+      <div class="table-scroll">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('settings.name')}</th>
+              <th scope="col">{t('lists.members')}</th>
+              <th scope="col">{t('lists.created')}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {(lists.data?.items ?? []).map((list) => (
+              <tr key={list.id}>
+                <td>
+                  <button
+                    type="button"
+                    class="link"
+                    onClick={() => setOpen(open === list.id ? undefined : list.id)}
+                  >
+                    {list.name}
+                  </button>
+                </td>
+                <td>{words.number(list.members)}</td>
+                <td>{words.date(list.createdAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {open && members.data ? (
         <ul class="plain" data-members>
           {members.data.items.map((id) => (

@@ -137,22 +137,24 @@ export function CampaignDetailPage({ id }: { readonly id: string }) {
       {campaign.failures && Object.keys(campaign.failures).length > 0 ? (
         <>
           <h2>{t('campaign.failures')}</h2>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('campaign.reason')}</th>
-                <th scope="col">{t('campaign.count')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {Object.entries(campaign.failures).map(([reason, count]) => (
-                <tr key={reason}>
-                  <td>{reason}</td>
-                  <td>{words.number(count)}</td>
+          <div class="table-scroll">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t('campaign.reason')}</th>
+                  <th scope="col">{t('campaign.count')}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {Object.entries(campaign.failures).map(([reason, count]) => (
+                  <tr key={reason}>
+                    <td>{reason}</td>
+                    <td>{words.number(count)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </>
       ) : null}
     </section>

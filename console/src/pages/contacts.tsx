@@ -135,51 +135,55 @@ export function ContactPage({ id }: { readonly id: string }) {
       <h2>{t('contact.consentNow')}</h2>
       {state.length === 0 ? <p class="note">{t('contact.allTopics')}</p> : null}
       {state.length > 0 ? (
-        <table data-table="consent">
+        <div class="table-scroll">
+          <table data-table="consent">
+            <thead>
+              <tr>
+                <th scope="col">{t('contact.channelTopic')}</th>
+                <th scope="col">{t('contact.state')}</th>
+                <th scope="col">{t('contact.when')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {state.map((row) => (
+                <tr key={`${row.channel}-${row.topic}`}>
+                  <td>
+                    {row.channel} / {row.topic}
+                  </td>
+                  <td>{row.status}</td>
+                  <td>{row.at ? words.dateTime(row.at) : '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      <h2>{t('contact.ledger')}</h2>
+      <ErrorNote error={consent.error} />
+      <div class="table-scroll">
+        <table data-table="ledger">
           <thead>
             <tr>
-              <th scope="col">{t('contact.channelTopic')}</th>
-              <th scope="col">{t('contact.state')}</th>
               <th scope="col">{t('contact.when')}</th>
+              <th scope="col">{t('contact.action')}</th>
+              <th scope="col">{t('contact.channelTopic')}</th>
+              <th scope="col">{t('contact.source')}</th>
             </tr>
           </thead>
           <tbody>
-            {state.map((row) => (
-              <tr key={`${row.channel}-${row.topic}`}>
+            {ledger.map((entry, i) => (
+              <tr key={`${entry.at}-${i}`}>
+                <td>{words.dateTime(entry.at)}</td>
+                <td>{entry.action}</td>
                 <td>
-                  {row.channel} / {row.topic}
+                  {entry.channel} / {entry.topic}
                 </td>
-                <td>{row.status}</td>
-                <td>{row.at ? words.dateTime(row.at) : '—'}</td>
+                <td>{entry.source}</td>
               </tr>
             ))}
           </tbody>
         </table>
-      ) : null}
-      <h2>{t('contact.ledger')}</h2>
-      <ErrorNote error={consent.error} />
-      <table data-table="ledger">
-        <thead>
-          <tr>
-            <th scope="col">{t('contact.when')}</th>
-            <th scope="col">{t('contact.action')}</th>
-            <th scope="col">{t('contact.channelTopic')}</th>
-            <th scope="col">{t('contact.source')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {ledger.map((entry, i) => (
-            <tr key={`${entry.at}-${i}`}>
-              <td>{words.dateTime(entry.at)}</td>
-              <td>{entry.action}</td>
-              <td>
-                {entry.channel} / {entry.topic}
-              </td>
-              <td>{entry.source}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      </div>
       {ledger.length === 0 ? <p class="note">{t('contact.noLedger')}</p> : null}
       {sent.data ? (
         <>

@@ -35,34 +35,36 @@ export function ReportsPage() {
       {page.loading && !page.data ? <Loading /> : null}
       {page.data && page.data.items.length === 0 ? <p class="note">{t('reports.none')}</p> : null}
       {page.data && page.data.items.length > 0 ? (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('reports.when')}</th>
-              <th scope="col">{t('reports.verdict')}</th>
-              <th scope="col">{t('reports.sender')}</th>
-              <th scope="col">{t('reports.reporter')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {page.data.items.map((report) => (
-              <tr key={report.id}>
-                <td>{words.dateTime(report.receivedAt ?? report.createdAt)}</td>
-                <td>
-                  <span class={`badge ${report.verdict}`}>
-                    {t(`verdict.${report.verdict}` as MessageKey)}
-                  </span>
-                </td>
-                <td dir="ltr">{report.sender}</td>
-                <td dir="ltr">
-                  {report.erased
-                    ? t('reports.erased')
-                    : [report.reporter?.phone, report.reporter?.email].filter(Boolean).join(' · ') || '—'}
-                </td>
+        <div class="table-scroll">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('reports.when')}</th>
+                <th scope="col">{t('reports.verdict')}</th>
+                <th scope="col">{t('reports.sender')}</th>
+                <th scope="col">{t('reports.reporter')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {page.data.items.map((report) => (
+                <tr key={report.id}>
+                  <td>{words.dateTime(report.receivedAt ?? report.createdAt)}</td>
+                  <td>
+                    <span class={`badge ${report.verdict}`}>
+                      {t(`verdict.${report.verdict}` as MessageKey)}
+                    </span>
+                  </td>
+                  <td dir="ltr">{report.sender}</td>
+                  <td dir="ltr">
+                    {report.erased
+                      ? t('reports.erased')
+                      : [report.reporter?.phone, report.reporter?.email].filter(Boolean).join(' · ') || '—'}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       ) : null}
       <Pager pages={pages} next={page.data?.cursor} />
     </section>

@@ -107,32 +107,34 @@ function ApiKeys() {
       <h2>{t('settings.apiKeys')}</h2>
       <ErrorNote error={keys.error ?? failure} />
       {keys.loading && !keys.data ? <Loading /> : null}
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">{t('settings.name')}</th>
-            <th scope="col">{t('settings.role')}</th>
-            <th scope="col">{t('settings.lastUsed')}</th>
-            <th scope="col">
-              <span class="visually-hidden">{t('settings.revoke')}</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {(keys.data?.items ?? []).map((key) => (
-            <tr key={key.id}>
-              <td>{key.name}</td>
-              <td>{t(`role.${key.role}`)}</td>
-              <td>{key.lastUsedAt ? words.dateTime(key.lastUsedAt) : '—'}</td>
-              <td>
-                <button type="button" class="danger" onClick={() => revoke(key.id)}>
-                  {t('settings.revoke')}
-                </button>
-              </td>
+      <div class="table-scroll">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('settings.name')}</th>
+              <th scope="col">{t('settings.role')}</th>
+              <th scope="col">{t('settings.lastUsed')}</th>
+              <th scope="col">
+                <span class="visually-hidden">{t('settings.revoke')}</span>
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {(keys.data?.items ?? []).map((key) => (
+              <tr key={key.id}>
+                <td>{key.name}</td>
+                <td>{t(`role.${key.role}`)}</td>
+                <td>{key.lastUsedAt ? words.dateTime(key.lastUsedAt) : '—'}</td>
+                <td>
+                  <button type="button" class="danger" onClick={() => revoke(key.id)}>
+                    {t('settings.revoke')}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {shown ? (
         <p class="note warn">
           {t('settings.keyOnce')} <code dir="ltr">{shown}</code>
@@ -185,46 +187,48 @@ function Users() {
     <article class="card">
       <h2>{t('settings.users')}</h2>
       <ErrorNote error={users.error ?? failure} />
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">{t('signIn.email')}</th>
-            <th scope="col">{t('settings.role')}</th>
-            <th scope="col">{t('settings.state')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(users.data?.items ?? []).map((user) => (
-            <tr key={user.username}>
-              <td dir="ltr">{user.email}</td>
-              <td>
-                <RolePicker
-                  value={user.role}
-                  onChange={(next) =>
-                    run(() =>
-                      api.send('PATCH', `/v1/users/${encodeURIComponent(user.username)}`, { role: next }),
-                    )
-                  }
-                />
-              </td>
-              <td>
-                <button
-                  type="button"
-                  onClick={() =>
-                    run(() =>
-                      api.send('PATCH', `/v1/users/${encodeURIComponent(user.username)}`, {
-                        enabled: !user.enabled,
-                      }),
-                    )
-                  }
-                >
-                  {user.enabled ? t('settings.disable') : t('settings.enable')}
-                </button>
-              </td>
+      <div class="table-scroll">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('signIn.email')}</th>
+              <th scope="col">{t('settings.role')}</th>
+              <th scope="col">{t('settings.state')}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {(users.data?.items ?? []).map((user) => (
+              <tr key={user.username}>
+                <td dir="ltr">{user.email}</td>
+                <td>
+                  <RolePicker
+                    value={user.role}
+                    onChange={(next) =>
+                      run(() =>
+                        api.send('PATCH', `/v1/users/${encodeURIComponent(user.username)}`, { role: next }),
+                      )
+                    }
+                  />
+                </td>
+                <td>
+                  <button
+                    type="button"
+                    onClick={() =>
+                      run(() =>
+                        api.send('PATCH', `/v1/users/${encodeURIComponent(user.username)}`, {
+                          enabled: !user.enabled,
+                        }),
+                      )
+                    }
+                  >
+                    {user.enabled ? t('settings.disable') : t('settings.enable')}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <form
         class="row"
         onSubmit={(event) => {
