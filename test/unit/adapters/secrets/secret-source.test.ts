@@ -33,7 +33,10 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   // Read by Powertools' default client when it is first built, at this file's first read.
-  vi.stubEnv('AWS_ENDPOINT_URL_SECRETS_MANAGER', `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  vi.stubEnv(
+    'AWS_ENDPOINT_URL_SECRETS_MANAGER',
+    `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+  );
   vi.stubEnv('AWS_REGION', 'us-east-1');
   vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
@@ -67,7 +70,9 @@ describe('SecretsManagerSource', () => {
 
   it('asks again after a failed read: a failure is not kept', async () => {
     const source = new SecretsManagerSource();
-    await expect(Promise.all([source.getSecret('missing-key'), source.getSecret('missing-key')])).rejects.toThrow();
+    await expect(
+      Promise.all([source.getSecret('missing-key'), source.getSecret('missing-key')]),
+    ).rejects.toThrow();
     expect(asked.get('missing-key')).toBe(1);
     await expect(source.getSecret('missing-key')).rejects.toThrow();
     expect(asked.get('missing-key')).toBe(2);
