@@ -13,7 +13,9 @@
  * the same clients imported that way.
  *
  * Time is the CPU time of the import (user + system, all threads), which a busy shared machine
- * disturbs far less than wall time (also printed). Prints figures; asserts nothing.
+ * disturbs far less than wall time (also printed). RSS is the process's resident memory once
+ * the import is done, node itself included, next to the memory the function is deployed with
+ * (Lambda's runtime client adds a few MB). Prints figures; asserts nothing.
  *
  * The handlers read their configuration at cold start, so each import runs with the
  * function's environment (from shared/definitions) filled with placeholder values; nothing
@@ -118,6 +120,8 @@ interface Timing {
   cpu: number;
   /** Wall-clock milliseconds of the import. */
   wall: number;
+  /** Resident bytes of the process once the import is done (node itself included). */
+  rss: number;
 }
 
 /** The import of `file` in a fresh node process, or the error it threw. */
@@ -125,7 +129,7 @@ function importTime(file: string, env: Record<string, string>): Timing | string 
   const script =
     'const c = process.cpuUsage(); const t = performance.now(); await import(process.argv[1]); ' +
     'const w = performance.now() - t; const u = process.cpuUsage(c); ' +
-    'process.stdout.write(JSON.stringify({ cpu: (u.user + u.system) / 1000, wall: w }));';
+    'process.stdout.write(JSON.stringify({ cpu: (u.user + u.system) / 1000, wall: w, rss: process.memoryUsage().rss }));';
   const child = spawnSync(process.execPath, ['--input-type=module', '-e', script, `file://${file}`], {
     env,
     encoding: 'utf8',
@@ -223,7 +227,7 @@ async function measure(dir: string, name: FunctionName): Promise<Row> {
   };
   const env = placeholderEnvironment(name);
   if (keep) writeFileSync(join(pinnedDir, `${name}.env.json`), JSON.stringify(env, null, 2));
-  const none: Timing = { cpu: 0, wall: 0 };
+  const none: Timing = { cpu: 0, wall: 0, rss: 0 };
   // Alternated, so a busy moment on the shared machine weighs on every side alike.
   for (let i = 0; i < runs && row.error === undefined; i++) {
     const timings = [
@@ -279,9 +283,9 @@ const ms = (value: number) => `${value.toFixed(0)} ms`;
 const ratio = (init: number, sdk: number) => (sdk > 0 ? (init / sdk).toFixed(2) : '-');
 
 function print(rows: readonly Row[]): void {
-  console.log(`\n  pinned SDK bundled (deployed)${' '.repeat(58)}| runtime's SDK external (alternative)`);
+  console.log(`\n  pinned SDK bundled (deployed)${' '.repeat(70)}| runtime's SDK external (alternative)`);
   console.log(
-    `  ${'function'.padEnd(24)} ${'bundle'.padStart(7)} ${'zod'.padStart(6)} ${'init'.padStart(7)} ${'SDK'.padStart(7)} ${'ratio'.padStart(5)} ${'wall'.padStart(7)} ${'SDK'.padStart(7)} ${'ratio'.padStart(5)} | ${'bundle'.padStart(7)} ${'init'.padStart(7)} ${'SDK'.padStart(7)} ${'ratio'.padStart(5)}  SDK clients`,
+    `  ${'function'.padEnd(24)} ${'bundle'.padStart(7)} ${'zod'.padStart(6)} ${'init'.padStart(7)} ${'SDK'.padStart(7)} ${'ratio'.padStart(5)} ${'wall'.padStart(7)} ${'SDK'.padStart(7)} ${'ratio'.padStart(5)} ${'RSS/memory'.padStart(11)} | ${'bundle'.padStart(7)} ${'init'.padStart(7)} ${'SDK'.padStart(7)} ${'ratio'.padStart(5)}  SDK clients`,
   );
   for (const row of rows) {
     if (row.error !== undefined) {
@@ -297,7 +301,7 @@ function print(rows: readonly Row[]): void {
     const r = { cpu: m(row.runtime, 'init', 'cpu'), sdk: m(row.runtime, 'sdk', 'cpu') };
     const zod = `${kb(row.zodBytes)}${row.classicZod ? '!' : ''}`;
     console.log(
-      `  ${row.name.padEnd(24)} ${kb(row.pinned.bytes).padStart(7)} ${zod.padStart(6)} ${ms(p.cpu).padStart(7)} ${ms(p.sdk).padStart(7)} ${ratio(p.cpu, p.sdk).padStart(5)} ${ms(w.init).padStart(7)} ${ms(w.sdk).padStart(7)} ${ratio(w.init, w.sdk).padStart(5)} | ${kb(row.runtime.bytes).padStart(7)} ${ms(r.cpu).padStart(7)} ${ms(r.sdk).padStart(7)} ${ratio(r.cpu, r.sdk).padStart(5)}  ${row.clients.join(', ') || '-'}${row.sideBytes > 0 ? ` (+ ${kb(row.sideBytes)} of side modules beside the bundle)` : ''}`,
+      `  ${row.name.padEnd(24)} ${kb(row.pinned.bytes).padStart(7)} ${zod.padStart(6)} ${ms(p.cpu).padStart(7)} ${ms(p.sdk).padStart(7)} ${ratio(p.cpu, p.sdk).padStart(5)} ${ms(w.init).padStart(7)} ${ms(w.sdk).padStart(7)} ${ratio(w.init, w.sdk).padStart(5)} ${`${(m(row.pinned, 'init', 'rss') / 1024 ** 2).toFixed(0)}/${functions[row.name].memoryMb} MB`.padStart(11)} | ${kb(row.runtime.bytes).padStart(7)} ${ms(r.cpu).padStart(7)} ${ms(r.sdk).padStart(7)} ${ratio(r.cpu, r.sdk).padStart(5)}  ${row.clients.join(', ') || '-'}${row.sideBytes > 0 ? ` (+ ${kb(row.sideBytes)} of side modules beside the bundle)` : ''}`,
     );
   }
   const classic = rows.filter((row) => row.classicZod).map((row) => row.name);

@@ -112,10 +112,11 @@ export function printCost(run: Measured): void {
     // Invocations for the bench's own requests are no message's cost.
     if (own === 0) continue;
     const dynamo = billed.filter((r) => r.scope === name && r.service === 'DynamoDB').length;
+    const secretReads = billed.filter((r) => r.scope === name && r.service === 'SecretsManager').length;
     const units = run.capacity.get(name) ?? { writeUnits: 0, readUnits: 0 };
     console.log(
       `    ${name.padEnd(24)} ${String(own).padStart(6)} invocations  ${String(Math.round(usage.billedMs)).padStart(7)} ms  ` +
-        `${String(dynamo).padStart(6)} DynamoDB requests  ${units.writeUnits.toFixed(0).padStart(6)} WRU  ${units.readUnits.toFixed(1).padStart(7)} RRU  ${usage.logBytes} log bytes`,
+        `${String(dynamo).padStart(6)} DynamoDB requests  ${units.writeUnits.toFixed(0).padStart(6)} WRU  ${units.readUnits.toFixed(1).padStart(7)} RRU  ${secretReads} secret reads  ${usage.logBytes} log bytes`,
     );
   }
 

@@ -168,6 +168,7 @@ async function main(): Promise<void> {
     console.log(`${settings.recipients} contacts written in ${seconds(performance.now() - writeStarted)}`);
 
     const campaignStarted = performance.now();
+    const cpuStarted = process.cpuUsage();
     const created = await api('POST', '/v1/campaigns', {
       name: 'Bench',
       topic: 'newsletter',
@@ -187,10 +188,12 @@ async function main(): Promise<void> {
       Math.max(600_000, (4_000 * settings.recipients) / settings.rate),
     );
     const elapsedMs = performance.now() - campaignStarted;
+    const cpu = process.cpuUsage(cpuStarted);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
 
     const stats = await ses<SesStats>(platform.sesUrl, 'GET', '/_ses/stats');
     const sent = await ses<Record<string, number>>(platform.sesUrl, 'GET', '/_ses/sent');
-    report({ final, elapsedMs, stats, sent, addresses, dlq: await deadLetters(platform) });
+    report({ final, elapsedMs, cpuMs, stats, sent, addresses, dlq: await deadLetters(platform) });
   } catch (error) {
     process.exitCode = 1;
     console.error('\nbench failed:', error instanceof Error ? error.message : error);
@@ -206,6 +209,8 @@ async function main(): Promise<void> {
 function report(run: {
   final: CampaignView;
   elapsedMs: number;
+  /** CPU time of this process from the campaign's creation until it was sent. */
+  cpuMs: number;
   stats: SesStats;
   sent: Record<string, number>;
   addresses: readonly string[];
@@ -235,6 +240,23 @@ function report(run: {
   console.log(`  losses                  ${losses} contacts without a mail`);
   console.log(`  dead letters            ${JSON.stringify(run.dlq)}`);
   console.log(`  campaign                ${run.final.status} ${JSON.stringify(run.final.stats)}`);
+  // Everything in this process: the senders and the dispatcher, but also the API, the SQS and
+  // SES emulators and the bench itself (DynamoDB Local runs apart). So the senders' own CPU per
+  // email is at most this, and the ceilings below are at least what a sender keeps up with.
+  const perEmailMs = run.cpuMs / Math.max(1, stats.acceptedRecipients);
+  console.log(
+    `  CPU per email           ${perEmailMs.toFixed(2)} ms at most (this whole process: senders, API, SQS and SES emulators, bench; DynamoDB Local apart)`,
+  );
+  const senders = queues.email.maximumConcurrency;
+  const ceilings = [128, 256, 512].map(
+    (mb) => `${mb} MB ${((senders * (mb / LAMBDA_MB_PER_VCPU) * 1000) / perEmailMs).toFixed(0)}/s`,
+  );
+  console.log(
+    `  senders keep up with    at least ${ceilings.join(', ')} (${senders} senders, Lambda's CPU share: 1 vCPU per ${LAMBDA_MB_PER_VCPU} MB)`,
+  );
 }
+
+/** Lambda's CPU grows with memory: one full vCPU at 1,769 MB. */
+const LAMBDA_MB_PER_VCPU = 1_769;
 
 await main();
