@@ -1,4 +1,5 @@
 import type { Construct } from 'constructs';
+import { functions } from '../shared/definitions';
 
 /**
  * What the operator decides per deployment, read from CDK context (`cdk.json` or
@@ -30,6 +31,11 @@ export interface OperatorConfig {
    * straight into SQS); off by default: polling sms/status is the source of truth either way.
    */
   readonly smsDeliveryCallback: boolean;
+  /**
+   * Memory (MB) of the campaign email sender, which mostly waits for SES's rate: its CPU
+   * share (and so the rate two senders keep up with) grows with it.
+   */
+  readonly emailSenderMemoryMb: number;
 }
 
 /** The context keys and their defaults, also the documentation of both. */
@@ -48,6 +54,11 @@ export const CONTEXT_DEFAULTS = {
   kavenegarCallRate: 5,
   /** The simulator's tariff; set the verified line's own price per part from the Kavenegar panel. */
   smsPriceRial: 1_200,
+  /**
+   * The manifest's: enough CPU for SES's 14/s, billed while it waits; raise it for an account
+   * whose MaxSendRate is higher (the README's table gives the rate each size keeps up with).
+   */
+  emailSenderMemoryMb: functions['queue-send-email'].memoryMb,
 } as const;
 
 // Same rule as CHAPAR_SMS_SENDER in shared/config.ts: a function must never fail at cold start on it.
@@ -61,6 +72,9 @@ const SMS_RATE_GUARD_MAX = 2_000;
 const KAVENEGAR_CALL_RATE_MAX = 1_000;
 // Same bounds as CHAPAR_SMS_PRICE_RIAL in shared/config.ts.
 const SMS_PRICE_MAX = 10_000_000;
+// Lambda's own bounds on a function's memory.
+const LAMBDA_MEMORY_MIN = 128;
+const LAMBDA_MEMORY_MAX = 10_240;
 
 /** A context value that fails validation; the message names the key and the fix. */
 export class ContextError extends Error {
@@ -150,6 +164,18 @@ export function readOperatorConfig(scope: Construct): OperatorConfig {
     );
   }
 
+  const memoryText = read('emailSenderMemoryMb') ?? String(CONTEXT_DEFAULTS.emailSenderMemoryMb);
+  const emailSenderMemoryMb = Number(memoryText);
+  if (
+    !/^\d+$/.test(memoryText) ||
+    emailSenderMemoryMb < LAMBDA_MEMORY_MIN ||
+    emailSenderMemoryMb > LAMBDA_MEMORY_MAX
+  ) {
+    problems.push(
+      `"emailSenderMemoryMb" must be a whole number of MB, ${LAMBDA_MEMORY_MIN} to ${LAMBDA_MEMORY_MAX}, got "${memoryText}"`,
+    );
+  }
+
   const callback: unknown = scope.node.tryGetContext('smsDeliveryCallback');
   const smsDeliveryCallback = callback === true || callback === 'true' || callback === 'on';
   if (![undefined, null, '', true, false, 'true', 'false', 'on', 'off'].includes(callback as never)) {
@@ -173,6 +199,7 @@ export function readOperatorConfig(scope: Construct): OperatorConfig {
     kavenegarCallRate,
     smsPriceRial,
     smsDeliveryCallback,
+    emailSenderMemoryMb,
   });
 }
 

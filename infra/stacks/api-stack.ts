@@ -157,7 +157,7 @@ export class ApiStack extends Stack {
         entry: definition.entry,
         description: `Chapar ${name}`,
         timeout: Duration.seconds(definition.timeoutSeconds),
-        memorySize: definition.memoryMb,
+        memorySize: name === 'queue-send-email' ? operator.emailSenderMemoryMb : definition.memoryMb,
         ephemeralStorageSize:
           definition.ephemeralStorageMb === undefined
             ? undefined

@@ -222,9 +222,11 @@ export const functions = {
     id: 'QueueSendEmailFunction',
     entry: 'functions/queue-send-email/handler.ts',
     timeoutSeconds: 60,
-    // Mostly waiting for SES's rate, paid by the GB-second: a rendered email and its calls take
-    // a few ms of CPU, so 256 MB (about 0.15 vCPU) keeps up with 14/s and more per sender.
-    memoryMb: 256,
+    // Mostly waiting for SES's rate, paid by the GB-second while it waits: 128 MB (about 0.07
+    // vCPU; 68 MB resident after init) keeps two senders up with SES's 14/s. bench:email prints
+    // the rate each size keeps up with; a deployment sets more (CDK context emailSenderMemoryMb)
+    // for an account whose MaxSendRate is higher.
+    memoryMb: 128,
     tables: {
       contacts: 'read',
       campaigns: 'readWrite',

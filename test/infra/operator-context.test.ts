@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CONTEXT_DEFAULTS } from '../../infra/operator-config';
-import type { functions } from '../../shared/definitions';
+import { functions as definitions, type functions } from '../../shared/definitions';
 import { buildChapar, synthChapar } from './support/chapar-app';
 import { logicalIdOf, resourceOf } from './support/resources';
 
@@ -31,6 +31,9 @@ describe('operator context', () => {
     [{ kavenegarCallRate: 0 }, /"kavenegarCallRate" must be a whole number of API calls per second/],
     [{ kavenegarCallRate: '2.5' }, /"kavenegarCallRate" must be a whole number/],
     [{ kavenegarCallRate: 1_001 }, /"kavenegarCallRate" must be a whole number/],
+    [{ emailSenderMemoryMb: 64 }, /"emailSenderMemoryMb" must be a whole number of MB, 128 to 10240/],
+    [{ emailSenderMemoryMb: '256.5' }, /"emailSenderMemoryMb" must be a whole number of MB/],
+    [{ emailSenderMemoryMb: 20_000 }, /"emailSenderMemoryMb" must be a whole number of MB/],
     [{ smsPriceRial: -1 }, /"smsPriceRial" must be the Rial price of one SMS part/],
     [{ smsPriceRial: 'free' }, /"smsPriceRial" must be the Rial price/],
     [
@@ -98,6 +101,19 @@ describe('operator context', () => {
       'http-api',
     ] as const)
       expect(variablesOf(name).CHAPAR_KAVENEGAR_CALL_RATE).toBe('3');
+  });
+
+  it("sizes the email sender's memory (the manifest's by default, or emailSenderMemoryMb) and no other function's", () => {
+    const memoryOf = (context: Record<string, unknown>, name: keyof typeof functions) => {
+      const { stacks, api } = synthChapar(context);
+      return resourceOf(api, stacks.api.functions[name].function).Properties.MemorySize;
+    };
+    expect(CONTEXT_DEFAULTS.emailSenderMemoryMb).toBe(definitions['queue-send-email'].memoryMb);
+    expect(memoryOf({}, 'queue-send-email')).toBe(CONTEXT_DEFAULTS.emailSenderMemoryMb);
+    expect(memoryOf({ emailSenderMemoryMb: '512' }, 'queue-send-email')).toBe(512);
+    expect(memoryOf({ emailSenderMemoryMb: '512' }, 'queue-send-message')).toBe(
+      definitions['queue-send-message'].memoryMb,
+    );
   });
 
   it('gives the API the price of an SMS part (default, or smsPriceRial) for pre-flight cost', () => {
