@@ -4,6 +4,8 @@ interface Waiter {
   readonly max: number;
   readonly least: number;
   readonly deadline: number;
+  readonly early: boolean;
+  readonly prepareMs: number;
   readonly resolve: (lease: SendRateLease) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -22,6 +24,9 @@ const NONE: SendRateLease = { units: 0, release: async () => undefined };
  * its units held until a second after the last share's calls answered, which only holds units
  * longer than needed, so no sliding second at the provider sees more than the limit.
  *
+ * Early leases: the attempt asks `early` only when all its waiters did (each then starts its
+ * calls at the shared `notBefore`), with the longest `prepareMs` among them.
+ *
  * Deadlines: the attempt runs to the earliest deadline among its waiters; when it grants
  * nothing (no room by then), the waiters whose deadline that was get no units and the others
  * ask again.
@@ -35,13 +40,18 @@ export class CoalescedSendRate implements SendRate {
     this.#inner = inner;
   }
 
-  lease(max: number, options: { deadline?: number; least?: number } = {}): Promise<SendRateLease> {
+  lease(
+    max: number,
+    options: { deadline?: number; least?: number; early?: boolean; prepareMs?: number } = {},
+  ): Promise<SendRateLease> {
     if (!(max >= 1)) return Promise.resolve(NONE);
     return new Promise<SendRateLease>((resolve, reject) => {
       this.#waiters.push({
         max: Math.floor(max),
         least: Math.max(1, Math.min(Math.floor(max), Math.floor(options.least ?? 1))),
         deadline: options.deadline ?? Number.POSITIVE_INFINITY,
+        early: options.early === true,
+        prepareMs: Math.max(0, options.prepareMs ?? 0),
         resolve,
         reject,
       });
@@ -65,11 +75,17 @@ export class CoalescedSendRate implements SendRate {
     // Room for the oldest waiter's least is worth a grant; the others take what is left of it.
     const least = asking[0]?.least ?? 1;
     const deadline = Math.min(...asking.map((waiter) => waiter.deadline));
+    // Early only when every waiter starts its calls at notBefore itself; then as far ahead as
+    // the slowest preparation among them.
+    const early = asking.every((waiter) => waiter.early);
+    const prepareMs = early ? Math.max(0, ...asking.map((waiter) => waiter.prepareMs)) : 0;
     let lease: SendRateLease;
     try {
       lease = await this.#inner.lease(want, {
         ...(Number.isFinite(deadline) ? { deadline } : {}),
         ...(least > 1 ? { least } : {}),
+        ...(early ? { early: true } : {}),
+        ...(prepareMs > 0 ? { prepareMs } : {}),
       });
     } catch (error) {
       for (const waiter of this.#take(asking)) waiter.reject(error);
@@ -94,6 +110,7 @@ export class CoalescedSendRate implements SendRate {
       let released = false;
       waiter.resolve({
         units,
+        ...(lease.notBefore === undefined ? {} : { notBefore: lease.notBefore }),
         release: async () => {
           if (released) return;
           released = true;

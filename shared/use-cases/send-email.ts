@@ -24,6 +24,11 @@ import { type RenderedEmail, renderCampaignEmail } from './render-email';
 /** Units of the shared rate held for one slice of SES calls. */
 export interface SendRateLease {
   readonly units: number;
+  /**
+   * Epoch milliseconds before which the slice's calls must not start: a lease asked `early`
+   * may be granted ahead of the moment it is measured at. Absent or past: at once.
+   */
+  readonly notBefore?: number;
   /** The slice's calls answered: the units leave the window a second from now. */
   release(): Promise<void>;
 }
@@ -36,9 +41,14 @@ export interface SendRateLease {
 export interface SendRate {
   /**
    * 1 to `max` units; with `least`, none until that many (capped at the limit) are free at
-   * once. 0 units when `deadline` came first.
+   * once. 0 units when `deadline` came first. With `early` the lease may resolve before its
+   * `notBefore` (by `prepareMs`, the caller's re-check before its calls, up to 250 ms): the
+   * caller prepares then and starts its calls at `notBefore`.
    */
-  lease(max: number, options?: { deadline?: number; least?: number }): Promise<SendRateLease>;
+  lease(
+    max: number,
+    options?: { deadline?: number; least?: number; early?: boolean; prepareMs?: number },
+  ): Promise<SendRateLease>;
 }
 
 /** SES's pace: the account's MaxSendRate held by the limiter every email sender shares. */
@@ -135,6 +145,12 @@ export function cachedReputation(
  */
 export class EmailChannel implements ChannelSender {
   readonly channel = 'email' as const;
+  /**
+   * How long the re-check before a slice's first calls takes (a moving average), asked of the
+   * limiter as `prepareMs`: the re-check runs while the room is still others', so the lease
+   * holds its units for the calls, not for the reads and the attempt record before them.
+   */
+  #prepareMs: number | undefined;
 
   constructor(private readonly deps: EmailChannelDeps) {}
 
@@ -206,7 +222,13 @@ export class EmailChannel implements ChannelSender {
       const want = queue.length;
       const lease =
         pacing && account
-          ? await pacing.limiter(sendRatePerSecond(account)).lease(want, { deadline })
+          ? await pacing.limiter(sendRatePerSecond(account)).lease(want, {
+              deadline,
+              early: true,
+              ...(reachable && this.#prepareMs !== undefined
+                ? { prepareMs: Math.ceil(this.#prepareMs) }
+                : {}),
+            })
           : { units: want, release: async () => undefined };
       if (lease.units < 1) {
         settle(queue.splice(0), { kind: 'retry', reason: 'ses:rate_limited no send budget in time' });
@@ -257,7 +279,12 @@ export class EmailChannel implements ChannelSender {
           let still: ReadonlySet<Recipient> | undefined;
           if (reachable) {
             try {
+              const checkStarted = now();
               still = await reachable(group.map((index) => recipients[index] as Recipient));
+              if (from === 0) {
+                const took = now() - checkStarted;
+                this.#prepareMs = this.#prepareMs === undefined ? took : 0.8 * this.#prepareMs + 0.2 * took;
+              }
             } catch (error) {
               settle(slice.slice(from), {
                 kind: 'retry',
@@ -266,6 +293,9 @@ export class EmailChannel implements ChannelSender {
               return;
             }
           }
+          // Granted early: the calls start at the moment the lease was measured at, not before.
+          const ahead = (lease.notBefore ?? 0) - now();
+          if (ahead > 0) await sleep(ahead);
           await Promise.all(group.map((index) => sendIndex(index, still)));
         }
       })();

@@ -6,7 +6,9 @@ interface Ask {
   readonly max: number;
   readonly deadline: number | undefined;
   readonly least: number | undefined;
-  answer(units: number): void;
+  readonly early: boolean | undefined;
+  readonly prepareMs: number | undefined;
+  answer(units: number, notBefore?: number): void;
   fail(error: Error): void;
 }
 
@@ -17,7 +19,10 @@ class ManualLimiter implements SendRate {
   inFlight = 0;
   mostInFlight = 0;
 
-  lease(max: number, options: { deadline?: number; least?: number } = {}): Promise<SendRateLease> {
+  lease(
+    max: number,
+    options: { deadline?: number; least?: number; early?: boolean; prepareMs?: number } = {},
+  ): Promise<SendRateLease> {
     this.inFlight += 1;
     this.mostInFlight = Math.max(this.mostInFlight, this.inFlight);
     return new Promise((resolve, reject) => {
@@ -26,10 +31,13 @@ class ManualLimiter implements SendRate {
         max,
         deadline: options.deadline,
         least: options.least,
-        answer: (units) => {
+        early: options.early,
+        prepareMs: options.prepareMs,
+        answer: (units, notBefore) => {
           this.inFlight -= 1;
           resolve({
             units,
+            ...(notBefore === undefined ? {} : { notBefore }),
             release: async () => {
               this.released.push(id);
             },
@@ -176,5 +184,39 @@ describe('CoalescedSendRate', () => {
     const rate = new CoalescedSendRate(limiter);
     expect((await rate.lease(0)).units).toBe(0);
     expect(limiter.asks).toHaveLength(0);
+  });
+  it('asks early, as far ahead as the slowest preparation, only when every waiter asked early, and hands each share notBefore', async () => {
+    const limiter = new ManualLimiter();
+    const rate = new CoalescedSendRate(limiter);
+    const opening = rate.lease(1, { early: true, prepareMs: 10 });
+    await settle();
+    expect(limiter.ask(0)).toMatchObject({ early: true, prepareMs: 10 });
+    const quick = rate.lease(2, { early: true, prepareMs: 20 });
+    const slow = rate.lease(3, { early: true, prepareMs: 45 });
+    limiter.ask(0).answer(1);
+    await opening;
+    await settle();
+    expect(limiter.ask(1)).toMatchObject({ max: 5, early: true, prepareMs: 45 });
+    limiter.ask(1).answer(5, 1_000_123);
+    expect(await quick).toMatchObject({ units: 2, notBefore: 1_000_123 });
+    expect(await slow).toMatchObject({ units: 3, notBefore: 1_000_123 });
+  });
+
+  it('asks on time when one waiter of the attempt did not ask early', async () => {
+    const limiter = new ManualLimiter();
+    const rate = new CoalescedSendRate(limiter);
+    const opening = rate.lease(1);
+    await settle();
+    const early = rate.lease(2, { early: true, prepareMs: 30 });
+    const onTime = rate.lease(2);
+    limiter.ask(0).answer(1);
+    await opening;
+    await settle();
+    expect(limiter.ask(1).max).toBe(4);
+    expect(limiter.ask(1).early).toBeUndefined();
+    expect(limiter.ask(1).prepareMs).toBeUndefined();
+    limiter.ask(1).answer(4);
+    expect((await early).notBefore).toBeUndefined();
+    expect((await onTime).units).toBe(2);
   });
 });

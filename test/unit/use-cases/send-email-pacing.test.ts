@@ -336,4 +336,58 @@ describe('EmailChannel at SES’s rate', () => {
     expect(results).toEqual([stop, stop]);
     expect(trace.events.some((event) => event.startsWith('grant'))).toBe(false);
   });
+  it('re-checks consent while an early lease waits for its moment, and calls SES only from notBefore on', async () => {
+    // Prepare: each lease is granted 50 ms ahead of its moment; the re-check takes 20 ms
+    const trace = new Trace();
+    const asked: { early?: boolean; prepareMs?: number }[] = [];
+    const sendsAt: number[] = [];
+    const moments: number[] = [];
+    const { sender } = channel({
+      overrides: {
+        email: {
+          send: async (message) => {
+            sendsAt.push(trace.clock);
+            return { messageId: `ses-${message.to}` };
+          },
+        },
+        pacing: {
+          account: new ScriptedAccount(trace, [HEALTHY]),
+          limiter: () => ({
+            lease: async (max, options) => {
+              asked.push({ early: options?.early, prepareMs: options?.prepareMs });
+              const notBefore = trace.clock + 50;
+              moments.push(notBefore);
+              return { units: max, notBefore, release: async () => undefined };
+            },
+          }),
+          now: () => trace.clock,
+          sleep: async (ms) => {
+            trace.clock += ms;
+          },
+        },
+      },
+    });
+    const reachable = async (group: readonly Recipient[]) => {
+      trace.events.push(`check@${trace.clock}`);
+      trace.clock += 20;
+      return new Set(group);
+    };
+
+    // Act: two messages, so the second lease asks with what the first re-check took
+    const first = await sender.send(CAMPAIGN, recipients(3), reachable);
+    const second = await sender.send(CAMPAIGN, recipients(2), reachable);
+
+    // Assess
+    expect([...first, ...second].every((result) => result.kind === 'sent')).toBe(true);
+    expect(asked).toEqual([
+      { early: true, prepareMs: undefined },
+      { early: true, prepareMs: 20 },
+    ]);
+    // The re-check ran before the moment, the calls at it, not before.
+    expect(trace.events.filter((event) => event.startsWith('check@'))).toEqual([
+      'check@0',
+      `check@${(moments[1] as number) - 50}`,
+    ]);
+    expect(sendsAt).toEqual([50, 50, 50, moments[1], moments[1]]);
+  });
 });
