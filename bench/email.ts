@@ -33,6 +33,8 @@ interface SesStats {
   readonly throttled: number;
   readonly busiestSlidingSecond: number;
   readonly duplicateAddresses: number;
+  /** Arrival to answer of the accepted calls at the front, ms (null: none accepted). */
+  readonly answerMs: { readonly median: number | null; readonly p90: number | null };
   readonly firstAcceptedAt: number | null;
   readonly lastAcceptedAt: number | null;
 }
@@ -236,6 +238,16 @@ function report(run: {
     `  throttling answers      ${stats.throttled} (refused by name: ${JSON.stringify(stats.refused)})`,
   );
   console.log(`  SendEmail calls         ${stats.acceptedCalls} accepted`);
+  // A lease holds its units from its calls' start to a second (and the 10 ms skew) after their
+  // answers, so the rate cannot pass 1 s / (1 s + skew + a call's time). The front sees only
+  // arrival to answer; the sender's own round trip is longer, so the ceiling is at most this.
+  const median = stats.answerMs.median;
+  if (median !== null) {
+    const ceiling = (100 * WINDOW_MS) / (WINDOW_MS + SKEW_MS + median);
+    console.log(
+      `  SES answer time         median ${median} ms, p90 ${stats.answerMs.p90} ms at the front: the leases' ceiling is at most ${ceiling.toFixed(1)}% of the rate`,
+    );
+  }
   console.log(`  duplicates              ${duplicates} addresses with more than one mail`);
   console.log(`  losses                  ${losses} contacts without a mail`);
   console.log(`  dead letters            ${JSON.stringify(run.dlq)}`);
@@ -255,6 +267,10 @@ function report(run: {
     `  senders keep up with    at least ${ceilings.join(', ')} (${senders} senders, Lambda's CPU share: 1 vCPU per ${LAMBDA_MB_PER_VCPU} MB)`,
   );
 }
+
+/** The limiter's window and the skew a lease holds past it (shared/adapters/dynamodb/rate-limiter.ts). */
+const WINDOW_MS = 1_000;
+const SKEW_MS = 10;
 
 /** Lambda's CPU grows with memory: one full vCPU at 1,769 MB. */
 const LAMBDA_MB_PER_VCPU = 1_769;

@@ -72,8 +72,9 @@ async function handle(
   }
   const upstream = await forward(upstreamUrl, request, body);
   if (upstream.status === 200) {
-    faults.recordSent(Math.max(1, recipients.length), Date.now());
-    log.accepted(arrivedAt, recipients);
+    const answeredAt = Date.now();
+    faults.recordSent(Math.max(1, recipients.length), answeredAt);
+    log.accepted(arrivedAt, recipients, answeredAt);
   }
   // The mail is stored and its answer lost: SES accepted a message its caller never heard of.
   if (verdict.kind === 'lose-answer' && upstream.status === 200)

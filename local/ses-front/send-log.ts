@@ -6,14 +6,20 @@
 export class SendLog {
   /** Arrival (epoch ms) and recipient count of every accepted call, in arrival order. */
   #accepted: { at: number; count: number }[] = [];
+  /** How long each accepted call took from its arrival to its answer (the emulator's store), ms. */
+  #answerMs: number[] = [];
   /** Calls answered with an error, by SES error name. */
   #refused = new Map<string, number>();
   /** Accepted mail by bare address (lower-cased). */
   #byAddress = new Map<string, number>();
 
-  /** A call the emulator accepted, stamped with its arrival (when the rate judged it). */
-  accepted(arrivedAt: number, recipients: readonly string[]): void {
+  /**
+   * A call the emulator accepted, stamped with its arrival (when the rate judged it) and the
+   * moment its answer was ready.
+   */
+  accepted(arrivedAt: number, recipients: readonly string[], answeredAt = arrivedAt): void {
     this.#accepted.push({ at: arrivedAt, count: Math.max(1, recipients.length) });
+    this.#answerMs.push(Math.max(0, answeredAt - arrivedAt));
     for (const address of recipients) {
       const key = address.toLowerCase();
       this.#byAddress.set(key, (this.#byAddress.get(key) ?? 0) + 1);
@@ -26,6 +32,7 @@ export class SendLog {
 
   clear(): void {
     this.#accepted = [];
+    this.#answerMs = [];
     this.#refused.clear();
     this.#byAddress.clear();
   }
@@ -57,6 +64,8 @@ export class SendLog {
         (this.#refused.get('ThrottlingException') ?? 0),
       busiestSlidingSecond: this.busiestSlidingSecond(),
       duplicateAddresses: [...this.#byAddress.values()].filter((count) => count > 1).length,
+      // Arrival to answer of accepted calls: a lease holds its units through the whole call.
+      answerMs: { median: quantile(this.#answerMs, 0.5), p90: quantile(this.#answerMs, 0.9) },
       firstAcceptedAt: this.#accepted.reduce<number | null>(
         (min, { at }) => (min === null || at < min ? at : min),
         null,
@@ -72,4 +81,11 @@ export class SendLog {
   sent(): Record<string, number> {
     return Object.fromEntries(this.#byAddress);
   }
+}
+
+/** The q-quantile (nearest rank) of `values`, null when there are none. */
+function quantile(values: readonly number[], q: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? null;
 }

@@ -24,6 +24,8 @@ export interface SesSendStats {
   readonly throttled: number;
   readonly busiestSlidingSecond: number;
   readonly duplicateAddresses: number;
+  /** Arrival to answer of the accepted calls, ms (null when none). */
+  readonly answerMs: { readonly median: number | null; readonly p90: number | null };
   readonly firstAcceptedAt: number | null;
   readonly lastAcceptedAt: number | null;
 }

@@ -182,6 +182,7 @@ describe('faults through the real SESv2 client', () => {
       throttled: 1,
       refused: { TooManyRequestsException: 1 },
       busiestSlidingSecond: 2,
+      answerMs: { median: expect.any(Number), p90: expect.any(Number) },
     });
     expect(Object.values(sent).reduce((sum, count) => sum + count, 0)).toBe(2);
     expect((await faults.clearStats()).acceptedCalls).toBe(0);
