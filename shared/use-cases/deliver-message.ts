@@ -6,7 +6,7 @@ import {
   type TransactionalMessage,
 } from '../domain/transactional-message';
 import type { EmailProvider, MessageEnd, MessageStore, SmsBatchProvider, SmsLookup } from '../ports';
-import { convertHtml } from './html-text';
+import { convertHtml, WRAPPED_TEXT } from './html-text';
 import { LOOKUP_WINDOW_MS } from './send-sms';
 import { type MessageSuppressionDeps, refusalOf } from './transactional-messages';
 
@@ -153,7 +153,7 @@ async function sendEmail(
     to: message.address,
     subject,
     html,
-    text: text ?? convertHtml(html, { wordwrap: 78 }),
+    text: text ?? convertHtml(html, WRAPPED_TEXT),
     headers: {},
     // SES publishes these back with its bounce and complaint events.
     tags: { message: message.id, channel: 'email' },

@@ -21,7 +21,7 @@ import { parseWith } from '../domain/validation';
 import type { ContactStore, MessageStore, SuppressionStore, TransactionalQueue } from '../ports';
 import { addressSuppressionHash } from './address-suppressions';
 import { tombstoneHashes } from './contact-consent';
-import { convertHtml } from './html-text';
+import { convertHtml, WRAPPED_TEXT } from './html-text';
 
 /** One locale's wording of a template, as the templates area stores it. */
 export type TemplateVariant =
@@ -275,7 +275,7 @@ function render(content: Content, values: TemplateValues): RenderedContent {
     channel: 'email',
     subject: renderTemplate(content.subject, values).replace(/[\r\n]+/g, ' '),
     html,
-    text: content.text ? renderTemplate(content.text, values) : convertHtml(html, { wordwrap: 78 }),
+    text: content.text ? renderTemplate(content.text, values) : convertHtml(html, WRAPPED_TEXT),
   };
 }
 
