@@ -247,6 +247,9 @@ export const functions = {
     entry: 'functions/queue-send-message/handler.ts',
     timeoutSeconds: 30,
     memoryMb: 512,
+    // The API stores every email message with its text part (converted there when the brand
+    // sent none), so the sender converts only a record stored without one.
+    sideModules: ['html-to-text'],
     // Erasure tombstones and hard bounces are checked again right before each send.
     tables: { messages: 'readWrite', rateLimits: 'readWrite', suppressions: 'read' },
     sendsTo: [],
