@@ -15,6 +15,7 @@
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Platform, readLocalSettings, startPlatform } from '../local/platform';
+import { DEFAULT_SKEW_MS, WINDOW_MS } from '../shared/adapters/dynamodb/rate-limiter';
 import { QUEUE_NAMES, queues } from '../shared/definitions';
 import { newRef } from '../shared/domain/ids';
 import { apiClient, type CampaignView, documentClient, positiveInt, seconds, waitUntilSent } from './support';
@@ -243,7 +244,7 @@ function report(run: {
   // arrival to answer; the sender's own round trip is longer, so the ceiling is at most this.
   const median = stats.answerMs.median;
   if (median !== null) {
-    const ceiling = (100 * WINDOW_MS) / (WINDOW_MS + SKEW_MS + median);
+    const ceiling = (100 * WINDOW_MS) / (WINDOW_MS + DEFAULT_SKEW_MS + median);
     console.log(
       `  SES answer time         median ${median} ms, p90 ${stats.answerMs.p90} ms at the front: the leases' ceiling is at most ${ceiling.toFixed(1)}% of the rate`,
     );
@@ -267,10 +268,6 @@ function report(run: {
     `  senders keep up with    at least ${ceilings.join(', ')} (${senders} senders, Lambda's CPU share: 1 vCPU per ${LAMBDA_MB_PER_VCPU} MB)`,
   );
 }
-
-/** The limiter's window and the skew a lease holds past it (shared/adapters/dynamodb/rate-limiter.ts). */
-const WINDOW_MS = 1_000;
-const SKEW_MS = 10;
 
 /** Lambda's CPU grows with memory: one full vCPU at 1,769 MB. */
 const LAMBDA_MB_PER_VCPU = 1_769;

@@ -24,7 +24,7 @@ function htmlToTextLibrary(): HtmlToText {
 }
 
 /** Converters compiled from each options object, kept for the container's life. */
-const compiled = new WeakMap<HtmlToTextOptions, (html: string) => string>();
+const compiled = new WeakMap<HtmlToTextOptions, ReturnType<HtmlToText['compile']>>();
 
 /**
  * html-to-text's `convert`, compiled once per options object: `convert(html, options)` compiles
@@ -35,8 +35,7 @@ const compiled = new WeakMap<HtmlToTextOptions, (html: string) => string>();
 export function convertHtml(html: string, options: HtmlToTextOptions): string {
   let convert = compiled.get(options);
   if (!convert) {
-    const converter = htmlToTextLibrary().compile(options);
-    convert = (text: string) => converter(text);
+    convert = htmlToTextLibrary().compile(options);
     compiled.set(options, convert);
   }
   return convert(html);

@@ -18,13 +18,14 @@ const DEFAULT_GUARD_MS = 100;
  * disagree (Lambda clocks are NTP-synced to about a millisecond). Nothing else is needed:
  * the lease already covers the whole call.
  */
-const DEFAULT_SKEW_MS = 10;
+export const DEFAULT_SKEW_MS = 10;
 /**
  * Longest a lease holds its units when its release never comes (a sender that died in the
  * call): at least the sender's own timeout, so no call can still reach the provider after.
  */
 const DEFAULT_MAX_HOLD_MS = 60_000;
-const WINDOW_MS = 1_000;
+/** The sliding window every limit is counted in. */
+export const WINDOW_MS = 1_000;
 /** Longest a lease is written ahead of the moment it is measured at (see #leadMs). */
 const MAX_LEAD_MS = 100;
 /** Longest a lease's caller may ask to prepare its call inside the lead (see LeaseOptions.prepareMs). */
